@@ -1,0 +1,55 @@
+# 长辈办事通 — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test env validate-guides load-guides train nlu-eval test-stories bench lock clean
+
+run: $(STAMP)
+	$(BIN)/python -m ops.run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+env: $(STAMP)
+
+# Rasa 3.6 and rasa-sdk declare Python <3.11: install those two wheels without their metadata,
+# then the frozen environment (requirements/lock.txt) exactly. See ../shared/notes/rasa-on-python311.md.
+$(STAMP): requirements/lock.txt
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "pip==24.3.1"
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	$(BIN)/pip install --quiet --no-deps -r requirements/lock.txt
+	@touch $(STAMP)
+
+validate-guides: $(STAMP)
+	$(BIN)/python -m guidekit.cli validate guides
+
+load-guides: $(STAMP)
+	$(BIN)/python -m guidekit.cli load
+
+train: load-guides
+	$(BIN)/python -m ops.train
+
+# Intent accuracy on the held-out split (nlu_data/test_split), never used for training.
+nlu-eval: train
+	$(BIN)/python -m benchmarks.nlu_eval
+
+test-stories: train
+	$(BIN)/python -m benchmarks.test_stories
+
+bench: train
+	$(BIN)/python -m benchmarks.latency
+
+# Re-freeze the environment after changing requirements/*.in.
+lock: $(STAMP)
+	$(BIN)/pip install -r requirements/rasa-deps.in -r requirements/app.in
+	{ echo "# Frozen environment (everything but rasa and rasa-sdk, installed with --no-deps; see Makefile)."; \
+	  echo "# Regenerate: make lock"; \
+	  $(BIN)/pip freeze --all --exclude rasa --exclude rasa-sdk --exclude pip; } > requirements/lock.txt
+
+clean:
+	rm -rf var models bot/jieba_userdict .pytest_cache

@@ -1,0 +1,187 @@
+"""What every guide action shares: the published guides, which service is meant, and the state reply.
+
+`GuideAction` is abstract, so the action server does not register it. Nothing here touches the
+database at import: the guide index is built on first use and rebuilt when the guides' revision
+changes, so an edited alias works at the next turn without retraining or restarting.
+"""
+from __future__ import annotations
+
+import abc
+import threading
+from typing import Any, Dict, List, Optional, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from guidekit import replies
+from guidekit.resolver import Resolution, ServiceIndex
+from guidekit.schema import Guide, Material
+from guidekit.settings import get_settings
+from guidekit.store import get_engine, guides_revision, list_guides
+
+# Slots (see bot/domain.yml).
+SERVICE = "service_id"
+ITEM = "item_index"
+CHECKED = "checked"
+PROXY = "proxy_mode"
+OPTIONS = "options"
+PENDING = "pending_topic"
+TOPIC = "topic"
+MISSES = "misunderstandings"
+
+INFO_TOPICS = ("location", "hours", "fee", "duration", "online", "eligibility", "process", "proxy")
+BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"), ("上一个", "/previous_item"),
+                    ("这个我有了", "/have_item"), ("全部说一遍", "/list_all")]
+
+
+class GuideCatalog:
+    """Published guides and their match index, refreshed when the revision changes."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._revision: Optional[int] = None
+        self._guides: Dict[str, Guide] = {}
+        self._index: Optional[ServiceIndex] = None
+
+    def current(self) -> Tuple[Dict[str, Guide], ServiceIndex]:
+        engine = get_engine(get_settings().database_url)
+        with Session(engine) as session:
+            revision = guides_revision(session)
+            if revision != self._revision or self._index is None:
+                guides = list_guides(session)
+                with self._lock:
+                    self._guides = {g.id: g for g in guides}
+                    self._index = ServiceIndex(guides, revision)
+                    self._revision = revision
+        return self._guides, self._index
+
+
+CATALOG = GuideCatalog()
+
+
+class Turn:
+    """One action's view of the conversation, and what it will say and change."""
+
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker):
+        self.dispatcher = dispatcher
+        self.tracker = tracker
+        self.guides, self.index = CATALOG.current()
+        self.text: str = tracker.latest_message.get("text") or ""
+        self.intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        self.slots: Dict[str, Any] = {
+            SERVICE: tracker.get_slot(SERVICE),
+            ITEM: tracker.get_slot(ITEM),
+            CHECKED: list(tracker.get_slot(CHECKED) or []),
+            PROXY: bool(tracker.get_slot(PROXY)),
+            OPTIONS: list(tracker.get_slot(OPTIONS) or []),
+            PENDING: tracker.get_slot(PENDING),
+            TOPIC: tracker.get_slot(TOPIC),
+            MISSES: tracker.get_slot(MISSES) or 0,
+        }
+        if self.slots[SERVICE] not in self.guides:
+            self.slots[SERVICE] = None  # the guide was withdrawn since the last turn
+        self._initial = dict(self.slots)
+
+    # -- reading -------------------------------------------------------------------------------
+    @property
+    def guide(self) -> Optional[Guide]:
+        return self.guides.get(self.slots[SERVICE]) if self.slots[SERVICE] else None
+
+    def items(self) -> List[Material]:
+        guide = self.guide
+        return guide.materials_to_bring(with_proxy=self.slots[PROXY]) if guide else []
+
+    def item_index(self) -> Optional[int]:
+        value = self.slots[ITEM]
+        return int(value) if value is not None else None
+
+    # -- changing ------------------------------------------------------------------------------
+    def switch_to(self, guide_id: str) -> None:
+        if guide_id != self.slots[SERVICE]:
+            self.slots.update({SERVICE: guide_id, ITEM: None, CHECKED: [], PROXY: False})
+        self.slots[OPTIONS] = []
+        self.slots[PENDING] = None
+
+    def say(self, text: str, buttons: Optional[List[Tuple[str, str]]] = None) -> None:
+        self.dispatcher.utter_message(
+            text=text, buttons=[{"title": t, "payload": p} for t, p in (buttons or [])])
+
+    def finish(self, topic: str, item_index: Optional[int] = None) -> List[EventType]:
+        """Send the machine-readable state and return the slot changes."""
+        self.slots[TOPIC] = topic
+        self.slots[ITEM] = item_index if topic == "materials" else self.slots[ITEM]
+        if topic not in ("fallback",):
+            self.slots[MISSES] = 0
+        guide = self.guide
+        self.dispatcher.utter_message(json_message={"state": {
+            "service_id": guide.id if guide else None,
+            "service_name": guide.name if guide else None,
+            "topic": topic,
+            "item_index": item_index if topic == "materials" else None,
+            "item_count": len(self.items()) if guide else None,
+            "options": list(self.slots[OPTIONS]),
+        }})
+        return [SlotSet(k, v) for k, v in self.slots.items() if v != self._initial.get(k)]
+
+    # -- deciding which service ----------------------------------------------------------------
+    def resolve_service(self, asked_topic: str) -> Optional[Guide]:
+        """The guide this turn is about, or None after telling the user why (clarify / no guide).
+
+        A clearly named service wins (and switches); a vague mention among several guides asks
+        with numbered options; nothing named keeps the current service; an unknown service is
+        never answered with the current one.
+        """
+        resolution: Resolution = self.index.resolve(self.text)
+        current = self.slots[SERVICE]
+        if resolution.status == "certain":
+            self.switch_to(resolution.guide_id)
+            return self.guide
+        if resolution.status == "ambiguous":
+            ids = self.index.option_ids(resolution)
+            if current in ids:
+                return self.guide
+            self.ask_to_choose(ids, asked_topic)
+            return None
+        if resolution.unknown_subject:
+            self.say(replies.no_guide(resolution.unknown_subject, get_settings().hotline),
+                     [("转人工", "/handoff")])
+            return None
+        if current:
+            return self.guide
+        self.slots[PENDING] = asked_topic
+        self.say(replies.ask_which_service())
+        return None
+
+    def switch_if_named(self) -> None:
+        """Follow a clearly named service; keep the current one otherwise."""
+        resolution = self.index.resolve(self.text)
+        if resolution.status == "certain":
+            self.switch_to(resolution.guide_id)
+
+    def ask_to_choose(self, ids: List[str], asked_topic: str) -> None:
+        self.slots[OPTIONS] = ids
+        self.slots[PENDING] = asked_topic
+        names = [self.guides[i].name for i in ids]
+        self.say(replies.clarify(names), [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
+
+    def unresolved_topic(self) -> str:
+        """The topic to report after resolve_service answered instead of the guide."""
+        return "clarify" if self.slots[OPTIONS] or self.slots[PENDING] else "fallback"
+
+
+class GuideAction(Action, abc.ABC):
+    """Base for actions that answer from the guides; subclasses implement `respond`."""
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The action's name in the domain."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        return self.respond(Turn(dispatcher, tracker))
+
+    @abc.abstractmethod
+    def respond(self, turn: Turn) -> List[EventType]:
+        """Say something and return the events."""

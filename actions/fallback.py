@@ -1,0 +1,47 @@
+"""When the words were not understood: try the service name alone, else say so kindly and count.
+
+After two misunderstandings in a row the user is offered a person without asking.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk.events import EventType
+
+from actions.conversation import MISSES, OPTIONS, GuideAction, Turn
+from actions.choose import ActionChooseOption
+from actions.materials import ActionInformService
+from guidekit import replies
+from guidekit.settings import get_settings
+from guidekit.textnorm import parse_option_number
+
+
+class ActionFallback(GuideAction):
+    def name(self) -> str:
+        return "action_fallback"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        # NLU may be unsure while the text plainly answers a pending question or names a service.
+        if turn.slots[OPTIONS] and (parse_option_number(turn.text, len(turn.slots[OPTIONS]))
+                                    or turn.index.pick_by_words(turn.text, turn.slots[OPTIONS])):
+            return ActionChooseOption().respond(turn)
+        resolution = turn.index.resolve(turn.text)
+        if resolution.status != "none" or resolution.unknown_subject:
+            return ActionInformService().respond(turn)
+        turn.slots[MISSES] = int(turn.slots[MISSES]) + 1
+        offer = turn.slots[MISSES] >= 2
+        turn.say(replies.not_understood(get_settings().hotline, offer),
+                 [("转人工", "/handoff")] if offer else None)
+        return turn.finish("fallback")
+
+
+class ActionOutOfScope(GuideAction):
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        resolution = turn.index.resolve(turn.text)
+        if resolution.status == "certain":
+            return ActionInformService().respond(turn)
+        turn.say(replies.out_of_scope(get_settings().hotline))
+        return turn.finish("fallback")

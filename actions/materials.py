@@ -1,0 +1,175 @@
+"""Walking through a service's materials one at a time, and the checklist the user ticks off."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from rasa_sdk.events import EventType
+
+from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, ITEM, PENDING, PROXY, TOPIC,
+                                  GuideAction, Turn)
+from guidekit import replies
+
+
+def present_item(turn: Turn, index: int, intro: Optional[str] = None) -> List[EventType]:
+    items = turn.items()
+    text = replies.material_step(items, index, turn.slots[CHECKED])
+    turn.say(f"{intro}\n{text}" if intro else text, BUTTONS_MATERIAL)
+    return turn.finish("materials", index)
+
+
+def start_materials(turn: Turn) -> List[EventType]:
+    guide = turn.guide
+    items = turn.items()
+    if not items:
+        turn.say(replies.with_service(guide, replies.nothing_to_bring(guide)))
+        return turn.finish("materials", None)
+    intro = replies.with_service(guide, replies.materials_intro(guide, items, turn.slots[PROXY]))
+    return present_item(turn, 1, intro)
+
+
+def _need_service(turn: Turn) -> Optional[List[EventType]]:
+    """When no service is known yet, ask which one (and remember the user wanted materials)."""
+    if turn.guide is not None:
+        return None
+    turn.say(replies.ask_which_service())
+    turn.slots[PENDING] = "materials"
+    return turn.finish("clarify")
+
+
+class ActionMaterials(GuideAction):
+    """"补社保卡要带什么": start the list at item 1 (or at the proxy list in proxy mode)."""
+
+    def name(self) -> str:
+        return "action_materials"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        guide = turn.resolve_service("materials")
+        if guide is None:
+            return turn.finish(turn.unresolved_topic())
+        return start_materials(turn)
+
+
+class ActionInformService(GuideAction):
+    """A service named on its own: keep the topic the user was on, else start its materials."""
+
+    def name(self) -> str:
+        return "action_inform_service"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        before = turn.slots[TOPIC]
+        guide = turn.resolve_service("materials")
+        if guide is None:
+            return turn.finish(turn.unresolved_topic())
+        if before in INFO_TOPICS and before != "proxy":
+            turn.say(replies.with_service(guide, replies.topic_answer(guide, before)))
+            return turn.finish(before)
+        return start_materials(turn)
+
+
+class ActionNextMaterial(GuideAction):
+    def name(self) -> str:
+        return "action_next_material"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        asked = _need_service(turn)
+        if asked:
+            return asked
+        index = turn.item_index()
+        items = turn.items()
+        if index is None:
+            return start_materials(turn)
+        if index >= len(items):
+            turn.say(replies.after_last(turn.guide, items))
+            return turn.finish("materials", None)
+        return present_item(turn, index + 1)
+
+
+class ActionPreviousMaterial(GuideAction):
+    def name(self) -> str:
+        return "action_previous_material"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        asked = _need_service(turn)
+        if asked:
+            return asked
+        index = turn.item_index()
+        if index is None:
+            # After the end (or the full list) "上一个" means the last item.
+            return present_item(turn, len(turn.items()))
+        if index <= 1:
+            return present_item(turn, 1, replies.before_first())
+        return present_item(turn, index - 1)
+
+
+class ActionRepeatMaterial(GuideAction):
+    """"再说一遍" and "说慢一点": the same item again (the voice channel slows down on the latter)."""
+
+    def name(self) -> str:
+        return "action_repeat_material"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        asked = _need_service(turn)
+        if asked:
+            return asked
+        index = turn.item_index()
+        if turn.slots[TOPIC] != "materials" or index is None:
+            # Repeat what was last answered: the topic answer, or the whole list.
+            last = turn.slots[TOPIC]
+            if last in INFO_TOPICS:
+                turn.say(replies.with_service(turn.guide, replies.topic_answer(turn.guide, last)))
+                return turn.finish(last)
+            turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]))
+            return turn.finish("materials", None)
+        return present_item(turn, index)
+
+
+class ActionListMaterials(GuideAction):
+    def name(self) -> str:
+        return "action_list_materials"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        turn.switch_if_named()
+        asked = _need_service(turn)
+        if asked:
+            return asked
+        turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
+                 [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")])
+        turn.slots[ITEM] = None
+        return turn.finish("materials", None)
+
+
+class ActionMarkHave(GuideAction):
+    """"这个我有了": tick the current item and move on to the next."""
+
+    def name(self) -> str:
+        return "action_mark_have"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        asked = _need_service(turn)
+        if asked:
+            return asked
+        index = turn.item_index()
+        items = turn.items()
+        if index is None:
+            turn.say("请先听我说要带什么。说「下一个」,我从第一样说起。", [("下一个", "/next_item")])
+            return turn.finish("materials", None)
+        material = items[index - 1]
+        if material.name not in turn.slots[CHECKED]:
+            turn.slots[CHECKED] = turn.slots[CHECKED] + [material.name]
+        remaining = len([m for m in items if m.name not in turn.slots[CHECKED]])
+        turn.say(replies.marked(material, remaining),
+                 [("下一个", "/next_item"), ("还差哪些", "/whats_left")])
+        return turn.finish("materials", index)
+
+
+class ActionWhatsLeft(GuideAction):
+    def name(self) -> str:
+        return "action_whats_left"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        asked = _need_service(turn)
+        if asked:
+            return asked
+        turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
+        turn.slots[ITEM] = None
+        return turn.finish("materials", None)

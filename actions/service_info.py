@@ -1,0 +1,43 @@
+"""Questions about the current service: where, opening hours (and "今天开门吗"), fee, time, online, who, steps."""
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk.events import EventType
+
+from actions.conversation import GuideAction, Turn
+from guidekit import replies, when
+from guidekit.settings import get_settings
+
+INTENT_TOPICS = {
+    "ask_location": "location",
+    "ask_hours": "hours",
+    "ask_fee": "fee",
+    "ask_duration": "duration",
+    "ask_online": "online",
+    "ask_eligibility": "eligibility",
+    "ask_process": "process",
+}
+TOPIC_BUTTONS = [("要带什么", "/ask_materials"), ("在哪里办", "/ask_location"), ("几点开门", "/ask_hours")]
+
+
+def answer_topic(turn: Turn, topic: str) -> List[EventType]:
+    guide = turn.guide
+    text = replies.topic_answer(guide, topic)
+    if topic == "hours":
+        asked = when.day_asked(turn.text, when.today(get_settings().timezone))
+        if asked:
+            text = replies.opening_on(guide, *asked)
+    turn.say(replies.with_service(guide, text), [b for b in TOPIC_BUTTONS if b[1] != f"/ask_{topic}"])
+    return turn.finish(topic)
+
+
+class ActionAnswerTopic(GuideAction):
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        topic = INTENT_TOPICS.get(turn.intent, "process")
+        if turn.resolve_service(topic) is None:
+            return turn.finish(turn.unresolved_topic())
+        return answer_topic(turn, topic)

@@ -1,0 +1,40 @@
+"""One chat turn for any channel: clean the text, ask Rasa, and answer kindly when something is wrong."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Tuple
+
+from api.rasa_client import RasaClient, RasaUnavailable, parse_reply
+from api.schemas import ChatRequest, ChatResponse, ChatState, Message
+from guidekit.privacy import mask_personal_numbers
+from guidekit.settings import Settings
+
+log = logging.getLogger("banshi.chat")
+
+_HAS_WORDS = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+
+
+def _reply(req: ChatRequest, text: str, topic: str = "fallback") -> ChatResponse:
+    return ChatResponse(session_id=req.session_id, messages=[Message(text=text)],
+                        state=ChatState(topic=topic))
+
+
+async def chat_turn(client: RasaClient, req: ChatRequest, settings: Settings) -> Tuple[int, ChatResponse]:
+    """Returns the HTTP status and the reply; the reply is always something a person can read."""
+    text = mask_personal_numbers(req.text.strip())
+    if not _HAS_WORDS.search(text):
+        return 200, _reply(req, "我没有收到文字。请说一说您想办什么事,比如「补社保卡要带什么」。")
+    if len(text) > settings.max_text_chars:
+        return 200, _reply(req, f"您说的话太长了,我一次只能看{settings.max_text_chars}个字以内。\n"
+                                "请用一句话问我,比如「老年证在哪里办」。")
+    try:
+        events = await client.send(req.session_id, text, {"channel": req.channel})
+    except RasaUnavailable as exc:
+        log.error("rasa unavailable for a %s turn: %s", req.channel, exc)
+        return 503, _reply(req, f"对不起,系统暂时出了问题,请稍后再试。\n"
+                                f"您也可以打{settings.hotline}政务服务热线,有人帮您。", topic="handoff")
+    messages, state = parse_reply(events)
+    if not messages:
+        messages = [Message(text=f"对不起,我没听明白。您可以打{settings.hotline}问一问。")]
+    return 200, ChatResponse(session_id=req.session_id, messages=messages, state=state or ChatState())

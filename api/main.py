@@ -1,0 +1,47 @@
+"""The FastAPI application: routers, the shared Rasa client, and plain-worded input errors."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from api.rasa_client import RasaClient
+from api.routers import chat, guides, health
+from guidekit.settings import get_settings
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    settings = get_settings()
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    yield
+    await app.state.rasa.close()
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 naming each bad field; 400 when the body is not JSON at all."""
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return JSONResponse(status_code=400, content={"error": "请求内容不是有效的 JSON。", "detail": "invalid JSON body"})
+    fields = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+        fields.append({"field": ".".join(loc) or "body", "problem": err.get("msg", "")})
+    summary = "; ".join(f"{f['field']}: {f['problem']}" for f in fields)
+    return JSONResponse(status_code=422, content={"error": f"请求有误:{summary}", "fields": fields})
+
+
+def create_app() -> FastAPI:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = FastAPI(title="长辈办事通 API", lifespan=lifespan)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(chat.router)
+    app.include_router(guides.router)
+    app.include_router(health.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,42 @@
+"""`GET /healthz`: 200 only when Rasa, the action server and the database all answer."""
+from __future__ import annotations
+
+import httpx
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from api.deps import rasa_client, settings_dep
+from api.rasa_client import RasaClient
+from guidekit.settings import Settings
+from guidekit.store import get_engine, ping
+
+router = APIRouter(tags=["health"])
+
+
+async def _action_server_up(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=3.0) as client:
+            return (await client.get(f"{url.rstrip('/')}/health")).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _database_up(url: str) -> bool:
+    try:
+        ping(get_engine(url))
+        return True
+    except SQLAlchemyError:
+        return False
+
+
+@router.get("/healthz")
+async def healthz(client: RasaClient = Depends(rasa_client), settings: Settings = Depends(settings_dep)):
+    checks = {
+        "rasa": await client.is_up(),
+        "action_server": await _action_server_up(settings.action_server_url),
+        "database": _database_up(settings.database_url),
+    }
+    down = [name for name, ok in checks.items() if not ok]
+    body = {"status": "down" if down else "ok", "checks": checks, "down": down}
+    return JSONResponse(status_code=503 if down else 200, content=body)

@@ -1,0 +1,67 @@
+"""Command line for guides: `python -m guidekit.cli validate|load|userdict`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from guidekit.loader import GuideFileError, guide_files, read_guide_file
+
+
+def _validate(directory: Path) -> int:
+    failed = 0
+    files = guide_files(directory)
+    for path in files:
+        try:
+            read_guide_file(path)
+        except GuideFileError as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+    print(f"{len(files) - failed} of {len(files)} guide files valid")
+    return 1 if failed else 0
+
+
+def _load(directory: Path, url: str) -> int:
+    from guidekit.store import get_engine, load_guides
+    report = load_guides(get_engine(url), directory)
+    print(report.summary())
+    return 1 if report.refused else 0
+
+
+def _userdict(url: str, out: Path) -> int:
+    from sqlalchemy.orm import Session
+
+    from guidekit.store import get_engine, list_guides
+    from guidekit.userdict import write_userdict
+    with Session(get_engine(url)) as session:
+        guides = list_guides(session)
+    if not guides:
+        print("no guides in the database: run `load` first", file=sys.stderr)
+        return 1
+    path = write_userdict(guides, out)
+    print(f"wrote {path}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="guidekit")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_validate = sub.add_parser("validate", help="check every guide file, change nothing")
+    p_validate.add_argument("directory", type=Path, nargs="?", default=Path("guides"))
+    p_load = sub.add_parser("load", help="load valid guide files into the database (idempotent)")
+    p_load.add_argument("directory", type=Path, nargs="?", default=None)
+    p_dict = sub.add_parser("userdict", help="write the jieba user dictionary from the database")
+    p_dict.add_argument("--out", type=Path, default=Path("bot/jieba_userdict"))
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.directory)
+    from guidekit.settings import get_settings
+    settings = get_settings()
+    if args.command == "load":
+        return _load(args.directory or Path(settings.guides_dir), settings.database_url)
+    return _userdict(settings.database_url, args.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

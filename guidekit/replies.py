@@ -1,0 +1,246 @@
+"""Every sentence an older person reads or hears about a guide: short, concrete, polite, numbered.
+
+Pure functions from a `Guide` (and the conversation position) to text, so the same words reach
+WeChat, the kiosk and voice, and so they can be tested without Rasa.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import List, Optional, Sequence
+
+from guidekit.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod
+
+WEEKDAY_NAMES = {1: "星期一", 2: "星期二", 3: "星期三", 4: "星期四", 5: "星期五", 6: "星期六", 7: "星期日"}
+NAV_HINT = "您可以说「下一个」「上一个」「再说一遍」,或者「全部说一遍」。"
+WHAT_ELSE = "您还可以问我:在哪里办、几点开门、要不要钱、家人能不能代办。"
+EXAMPLES = "比如您可以说:「补社保卡要带什么」「老年证在哪里办」。"
+
+
+def _numbered(lines: Sequence[str]) -> str:
+    return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
+
+
+def how_many(material: Material) -> str:
+    """The form and counts in everyday words (原件 / 复印件 explained, never bare)."""
+    if material.form is MaterialForm.original:
+        extra = f",一共{material.originals}份" if material.originals > 1 else ""
+        return f"请带原本的那份(原件){extra}。"
+    if material.form is MaterialForm.copy:
+        return f"请复印{material.copies}份带来(复印件)。"
+    return f"请带原本的那份(原件),再复印{material.copies}份(复印件)。"
+
+
+def material_detail(material: Material) -> List[str]:
+    sentences = [material.plain, how_many(material)]
+    if material.necessity is Necessity.optional:
+        sentences.append("这一样不是每个人都要带。")
+    elif material.necessity is Necessity.later:
+        sentences.append("这一样如果一时没有,也能先办,以后再补。")
+    if material.condition:
+        sentences.append(material.condition)
+    if material.notes:
+        sentences.append(material.notes)
+    return sentences
+
+
+def material_step(items: Sequence[Material], index: int, checked: Sequence[str] = ()) -> str:
+    """One item: "第2样,共5样:户口本。" then what it is, the counts and how to go on."""
+    material = items[index - 1]
+    head = f"第{index}样,共{len(items)}样:{material.name}。"
+    lines = [head, *material_detail(material)]
+    if material.name in checked:
+        lines.append("这一样您说过已经有了。")
+    lines.append("这是最后一样了。说「还差哪些」,听还没准备的。" if index == len(items) else NAV_HINT)
+    return "\n".join(lines)
+
+
+def materials_intro(guide: Guide, items: Sequence[Material], proxy_mode: bool) -> str:
+    who = "家人帮您去办" if proxy_mode else "办" + guide.name
+    return f"{who},一共要带{len(items)}样东西。我一样一样告诉您。"
+
+
+def nothing_to_bring(guide: Guide) -> str:
+    return f"办{guide.name},不用带材料。工作人员会在系统里查。"
+
+
+def system_fetched_note(guide: Guide) -> Optional[str]:
+    fetched = guide.materials_fetched_by_system()
+    if not fetched:
+        return None
+    names = "、".join(m.name for m in fetched)
+    return f"另外,{names}不用您带,工作人员会在系统里查。"
+
+
+def after_last(guide: Guide, items: Sequence[Material]) -> str:
+    lines = [f"要带的就是这些了,一共{len(items)}样。"]
+    note = system_fetched_note(guide)
+    if note:
+        lines.append(note)
+    lines.append(WHAT_ELSE)
+    return "\n".join(lines)
+
+
+def before_first() -> str:
+    return "前面没有了,这就是第一样。"
+
+
+def list_all(guide: Guide, items: Sequence[Material], checked: Sequence[str] = ()) -> str:
+    lines = []
+    for material in items:
+        mark = "(已有)" if material.name in checked else ""
+        lines.append(f"{material.name}{mark}:{how_many(material)}")
+    text = f"办{guide.name},一共要带{len(items)}样:\n{_numbered(lines)}"
+    note = system_fetched_note(guide)
+    return f"{text}\n{note}" if note else text
+
+
+def marked(material: Material, remaining: int) -> str:
+    if remaining == 0:
+        return f"好的,{material.name}记下了。要带的东西您都有了。"
+    return f"好的,{material.name}记下了。还差{remaining}样。说「下一个」接着听。"
+
+
+def whats_left(guide: Guide, items: Sequence[Material], checked: Sequence[str]) -> str:
+    left = [m for m in items if m.name not in checked]
+    if not left:
+        return f"办{guide.name}要带的{len(items)}样,您都有了。"
+    return f"还差{len(left)}样:\n" + _numbered(m.name for m in left)
+
+
+def _clock(hhmm: str) -> str:
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    if hour < 12:
+        part, shown = "上午", hour
+    elif hour == 12:
+        part, shown = "中午", 12
+    else:
+        part, shown = "下午", hour - 12
+    if minute == 0:
+        return f"{part}{shown}点"
+    if minute == 30:
+        return f"{part}{shown}点半"
+    return f"{part}{shown}点{minute}分"
+
+
+def periods_on(location: Location, weekday: int) -> List[OpeningPeriod]:
+    return sorted((p for p in location.schedule if weekday in p.days), key=lambda p: p.open)
+
+
+def opening_on(guide: Guide, day: dt.date, day_word: str) -> str:
+    """"今天开门吗 / 周六能办吗" for the first location, from its schedule."""
+    location = guide.locations[0]
+    weekday = day.isoweekday()
+    periods = periods_on(location, weekday)
+    said = f"{day_word}是{WEEKDAY_NAMES[weekday]}。" if day_word in ("今天", "明天", "后天") else ""
+    if periods:
+        spans = ",".join(f"{_clock(p.open)}到{_clock(p.close)}" for p in periods)
+        answer = f"{said}{location.name}{WEEKDAY_NAMES[weekday]}开门:{spans}。"
+    else:
+        answer = f"{said}{location.name}{WEEKDAY_NAMES[weekday]}不开门。\n平时开门的时间是:{location.hours.plain}"
+    return f"{answer}\n遇到过节放假,可能不开门。去之前可以打电话问:{location.phone}。"
+
+
+def location_answer(guide: Guide) -> str:
+    if len(guide.locations) == 1:
+        loc = guide.locations[0]
+        return f"请到{loc.name}办理。\n地址:{loc.address.plain}\n电话:{loc.phone}"
+    lines = [f"{loc.name}:{loc.address.plain} 电话:{loc.phone}" for loc in guide.locations]
+    return f"这些地方都能办:\n{_numbered(lines)}"
+
+
+def hours_answer(guide: Guide) -> str:
+    if len(guide.locations) == 1:
+        return f"{guide.locations[0].name}开门的时间:\n{guide.locations[0].hours.plain}"
+    return "开门的时间:\n" + _numbered(f"{loc.name}:{loc.hours.plain}" for loc in guide.locations)
+
+
+def proxy_answer(guide: Guide) -> str:
+    if not guide.proxy.allowed:
+        return f"{guide.name},要您本人去办,家人不能替您办。\n{guide.proxy.plain}"
+    extra = guide.proxy.materials
+    lines = [guide.proxy.plain]
+    if extra:
+        lines.append(f"家人除了带您的材料,还要带{len(extra)}样:")
+        lines.append(_numbered(f"{m.name}:{m.plain}" for m in extra))
+        lines.append("说「要带什么」,我把家人要带的东西一样一样说一遍。")
+    return "\n".join(lines)
+
+
+def process_answer(guide: Guide) -> str:
+    return f"办{guide.name},分{len(guide.process)}步:\n" + _numbered(step.plain for step in guide.process)
+
+
+def topic_answer(guide: Guide, topic: str) -> str:
+    if topic == "location":
+        return location_answer(guide)
+    if topic == "hours":
+        return hours_answer(guide)
+    if topic == "fee":
+        return guide.fee.plain
+    if topic == "duration":
+        return guide.duration.plain
+    if topic == "online":
+        return guide.online.plain
+    if topic == "eligibility":
+        return guide.eligibility.plain
+    if topic == "process":
+        return process_answer(guide)
+    if topic == "proxy":
+        return proxy_answer(guide)
+    raise ValueError(f"no answer for topic {topic!r}")
+
+
+def with_service(guide: Guide, text: str) -> str:
+    """Say which service an answer is about, so a switch of service is never silent."""
+    return f"【{guide.name}】\n{text}"
+
+
+def clarify(names: Sequence[str]) -> str:
+    return "您问的是哪一件事?\n" + _numbered(names) + "\n请说数字,比如「1」。"
+
+
+def ask_which_service() -> str:
+    return f"您想办哪件事?{EXAMPLES}"
+
+
+def no_guide(subject: Optional[str], hotline: str) -> str:
+    what = f"「{subject}」" if subject else "这件事"
+    return f"对不起,{what}我这里还没有办事指南。\n您可以打{hotline}政务服务热线问一问。"
+
+
+def handoff(guide: Optional[Guide], hotline: str) -> str:
+    if guide is None:
+        return f"您可以打{hotline}政务服务热线,有工作人员帮您。"
+    loc = guide.locations[0]
+    return f"您可以打电话找工作人员:{loc.phone}({loc.name})。\n开门时间:{loc.hours.plain}"
+
+
+def not_understood(hotline: str, offer_person: bool) -> str:
+    text = f"对不起,我没听明白。{EXAMPLES}"
+    if offer_person:
+        text += f"\n要找人帮忙,请说「转人工」,或者打{hotline}。"
+    return text
+
+
+def greeting() -> str:
+    return f"您好!我是长辈办事通。\n您想办什么事,我告诉您要带哪些东西。\n{EXAMPLES}"
+
+
+def goodbye() -> str:
+    return "不客气。祝您办事顺利,再见!"
+
+
+def thanks() -> str:
+    return "不客气。您还有别的要问吗?"
+
+
+def out_of_scope(hotline: str) -> str:
+    return f"对不起,我只会回答办事要带什么、去哪里办这类问题。\n别的事情,您可以打{hotline}问一问。"
+
+
+_SENTENCE_END = re.compile(r"[。!?\n]")
+
+
+def sentences(text: str) -> List[str]:
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]

@@ -1,0 +1,168 @@
+"""Which service does the user mean? Matching text against guide names and aliases from the database.
+
+Two signals, scored so that a weak match is never treated as certain:
+1. the alias itself appears in the (simplified, filler-free) text — score 1.0, longer aliases win;
+2. the alias sounds the same, tone-insensitive and with the usual accent confusions folded
+   (zh/z, ch/c, sh/s, n/l, f/h, r/l, ang/an, eng/en, ing/in) — catches speech-recognition
+   homophones (社报卡, 身分证, 底保) and pinyin typed on a phone (shebaoka) — score 0.9.
+The index is rebuilt from whatever guides it is given, so a new alias works without retraining.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import jieba
+import jieba.posseg
+from pypinyin import lazy_pinyin
+
+from guidekit.schema import Guide
+from guidekit.textnorm import normalize, strip_fillers
+
+CERTAIN = 0.85
+POSSIBLE = 0.6
+EXACT_SCORE = 1.0
+SOUND_SCORE = 0.9
+MIN_SOUND_LETTERS = 5
+MAX_OPTIONS = 3
+
+_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"),
+          ("n", "l"), ("f", "h"), ("r", "l"))
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# Nouns that belong to the question, not to a service ("儿子去办行吗", "地址在哪").
+GENERIC_NOUNS = frozenset("""
+材料 东西 证件 证明 手续 流程 步骤 地方 地址 地点 位置 窗口 大厅 时间 时候 钟点 钱 费用 价钱 手机 网上 网 电话 号码
+人工 人 本人 自己 儿子 女儿 闺女 儿媳 女婿 孙子 孙女 家人 家里人 老伴 孩子 子女 老人 老年人 亲戚 朋友 别人
+今天 明天 后天 昨天 周末 星期 礼拜 周一 周二 周三 周四 周五 周六 周日 上午 下午 中午 晚上 早上 点 天 月 年
+全部 所有 一共 全都 事 事情 业务 服务 东东 样 个 下 遍 哪些 什么 啥 多少 多久 情况 问题 东西 腿脚 身体 岁数 年纪 工作日 小时
+""".split())
+_NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "vn", "j", "eng")
+
+
+def fold_pinyin(letters: str) -> str:
+    out = letters
+    for src, dst in _FOLDS:
+        out = out.replace(src, dst)
+    return out
+
+
+def sound_key(text: str) -> str:
+    """Toneless, accent-folded pinyin of Chinese characters; Latin letters kept as typed."""
+    syllables = lazy_pinyin(text, errors=lambda chars: [chars])
+    return fold_pinyin("".join(s for s in syllables).lower())
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    guide_id: str
+    name: str
+    score: float
+    matched: str
+    length: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Resolution:
+    """`status` is certain (one guide), ambiguous (ask with `options`) or none."""
+
+    status: str
+    best: Optional[Candidate] = None
+    options: Tuple[Candidate, ...] = ()
+    unknown_subject: Optional[str] = None
+
+    @property
+    def guide_id(self) -> Optional[str]:
+        return self.best.guide_id if self.status == "certain" and self.best else None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Term:
+    guide_id: str
+    text: str
+    sound: str
+
+
+class ServiceIndex:
+    """Guide names and aliases, ready to match; build a new one when the guides change."""
+
+    def __init__(self, guides: Iterable[Guide], revision: int = 0):
+        self.revision = revision
+        self.names: Dict[str, str] = {}
+        self._terms: List[_Term] = []
+        words = set()
+        for guide in guides:
+            self.names[guide.id] = guide.name
+            for term in [guide.name, *guide.aliases]:
+                norm = normalize(term)
+                if norm:
+                    self._terms.append(_Term(guide.id, norm, sound_key(norm)))
+                    words.add(norm)
+            words.update(normalize(m.name) for m in guide.materials if len(m.name) > 1)
+        # A private jieba instance: the global one belongs to whoever else runs in the process.
+        self._tokenizer = jieba.Tokenizer()
+        for word in words:
+            self._tokenizer.add_word(word, freq=50000, tag="nz")
+        self._posseg = jieba.posseg.POSTokenizer(self._tokenizer)
+        self._known_words = words
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def candidates(self, text: str) -> List[Candidate]:
+        cleaned = strip_fillers(text)
+        if not cleaned:
+            return []
+        sound = sound_key(cleaned)
+        best: Dict[str, Candidate] = {}
+        for term in self._terms:
+            if term.text in cleaned:
+                cand = Candidate(term.guide_id, self.names[term.guide_id], EXACT_SCORE, term.text, len(term.text))
+            elif len(term.sound) >= MIN_SOUND_LETTERS and term.sound in sound:
+                cand = Candidate(term.guide_id, self.names[term.guide_id], SOUND_SCORE, term.text, len(term.text))
+            else:
+                continue
+            held = best.get(term.guide_id)
+            if held is None or (cand.score, cand.length) > (held.score, held.length):
+                best[term.guide_id] = cand
+        return sorted(best.values(), key=lambda c: (c.score, c.length), reverse=True)
+
+    def resolve(self, text: str) -> Resolution:
+        found = self.candidates(text)
+        if not found or found[0].score < POSSIBLE:
+            return Resolution("none", unknown_subject=self.unknown_subject(text))
+        top = found[0]
+        # Equal strength across guides (e.g. plain "身份证"): ask, never pick one at random.
+        tied = [c for c in found if (c.score, c.length) == (top.score, top.length)]
+        if top.score >= CERTAIN and len(tied) == 1:
+            return Resolution("certain", best=top, options=(top,))
+        close = [c for c in found if c.score >= POSSIBLE and top.score - c.score <= 0.1
+                 and c.length >= top.length - 1][:MAX_OPTIONS]
+        if len(close) == 1 and top.score >= CERTAIN:
+            return Resolution("certain", best=top, options=(top,))
+        return Resolution("ambiguous", best=top, options=tuple(close))
+
+    def unknown_subject(self, text: str) -> Optional[str]:
+        """A noun in the text that is no service we know ("护照"), or None if there is none."""
+        cleaned = strip_fillers(text)
+        if not _HAN.search(cleaned):
+            return None
+        run: List[str] = []
+        for word, flag in self._posseg.lcut(cleaned):
+            subject = (flag.startswith(_NOUN_FLAGS) and len(word) >= 2 and word not in GENERIC_NOUNS
+                       and word not in self._known_words)
+            if subject:
+                run.append(word)
+            elif run:
+                break
+        # Adjacent nouns belong together: "房产" + "过户".
+        return "".join(run) or None
+
+    def option_ids(self, resolution: Resolution) -> List[str]:
+        return [c.guide_id for c in resolution.options]
+
+    def pick_by_words(self, text: str, option_ids: Sequence[str]) -> Optional[str]:
+        """The option the words point to ("社保卡那个"), when exactly one of them matches."""
+        hits = [c.guide_id for c in self.candidates(text) if c.guide_id in option_ids]
+        return hits[0] if len(hits) == 1 else None

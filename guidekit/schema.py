@@ -1,0 +1,194 @@
+"""The service guide (办事指南) schema: what one file under `guides/` must hold.
+
+Field names are English; each maps to a GB/T 39046-2020 (政务服务平台基础数据规范)
+element, listed in `guides/SCHEMA.md`, so real platform data can be imported later.
+Every text has an `official` version (the guide's own words) and a `plain` version
+(what an older person reads or hears).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import List, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+GUIDE_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class _Strict(BaseModel):
+    # Unknown keys are almost always typos ("alias" for "aliases"): refuse them.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Text(_Strict):
+    """One text in two versions: the guide's official words and the plain rewrite."""
+
+    official: str = Field(min_length=1)
+    plain: str = Field(min_length=1)
+
+
+class MaterialForm(str, Enum):
+    original = "原件"
+    copy = "复印件"
+    both = "原件和复印件"
+
+
+class Necessity(str, Enum):
+    required = "必要"
+    optional = "非必要"
+    later = "容缺后补"
+
+
+class Source(str, Enum):
+    applicant = "申请人自备"
+    issued = "部门核发"
+    system = "系统自动获取"
+
+
+class Material(_Strict):
+    """One item of 申请材料."""
+
+    name: str = Field(min_length=1, max_length=12)
+    official_name: str = Field(min_length=1)
+    plain: str = Field(min_length=1)
+    form: MaterialForm
+    originals: int = Field(ge=0, le=10)
+    copies: int = Field(ge=0, le=10)
+    necessity: Necessity
+    condition: Optional[str] = None
+    where_to_get: Source
+    notes: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _counts_match_form(self) -> "Material":
+        if self.where_to_get is Source.system:
+            return self
+        if self.form is MaterialForm.original and (self.originals < 1 or self.copies):
+            raise ValueError("form 原件 needs originals ≥ 1 and copies = 0")
+        if self.form is MaterialForm.copy and (self.copies < 1 or self.originals):
+            raise ValueError("form 复印件 needs copies ≥ 1 and originals = 0")
+        if self.form is MaterialForm.both and (self.originals < 1 or self.copies < 1):
+            raise ValueError("form 原件和复印件 needs originals ≥ 1 and copies ≥ 1")
+        return self
+
+
+class OpeningPeriod(_Strict):
+    """A machine-readable opening period, used to answer "今天开门吗"."""
+
+    days: List[int] = Field(min_length=1, description="ISO weekdays: 1 = Monday … 7 = Sunday")
+    open: str
+    close: str
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, days: List[int]) -> List[int]:
+        bad = [d for d in days if d < 1 or d > 7]
+        if bad:
+            raise ValueError(f"weekdays must be 1 (Monday) to 7 (Sunday), got {bad}")
+        return days
+
+    @field_validator("open", "close")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not HHMM.match(value):
+            raise ValueError(f"time must be HH:MM (24-hour), got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "OpeningPeriod":
+        if self.open >= self.close:
+            raise ValueError(f"open {self.open} must be before close {self.close}")
+        return self
+
+
+class Location(_Strict):
+    """One 办理地点 with its 办理时间 and 咨询电话."""
+
+    name: str = Field(min_length=1)
+    address: Text
+    hours: Text
+    schedule: List[OpeningPeriod] = Field(min_length=1)
+    phone: str = Field(pattern=r"^[0-9-]{5,20}$")
+
+
+class Fee(Text):
+    """收费标准, with the amount in yuan (0 = free) for channels that show a number."""
+
+    amount: float = Field(ge=0)
+
+
+class Online(Text):
+    available: bool
+
+
+class Proxy(Text):
+    """Whether someone else may do it (代办) and what extra they bring."""
+
+    allowed: bool
+    materials: List[Material] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _no_materials_when_refused(self) -> "Proxy":
+        if not self.allowed and self.materials:
+            raise ValueError("proxy.materials must be empty when allowed is false")
+        return self
+
+
+class GuideSource(_Strict):
+    """设定依据 and where this guide was taken from."""
+
+    official: str = Field(min_length=1)
+    plain: str = Field(min_length=1)
+    sample: bool = Field(description="true while the content is sample content for a fictional city")
+
+
+class Guide(_Strict):
+    """One 办事指南."""
+
+    id: str = Field(pattern=GUIDE_ID_PATTERN)
+    name: str = Field(min_length=2)
+    aliases: List[str] = Field(min_length=1)
+    department: Text
+    eligibility: Text
+    materials: List[Material] = Field(min_length=1)
+    process: List[Text] = Field(min_length=1)
+    locations: List[Location] = Field(min_length=1)
+    fee: Fee
+    duration: Text
+    online: Online
+    proxy: Proxy
+    source: GuideSource
+    last_verified: dt.date
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_unique(cls, aliases: List[str]) -> List[str]:
+        cleaned = [a.strip() for a in aliases]
+        if any(not a for a in cleaned):
+            raise ValueError("an alias is empty")
+        dupes = sorted({a for a in cleaned if cleaned.count(a) > 1})
+        if dupes:
+            raise ValueError(f"aliases repeated: {', '.join(dupes)}")
+        return cleaned
+
+    @field_validator("materials")
+    @classmethod
+    def _something_to_bring(cls, materials: List[Material]) -> List[Material]:
+        names = [m.name for m in materials]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"material names repeated: {', '.join(dupes)}")
+        return materials
+
+    def materials_to_bring(self, with_proxy: bool = False) -> List[Material]:
+        """What the person must carry: everything except what the system fetches itself."""
+        items = [m for m in self.materials if m.where_to_get is not Source.system]
+        if with_proxy and self.proxy.allowed:
+            items += [m for m in self.proxy.materials if m.where_to_get is not Source.system]
+        return items
+
+    def materials_fetched_by_system(self) -> List[Material]:
+        return [m for m in self.materials if m.where_to_get is Source.system]

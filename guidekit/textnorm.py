@@ -1,0 +1,58 @@
+"""Cleaning what people type or say before matching: traditional → simplified, fillers, option numbers."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+import cn2an
+import opencc
+
+# Said before the real question; removing them keeps them from matching anything.
+FILLERS = (
+    "我想问一下", "我想问问", "想问一下", "问一下", "请问一下", "请问", "麻烦问一下", "麻烦你", "麻烦",
+    "你好", "您好", "同志", "那个", "这个", "就是", "然后", "嗯", "啊", "呃", "哦", "呀", "吧", "哈",
+    "我想", "我要", "想要", "一下",
+)
+_PUNCT = re.compile(r"[\s,,。.!!??、;;::\~～…·'\"“”‘’()()\[\]【】《》<>\-—_/\\|@#$%^&*+=]+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalize(text: str) -> str:
+    """Simplified characters, lower-case Latin, no punctuation or spaces."""
+    return _PUNCT.sub("", to_simplified(text).lower())
+
+
+def strip_fillers(text: str) -> str:
+    out = normalize(text)
+    for filler in FILLERS:
+        out = out.replace(filler, "")
+    return out
+
+
+_OPTION = re.compile(r"^(?:选|要|就|是)?(?:第)?([0-9一二两三四五六七八九十]+)(?:个|号|项|条|种)?(?:吧|啊|呀|的|那个)?$")
+_LAST = re.compile(r"^(?:选|要|就)?最后(?:一)?(?:个|项|条)?(?:吧|啊)?$")
+
+
+def parse_option_number(text: str, count: int) -> Optional[int]:
+    """'2', '第二个', '两', '选三', '最后一个' → a 1-based choice within `count`, else None."""
+    cleaned = strip_fillers(text)
+    if _LAST.match(cleaned) and count:
+        return count
+    match = _OPTION.match(cleaned)
+    if not match:
+        return None
+    token = match.group(1).replace("两", "二")
+    try:
+        number = int(token) if token.isdigit() else int(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError):
+        return None
+    return number if 1 <= number <= count else None

@@ -1,0 +1,1 @@
+"""Running the project: training, the process stack, make run."""

@@ -1,0 +1,97 @@
+"""`make run`: load the guides, train if needed, start action server + Rasa + API, stop all on Ctrl-C.
+
+A second `make run` while one is running says so and exits, instead of failing on busy ports.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+from guidekit.settings import get_settings
+from guidekit.store import get_engine, load_guides
+from ops.stack import ROOT, Stack, StackConfig
+from ops.train import ensure_model
+
+VAR = ROOT / "var"
+LOCK = VAR / "run.lock"
+INFO = VAR / "run.json"
+
+
+def _port_busy(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def _already_running(lock_file) -> bool:
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+
+
+def main() -> int:
+    VAR.mkdir(exist_ok=True)
+    lock_file = LOCK.open("a+")
+    if _already_running(lock_file):
+        info = json.loads(INFO.read_text()) if INFO.exists() else {}
+        print(f"长辈办事通已经在运行(进程 {info.get('pid', '?')}),地址 {info.get('url', '?')}\n"
+              "Already running. Stop it with Ctrl-C in its terminal before starting another.", file=sys.stderr)
+        return 1
+
+    settings = get_settings()
+    cfg = StackConfig(database_url=settings.database_url, model=Path(), var_dir=VAR,
+                      api_port=int(os.environ.get("BANSHI_API_PORT", "8000")),
+                      rasa_port=int(os.environ.get("BANSHI_RASA_PORT", "5005")),
+                      actions_port=int(os.environ.get("BANSHI_ACTIONS_PORT", "5055")))
+    busy = [p for p in (cfg.api_port, cfg.rasa_port, cfg.actions_port) if _port_busy(cfg.host, p)]
+    if busy:
+        print(f"Port(s) {', '.join(map(str, busy))} on {cfg.host} are used by another program. "
+              "Stop it, or set BANSHI_API_PORT / BANSHI_RASA_PORT / BANSHI_ACTIONS_PORT.", file=sys.stderr)
+        return 1
+
+    report = load_guides(get_engine(settings.database_url), ROOT / settings.guides_dir)
+    print(report.summary(), flush=True)
+    cfg.model = ensure_model(settings.database_url)
+
+    stack = Stack(cfg)
+    stopping = False
+
+    def _stop(signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        print("starting the action server, Rasa (loading the model takes about 40 s) and the API …", flush=True)
+        stack.start()
+        INFO.write_text(json.dumps({"pid": os.getpid(), "url": cfg.api_url, "children": stack.pids()}))
+        print(f"\n长辈办事通 is running: {cfg.api_url}\n"
+              f"  chat:   POST {cfg.api_url}/api/chat\n  health: {cfg.api_url}/healthz\n"
+              f"  logs:   {VAR.relative_to(ROOT)}/*.log\nPress Ctrl-C to stop everything.", flush=True)
+        while not stopping:
+            dead = [n for n, p in stack.procs.items() if p.poll() is not None]
+            if dead:
+                print(f"{', '.join(dead)} stopped unexpectedly; stopping the rest (see var/*.log).", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"could not start: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        print("stopping …", flush=True)
+        stack.stop()
+        INFO.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

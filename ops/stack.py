@@ -1,0 +1,133 @@
+"""Starting and stopping the three processes: action server, Rasa server, API.
+
+Used by `make run` (ops/run.py), the end-to-end tests and the benchmark, so all three run the
+same way. Every process gets its own process group, so stopping never leaves orphans.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclasses.dataclass
+class StackConfig:
+    database_url: str
+    model: Path
+    var_dir: Path
+    api_port: int = 8000
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    host: str = "127.0.0.1"
+    tracker_db: Optional[Path] = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.api_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}"
+
+
+def write_endpoints(cfg: StackConfig) -> Path:
+    """Endpoints for this stack: its action server and an SQLite tracker store in var_dir."""
+    tracker = cfg.tracker_db or cfg.var_dir / "tracker.db"
+    path = cfg.var_dir / "endpoints.yml"
+    path.write_text(
+        "action_endpoint:\n"
+        f"  url: \"{cfg.actions_url}/webhook\"\n"
+        "tracker_store:\n"
+        "  type: SQL\n"
+        "  dialect: \"sqlite\"\n"
+        f"  db: \"{tracker}\"\n",
+        encoding="utf-8")
+    return path
+
+
+class Stack:
+    def __init__(self, cfg: StackConfig):
+        self.cfg = cfg
+        self.procs: Dict[str, subprocess.Popen] = {}
+        self.cfg.var_dir.mkdir(parents=True, exist_ok=True)
+
+    def _env(self) -> Dict[str, str]:
+        return dict(os.environ, PYTHONPATH=str(ROOT), BANSHI_DATABASE_URL=self.cfg.database_url,
+                    BANSHI_RASA_URL=self.cfg.rasa_url, BANSHI_ACTION_SERVER_URL=self.cfg.actions_url,
+                    TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+
+    def _start(self, name: str, cmd: List[str]) -> None:
+        log = (self.cfg.var_dir / f"{name}.log").open("ab")
+        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=self._env(), stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start_actions(self) -> None:
+        self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                "--port", str(self.cfg.actions_port)])
+
+    def start_rasa(self) -> None:
+        endpoints = write_endpoints(self.cfg)
+        self._start("rasa", [str(BIN / "rasa"), "run", "--model", str(self.cfg.model),
+                             "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
+                             "--port", str(self.cfg.rasa_port), "--interface", self.cfg.host])
+
+    def start_api(self) -> None:
+        self._start("api", [str(BIN / "python"), "-m", "uvicorn", "api.main:app", "--host", self.cfg.host,
+                            "--port", str(self.cfg.api_port), "--no-access-log"])
+
+    def start(self, timeout: float = 240) -> None:
+        self.start_actions()
+        self.start_rasa()
+        self.start_api()
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float = 240) -> None:
+        deadline = time.monotonic() + timeout
+        pending = {"actions": f"{self.cfg.actions_url}/health", "rasa": f"{self.cfg.rasa_url}/",
+                   "api": f"{self.cfg.api_url}/healthz"}
+        while pending:
+            for name, url in list(pending.items()):
+                proc = self.procs.get(name)
+                if proc is not None and proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.cfg.var_dir / (name + '.log')}")
+                try:
+                    if httpx.get(url, timeout=2.0).status_code == 200:
+                        del pending[name]
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+            if pending:
+                time.sleep(0.5)
+
+    def stop_one(self, name: str, timeout: float = 15) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def stop(self) -> None:
+        for name in ("api", "rasa", "actions"):
+            self.stop_one(name)
+
+    def pids(self) -> Dict[str, int]:
+        return {name: proc.pid for name, proc in self.procs.items()}

@@ -1,0 +1,73 @@
+import pytest
+
+from guidekit.resolver import ServiceIndex, sound_key
+from guidekit.textnorm import parse_option_number, strip_fillers, to_simplified
+
+
+@pytest.fixture(scope="module")
+def index(all_guides):
+    return ServiceIndex(all_guides)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("补社保卡要带什么", "social-security-card-replacement"),
+    ("社报卡丢了咋办", "social-security-card-replacement"),          # ASR homophone
+    ("shebaoka diu le", "social-security-card-replacement"),         # pinyin typed
+    ("你好,我想问一下,就是那个,老年人的那个优待证", "senior-preferential-card"),
+    ("身分证丢了", "id-card-reissue"),                                # 分/份 homophone
+    ("身份證到期了", "id-card-renewal"),                              # traditional characters
+    ("底保怎么申请", "minimum-living-allowance"),
+    ("俺想办个残疾证", "disability-certificate"),
+    ("异地就医备案要啥", "medical-offsite-filing"),
+])
+def test_clear_mentions_resolve_to_one_guide(index, text, expected):
+    result = index.resolve(text)
+    assert result.status == "certain", result
+    assert result.guide_id == expected
+
+
+def test_bare_id_card_is_ambiguous_between_renewal_and_reissue(index):
+    result = index.resolve("身份证")
+    assert result.status == "ambiguous"
+    assert set(index.option_ids(result)) == {"id-card-renewal", "id-card-reissue"}
+    assert len(result.options) <= 3
+
+
+@pytest.mark.parametrize("text, subject", [("办护照要带什么", "护照"), ("房产过户在哪办", "房产")])
+def test_unknown_service_is_not_matched_and_is_named(index, text, subject):
+    result = index.resolve(text)
+    assert result.status == "none"
+    assert result.unknown_subject and subject in result.unknown_subject
+
+
+@pytest.mark.parametrize("text", ["下一个", "在哪办", "几点开门", "我让儿子去办行不行", "全部说一遍", "今天开门吗"])
+def test_topic_words_alone_name_no_service(index, text):
+    result = index.resolve(text)
+    assert result.status == "none"
+    assert result.unknown_subject is None
+
+
+def test_new_alias_works_without_retraining(all_guides):
+    guide = next(g for g in all_guides if g.id == "senior-preferential-card")
+    changed = guide.model_copy(update={"aliases": guide.aliases + ["敬老卡片"]})
+    others = [g for g in all_guides if g.id != guide.id]
+    assert ServiceIndex(all_guides).resolve("敬老卡片").status == "none"
+    assert ServiceIndex(others + [changed]).resolve("敬老卡片").guide_id == "senior-preferential-card"
+
+
+def test_accent_folding_makes_zh_z_and_n_l_equal():
+    assert sound_key("社保卡") == sound_key("涩宝咖")
+    assert sound_key("老年证") == sound_key("脑年正")
+
+
+@pytest.mark.parametrize("text, count, expected", [
+    ("2", 3, 2), ("第二个", 3, 2), ("两", 3, 2), ("选三", 3, 3), ("第1个吧", 3, 1), ("最后一个", 3, 3),
+    ("4", 3, None), ("社保卡", 3, None),
+])
+def test_option_numbers_in_digits_and_chinese(text, count, expected):
+    assert parse_option_number(text, count) == expected
+
+
+def test_fillers_and_traditional_are_normalised():
+    assert strip_fillers("请问,那个,社保卡") == "社保卡"
+    assert to_simplified("養老金認證") == "养老金认证"
