@@ -36,8 +36,10 @@ GENERIC_NOUNS = frozenset("""
 材料 东西 证件 证明 手续 流程 步骤 地方 地址 地点 位置 窗口 大厅 时间 时候 钟点 钱 费用 价钱 手机 网上 网 电话 号码
 人工 人 本人 自己 儿子 女儿 闺女 儿媳 女婿 孙子 孙女 家人 家里人 老伴 孩子 子女 老人 老年人 亲戚 朋友 别人
 今天 明天 后天 昨天 周末 星期 礼拜 周一 周二 周三 周四 周五 周六 周日 上午 下午 中午 晚上 早上 点 天 月 年
-全部 所有 一共 全都 事 事情 业务 服务 东东 样 个 下 遍 哪些 什么 啥 多少 多久 情况 问题 东西 腿脚 身体 岁数 年纪 工作日 小时
+社保 医保 办证 多少钱 多长时间 长时间 人能 上能 时限 工本费 手续费 营业时间 办公时间 上班时间 下班 上班 照片 全部 所有 一共 全都 事 事情 业务 服务 东东 样 个 下 遍 哪些 什么 啥 多少 多久 情况 问题 东西 腿脚 身体 岁数 年纪 工作日 小时
 """.split())
+# What people apply for ends like this: 护照, 结婚证, 房产过户, 出生证明, 驾驶执照, 港澳通行证.
+SERVICE_OBJECT_ENDINGS = ("证", "照", "卡", "本", "户", "险", "金", "保", "贴", "登记", "证明", "手续", "许可", "签证")
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "vn", "j", "eng")
 
 
@@ -150,14 +152,15 @@ class ServiceIndex:
             return None
         run: List[str] = []
         for word, flag in self._posseg.lcut(cleaned):
-            subject = (flag.startswith(_NOUN_FLAGS) and len(word) >= 2 and word not in GENERIC_NOUNS
-                       and word not in self._known_words)
-            if subject:
+            if (flag.startswith(_NOUN_FLAGS) and len(word) >= 2 and word not in GENERIC_NOUNS
+                    and word not in self._known_words):
                 run.append(word)
-            elif run:
+                continue
+            # Adjacent nouns belong together ("房产" + "过户"); only a thing one applies for counts.
+            if any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in run):
                 break
-        # Adjacent nouns belong together: "房产" + "过户".
-        return "".join(run) or None
+            run = []
+        return "".join(run) if any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in run) else None
 
     def option_ids(self, resolution: Resolution) -> List[str]:
         return [c.guide_id for c in resolution.options]

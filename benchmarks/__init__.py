@@ -1,0 +1,1 @@
+"""Measurements that are not tests: NLU accuracy, Rasa test stories, latency."""

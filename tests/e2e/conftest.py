@@ -1,0 +1,55 @@
+"""The real stack for end-to-end tests: action server, Rasa server and API on free loopback ports.
+
+The model is trained once and cached by the hash of its inputs (models/banshi-<hash>.tar.gz).
+"""
+from __future__ import annotations
+
+import socket
+import uuid
+
+import httpx
+import pytest
+
+from ops.stack import Stack, StackConfig
+from ops.train import ensure_model
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack(guides_db_url, tmp_path_factory):
+    model = ensure_model(guides_db_url)
+    cfg = StackConfig(database_url=guides_db_url, model=model, var_dir=tmp_path_factory.mktemp("stack"),
+                      api_port=free_port(), rasa_port=free_port(), actions_port=free_port())
+    running = Stack(cfg)
+    try:
+        running.start(timeout=300)
+        yield running
+    finally:
+        running.stop()
+
+
+class Chat:
+    """One user's conversation through POST /api/chat."""
+
+    def __init__(self, api_url: str, channel: str = "test"):
+        self.url = f"{api_url}/api/chat"
+        self.session_id = f"t-{uuid.uuid4().hex[:12]}"
+        self.channel = channel
+
+    def say(self, text: str) -> dict:
+        response = httpx.post(self.url, json={"session_id": self.session_id, "text": text,
+                                              "channel": self.channel}, timeout=30)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        body["all_text"] = "\n".join(m["text"] for m in body["messages"])
+        return body
+
+
+@pytest.fixture()
+def chat(stack):
+    return Chat(stack.cfg.api_url)

@@ -1,0 +1,171 @@
+"""Multi-turn conversations through POST /api/chat with the real Rasa and action servers."""
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Chat
+
+pytestmark = pytest.mark.e2e
+
+
+def test_materials_are_given_one_at_a_time_with_next_previous_repeat(chat):
+    first = chat.say("补社保卡要带什么")
+    state = first["state"]
+    assert state["service_id"] == "social-security-card-replacement"
+    assert state["topic"] == "materials" and state["item_index"] == 1
+    count = state["item_count"]
+    assert f"第1样,共{count}样:身份证" in first["all_text"]
+    assert any(b["title"] == "下一个" for b in first["messages"][-1]["buttons"])
+
+    second = chat.say("下一个")
+    assert second["state"]["item_index"] == 2
+    assert f"第2样,共{count}样" in second["all_text"]
+    assert chat.say("还有呢")["state"]["item_index"] == 3
+    back = chat.say("上一个")
+    assert back["state"]["item_index"] == 2
+    again = chat.say("再说一遍")
+    assert again["state"]["item_index"] == 2 and again["all_text"] == back["all_text"]
+    slow = chat.say("说慢一点")
+    assert slow["state"]["item_index"] == 2
+
+
+def test_next_after_last_material_says_that_was_all(chat):
+    state = chat.say("办老年证要带啥")["state"]
+    assert state["service_id"] == "senior-preferential-card"
+    for _ in range(state["item_count"] - 1):
+        chat.say("下一个")
+    end = chat.say("下一个")
+    assert "就是这些了" in end["all_text"]
+    assert "在哪里办" in end["all_text"]          # says what else it can tell
+    assert end["state"]["item_index"] is None
+
+
+def test_list_all_numbers_every_item(chat):
+    chat.say("社保卡丢了")
+    body = chat.say("全部说一遍")
+    assert body["state"]["item_index"] is None and body["state"]["topic"] == "materials"
+    assert "1. 身份证" in body["all_text"] and "2. " in body["all_text"]
+
+
+def test_checklist_marks_current_item_and_lists_only_whats_left(chat):
+    chat.say("补社保卡要带什么")
+    marked = chat.say("这个我有了")
+    assert "身份证记下了" in marked["all_text"]
+    left = chat.say("还差哪些")
+    assert "身份证" not in left["all_text"]
+    assert "照片" in left["all_text"]
+
+
+@pytest.mark.parametrize("question, topic, expected", [
+    ("在哪办", "location", "民生路88号"),
+    ("几点上班", "hours", "上午9点"),
+    ("要钱吗", "fee", "20元"),
+    ("要多长时间", "duration", "当场"),
+    ("手机上能办吗", "online", "电子社保卡"),
+    ("什么人能办", "eligibility", "社保卡"),
+    ("怎么个流程", "process", "1. "),
+])
+def test_questions_about_the_current_service_are_answered_from_the_guide(chat, question, topic, expected):
+    chat.say("社保卡丢了")
+    body = chat.say(question)
+    assert body["state"]["topic"] == topic
+    assert body["state"]["service_id"] == "social-security-card-replacement"
+    assert expected in body["all_text"]
+
+
+def test_naming_another_service_switches_and_keeps_the_topic(chat):
+    chat.say("社保卡丢了")
+    assert chat.say("在哪办")["state"]["topic"] == "location"
+    other = chat.say("那低保呢")
+    assert other["state"]["service_id"] == "minimum-living-allowance"
+    assert other["state"]["topic"] == "location"
+
+
+def test_two_close_services_get_numbered_options_answered_by_number(chat):
+    asked = chat.say("身份证要带什么")
+    state = asked["state"]
+    assert state["topic"] == "clarify"
+    assert set(state["options"]) == {"id-card-renewal", "id-card-reissue"}
+    assert "1." in asked["all_text"] and "2." in asked["all_text"]
+    chosen = chat.say("第二个")
+    assert chosen["state"]["service_id"] == state["options"][1]
+    assert chosen["state"]["topic"] == "materials" and chosen["state"]["item_index"] == 1
+
+
+def test_clarifying_answer_by_digit_keeps_the_question_asked(chat):
+    asked = chat.say("身份证在哪里办")
+    assert asked["state"]["topic"] == "clarify"
+    chosen = chat.say("1")
+    assert chosen["state"]["service_id"] == asked["state"]["options"][0]
+    assert chosen["state"]["topic"] == "location"
+
+
+def test_unknown_service_gets_the_hotline_and_no_wrong_answer(chat):
+    chat.say("补社保卡要带什么")
+    body = chat.say("办护照要带什么")
+    assert "12345" in body["all_text"]
+    assert "护照" in body["all_text"]
+    assert "社会保障卡" not in body["all_text"]
+    assert body["state"]["topic"] == "fallback"
+
+
+def test_proxy_mode_adds_the_family_members_own_materials(chat):
+    chat.say("社保卡丢了")
+    proxy = chat.say("我让儿子去办")
+    assert proxy["state"]["topic"] == "proxy"
+    assert "代办人身份证" in proxy["all_text"]
+    walk = chat.say("要带什么")
+    assert walk["state"]["item_count"] == proxy["state"]["item_count"]
+    chat.say("全部说一遍")
+
+
+def test_proxy_refused_is_said_plainly(chat):
+    chat.say("身份证到期了")
+    body = chat.say("能让闺女替我去办吗")
+    assert body["state"]["topic"] == "proxy"
+    assert "本人" in body["all_text"]
+
+
+def test_open_today_is_answered_from_opening_hours(chat):
+    chat.say("社保卡丢了")
+    body = chat.say("今天开门吗")
+    assert body["state"]["topic"] == "hours"
+    assert body["all_text"].startswith("【") and "今天是星期" in body["all_text"]
+    saturday = chat.say("周六能办吗")
+    assert "星期六不开门" in saturday["all_text"]
+
+
+def test_handoff_gives_the_office_phone_or_the_hotline(stack):
+    fresh = Chat(stack.cfg.api_url)
+    assert "12345" in fresh.say("转人工")["all_text"]
+    known = Chat(stack.cfg.api_url)
+    known.say("社保卡丢了")
+    body = known.say("找人工")
+    assert body["state"]["topic"] == "handoff"
+    assert "0000-12333" in body["all_text"]
+
+
+def test_person_offered_unasked_after_two_misunderstandings(chat):
+    first = chat.say("呜呜呜嗯嗯")
+    assert first["state"]["topic"] == "fallback"
+    assert "转人工" not in first["all_text"]
+    second = chat.say("呜呜呜嗯嗯")
+    assert second["state"]["topic"] == "fallback"
+    assert "转人工" in second["all_text"] and "12345" in second["all_text"]
+
+
+def test_greeting_and_goodbye(chat):
+    assert chat.say("你好")["state"]["topic"] == "greeting"
+    assert chat.say("再见")["state"]["topic"] == "goodbye"
+
+
+def test_every_guide_answers_what_to_bring_by_its_name(stack, all_guides):
+    for guide in all_guides:
+        body = Chat(stack.cfg.api_url).say(f"{guide.aliases[0]}要带什么")
+        state = body["state"]
+        if state["topic"] == "clarify":        # a deliberately shared alias such as 身份证
+            assert guide.id in state["options"]
+            continue
+        assert state["service_id"] == guide.id, (guide.aliases[0], body["all_text"])
+        assert state["item_index"] == 1
+        assert state["item_count"] == len(guide.materials_to_bring())
