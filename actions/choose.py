@@ -10,7 +10,6 @@ from actions.materials import present_item, start_materials
 from actions.proxy import answer_proxy
 from actions.service_info import answer_topic
 from guidekit import replies
-from guidekit.settings import get_settings
 from guidekit.textnorm import parse_option_number
 
 
@@ -44,5 +43,6 @@ class ActionChooseOption(GuideAction):
             if number:
                 return present_item(turn, number)
         turn.slots[OPTIONS] = []
-        turn.say(replies.not_understood(get_settings().hotline, offer_person=False))
+        turn.missed = True
+        turn.say(replies.not_understood())
         return turn.finish("fallback")

@@ -83,6 +83,8 @@ class Turn:
         if self.slots[SERVICE] not in self.guides:
             self.slots[SERVICE] = None  # the guide was withdrawn since the last turn
         self._initial = dict(self.slots)
+        # Set when this turn did not understand the user; two in a row offer a person.
+        self.missed = False
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -112,8 +114,9 @@ class Turn:
         """Send the machine-readable state and return the slot changes."""
         self.slots[TOPIC] = topic
         self.slots[ITEM] = item_index if topic == "materials" else self.slots[ITEM]
-        if topic not in ("fallback",):
-            self.slots[MISSES] = 0
+        self.slots[MISSES] = int(self.slots[MISSES]) + 1 if self.missed else 0
+        if self.slots[MISSES] >= 2:
+            self.say(replies.offer_person(get_settings().hotline), [("转人工", "/handoff")])
         guide = self.guide
         self.dispatcher.utter_message(json_message={"state": {
             "service_id": guide.id if guide else None,
@@ -145,12 +148,14 @@ class Turn:
             self.ask_to_choose(ids, asked_topic)
             return None
         if resolution.unknown_subject:
+            self.missed = True
             self.say(replies.no_guide(resolution.unknown_subject, get_settings().hotline),
                      [("转人工", "/handoff")])
             return None
         if current:
             return self.guide
         self.slots[PENDING] = asked_topic
+        self.missed = True
         self.say(replies.ask_which_service())
         return None
 

@@ -8,7 +8,7 @@ from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import MISSES, OPTIONS, GuideAction, Turn
+from actions.conversation import OPTIONS, GuideAction, Turn
 from actions.choose import ActionChooseOption
 from actions.materials import ActionInformService
 from guidekit import replies
@@ -28,10 +28,8 @@ class ActionFallback(GuideAction):
         resolution = turn.index.resolve(turn.text)
         if resolution.status != "none" or resolution.unknown_subject:
             return ActionInformService().respond(turn)
-        turn.slots[MISSES] = int(turn.slots[MISSES]) + 1
-        offer = turn.slots[MISSES] >= 2
-        turn.say(replies.not_understood(get_settings().hotline, offer),
-                 [("转人工", "/handoff")] if offer else None)
+        turn.missed = True
+        turn.say(replies.not_understood())
         return turn.finish("fallback")
 
 

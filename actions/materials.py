@@ -32,6 +32,7 @@ def _need_service(turn: Turn) -> Optional[List[EventType]]:
     if turn.guide is not None:
         return None
     turn.say(replies.ask_which_service())
+    turn.missed = True
     turn.slots[PENDING] = "materials"
     return turn.finish("clarify")
 

@@ -216,11 +216,12 @@ def handoff(guide: Optional[Guide], hotline: str) -> str:
     return f"您可以打电话找工作人员:{loc.phone}({loc.name})。\n开门时间:{loc.hours.plain}"
 
 
-def not_understood(hotline: str, offer_person: bool) -> str:
-    text = f"对不起,我没听明白。{EXAMPLES}"
-    if offer_person:
-        text += f"\n要找人帮忙,请说「转人工」,或者打{hotline}。"
-    return text
+def not_understood() -> str:
+    return f"对不起,我没听明白。{EXAMPLES}"
+
+
+def offer_person(hotline: str) -> str:
+    return f"要找人帮忙,请说「转人工」,或者打{hotline}政务服务热线。"
 
 
 def greeting() -> str:

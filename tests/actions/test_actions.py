@@ -1,0 +1,89 @@
+"""The actions themselves, run as the action server runs them: rasa_sdk Tracker and CollectingDispatcher."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.choose import ActionChooseOption
+from actions.fallback import ActionFallback
+from actions.materials import ActionMarkHave, ActionMaterials, ActionNextMaterial, ActionPreviousMaterial
+from actions.proxy import ActionProxy
+from actions.service_info import ActionAnswerTopic
+
+
+def run(action, text: str, intent: str, slots: Optional[Dict[str, Any]] = None):
+    tracker = Tracker("u1", dict(slots or {}), {"text": text, "intent": {"name": intent, "confidence": 0.9}},
+                      [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    new_slots = dict(slots or {})
+    new_slots.update({e["name"]: e["value"] for e in events if e["event"] == "slot"})
+    texts = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    state = next(m["custom"]["state"] for m in dispatcher.messages if m.get("custom"))
+    return texts, state, new_slots
+
+
+@pytest.fixture(autouse=True)
+def _db(use_guides_db):
+    yield
+
+
+def test_materials_start_at_item_one_and_set_slots():
+    text, state, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    assert state["item_index"] == 1 and state["topic"] == "materials"
+    assert slots["service_id"] == "social-security-card-replacement" and slots["item_index"] == 1
+    assert "第1样" in text
+
+
+def test_next_after_last_material_says_that_was_all():
+    _, state, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    for _ in range(state["item_count"] - 1):
+        _, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    text, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    assert "就是这些了" in text and state["item_index"] is None
+
+
+def test_previous_on_first_item_stays_and_says_so():
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    text, state, _ = run(ActionPreviousMaterial(), "上一个", "previous_item", slots)
+    assert state["item_index"] == 1 and "第一样" in text
+
+
+def test_mark_have_ticks_current_item_once():
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    _, _, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
+    _, _, slots = run(ActionMarkHave(), "有了", "have_item", slots)
+    assert slots["checked"] == ["身份证"]
+
+
+def test_topic_without_any_service_asks_which_one():
+    text, state, slots = run(ActionAnswerTopic(), "在哪办", "ask_location")
+    assert state["service_id"] is None and "哪件事" in text
+    assert slots["pending_topic"] == "location"
+
+
+def test_clarify_then_choose_by_chinese_number_answers_the_pending_topic():
+    text, state, slots = run(ActionAnswerTopic(), "身份证在哪办", "ask_location")
+    assert state["topic"] == "clarify" and len(state["options"]) == 2
+    text, state, _ = run(ActionChooseOption(), "第二个", "choose_option", slots)
+    assert state["service_id"] == slots["options"][1] and state["topic"] == "location"
+
+
+def test_proxy_not_allowed_keeps_proxy_mode_off():
+    _, state, slots = run(ActionProxy(), "身份证到期了让儿子去办", "ask_proxy")
+    assert state["service_id"] == "id-card-renewal"
+    assert slots.get("proxy_mode") in (None, False)
+
+
+def test_two_misunderstandings_in_a_row_offer_a_person():
+    text1, _, slots = run(ActionFallback(), "呜呜呜", "nlu_fallback")
+    assert "转人工" not in text1
+    text2, state, slots = run(ActionFallback(), "呜呜呜", "nlu_fallback", slots)
+    assert "转人工" in text2 and state["topic"] == "fallback"
+    text3, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials", slots)
+    assert "转人工" not in text3 and slots["misunderstandings"] == 0
