@@ -9,8 +9,7 @@ from typing import List
 from rasa_sdk.events import EventType
 
 from actions.conversation import OPTIONS, GuideAction, Turn
-from actions.choose import ActionChooseOption
-from actions.materials import ActionInformService
+from actions.which_service import ActionChooseOption, ActionInformService
 from guidekit import replies
 from guidekit.settings import get_settings
 from guidekit.textnorm import parse_option_number

@@ -50,23 +50,6 @@ class ActionMaterials(GuideAction):
         return start_materials(turn)
 
 
-class ActionInformService(GuideAction):
-    """A service named on its own: keep the topic the user was on, else start its materials."""
-
-    def name(self) -> str:
-        return "action_inform_service"
-
-    def respond(self, turn: Turn) -> List[EventType]:
-        before = turn.slots[TOPIC]
-        guide = turn.resolve_service("materials")
-        if guide is None:
-            return turn.finish(turn.unresolved_topic())
-        if before in INFO_TOPICS and before != "proxy":
-            turn.say(replies.with_service(guide, replies.topic_answer(guide, before)))
-            return turn.finish(before)
-        return start_materials(turn)
-
-
 class ActionNextMaterial(GuideAction):
     def name(self) -> str:
         return "action_next_material"

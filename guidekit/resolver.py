@@ -166,6 +166,22 @@ class ServiceIndex:
         return [c.guide_id for c in resolution.options]
 
     def pick_by_words(self, text: str, option_ids: Sequence[str]) -> Optional[str]:
-        """The option the words point to ("社保卡那个"), when exactly one of them matches."""
+        """The option the words point to ("社保卡那个", "丢了的那个"), when exactly one fits.
+
+        First a name or alias of exactly one option; else the characters that only one option's
+        names use (丢 / 补 for 补领, 到期 / 换 for 换领), when the text shares them with one option only.
+        """
         hits = [c.guide_id for c in self.candidates(text) if c.guide_id in option_ids]
-        return hits[0] if len(hits) == 1 else None
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            return None
+        chars = {gid: set("".join(t.text for t in self._terms if t.guide_id == gid)) for gid in option_ids}
+        said = set(strip_fillers(text))
+        scores = {}
+        for gid in option_ids:
+            others = set().union(*(chars[o] for o in option_ids if o != gid))
+            scores[gid] = len(said & (chars[gid] - others))
+        best = max(scores.values(), default=0)
+        winners = [gid for gid, score in scores.items() if score == best]
+        return winners[0] if best > 0 and len(winners) == 1 else None

@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.choose import ActionChooseOption
+from actions.which_service import ActionChooseOption
 from actions.fallback import ActionFallback
 from actions.materials import ActionMarkHave, ActionMaterials, ActionNextMaterial, ActionPreviousMaterial
 from actions.proxy import ActionProxy
@@ -87,3 +87,11 @@ def test_two_misunderstandings_in_a_row_offer_a_person():
     assert "转人工" in text2 and state["topic"] == "fallback"
     text3, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials", slots)
     assert "转人工" not in text3 and slots["misunderstandings"] == 0
+
+
+def test_clarify_answered_with_words_even_when_nlu_says_inform_service():
+    from actions.which_service import ActionInformService
+    _, state, slots = run(ActionMaterials(), "身份证要带什么", "ask_materials")
+    assert state["topic"] == "clarify"
+    text, state, _ = run(ActionInformService(), "丢了的那个", "inform_service", slots)
+    assert state["service_id"] == "id-card-reissue" and state["item_index"] == 1

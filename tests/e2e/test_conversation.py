@@ -170,3 +170,11 @@ def test_every_guide_answers_what_to_bring_by_its_name(stack, all_guides):
         assert state["service_id"] == guide.id, (guide.aliases[0], body["all_text"])
         assert state["item_index"] == 1
         assert state["item_count"] == len(guide.materials_to_bring())
+
+
+def test_clarifying_question_answered_with_words(chat):
+    asked = chat.say("身份证要带什么")
+    assert asked["state"]["topic"] == "clarify"
+    chosen = chat.say("丢了的那个")
+    assert chosen["state"]["service_id"] == "id-card-reissue"
+    assert chosen["state"]["item_index"] == 1

@@ -71,3 +71,19 @@ def test_option_numbers_in_digits_and_chinese(text, count, expected):
 def test_fillers_and_traditional_are_normalised():
     assert strip_fillers("请问,那个,社保卡") == "社保卡"
     assert to_simplified("養老金認證") == "养老金认证"
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("丢了的那个", "id-card-reissue"), ("补的那个", "id-card-reissue"),
+    ("到期换的", "id-card-renewal"), ("过期那个", "id-card-renewal"), ("好的", None),
+])
+def test_option_chosen_by_words(index, answer, expected):
+    assert index.pick_by_words(answer, ["id-card-renewal", "id-card-reissue"]) == expected
+
+
+def test_every_alias_finds_its_own_guide(index, all_guides):
+    for guide in all_guides:
+        for alias in [guide.name, *guide.aliases]:
+            result = index.resolve(alias)
+            assert result.status in ("certain", "ambiguous"), alias
+            assert guide.id in index.option_ids(result), (alias, result)

@@ -1,4 +1,4 @@
-"""Answering a clarifying question ("1", "第二个", "两", "社保卡那个"), then the question that was asked."""
+"""Which service: one named on its own, and answers to a numbered question ("1", "第二个", "丢了的那个")."""
 from __future__ import annotations
 
 from typing import List, Optional
@@ -46,3 +46,23 @@ class ActionChooseOption(GuideAction):
         turn.missed = True
         turn.say(replies.not_understood())
         return turn.finish("fallback")
+
+
+class ActionInformService(GuideAction):
+    """A service named on its own: keep the topic the user was on, else start its materials."""
+
+    def name(self) -> str:
+        return "action_inform_service"
+
+    def respond(self, turn: Turn) -> List[EventType]:
+        if turn.slots[OPTIONS] and turn.index.pick_by_words(turn.text, turn.slots[OPTIONS]):
+            # "丢了的那个" answers the pending numbered question.
+            return ActionChooseOption().respond(turn)
+        before = turn.slots[TOPIC]
+        guide = turn.resolve_service("materials")
+        if guide is None:
+            return turn.finish(turn.unresolved_topic())
+        if before in INFO_TOPICS and before != "proxy":
+            turn.say(replies.with_service(guide, replies.topic_answer(guide, before)))
+            return turn.finish(before)
+        return start_materials(turn)
