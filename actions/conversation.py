@@ -95,6 +95,18 @@ class Turn:
         guide = self.guide
         return guide.materials_to_bring(with_proxy=self.slots[PROXY]) if guide else []
 
+    def previous_action(self) -> Optional[str]:
+        """The bot's last action before the user's current message (skipping listening)."""
+        seen_user = False
+        for event in reversed(self.tracker.events):
+            if event.get("event") == "user":
+                if seen_user:
+                    return None
+                seen_user = True
+            elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+                return event.get("name")
+        return None
+
     def item_index(self) -> Optional[int]:
         value = self.slots[ITEM]
         return int(value) if value is not None else None
@@ -110,10 +122,15 @@ class Turn:
         self.dispatcher.utter_message(
             text=text, buttons=[{"title": t, "payload": p} for t, p in (buttons or [])])
 
-    def finish(self, topic: str, item_index: Optional[int] = None) -> List[EventType]:
-        """Send the machine-readable state and return the slot changes."""
+    def finish(self, topic: str, item_index: Optional[int] = None, keep_place: bool = False) -> List[EventType]:
+        """Send the machine-readable state and return the slot changes.
+
+        The place in the materials list survives other questions ("在哪办" then "下一个" goes on);
+        `keep_place` also keeps it across a whole-list answer ("全部说一遍", "还差哪些").
+        """
         self.slots[TOPIC] = topic
-        self.slots[ITEM] = item_index if topic == "materials" else self.slots[ITEM]
+        if topic == "materials" and not keep_place:
+            self.slots[ITEM] = item_index
         self.slots[MISSES] = int(self.slots[MISSES]) + 1 if self.missed else 0
         if self.slots[MISSES] >= 2:
             self.say(replies.offer_person(get_settings().hotline), [("转人工", "/handoff")])

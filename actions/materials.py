@@ -5,7 +5,7 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, ITEM, PENDING, PROXY, TOPIC,
+from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, PENDING, PROXY, TOPIC,
                                   GuideAction, Turn)
 from guidekit import replies
 
@@ -96,14 +96,17 @@ class ActionRepeatMaterial(GuideAction):
         if asked:
             return asked
         index = turn.item_index()
-        if turn.slots[TOPIC] != "materials" or index is None:
-            # Repeat what was last answered: the topic answer, or the whole list.
-            last = turn.slots[TOPIC]
-            if last in INFO_TOPICS:
-                turn.say(replies.with_service(turn.guide, replies.topic_answer(turn.guide, last)))
-                return turn.finish(last)
+        last = turn.slots[TOPIC]
+        # Repeat what was last said: a topic answer, a whole list, or the current item.
+        if last in INFO_TOPICS:
+            turn.say(replies.with_service(turn.guide, replies.topic_answer(turn.guide, last)))
+            return turn.finish(last)
+        if turn.previous_action() == "action_whats_left":
+            turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
+            return turn.finish("materials", None, keep_place=True)
+        if index is None or turn.previous_action() == "action_list_materials":
             turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]))
-            return turn.finish("materials", None)
+            return turn.finish("materials", None, keep_place=True)
         return present_item(turn, index)
 
 
@@ -118,8 +121,7 @@ class ActionListMaterials(GuideAction):
             return asked
         turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
                  [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")])
-        turn.slots[ITEM] = None
-        return turn.finish("materials", None)
+        return turn.finish("materials", None, keep_place=True)
 
 
 class ActionMarkHave(GuideAction):
@@ -155,5 +157,4 @@ class ActionWhatsLeft(GuideAction):
         if asked:
             return asked
         turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
-        turn.slots[ITEM] = None
-        return turn.finish("materials", None)
+        return turn.finish("materials", None, keep_place=True)

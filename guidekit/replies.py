@@ -6,7 +6,6 @@ WeChat, the kiosk and voice, and so they can be tested without Rasa.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import List, Optional, Sequence
 
 from guidekit.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod
@@ -238,10 +237,3 @@ def thanks() -> str:
 
 def out_of_scope(hotline: str) -> str:
     return f"对不起,我只会回答办事要带什么、去哪里办这类问题。\n别的事情,您可以打{hotline}问一问。"
-
-
-_SENTENCE_END = re.compile(r"[。!?\n]")
-
-
-def sentences(text: str) -> List[str]:
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]

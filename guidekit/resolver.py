@@ -109,9 +109,6 @@ class ServiceIndex:
         self._posseg = jieba.posseg.POSTokenizer(self._tokenizer)
         self._known_words = words
 
-    def __len__(self) -> int:
-        return len(self.names)
-
     def candidates(self, text: str) -> List[Candidate]:
         cleaned = strip_fillers(text)
         if not cleaned:

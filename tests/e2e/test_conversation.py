@@ -116,7 +116,7 @@ def test_proxy_mode_adds_the_family_members_own_materials(chat):
     assert "代办人身份证" in proxy["all_text"]
     walk = chat.say("要带什么")
     assert walk["state"]["item_count"] == proxy["state"]["item_count"]
-    chat.say("全部说一遍")
+    assert chat.say("全部说一遍")["state"]["item_index"] is None
 
 
 def test_proxy_refused_is_said_plainly(chat):
@@ -178,3 +178,12 @@ def test_clarifying_question_answered_with_words(chat):
     chosen = chat.say("丢了的那个")
     assert chosen["state"]["service_id"] == "id-card-reissue"
     assert chosen["state"]["item_index"] == 1
+
+
+def test_whole_list_keeps_the_place_and_repeat_repeats_the_list(chat):
+    chat.say("补社保卡要带什么")
+    chat.say("下一个")
+    listing = chat.say("全部说一遍")
+    assert listing["state"]["item_index"] is None
+    assert chat.say("再说一遍")["all_text"] == listing["all_text"]
+    assert chat.say("下一个")["state"]["item_index"] == 3
