@@ -1,25 +1,21 @@
 """What every guide action shares: the published guides, which service is meant, and the state reply.
 
 `GuideAction` is abstract, so the action server does not register it. Nothing here touches the
-database at import: the guide index is built on first use and rebuilt when the guides' revision
-changes, so an edited alias works at the next turn without retraining or restarting.
+database at import: the catalog (guidekit/catalog.py) is built on first use.
 """
 from __future__ import annotations
 
 import abc
-import threading
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy.orm import Session
-
 from guidekit import replies
-from guidekit.resolver import Resolution, ServiceIndex
+from guidekit.catalog import GuideCatalog
+from guidekit.resolver import Resolution
 from guidekit.schema import Guide, Material
 from guidekit.settings import get_settings
-from guidekit.store import get_engine, guides_revision, list_guides
 
 # Slots (see bot/domain.yml).
 SERVICE = "service_id"
@@ -36,28 +32,6 @@ BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"
                     ("这个我有了", "/have_item"), ("全部说一遍", "/list_all")]
 
 
-class GuideCatalog:
-    """Published guides and their match index, refreshed when the revision changes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._revision: Optional[int] = None
-        self._guides: Dict[str, Guide] = {}
-        self._index: Optional[ServiceIndex] = None
-
-    def current(self) -> Tuple[Dict[str, Guide], ServiceIndex]:
-        engine = get_engine(get_settings().database_url)
-        with Session(engine) as session:
-            revision = guides_revision(session)
-            if revision != self._revision or self._index is None:
-                guides = list_guides(session)
-                with self._lock:
-                    self._guides = {g.id: g for g in guides}
-                    self._index = ServiceIndex(guides, revision)
-                    self._revision = revision
-        return self._guides, self._index
-
-
 CATALOG = GuideCatalog()
 
 
@@ -67,8 +41,10 @@ class Turn:
     def __init__(self, dispatcher: CollectingDispatcher, tracker: Tracker):
         self.dispatcher = dispatcher
         self.tracker = tracker
-        self.guides, self.index = CATALOG.current()
-        self.text: str = tracker.latest_message.get("text") or ""
+        snapshot = CATALOG.current()
+        self.guides, self.index = snapshot.guides, snapshot.index
+        # The API already prepared the text; preparing again is harmless and covers other callers.
+        self.text: str = snapshot.prepare(tracker.latest_message.get("text") or "")
         self.intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
         self.slots: Dict[str, Any] = {
             SERVICE: tracker.get_slot(SERVICE),

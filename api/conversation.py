@@ -1,14 +1,20 @@
 """One chat turn for any channel: clean the text, ask Rasa, and answer kindly when something is wrong."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Tuple
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from api.rasa_client import RasaClient, RasaUnavailable, parse_reply
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
+from guidekit.catalog import GuideCatalog
+from guidekit.dialect import to_mandarin
 from guidekit.privacy import mask_personal_numbers
 from guidekit.settings import Settings
+from guidekit.textnorm import to_simplified
 
 log = logging.getLogger("banshi.chat")
 
@@ -20,7 +26,18 @@ def _reply(req: ChatRequest, text: str, topic: str = "fallback") -> ChatResponse
                         state=ChatState(topic=topic))
 
 
-async def chat_turn(client: RasaClient, req: ChatRequest, settings: Settings) -> Tuple[int, ChatResponse]:
+async def prepare_text(catalog: GuideCatalog, text: str) -> str:
+    """Traditional → simplified, regional words → Mandarin, typed pinyin → characters (before NLU)."""
+    try:
+        snapshot = await asyncio.to_thread(catalog.current)
+    except SQLAlchemyError as exc:
+        log.warning("guides database unavailable, pinyin input not converted: %s", exc.__class__.__name__)
+        return to_mandarin(to_simplified(text))
+    return snapshot.prepare(text)
+
+
+async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
+                    settings: Settings) -> Tuple[int, ChatResponse]:
     """Returns the HTTP status and the reply; the reply is always something a person can read."""
     text = mask_personal_numbers(req.text.strip())
     if not _HAS_WORDS.search(text):
@@ -28,6 +45,7 @@ async def chat_turn(client: RasaClient, req: ChatRequest, settings: Settings) ->
     if len(text) > settings.max_text_chars:
         return 200, _reply(req, f"您说的话太长了,我一次只能看{settings.max_text_chars}个字以内。\n"
                                 "请用一句话问我,比如「老年证在哪里办」。")
+    text = await prepare_text(catalog, text)
     try:
         events = await client.send(req.session_id, text, {"channel": req.channel})
     except RasaUnavailable as exc:

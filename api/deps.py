@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.rasa_client import RasaClient
+from guidekit.catalog import GuideCatalog
 from guidekit.settings import Settings, get_settings
 from guidekit.store import get_engine
 
@@ -22,3 +23,7 @@ def db_session(settings: Settings = Depends(settings_dep)) -> Iterator[Session]:
 
 def rasa_client(request: Request) -> RasaClient:
     return request.app.state.rasa
+
+
+def guide_catalog(request: Request) -> GuideCatalog:
+    return request.app.state.catalog

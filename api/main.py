@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.rasa_client import RasaClient
 from api.routers import chat, guides, health
+from guidekit.catalog import GuideCatalog
 from guidekit.settings import get_settings
 
 
@@ -17,6 +18,7 @@ from guidekit.settings import get_settings
 async def lifespan(app: FastAPI):
     settings = get_settings()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    app.state.catalog = GuideCatalog()
     yield
     await app.state.rasa.close()
 

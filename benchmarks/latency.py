@@ -19,9 +19,8 @@ from typing import Callable, Dict, List
 import httpx
 
 from guidekit.store import get_engine, load_guides
-from ops.stack import ROOT, Stack, StackConfig
+from ops.stack import ROOT, Stack, StackConfig, free_port
 from ops.train import ensure_model
-from tests.e2e.conftest import free_port
 
 CONVERSATION = ["补社保卡要带什么", "下一个", "这个我有了", "下一个", "上一个", "在哪办", "今天开门吗", "还差哪些"]
 

@@ -2,9 +2,11 @@
 
 Two signals, scored so that a weak match is never treated as certain:
 1. the alias itself appears in the (simplified, filler-free) text — score 1.0, longer aliases win;
-2. the alias sounds the same, tone-insensitive and with the usual accent confusions folded
-   (zh/z, ch/c, sh/s, n/l, f/h, r/l, ang/an, eng/en, ing/in) — catches speech-recognition
-   homophones (社报卡, 身分证, 底保) and pinyin typed on a phone (shebaoka) — score 0.9.
+2. the alias sounds the same, syllable by syllable, tone-insensitive and with the usual accent
+   confusions folded (zh/z, ch/c, sh/s, n/l, f/h, r/l, ang/an, eng/en, ing/in) — catches
+   speech-recognition homophones (社报卡, 身分证, 底保) and pinyin typed on a phone — score 0.9;
+3. all but one syllable of an alias of four or more sound the same — score 0.7: never certain
+   on its own, so the user is asked to confirm.
 The index is rebuilt from whatever guides it is given, so a new alias works without retraining.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ import jieba
 import jieba.posseg
 from pypinyin import lazy_pinyin
 
+from guidekit.pinyin_input import split_syllables
 from guidekit.schema import Guide
 from guidekit.textnorm import normalize, strip_fillers
 
@@ -24,12 +27,15 @@ CERTAIN = 0.85
 POSSIBLE = 0.6
 EXACT_SCORE = 1.0
 SOUND_SCORE = 0.9
-MIN_SOUND_LETTERS = 5
+NEAR_SCORE = 0.7
+MIN_SOUND_SYLLABLES = 2
+MIN_NEAR_SYLLABLES = 4
 MAX_OPTIONS = 3
 
 _FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"),
           ("n", "l"), ("f", "h"), ("r", "l"))
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_OR_LATIN = re.compile(r"([\u4e00-\u9fff]+)|([A-Za-z]+)")
 
 # Nouns that belong to the question, not to a service ("儿子去办行吗", "地址在哪").
 GENERIC_NOUNS = frozenset("""
@@ -50,10 +56,23 @@ def fold_pinyin(letters: str) -> str:
     return out
 
 
+def fold_syllable(syllable: str) -> str:
+    return fold_pinyin(syllable.lower())
+
+
+def sound_syllables(text: str) -> Tuple[str, ...]:
+    """Toneless, accent-folded syllables: one per Chinese character, typed pinyin split into syllables."""
+    out: List[str] = []
+    for han, letters in _HAN_OR_LATIN.findall(text):
+        if han:
+            out.extend(fold_syllable(x) for x in lazy_pinyin(han))
+        else:
+            out.extend(fold_syllable(x) for x in (split_syllables(letters.lower()) or []))
+    return tuple(out)
+
+
 def sound_key(text: str) -> str:
-    """Toneless, accent-folded pinyin of Chinese characters; Latin letters kept as typed."""
-    syllables = lazy_pinyin(text, errors=lambda chars: [chars])
-    return fold_pinyin("".join(s for s in syllables).lower())
+    return "".join(sound_syllables(text))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,7 +102,7 @@ class Resolution:
 class _Term:
     guide_id: str
     text: str
-    sound: str
+    sound: Tuple[str, ...]
 
 
 class ServiceIndex:
@@ -99,7 +118,7 @@ class ServiceIndex:
             for term in [guide.name, *guide.aliases]:
                 norm = normalize(term)
                 if norm:
-                    self._terms.append(_Term(guide.id, norm, sound_key(norm)))
+                    self._terms.append(_Term(guide.id, norm, sound_syllables(norm)))
                     words.add(norm)
             words.update(normalize(m.name) for m in guide.materials if len(m.name) > 1)
         # A private jieba instance: the global one belongs to whoever else runs in the process.
@@ -113,19 +132,39 @@ class ServiceIndex:
         cleaned = strip_fillers(text)
         if not cleaned:
             return []
-        sound = sound_key(cleaned)
+        sound = sound_syllables(cleaned)
+        heard = set(sound)
         best: Dict[str, Candidate] = {}
         for term in self._terms:
             if term.text in cleaned:
-                cand = Candidate(term.guide_id, self.names[term.guide_id], EXACT_SCORE, term.text, len(term.text))
-            elif len(term.sound) >= MIN_SOUND_LETTERS and term.sound in sound:
-                cand = Candidate(term.guide_id, self.names[term.guide_id], SOUND_SCORE, term.text, len(term.text))
+                score = EXACT_SCORE
             else:
-                continue
+                score = self._sound_score(term.sound, sound, heard)
+                if score is None:
+                    continue
+            cand = Candidate(term.guide_id, self.names[term.guide_id], score, term.text, len(term.text))
             held = best.get(term.guide_id)
             if held is None or (cand.score, cand.length) > (held.score, held.length):
                 best[term.guide_id] = cand
         return sorted(best.values(), key=lambda c: (c.score, c.length), reverse=True)
+
+    @staticmethod
+    def _sound_score(term: Tuple[str, ...], sound: Tuple[str, ...], heard: set) -> Optional[float]:
+        k = len(term)
+        if k < MIN_SOUND_SYLLABLES or k > len(sound):
+            return None
+        shared = sum(1 for syllable in set(term) if syllable in heard)
+        if shared < len(set(term)) - 1:
+            return None  # cheap filter: most aliases share almost nothing with the text
+        best_misses = k
+        for i in range(len(sound) - k + 1):
+            misses = sum(1 for a, b in zip(term, sound[i:i + k]) if a != b)
+            best_misses = min(best_misses, misses)
+            if best_misses == 0:
+                return SOUND_SCORE
+        if best_misses == 1 and k >= MIN_NEAR_SYLLABLES:
+            return NEAR_SCORE
+        return None
 
     def resolve(self, text: str) -> Resolution:
         found = self.candidates(text)

@@ -4,20 +4,13 @@ The model is trained once and cached by the hash of its inputs (models/banshi-<h
 """
 from __future__ import annotations
 
-import socket
 import uuid
 
 import httpx
 import pytest
 
-from ops.stack import Stack, StackConfig
+from ops.stack import Stack, StackConfig, free_port
 from ops.train import ensure_model
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

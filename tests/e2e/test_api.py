@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from guidekit.settings import get_settings
-from tests.e2e.conftest import Chat, free_port
+from ops.stack import free_port
+from tests.e2e.conftest import Chat
 
 pytestmark = pytest.mark.e2e
 

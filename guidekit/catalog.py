@@ -1,0 +1,81 @@
+"""The published guides as the running processes see them, refreshed when the guides change.
+
+One catalog per process (the action server's actions and the API share the code, not the object).
+Each use asks the database for the guides' revision — one small query — and rebuilds the match
+index, the resolver's jieba words and the pinyin input vocabulary only when it moved, so an edited
+alias works at the next turn without restarting or retraining.
+"""
+from __future__ import annotations
+
+import collections
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import jieba
+import yaml
+from sqlalchemy.orm import Session
+
+from guidekit.dialect import to_mandarin
+from guidekit.pinyin_input import PinyinConverter
+from guidekit.resolver import ServiceIndex
+from guidekit.schema import Guide
+from guidekit.settings import get_settings
+from guidekit.store import get_engine, guides_revision, list_guides
+from guidekit.textnorm import to_simplified
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE_WORD_WEIGHT = 100
+
+
+@lru_cache(maxsize=4)
+def nlu_vocabulary(directory: str) -> Tuple[Tuple[str, int], ...]:
+    """Words of the NLU training data with their counts: what the classifier knows best."""
+    counts: collections.Counter = collections.Counter()
+    tokenizer = jieba.Tokenizer()
+    for path in sorted(Path(directory).rglob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                example = line.strip().lstrip("- ").strip()
+                counts.update(w for w in tokenizer.lcut(to_mandarin(to_simplified(example))) if w.strip())
+    return tuple(counts.items())
+
+
+def guide_vocabulary(guides: Iterable[Guide]) -> List[Tuple[str, int]]:
+    words = []
+    for guide in guides:
+        for word in [guide.name, *guide.aliases, *(m.name for m in guide.materials + guide.proxy.materials)]:
+            words.append((word, GUIDE_WORD_WEIGHT))
+    return words
+
+
+class Snapshot:
+    """Everything derived from one revision of the guides."""
+
+    def __init__(self, guides: List[Guide], revision: int, nlu_dir: str):
+        self.revision = revision
+        self.guides: Dict[str, Guide] = {g.id: g for g in guides}
+        self.index = ServiceIndex(guides, revision)
+        self.pinyin = PinyinConverter(list(nlu_vocabulary(nlu_dir)) + guide_vocabulary(guides))
+
+    def prepare(self, text: str) -> str:
+        """What NLU and matching should read: simplified, Mandarin words, pinyin as characters."""
+        return self.pinyin.convert(to_mandarin(to_simplified(text)))
+
+
+class GuideCatalog:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._snapshot: Optional[Snapshot] = None
+
+    def current(self) -> Snapshot:
+        settings = get_settings()
+        with Session(get_engine(settings.database_url)) as session:
+            revision = guides_revision(session)
+            snapshot = self._snapshot
+            if snapshot is None or snapshot.revision != revision:
+                with self._lock:
+                    snapshot = Snapshot(list_guides(session), revision, str(ROOT / settings.nlu_data_dir))
+                    self._snapshot = snapshot
+        return snapshot
