@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test env validate-guides load-guides train nlu-eval test-stories bench lock clean
+.PHONY: run test env validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver lock clean
 
 run: $(STAMP)
 	$(BIN)/python -m ops.run
@@ -53,3 +53,11 @@ lock: $(STAMP)
 
 clean:
 	rm -rf var models bot/jieba_userdict .pytest_cache
+
+# Service and topic understanding on benchmarks/understanding/cases.yml through the real stack.
+understanding: train
+	$(BIN)/python -m benchmarks.understanding
+
+# Resolver speed per utterance over the understanding set (p50/p95).
+bench-resolver: $(STAMP)
+	$(BIN)/python -m benchmarks.resolver_speed

@@ -16,6 +16,8 @@ from guidekit.catalog import GuideCatalog
 from guidekit.resolver import Resolution
 from guidekit.schema import Guide, Material
 from guidekit.settings import get_settings
+from guidekit.textnorm import normalize
+from guidekit.topics import mentions_topic
 
 # Slots (see bot/domain.yml).
 SERVICE = "service_id"
@@ -122,6 +124,16 @@ class Turn:
         return [SlotSet(k, v) for k, v in self.slots.items() if v != self._initial.get(k)]
 
     # -- deciding which service ----------------------------------------------------------------
+    def topic_asked(self, classified: str) -> str:
+        """The classifier's topic, unless the sentence has none of its words but names a service:
+        then it is a plain how-to ("低保怎么申请"), answered with what to bring."""
+        resolution = self.index.resolve(self.text)
+        if resolution.status == "none":
+            return classified
+        # The service's own name may hold a topic word ("身体条件证明" has 条件): look past it.
+        rest = normalize(self.text).replace(resolution.best.matched, "") if resolution.best else self.text
+        return classified if mentions_topic(classified, rest) else "materials"
+
     def resolve_service(self, asked_topic: str) -> Optional[Guide]:
         """The guide this turn is about, or None after telling the user why (clarify / no guide).
 
@@ -140,10 +152,12 @@ class Turn:
                 return self.guide
             self.ask_to_choose(ids, asked_topic)
             return None
-        if resolution.unknown_subject:
+        # With no service yet, any thing named that we have no guide for gets the honest answer;
+        # with one, only a thing one applies for (护照) — "儿子去办行吗" stays on the current service.
+        subject = resolution.unknown_subject or (None if current else self.index.unknown_subject(self.text, strict=False))
+        if subject:
             self.missed = True
-            self.say(replies.no_guide(resolution.unknown_subject, get_settings().hotline),
-                     [("转人工", "/handoff")])
+            self.say(replies.no_guide(subject, get_settings().hotline), [("转人工", "/handoff")])
             return None
         if current:
             return self.guide

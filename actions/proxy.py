@@ -6,6 +6,7 @@ from typing import List
 from rasa_sdk.events import EventType
 
 from actions.conversation import ITEM, PROXY, GuideAction, Turn
+from actions.materials import start_materials
 from guidekit import replies
 
 
@@ -24,6 +25,7 @@ class ActionProxy(GuideAction):
         return "action_proxy"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        if turn.resolve_service("proxy") is None:
+        topic = turn.topic_asked("proxy")
+        if turn.resolve_service(topic) is None:
             return turn.finish(turn.unresolved_topic())
-        return answer_proxy(turn)
+        return start_materials(turn) if topic == "materials" else answer_proxy(turn)

@@ -6,6 +6,7 @@ from typing import List
 from rasa_sdk.events import EventType
 
 from actions.conversation import GuideAction, Turn
+from actions.materials import start_materials
 from guidekit import replies, when
 from guidekit.settings import get_settings
 
@@ -37,7 +38,7 @@ class ActionAnswerTopic(GuideAction):
         return "action_answer_topic"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        topic = INTENT_TOPICS.get(turn.intent, "process")
+        topic = turn.topic_asked(INTENT_TOPICS.get(turn.intent, "process"))
         if turn.resolve_service(topic) is None:
             return turn.finish(turn.unresolved_topic())
-        return answer_topic(turn, topic)
+        return start_materials(turn) if topic == "materials" else answer_topic(turn, topic)

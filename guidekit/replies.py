@@ -196,6 +196,8 @@ def with_service(guide: Guide, text: str) -> str:
 
 
 def clarify(names: Sequence[str]) -> str:
+    if len(names) == 1:
+        return f"您是想问「{names[0]}」吗?\n是的话,请说「1」。"
     return "您问的是哪一件事?\n" + _numbered(names) + "\n请说数字,比如「1」。"
 
 

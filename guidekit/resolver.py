@@ -31,6 +31,8 @@ NEAR_SCORE = 0.7
 MIN_SOUND_SYLLABLES = 2
 MIN_NEAR_SYLLABLES = 4
 MAX_OPTIONS = 3
+EVIDENCE_CERTAIN = 3
+EVIDENCE_POSSIBLE = 2
 
 _FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"),
           ("n", "l"), ("f", "h"), ("r", "l"))
@@ -46,6 +48,8 @@ GENERIC_NOUNS = frozenset("""
 """.split())
 # What people apply for ends like this: 护照, 结婚证, 房产过户, 出生证明, 驾驶执照, 港澳通行证.
 SERVICE_OBJECT_ENDINGS = ("证", "照", "卡", "本", "户", "险", "金", "保", "贴", "登记", "证明", "手续", "许可", "签证")
+# Characters of questions and grammar: they say nothing about which service is meant.
+STOP_CHARS = frozenset("的了吗呢啊吧呀么什怎要带办哪在几多少钱能可以去我你他她们这那个是有没不和就还也都又再想问请一下咋啥弄整")
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "vn", "j", "eng")
 
 
@@ -121,6 +125,12 @@ class ServiceIndex:
                     self._terms.append(_Term(guide.id, norm, sound_syllables(norm)))
                     words.add(norm)
             words.update(normalize(m.name) for m in guide.materials if len(m.name) > 1)
+        owners: Dict[str, set] = {}
+        for term in self._terms:
+            for i in range(len(term.text) - 1):
+                owners.setdefault(term.text[i:i + 2], set()).add(term.guide_id)
+        self._distinctive_grams = {gram: next(iter(ids)) for gram, ids in owners.items()
+                                   if len(ids) == 1 and not set(gram) <= STOP_CHARS}
         # A private jieba instance: the global one belongs to whoever else runs in the process.
         self._tokenizer = jieba.Tokenizer()
         for word in words:
@@ -168,9 +178,14 @@ class ServiceIndex:
 
     def resolve(self, text: str) -> Resolution:
         found = self.candidates(text)
-        if not found or found[0].score < POSSIBLE:
+        top = found[0] if found else None
+        if top is None or top.score < CERTAIN:
+            # No name or alias heard clearly: the guides' own two-character words may still agree.
+            evidence = self._by_evidence(text, found)
+            if evidence is not None:
+                return evidence
+        if top is None or top.score < POSSIBLE:
             return Resolution("none", unknown_subject=self.unknown_subject(text))
-        top = found[0]
         # Equal strength across guides (e.g. plain "身份证"): ask, never pick one at random.
         tied = [c for c in found if (c.score, c.length) == (top.score, top.length)]
         if top.score >= CERTAIN and len(tied) == 1:
@@ -179,10 +194,47 @@ class ServiceIndex:
                  and c.length >= top.length - 1][:MAX_OPTIONS]
         if len(close) == 1 and top.score >= CERTAIN:
             return Resolution("certain", best=top, options=(top,))
+        if top.score >= CERTAIN and top.length >= 3:
+            # The rest of the sentence may settle a shared name: "身份证到期换领" has 到/期/换,
+            # only renewal's words. Two-character shared words (医保, 社保) are too vague for that.
+            chosen = self._distinctive_choice(text, [c.guide_id for c in close])
+            if chosen:
+                best = next(c for c in close if c.guide_id == chosen)
+                return Resolution("certain", best=best, options=(best,))
         return Resolution("ambiguous", best=top, options=tuple(close))
 
-    def unknown_subject(self, text: str) -> Optional[str]:
-        """A noun in the text that is no service we know ("护照"), or None if there is none."""
+    def _by_evidence(self, text: str, found: List[Candidate]) -> Optional[Resolution]:
+        """Count the two-character pieces of the text that belong to one guide's words only.
+
+        "我想把户口迁到闺女家去" shares 户口 / 口迁 / 迁到 with one guide: certain at three or more
+        pieces and two ahead of any other guide; two pieces is only a question to confirm.
+        """
+        said = normalize(text)
+        counts: Dict[str, int] = {}
+        for gram in {said[i:i + 2] for i in range(len(said) - 1)}:
+            gid = self._distinctive_grams.get(gram)
+            if gid:
+                counts[gid] = counts.get(gid, 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+        if not ranked or ranked[0][1] < EVIDENCE_POSSIBLE:
+            return None
+        gid, count = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        score = CERTAIN if count >= EVIDENCE_CERTAIN and count - runner_up >= 2 else POSSIBLE
+        if found and found[0].score > score:
+            return None  # a sound match already says more
+        best = Candidate(gid, self.names[gid], score, "", count)
+        if score >= CERTAIN:
+            return Resolution("certain", best=best, options=(best,))
+        options = [Candidate(g, self.names[g], POSSIBLE, "", c) for g, c in ranked
+                   if c >= EVIDENCE_POSSIBLE and count - c <= 1][:MAX_OPTIONS]
+        return Resolution("ambiguous", best=best, options=tuple(options))
+
+    def unknown_subject(self, text: str, strict: bool = True) -> Optional[str]:
+        """A noun in the text that is no service we know ("护照"), or None if there is none.
+
+        `strict` counts only things one applies for (…证, …照, …户); otherwise any noun does.
+        """
         cleaned = strip_fillers(text)
         if not _HAN.search(cleaned):
             return None
@@ -192,11 +244,15 @@ class ServiceIndex:
                     and word not in self._known_words):
                 run.append(word)
                 continue
-            # Adjacent nouns belong together ("房产" + "过户"); only a thing one applies for counts.
-            if any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in run):
+            # Adjacent nouns belong together ("房产" + "过户").
+            if run and self._counts(run, strict):
                 break
             run = []
-        return "".join(run) if any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in run) else None
+        return "".join(run) if run and self._counts(run, strict) else None
+
+    @staticmethod
+    def _counts(run: List[str], strict: bool) -> bool:
+        return not strict or any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in run)
 
     def option_ids(self, resolution: Resolution) -> List[str]:
         return [c.guide_id for c in resolution.options]
@@ -212,8 +268,13 @@ class ServiceIndex:
             return hits[0]
         if hits:
             return None
-        chars = {gid: set("".join(t.text for t in self._terms if t.guide_id == gid)) for gid in option_ids}
-        said = set(strip_fillers(text))
+        return self._distinctive_choice(text, option_ids)
+
+    def _distinctive_choice(self, text: str, option_ids: Sequence[str]) -> Optional[str]:
+        """The one option whose own characters (used by no other option) the text uses most."""
+        chars = {gid: set("".join(t.text for t in self._terms if t.guide_id == gid)) - STOP_CHARS
+                 for gid in option_ids}
+        said = set(normalize(text))
         scores = {}
         for gid in option_ids:
             others = set().union(*(chars[o] for o in option_ids if o != gid))

@@ -26,9 +26,22 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+_AGE = re.compile(r"([零一二两三四五六七八九十百]+)(?=(?:周)?岁|多岁)")
+
+
+def _ages_as_digits(text: str) -> str:
+    """七十岁 → 70岁, as guides write ages (people say them in words)."""
+    def _one(match: re.Match) -> str:
+        try:
+            return str(int(cn2an.cn2an(match.group(1).replace("两", "二"), "smart")))
+        except (ValueError, KeyError):
+            return match.group(1)
+    return _AGE.sub(_one, text)
+
+
 def normalize(text: str) -> str:
-    """Simplified characters, lower-case Latin, no punctuation or spaces."""
-    return _PUNCT.sub("", to_simplified(text).lower())
+    """Simplified characters, ages in digits, lower-case Latin, no punctuation or spaces."""
+    return _PUNCT.sub("", _ages_as_digits(to_simplified(text)).lower())
 
 
 def strip_fillers(text: str) -> str:

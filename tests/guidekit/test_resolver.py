@@ -49,10 +49,10 @@ def test_topic_words_alone_name_no_service(index, text):
 
 def test_new_alias_works_without_retraining(all_guides):
     guide = next(g for g in all_guides if g.id == "senior-preferential-card")
-    changed = guide.model_copy(update={"aliases": guide.aliases + ["敬老卡片"]})
+    changed = guide.model_copy(update={"aliases": guide.aliases + ["夕阳红小本本"]})
     others = [g for g in all_guides if g.id != guide.id]
-    assert ServiceIndex(all_guides).resolve("敬老卡片").status == "none"
-    assert ServiceIndex(others + [changed]).resolve("敬老卡片").guide_id == "senior-preferential-card"
+    assert ServiceIndex(all_guides).resolve("夕阳红小本本").status == "none"
+    assert ServiceIndex(others + [changed]).resolve("夕阳红小本本").guide_id == "senior-preferential-card"
 
 
 def test_accent_folding_makes_zh_z_and_n_l_equal():
