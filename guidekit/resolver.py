@@ -22,6 +22,7 @@ from pypinyin import lazy_pinyin
 from guidekit.pinyin_input import split_syllables
 from guidekit.schema import Guide
 from guidekit.textnorm import normalize, strip_fillers
+from guidekit.topics import any_topic_word
 
 CERTAIN = 0.85
 POSSIBLE = 0.6
@@ -48,8 +49,15 @@ GENERIC_NOUNS = frozenset("""
 """.split())
 # What people apply for ends like this: 护照, 结婚证, 房产过户, 出生证明, 驾驶执照, 港澳通行证.
 SERVICE_OBJECT_ENDINGS = ("证", "照", "卡", "本", "户", "险", "金", "保", "贴", "登记", "证明", "手续", "许可", "签证")
+# Verbs of asking and applying: they carry no subject of their own.
+QUESTION_VERBS = frozenset("""
+办 办理 申请 需要 准备 提交 携带 补办 补领 换领 领取 领 带 知道 听说 想要 可以 要求 问问 咨询 弄 搞 整 去 来 拿
+开 交 取 查 走 用 办好 办下来 有 没有 是 能 会 得 说 告诉 帮 看看 问 行不行 行不 可不可以 能不能 好不好
+成不成 中不中 得不得 要不要 是不是 有没有 对不对 领点
+""".split())
+
 # Characters of questions and grammar: they say nothing about which service is meant.
-STOP_CHARS = frozenset("的了吗呢啊吧呀么什怎要带办哪在几多少钱能可以去我你他她们这那个是有没不和就还也都又再想问请一下咋啥弄整")
+STOP_CHARS = frozenset("的了吗呢啊吧呀么什怎要带办哪在几多少钱能可以去我你他她们这那个是有没不和就还也都又再想问请一下咋啥弄整手续")
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "vn", "j", "eng")
 
 
@@ -137,6 +145,9 @@ class ServiceIndex:
             self._tokenizer.add_word(word, freq=50000, tag="nz")
         self._posseg = jieba.posseg.POSTokenizer(self._tokenizer)
         self._known_words = words
+        # All names, aliases (and, for _known_text, material names) in one string, to look words up in.
+        self._service_text = "|".join(t.text for t in self._terms)
+        self._known_text = "|".join(sorted(words))
 
     def candidates(self, text: str) -> List[Candidate]:
         cleaned = strip_fillers(text)
@@ -180,7 +191,12 @@ class ServiceIndex:
         found = self.candidates(text)
         top = found[0] if found else None
         if top is None or top.score < CERTAIN:
-            # No name or alias heard clearly: the guides' own two-character words may still agree.
+            # Nothing heard clearly, but something we have no guide for was named ("护照过期了"):
+            # say so, rather than offer a guide that merely sounds alike.
+            subject = self.unknown_subject(text)
+            if subject:
+                return Resolution("none", unknown_subject=subject)
+            # The guides' own two-character words may still agree.
             evidence = self._by_evidence(text, found)
             if evidence is not None:
                 return evidence
@@ -231,28 +247,43 @@ class ServiceIndex:
         return Resolution("ambiguous", best=best, options=tuple(options))
 
     def unknown_subject(self, text: str, strict: bool = True) -> Optional[str]:
-        """A noun in the text that is no service we know ("护照"), or None if there is none.
+        """What the text asks about that is no service we know ("护照"), or None if there is none.
 
-        `strict` counts only things one applies for (…证, …照, …户); otherwise any noun does.
+        `strict` (a service is already being discussed) counts only nouns naming a thing one applies
+        for (…证, …照, …户), so "儿子去办行吗" stays on it. Otherwise any content word counts,
+        including a material asked for on its own ("户口本丢了"): there is no guide for that either.
         """
         cleaned = strip_fillers(text)
         if not _HAN.search(cleaned):
             return None
+        vocabulary = self._known_text if strict else self._service_text
         run: List[str] = []
+        new_words: List[str] = []
         for word, flag in self._posseg.lcut(cleaned):
-            if (flag.startswith(_NOUN_FLAGS) and len(word) >= 2 and word not in GENERIC_NOUNS
-                    and word not in self._known_words):
+            # A word our guides use ("落户" in "随子女落户") is not a foreign subject by itself,
+            # but it stays with one that is ("房产" + "过户", "出生" + "证明").
+            if len(word) >= 2 and word not in vocabulary and self._is_content(word, flag, strict):
+                run.append(word)
+                new_words.append(word)
+                continue
+            if len(word) >= 2 and flag.startswith(_NOUN_FLAGS):
                 run.append(word)
                 continue
-            # Adjacent nouns belong together ("房产" + "过户").
-            if run and self._counts(run, strict):
+            if new_words and self._counts(new_words, strict):
                 break
-            run = []
-        return "".join(run) if run and self._counts(run, strict) else None
+            run, new_words = [], []
+        return "".join(run) if new_words and self._counts(new_words, strict) else None
 
     @staticmethod
-    def _counts(run: List[str], strict: bool) -> bool:
-        return not strict or any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in run)
+    def _is_content(word: str, flag: str, strict: bool) -> bool:
+        if flag.startswith(_NOUN_FLAGS) and word not in GENERIC_NOUNS:
+            return strict or not any_topic_word(word)
+        return (not strict and flag.startswith("v") and word not in QUESTION_VERBS
+                and not any_topic_word(word))
+
+    @staticmethod
+    def _counts(new_words: List[str], strict: bool) -> bool:
+        return not strict or any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in new_words)
 
     def option_ids(self, resolution: Resolution) -> List[str]:
         return [c.guide_id for c in resolution.options]

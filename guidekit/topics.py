@@ -24,3 +24,11 @@ TOPIC_MARKERS = {
 def mentions_topic(topic: str, text: str) -> bool:
     text = text.lower()
     return any(marker in text for marker in TOPIC_MARKERS.get(topic, ()))
+
+
+_ALL_MARKERS = tuple(m for markers in TOPIC_MARKERS.values() for m in markers)
+
+
+def any_topic_word(word: str) -> bool:
+    """True for words that only say what is asked ("上班", "网上", "费用"), not about what."""
+    return any(marker in word for marker in _ALL_MARKERS)
