@@ -163,7 +163,7 @@ class Turn:
             return self.guide
         self.slots[PENDING] = asked_topic
         self.missed = True
-        self.say(replies.ask_which_service())
+        self.say(replies.ask_which_service(get_settings().hotline))
         return None
 
     def switch_if_named(self) -> None:

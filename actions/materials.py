@@ -5,9 +5,10 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, PENDING, PROXY, TOPIC,
+from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, PENDING, PROXY, SERVICE, TOPIC,
                                   GuideAction, Turn)
 from guidekit import replies
+from guidekit.settings import get_settings
 
 
 def present_item(turn: Turn, index: int, intro: Optional[str] = None) -> List[EventType]:
@@ -28,10 +29,15 @@ def start_materials(turn: Turn) -> List[EventType]:
 
 
 def _need_service(turn: Turn) -> Optional[List[EventType]]:
-    """When no service is known yet, ask which one (and remember the user wanted materials)."""
+    """Answer instead of navigating when the words name another service ("社保卡冇咗…" heard as
+    "还有呢"), or ask which one when none is known yet; None when the list can be walked."""
+    before = turn.slots[SERVICE]
+    turn.switch_if_named()
+    if turn.guide is not None and turn.slots[SERVICE] != before:
+        return start_materials(turn)
     if turn.guide is not None:
         return None
-    turn.say(replies.ask_which_service())
+    turn.say(replies.ask_which_service(get_settings().hotline))
     turn.missed = True
     turn.slots[PENDING] = "materials"
     return turn.finish("clarify")

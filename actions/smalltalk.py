@@ -1,4 +1,4 @@
-"""Greeting, thanks and goodbye."""
+"""Greeting, thanks and goodbye — unless the same sentence names a service, which is answered."""
 from __future__ import annotations
 
 from typing import List
@@ -6,7 +6,13 @@ from typing import List
 from rasa_sdk.events import EventType
 
 from actions.conversation import GuideAction, Turn
+from actions.which_service import ActionInformService
 from guidekit import replies
+
+
+def names_a_service(turn: Turn) -> bool:
+    """"你好,社保卡丢了" is a question, whatever the greeting around it."""
+    return turn.index.resolve(turn.text).status == "certain"
 
 
 class ActionGreet(GuideAction):
@@ -14,6 +20,8 @@ class ActionGreet(GuideAction):
         return "action_greet"
 
     def respond(self, turn: Turn) -> List[EventType]:
+        if names_a_service(turn):
+            return ActionInformService().respond(turn)
         turn.say(replies.greeting(), [("补社保卡要带什么", "补社保卡要带什么"), ("老年证怎么办", "老年证要带什么")])
         return turn.finish("greeting")
 
@@ -23,6 +31,8 @@ class ActionGoodbye(GuideAction):
         return "action_goodbye"
 
     def respond(self, turn: Turn) -> List[EventType]:
+        if names_a_service(turn):
+            return ActionInformService().respond(turn)
         turn.say(replies.goodbye())
         return turn.finish("goodbye")
 
@@ -32,5 +42,7 @@ class ActionThank(GuideAction):
         return "action_thank"
 
     def respond(self, turn: Turn) -> List[EventType]:
+        if names_a_service(turn):
+            return ActionInformService().respond(turn)
         turn.say(replies.thanks())
         return turn.finish("goodbye")

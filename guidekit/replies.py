@@ -201,8 +201,8 @@ def clarify(names: Sequence[str]) -> str:
     return "您问的是哪一件事?\n" + _numbered(names) + "\n请说数字,比如「1」。"
 
 
-def ask_which_service() -> str:
-    return f"您想办哪件事?{EXAMPLES}"
+def ask_which_service(hotline: str) -> str:
+    return f"您想办哪件事?{EXAMPLES}\n我这里没有的事,您可以打{hotline}问一问。"
 
 
 def no_guide(subject: Optional[str], hotline: str) -> str:

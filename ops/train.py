@@ -58,7 +58,10 @@ def ensure_model(database_url: str, quiet: bool = False) -> Path:
     started = time.monotonic()
     cmd = [str(RASA), "train", "--config", "config.yml", "--domain", "bot/domain.yml",
            "--data", "nlu_data/train", "bot/data", "--out", str(MODELS), "--fixed-model-name", name]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # One thread per op pool and deterministic kernels: the same inputs give the same model, so
+    # the accuracy a fresh clone measures is the accuracy measured here.
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_DETERMINISTIC_OPS="1",
+               TF_INTER_OP_PARALLELISM_THREADS="1", TF_INTRA_OP_PARALLELISM_THREADS="1")
     log = ROOT / "var" / "train.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as out:

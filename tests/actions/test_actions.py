@@ -63,7 +63,7 @@ def test_mark_have_ticks_current_item_once():
 
 def test_topic_without_any_service_asks_which_one():
     text, state, slots = run(ActionAnswerTopic(), "在哪办", "ask_location")
-    assert state["service_id"] is None and "哪件事" in text
+    assert state["service_id"] is None and "哪件事" in text and "12345" in text
     assert slots["pending_topic"] == "location"
 
 
