@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import collections
 import threading
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -56,8 +56,16 @@ class Snapshot:
     def __init__(self, guides: List[Guide], revision: int, nlu_dir: str):
         self.revision = revision
         self.guides: Dict[str, Guide] = {g.id: g for g in guides}
-        self.index = ServiceIndex(guides, revision)
-        self.pinyin = PinyinConverter(list(nlu_vocabulary(nlu_dir)) + guide_vocabulary(guides))
+        self._nlu_dir = nlu_dir
+
+    # Built on first use: the API only prepares text, the actions also match; each costs memory.
+    @cached_property
+    def index(self) -> ServiceIndex:
+        return ServiceIndex(self.guides.values(), self.revision)
+
+    @cached_property
+    def pinyin(self) -> PinyinConverter:
+        return PinyinConverter(list(nlu_vocabulary(self._nlu_dir)) + guide_vocabulary(self.guides.values()))
 
     def prepare(self, text: str) -> str:
         """What NLU and matching should read: simplified, Mandarin words, pinyin as characters."""
