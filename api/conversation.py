@@ -1,7 +1,6 @@
 """One chat turn for any channel: clean the text, ask Rasa, and answer kindly when something is wrong."""
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from typing import Tuple
@@ -26,10 +25,10 @@ def _reply(req: ChatRequest, text: str, topic: str = "fallback") -> ChatResponse
                         state=ChatState(topic=topic))
 
 
-async def prepare_text(catalog: GuideCatalog, text: str) -> str:
+def prepare_text(catalog: GuideCatalog, text: str) -> str:
     """Traditional → simplified, regional words → Mandarin, typed pinyin → characters (before NLU)."""
     try:
-        snapshot = await asyncio.to_thread(catalog.current)
+        snapshot = catalog.current()  # in memory; a database check at most once a second
     except SQLAlchemyError as exc:
         log.warning("guides database unavailable, pinyin input not converted: %s", exc.__class__.__name__)
         return to_mandarin(to_simplified(text))
@@ -45,7 +44,7 @@ async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
     if len(text) > settings.max_text_chars:
         return 200, _reply(req, f"您说的话太长了,我一次只能看{settings.max_text_chars}个字以内。\n"
                                 "请用一句话问我,比如「老年证在哪里办」。")
-    text = await prepare_text(catalog, text)
+    text = prepare_text(catalog, text)
     try:
         events = await client.send(req.session_id, text, {"channel": req.channel})
     except RasaUnavailable as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import threading
+import time
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -76,14 +77,20 @@ class GuideCatalog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._snapshot: Optional[Snapshot] = None
+        self._checked_at = float("-inf")
 
     def current(self) -> Snapshot:
+        """The snapshot for the published revision, asking the database at most once per
+        `catalog_refresh_seconds` (an edit shows within that time, and turns skip the query)."""
         settings = get_settings()
+        snapshot = self._snapshot
+        if snapshot is not None and time.monotonic() - self._checked_at < settings.catalog_refresh_seconds:
+            return snapshot
         with Session(get_engine(settings.database_url)) as session:
             revision = guides_revision(session)
-            snapshot = self._snapshot
             if snapshot is None or snapshot.revision != revision:
                 with self._lock:
                     snapshot = Snapshot(list_guides(session), revision, str(ROOT / settings.nlu_data_dir))
                     self._snapshot = snapshot
+        self._checked_at = time.monotonic()
         return snapshot
