@@ -6,6 +6,7 @@ database at import: the catalog (guidekit/catalog.py) is built on first use.
 from __future__ import annotations
 
 import abc
+from functools import cached_property
 from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -124,10 +125,15 @@ class Turn:
         return [SlotSet(k, v) for k, v in self.slots.items() if v != self._initial.get(k)]
 
     # -- deciding which service ----------------------------------------------------------------
+    @cached_property
+    def resolution(self) -> Resolution:
+        """Which service the words of this turn name (computed once per turn)."""
+        return self.index.resolve(self.text)
+
     def topic_asked(self, classified: str) -> str:
         """The classifier's topic, unless the sentence has none of its words but names a service:
         then it is a plain how-to ("低保怎么申请"), answered with what to bring."""
-        resolution = self.index.resolve(self.text)
+        resolution = self.resolution
         if resolution.status == "none":
             return classified
         # The service's own name may hold a topic word ("身体条件证明" has 条件): look past it.
@@ -141,7 +147,7 @@ class Turn:
         with numbered options; nothing named keeps the current service; an unknown service is
         never answered with the current one.
         """
-        resolution: Resolution = self.index.resolve(self.text)
+        resolution = self.resolution
         current = self.slots[SERVICE]
         if resolution.status == "certain":
             self.switch_to(resolution.guide_id)
@@ -157,6 +163,7 @@ class Turn:
         subject = resolution.unknown_subject or (None if current else self.index.unknown_subject(self.text, strict=False))
         if subject:
             self.missed = True
+            self.slots.update({OPTIONS: [], PENDING: None})
             self.say(replies.no_guide(subject, get_settings().hotline), [("转人工", "/handoff")])
             return None
         if current:
@@ -168,9 +175,8 @@ class Turn:
 
     def switch_if_named(self) -> None:
         """Follow a clearly named service; keep the current one otherwise."""
-        resolution = self.index.resolve(self.text)
-        if resolution.status == "certain":
-            self.switch_to(resolution.guide_id)
+        if self.resolution.status == "certain":
+            self.switch_to(self.resolution.guide_id)
 
     def ask_to_choose(self, ids: List[str], asked_topic: str) -> None:
         self.slots[OPTIONS] = ids

@@ -24,7 +24,7 @@ class ActionFallback(GuideAction):
         if turn.slots[OPTIONS] and (parse_option_number(turn.text, len(turn.slots[OPTIONS]))
                                     or turn.index.pick_by_words(turn.text, turn.slots[OPTIONS])):
             return ActionChooseOption().respond(turn)
-        resolution = turn.index.resolve(turn.text)
+        resolution = turn.resolution
         if resolution.status != "none" or resolution.unknown_subject:
             return ActionInformService().respond(turn)
         turn.missed = True
@@ -37,7 +37,7 @@ class ActionOutOfScope(GuideAction):
         return "action_out_of_scope"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        resolution = turn.index.resolve(turn.text)
+        resolution = turn.resolution
         if resolution.status == "certain":
             return ActionInformService().respond(turn)
         turn.say(replies.out_of_scope(get_settings().hotline))

@@ -12,7 +12,7 @@ from guidekit import replies
 
 def names_a_service(turn: Turn) -> bool:
     """"你好,社保卡丢了" is a question, whatever the greeting around it."""
-    return turn.index.resolve(turn.text).status == "certain"
+    return turn.resolution.status == "certain"
 
 
 class ActionGreet(GuideAction):
