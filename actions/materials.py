@@ -5,10 +5,9 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, PENDING, PROXY, SERVICE, TOPIC,
+from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, PROXY, SERVICE, TOPIC,
                                   GuideAction, Turn)
 from guidekit import replies
-from guidekit.settings import get_settings
 
 
 def present_item(turn: Turn, index: int, intro: Optional[str] = None) -> List[EventType]:
@@ -37,10 +36,9 @@ def _need_service(turn: Turn) -> Optional[List[EventType]]:
         return start_materials(turn)
     if turn.guide is not None:
         return None
-    turn.say(replies.ask_which_service(get_settings().hotline))
-    turn.missed = True
-    turn.slots[PENDING] = "materials"
-    return turn.finish("clarify")
+    # No service yet: the same answer as any question without one (options, no guide, or which one).
+    turn.resolve_service("materials")
+    return turn.finish(turn.unresolved_topic())
 
 
 class ActionMaterials(GuideAction):

@@ -277,7 +277,7 @@ class ServiceIndex:
     @staticmethod
     def _is_content(word: str, flag: str, strict: bool) -> bool:
         if flag.startswith(_NOUN_FLAGS) and word not in GENERIC_NOUNS:
-            return strict or not any_topic_word(word)
+            return strict or not any_topic_word(word, exact=True)
         return (not strict and flag.startswith("v") and word not in QUESTION_VERBS
                 and not any_topic_word(word))
 

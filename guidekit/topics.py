@@ -27,8 +27,14 @@ def mentions_topic(topic: str, text: str) -> bool:
 
 
 _ALL_MARKERS = tuple(m for markers in TOPIC_MARKERS.values() for m in markers)
+_MARKER_SET = frozenset(_ALL_MARKERS)
 
 
-def any_topic_word(word: str) -> bool:
-    """True for words that only say what is asked ("上班", "网上", "费用"), not about what."""
+def any_topic_word(word: str, exact: bool = False) -> bool:
+    """True for words that only say what is asked ("上班", "网上", "部门"), not about what.
+
+    `exact` (for nouns): the word is itself a topic word — "水电费" names a thing, "费" does not.
+    """
+    if exact:
+        return word in _MARKER_SET
     return any(marker in word for marker in _ALL_MARKERS)

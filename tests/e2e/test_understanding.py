@@ -3,7 +3,7 @@
 Issue 3's targets are service ≥ 95% overall and ≥ 90% per category, topic ≥ 93%, and no
 out-of-scope question answered with a service. The last and the per-wording targets are met
 and asserted as targets.
-The overall figures are not yet at target (measured 93.8% service, 91.7% topic): they are held
+The overall figures are not yet at target (measured 93.8% service, 92.3% topic): they are held
 at the measured level so that a change that makes understanding worse fails the build.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from benchmarks.understanding import CATEGORY_TARGET, load_cases, run_cases, sum
 pytestmark = pytest.mark.e2e
 
 MEASURED_SERVICE = 0.935
-MEASURED_TOPIC = 0.915
+MEASURED_TOPIC = 0.92
 WORDING_CATEGORIES = ("official", "colloquial", "asr", "regional", "traditional", "pinyin", "topic")
 
 
