@@ -20,6 +20,12 @@ def _numbered(lines: Sequence[str]) -> str:
     return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
 
 
+def doing(guide: Guide) -> str:
+    """"办老年人优待证", never "办老年人优待证办理"."""
+    name = guide.name[:-2] if guide.name.endswith("办理") else guide.name
+    return f"办{name}"
+
+
 def how_many(material: Material) -> str:
     """The form and counts in everyday words (原件 / 复印件 explained, never bare)."""
     if material.form is MaterialForm.original:
@@ -55,12 +61,12 @@ def material_step(items: Sequence[Material], index: int, checked: Sequence[str] 
 
 
 def materials_intro(guide: Guide, items: Sequence[Material], proxy_mode: bool) -> str:
-    who = "家人帮您去办" if proxy_mode else "办" + guide.name
+    who = "家人帮您去办" if proxy_mode else doing(guide)
     return f"{who},一共要带{len(items)}样东西。我一样一样告诉您。"
 
 
 def nothing_to_bring(guide: Guide) -> str:
-    return f"办{guide.name},不用带材料。工作人员会在系统里查。"
+    return f"{doing(guide)},不用带材料。工作人员会在系统里查。"
 
 
 def system_fetched_note(guide: Guide) -> Optional[str]:
@@ -89,7 +95,7 @@ def list_all(guide: Guide, items: Sequence[Material], checked: Sequence[str] = (
     for material in items:
         mark = "(已有)" if material.name in checked else ""
         lines.append(f"{material.name}{mark}:{how_many(material)}")
-    text = f"办{guide.name},一共要带{len(items)}样:\n{_numbered(lines)}"
+    text = f"{doing(guide)},一共要带{len(items)}样:\n{_numbered(lines)}"
     note = system_fetched_note(guide)
     return f"{text}\n{note}" if note else text
 
@@ -103,7 +109,7 @@ def marked(material: Material, remaining: int) -> str:
 def whats_left(guide: Guide, items: Sequence[Material], checked: Sequence[str]) -> str:
     left = [m for m in items if m.name not in checked]
     if not left:
-        return f"办{guide.name}要带的{len(items)}样,您都有了。"
+        return f"{doing(guide)}要带的{len(items)}样,您都有了。"
     return f"还差{len(left)}样:\n" + _numbered(m.name for m in left)
 
 
@@ -167,7 +173,7 @@ def proxy_answer(guide: Guide) -> str:
 
 
 def process_answer(guide: Guide) -> str:
-    return f"办{guide.name},分{len(guide.process)}步:\n" + _numbered(step.plain for step in guide.process)
+    return f"{doing(guide)},分{len(guide.process)}步:\n" + _numbered(step.plain for step in guide.process)
 
 
 def topic_answer(guide: Guide, topic: str) -> str:

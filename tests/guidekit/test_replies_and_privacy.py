@@ -54,3 +54,9 @@ def test_personal_numbers_are_masked():
     text = mask_personal_numbers("身份证110101195001011234 手机13812345678 卡6222021234567890")
     assert "110101195001011234" not in text and "13812345678" not in text and "6222021234567890" not in text
     assert "138****5678" in text
+
+
+def test_service_names_ending_in_banli_are_not_doubled(all_guides):
+    guide = _guide(all_guides, "senior-preferential-card")
+    assert replies.doing(guide) == "办" + guide.name.removesuffix("办理")
+    assert "办理," not in replies.materials_intro(guide, guide.materials_to_bring(), False)
