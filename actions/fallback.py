@@ -8,11 +8,10 @@ from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import OPTIONS, GuideAction, Turn
-from actions.which_service import ActionChooseOption, ActionInformService
+from actions.conversation import GuideAction, Turn
+from actions.which_service import ActionChooseOption, ActionInformService, answers_pending_question
 from guidekit import replies
 from guidekit.settings import get_settings
-from guidekit.textnorm import parse_option_number
 
 
 class ActionFallback(GuideAction):
@@ -21,8 +20,7 @@ class ActionFallback(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         # NLU may be unsure while the text plainly answers a pending question or names a service.
-        if turn.slots[OPTIONS] and (parse_option_number(turn.text, len(turn.slots[OPTIONS]))
-                                    or turn.index.pick_by_words(turn.text, turn.slots[OPTIONS])):
+        if answers_pending_question(turn):
             return ActionChooseOption().respond(turn)
         resolution = turn.resolution
         if resolution.status != "none" or resolution.unknown_subject:

@@ -22,6 +22,13 @@ def continue_with(turn: Turn, guide_id: str, topic: Optional[str]) -> List[Event
     return start_materials(turn)
 
 
+def answers_pending_question(turn: Turn) -> bool:
+    """The text picks one of the offered options ("2", "第二个", "丢了的那个")."""
+    options = turn.slots[OPTIONS]
+    return bool(options) and bool(parse_option_number(turn.text, len(options))
+                                  or turn.index.pick_by_words(turn.text, options))
+
+
 class ActionChooseOption(GuideAction):
     def name(self) -> str:
         return "action_choose_option"
@@ -55,7 +62,7 @@ class ActionInformService(GuideAction):
         return "action_inform_service"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        if turn.slots[OPTIONS] and turn.index.pick_by_words(turn.text, turn.slots[OPTIONS]):
+        if answers_pending_question(turn):
             # "丢了的那个" answers the pending numbered question.
             return ActionChooseOption().respond(turn)
         before = turn.slots[TOPIC]

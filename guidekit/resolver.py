@@ -83,10 +83,6 @@ def sound_syllables(text: str) -> Tuple[str, ...]:
     return tuple(out)
 
 
-def sound_key(text: str) -> str:
-    return "".join(sound_syllables(text))
-
-
 @dataclasses.dataclass(frozen=True)
 class Candidate:
     guide_id: str

@@ -1,6 +1,6 @@
 import pytest
 
-from guidekit.resolver import ServiceIndex, sound_key
+from guidekit.resolver import ServiceIndex, sound_syllables
 from guidekit.textnorm import parse_option_number, strip_fillers, to_simplified
 
 
@@ -56,8 +56,8 @@ def test_new_alias_works_without_retraining(all_guides):
 
 
 def test_accent_folding_makes_zh_z_and_n_l_equal():
-    assert sound_key("社保卡") == sound_key("涩宝咖")
-    assert sound_key("老年证") == sound_key("脑年正")
+    assert sound_syllables("社保卡") == sound_syllables("涩宝咖")
+    assert sound_syllables("老年证") == sound_syllables("脑年正")
 
 
 @pytest.mark.parametrize("text, count, expected", [
