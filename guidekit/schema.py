@@ -151,6 +151,10 @@ class Guide(_Strict):
     id: str = Field(pattern=GUIDE_ID_PATTERN)
     name: str = Field(min_length=2)
     aliases: List[str] = Field(min_length=1)
+    # Words people use when they may mean this service or another one ("补办", "每个月…领…钱").
+    # They never pick this service alone: they put it among the numbered options to choose from.
+    # "…" stands for a few words in between: "搬去…住" hears "搬去儿子那边住".
+    related_words: List[str] = Field(default_factory=list)
     department: Text
     eligibility: Text
     materials: List[Material] = Field(min_length=1)
@@ -172,6 +176,21 @@ class Guide(_Strict):
         dupes = sorted({a for a in cleaned if cleaned.count(a) > 1})
         if dupes:
             raise ValueError(f"aliases repeated: {', '.join(dupes)}")
+        return cleaned
+
+    @field_validator("related_words")
+    @classmethod
+    def _related_words_well_formed(cls, words: List[str]) -> List[str]:
+        cleaned = [w.strip() for w in words]
+        for word in cleaned:
+            pieces = word.split("…")
+            if not word or any(not p.strip() for p in pieces):
+                raise ValueError(f"related word {word!r} is empty or has an empty part around …")
+            if len(pieces) > 3:
+                raise ValueError(f"related word {word!r} has more than three parts")
+        dupes = sorted({w for w in cleaned if cleaned.count(w) > 1})
+        if dupes:
+            raise ValueError(f"related words repeated: {', '.join(dupes)}")
         return cleaned
 
     @field_validator("materials")

@@ -59,6 +59,16 @@ def test_bad_opening_time_is_reported_with_its_path():
     assert "HH:MM" in err.value.problems[0].message
 
 
+def test_bad_related_word_is_reported_with_its_field_and_line():
+    text = _example_text().replace("  - 换…卡\n", "  - 换…\n", 1)
+    with pytest.raises(GuideFileError) as err:
+        parse_guide(text, "guides/social-security-card-replacement.yml")
+    problem = err.value.problems[0]
+    assert problem.field.startswith("related_words")
+    assert "换…" in problem.message
+    assert problem.line == text.splitlines().index("related_words:") + 1
+
+
 def test_invalid_yaml_gives_the_line():
     with pytest.raises(GuideFileError) as err:
         parse_guide("id: a\nname: [unclosed\n", "g/a.yml")
