@@ -7,6 +7,8 @@ Two signals, scored so that a weak match is never treated as certain:
    speech-recognition homophones (社报卡, 身分证, 底保) and pinyin typed on a phone — score 0.9;
 3. all but one syllable of an alias of four or more sound the same — score 0.7: never certain
    on its own, so the user is asked to confirm.
+When nothing is certain, a guide's own two-character words and its `related_words` (补办, 报销,
+每个月…领…钱: words that may mean it or another guide) put it among numbered options, never more.
 The index is rebuilt from whatever guides it is given, so a new alias works without retraining.
 """
 from __future__ import annotations
@@ -34,6 +36,7 @@ MIN_NEAR_SYLLABLES = 4
 MAX_OPTIONS = 3
 EVIDENCE_CERTAIN = 3
 EVIDENCE_POSSIBLE = 2
+RELATED_GAP = 6  # characters a "…" in a related word may stand for
 
 _FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"),
           ("n", "l"), ("f", "h"), ("r", "l"))
@@ -49,6 +52,7 @@ GENERIC_NOUNS = frozenset("""
 """.split())
 # What people apply for ends like this: 护照, 结婚证, 房产过户, 出生证明, 驾驶执照, 港澳通行证.
 SERVICE_OBJECT_ENDINGS = ("证", "照", "卡", "本", "户", "险", "金", "保", "贴", "登记", "证明", "手续", "许可", "签证")
+DOCUMENT_ENDINGS = ("证", "照", "卡", "本", "证明")
 # Verbs of asking and applying: they carry no subject of their own.
 QUESTION_VERBS = frozenset("""
 办 办理 申请 需要 准备 提交 携带 补办 补领 换领 领取 领 带 知道 听说 想要 可以 要求 问问 咨询 弄 搞 整 去 来 拿
@@ -92,6 +96,12 @@ class Candidate:
     length: int
 
 
+def _strength(c: Candidate) -> Tuple[bool, int, float]:
+    # Among clear matches the longer one says more: "住房公积金" heard as 住房公机金 (0.9)
+    # beats the exact but shared "退休" (1.0) in "退休了住房公机金怎么取".
+    return (c.score >= CERTAIN, c.length, c.score)
+
+
 @dataclasses.dataclass(frozen=True)
 class Resolution:
     """`status` is certain (one guide), ambiguous (ask with `options`) or none."""
@@ -100,6 +110,8 @@ class Resolution:
     best: Optional[Candidate] = None
     options: Tuple[Candidate, ...] = ()
     unknown_subject: Optional[str] = None
+    # Only vague words ("补办", "报销") led here: a service already being discussed stays.
+    vague: bool = False
 
     @property
     def guide_id(self) -> Optional[str]:
@@ -133,6 +145,14 @@ class ServiceIndex:
         for term in self._terms:
             for i in range(len(term.text) - 1):
                 owners.setdefault(term.text[i:i + 2], set()).add(term.guide_id)
+        self._related: List[Tuple[str, "re.Pattern[str]"]] = []
+        self._objects_of: Dict[str, str] = {}
+        for guide in guides:
+            for word in guide.related_words:
+                pieces = [re.escape(normalize(p)) for p in word.split("…")]
+                self._related.append((guide.id, re.compile(f".{{0,{RELATED_GAP}}}".join(pieces))))
+        for term in self._terms:
+            self._objects_of[term.guide_id] = self._objects_of.get(term.guide_id, "") + "|" + term.text
         self._distinctive_grams = {gram: next(iter(ids)) for gram, ids in owners.items()
                                    if len(ids) == 1 and not set(gram) <= STOP_CHARS}
         # A private jieba instance: the global one belongs to whoever else runs in the process.
@@ -161,9 +181,9 @@ class ServiceIndex:
                     continue
             cand = Candidate(term.guide_id, self.names[term.guide_id], score, term.text, len(term.text))
             held = best.get(term.guide_id)
-            if held is None or (cand.score, cand.length) > (held.score, held.length):
+            if held is None or _strength(cand) > _strength(held):
                 best[term.guide_id] = cand
-        return sorted(best.values(), key=lambda c: (c.score, c.length), reverse=True)
+        return sorted(best.values(), key=_strength, reverse=True)
 
     @staticmethod
     def _sound_score(term: Tuple[str, ...], sound: Tuple[str, ...], heard: set) -> Optional[float]:
@@ -194,26 +214,97 @@ class ServiceIndex:
                 return Resolution("none", unknown_subject=subject)
             # The guides' own two-character words may still agree.
             evidence = self._by_evidence(text, found)
-            if evidence is not None:
+            if evidence is not None and evidence.status == "certain":
                 return evidence
-        if top is None or top.score < POSSIBLE:
-            return Resolution("none", unknown_subject=self.unknown_subject(text))
+            return self._with_related(text, evidence or self._weak(text, found))
         # Equal strength across guides (e.g. plain "身份证"): ask, never pick one at random.
-        tied = [c for c in found if (c.score, c.length) == (top.score, top.length)]
-        if top.score >= CERTAIN and len(tied) == 1:
+        tied = [c for c in found if _strength(c) == _strength(top)]
+        if len(tied) == 1:
             return Resolution("certain", best=top, options=(top,))
         close = [c for c in found if c.score >= POSSIBLE and top.score - c.score <= 0.1
                  and c.length >= top.length - 1][:MAX_OPTIONS]
-        if len(close) == 1 and top.score >= CERTAIN:
+        if len(close) == 1:
             return Resolution("certain", best=top, options=(top,))
-        if top.score >= CERTAIN and top.length >= 3:
-            # The rest of the sentence may settle a shared name: "身份证到期换领" has 到/期/换,
-            # only renewal's words. Two-character shared words (医保, 社保) are too vague for that.
-            chosen = self._distinctive_choice(text, [c.guide_id for c in close])
-            if chosen:
-                best = next(c for c in close if c.guide_id == chosen)
-                return Resolution("certain", best=best, options=(best,))
+        ids = [c.guide_id for c in close]
+        # The rest of the sentence may settle a shared name: "身份证到期换领" has 到/期/换,
+        # only renewal's words. Two-character shared words (医保, 社保) are too vague for that;
+        # a related word of one of them ("医保" + "外地看病") is not.
+        chosen = self._related_choice(text, ids)
+        if chosen is None and top.length >= 3:
+            chosen = self._distinctive_choice(text, ids)
+        if chosen:
+            best = next(c for c in close if c.guide_id == chosen)
+            return Resolution("certain", best=best, options=(best,))
+        if top.length <= 2:
+            # "社保缴费记录怎么查": the shared word is only the setting of something we have no guide for.
+            subject = self.unknown_subject(text, strict=False)
+            if subject and top.matched in subject:
+                return Resolution("none", unknown_subject=subject)
         return Resolution("ambiguous", best=top, options=tuple(close))
+
+    def _weak(self, text: str, found: List[Candidate]) -> Resolution:
+        """No certain match and no evidence: a near sound-alike to confirm, or nothing."""
+        top = found[0] if found else None
+        if top is None or top.score < POSSIBLE:
+            return Resolution("none", unknown_subject=self.unknown_subject(text))
+        close = [c for c in found if c.score >= POSSIBLE and top.score - c.score <= 0.1
+                 and c.length >= top.length - 1][:MAX_OPTIONS]
+        return Resolution("ambiguous", best=top, options=tuple(close))
+
+    def related_hits(self, text: str) -> Dict[str, int]:
+        """How many related words of each guide the text uses, leaving out guides for another thing.
+
+        "不动产证丢了" uses 丢了 (a word of the two card-replacement guides) about a 不动产证,
+        which neither of them is for: such a hit does not count.
+        """
+        said = normalize(text)
+        hits: Dict[str, int] = {}
+        for gid, pattern in self._related:
+            if pattern.search(said):
+                hits[gid] = hits.get(gid, 0) + 1
+        if hits:
+            objects = self.named_objects(text)
+            hits = {gid: n for gid, n in hits.items()
+                    if all(obj in self._objects_of[gid] for obj in objects)}
+        return hits
+
+    def _tokens(self, cleaned: str) -> List[Tuple[str, str]]:
+        """Words with their part of speech; a lone 证/卡/本 joins the word before it ("不动产" + "证")."""
+        out: List[Tuple[str, str]] = []
+        for word, flag in self._posseg.lcut(cleaned):
+            if (len(word) == 1 and word in SERVICE_OBJECT_ENDINGS and out and len(out[-1][0]) >= 2
+                    and out[-1][0] not in GENERIC_NOUNS and out[-1][0] not in QUESTION_VERBS):
+                out[-1] = (out[-1][0] + word, "n")
+            else:
+                out.append((word, flag))
+        return out
+
+    def named_objects(self, text: str) -> List[str]:
+        """Documents the text names (驾驶证, 户口本, 不动产证): things one loses, renews or replaces."""
+        return [word for word, flag in self._tokens(strip_fillers(text))
+                if len(word) >= 2 and flag.startswith(_NOUN_FLAGS) and word.endswith(DOCUMENT_ENDINGS)
+                and word not in GENERIC_NOUNS]
+
+    def _with_related(self, text: str, base: Resolution) -> Resolution:
+        """Add the guides whose related words the text uses to the options (at most three)."""
+        hits = self.related_hits(text)
+        if not hits:
+            return base
+        signal = dict(hits)
+        for c in base.options:
+            signal[c.guide_id] = signal.get(c.guide_id, 0) + 1
+        order = {c.guide_id: i for i, c in enumerate(base.options)}
+        ranked = sorted(signal, key=lambda gid: (-signal[gid], order.get(gid, len(order))))[:MAX_OPTIONS]
+        options = tuple(next((c for c in base.options if c.guide_id == gid), None)
+                        or Candidate(gid, self.names[gid], POSSIBLE, "", 0) for gid in ranked)
+        only_related = not base.options
+        return Resolution("ambiguous", best=options[0], options=options, vague=only_related)
+
+    def _related_choice(self, text: str, option_ids: Sequence[str]) -> Optional[str]:
+        """The one option of a tie that the text's related words point to."""
+        hits = self.related_hits(text)
+        pointed = [gid for gid in option_ids if hits.get(gid)]
+        return pointed[0] if len(pointed) == 1 else None
 
     def _by_evidence(self, text: str, found: List[Candidate]) -> Optional[Resolution]:
         """Count the two-character pieces of the text that belong to one guide's words only.
@@ -255,7 +346,7 @@ class ServiceIndex:
         vocabulary = self._known_text if strict else self._service_text
         run: List[str] = []
         new_words: List[str] = []
-        for word, flag in self._posseg.lcut(cleaned):
+        for word, flag in self._tokens(cleaned):
             # A word our guides use ("落户" in "随子女落户") is not a foreign subject by itself,
             # but it stays with one that is ("房产" + "过户", "出生" + "证明").
             if len(word) >= 2 and word not in vocabulary and self._is_content(word, flag, strict):

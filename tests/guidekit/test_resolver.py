@@ -87,3 +87,45 @@ def test_every_alias_finds_its_own_guide(index, all_guides):
             result = index.resolve(alias)
             assert result.status in ("certain", "ambiguous"), alias
             assert guide.id in index.option_ids(result), (alias, result)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我想补领", {"id-card-reissue", "social-security-card-replacement"}),
+    ("我要搬去儿子那边住", {"household-transfer-to-children", "medical-offsite-filing"}),
+])
+def test_related_words_offer_the_guides_they_may_mean(index, text, expected):
+    result = index.resolve(text)
+    assert result.status == "ambiguous", result
+    assert expected <= set(index.option_ids(result))
+    assert len(result.options) <= 3
+
+
+def test_options_from_related_words_alone_are_marked_vague(index):
+    assert index.resolve("我想补领").vague
+    assert not index.resolve("身份证").vague
+
+
+def test_related_word_about_a_document_we_have_no_guide_for_offers_nothing(index):
+    # 丢了 is a related word of the card replacements, but 不动产证 is neither card.
+    result = index.resolve("不动产证丢了咋补")
+    assert result.status == "none"
+    assert result.unknown_subject and "不动产证" in result.unknown_subject
+
+
+def test_shared_short_word_inside_an_unknown_subject_names_no_guide(index):
+    result = index.resolve("社保缴费记录怎么查")
+    assert result.status == "none"
+    assert result.unknown_subject
+
+
+def test_longer_heard_name_beats_a_shared_short_exact_word(index):
+    # 住房公机金 (heard for 住房公积金) says more than 退休, which several guides share.
+    result = index.resolve("退休了住房公机金怎么取")
+    assert result.status == "certain"
+    assert result.guide_id == "housing-fund-retirement-withdrawal"
+
+
+def test_related_word_settles_a_tie_on_a_shared_name(index):
+    result = index.resolve("医保去外地看病能直接报销吗")
+    assert result.status == "certain", result
+    assert result.guide_id == "medical-offsite-filing"
