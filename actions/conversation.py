@@ -144,7 +144,8 @@ class Turn:
         """The guide this turn is about, or None after telling the user why (clarify / no guide).
 
         A clearly named service wins (and switches); a vague mention among several guides asks
-        with numbered options; nothing named keeps the current service; an unknown service is
+        with numbered options, unless only vague words led there and a service is already being
+        discussed; nothing named keeps the current service; an unknown service is
         never answered with the current one.
         """
         resolution = self.resolution
@@ -154,7 +155,9 @@ class Turn:
             return self.guide
         if resolution.status == "ambiguous":
             ids = self.index.option_ids(resolution)
-            if current in ids:
+            # "报销怎么弄" while talking about the offsite filing: a vague word goes with the
+            # service already being discussed rather than interrupting it with options.
+            if current in ids or (resolution.vague and current):
                 return self.guide
             self.ask_to_choose(ids, asked_topic)
             return None

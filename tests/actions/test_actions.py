@@ -95,3 +95,17 @@ def test_clarify_answered_with_words_even_when_nlu_says_inform_service():
     assert state["topic"] == "clarify"
     text, state, _ = run(ActionInformService(), "丢了的那个", "inform_service", slots)
     assert state["service_id"] == "id-card-reissue" and state["item_index"] == 1
+
+
+def test_vague_word_without_a_service_asks_which_one_with_numbered_options():
+    text, state, _ = run(ActionAnswerTopic(), "补领在哪办", "ask_location")
+    assert state["topic"] == "clarify"
+    assert set(state["options"]) == {"id-card-reissue", "social-security-card-replacement"}
+    assert "1. " in text and "2. " in text and "3. " not in text
+
+
+def test_vague_word_keeps_the_service_already_being_discussed():
+    _, _, slots = run(ActionMaterials(), "老年优待证要带什么", "ask_materials")
+    assert slots["service_id"] == "senior-preferential-card"
+    text, state, _ = run(ActionAnswerTopic(), "补领在哪办", "ask_location", slots)
+    assert state["topic"] == "location" and state["service_id"] == "senior-preferential-card"
