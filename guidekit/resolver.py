@@ -262,11 +262,14 @@ class ServiceIndex:
         for gid, pattern in self._related:
             if pattern.search(said):
                 hits[gid] = hits.get(gid, 0) + 1
-        if hits:
-            objects = self.named_objects(text)
-            hits = {gid: n for gid, n in hits.items()
-                    if all(obj in self._objects_of[gid] for obj in objects)}
-        return hits
+        return self._about_named(text, hits)
+
+    def _about_named(self, text: str, counts: Dict[str, int]) -> Dict[str, int]:
+        """Keep the guides whose own words include every document the text names."""
+        if not counts:
+            return counts
+        objects = self.named_objects(text)
+        return {gid: n for gid, n in counts.items() if all(obj in self._objects_of[gid] for obj in objects)}
 
     def _tokens(self, cleaned: str) -> List[Tuple[str, str]]:
         """Words with their part of speech; a lone 证/卡/本 joins the word before it ("不动产" + "证")."""
@@ -318,6 +321,8 @@ class ServiceIndex:
             gid = self._distinctive_grams.get(gram)
             if gid:
                 counts[gid] = counts.get(gid, 0) + 1
+        # "驾驶证丢了": 丢了 is a piece of "身份证丢了", but the text is about a 驾驶证.
+        counts = self._about_named(text, counts)
         ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
         if not ranked or ranked[0][1] < EVIDENCE_POSSIBLE:
             return None
@@ -356,10 +361,10 @@ class ServiceIndex:
             if len(word) >= 2 and flag.startswith(_NOUN_FLAGS):
                 run.append(word)
                 continue
-            if new_words and self._counts(new_words, strict):
+            if new_words and self._counts(run, strict):
                 break
             run, new_words = [], []
-        return "".join(run) if new_words and self._counts(new_words, strict) else None
+        return "".join(run) if new_words and self._counts(run, strict) else None
 
     @staticmethod
     def _is_content(word: str, flag: str, strict: bool) -> bool:
@@ -369,8 +374,10 @@ class ServiceIndex:
                 and not any_topic_word(word))
 
     @staticmethod
-    def _counts(new_words: List[str], strict: bool) -> bool:
-        return not strict or any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in new_words)
+    def _counts(run: List[str], strict: bool) -> bool:
+        # "新生儿" + "落户": the whole phrase names a thing one applies for, though 落户 is ours.
+        return not strict or "".join(run).endswith(SERVICE_OBJECT_ENDINGS) or any(
+            w.endswith(SERVICE_OBJECT_ENDINGS) for w in run)
 
     def option_ids(self, resolution: Resolution) -> List[str]:
         return [c.guide_id for c in resolution.options]

@@ -129,3 +129,15 @@ def test_related_word_settles_a_tie_on_a_shared_name(index):
     result = index.resolve("医保去外地看病能直接报销吗")
     assert result.status == "certain", result
     assert result.guide_id == "medical-offsite-filing"
+
+
+def test_pieces_of_a_guide_about_another_document_do_not_count(index):
+    # 丢了 is a piece of "身份证丢了", but this text is about a 驾驶证.
+    result = index.resolve("驾驶证丢了怎么补")
+    assert "id-card-reissue" not in index.option_ids(result)
+
+
+def test_unknown_word_joined_to_our_word_is_an_unknown_subject(index):
+    result = index.resolve("新生儿落户要什么材料")
+    assert result.status == "none"
+    assert result.unknown_subject == "新生儿落户"
