@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Tuple
+from typing import Awaitable, Callable, Tuple
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -55,3 +55,14 @@ async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
     if not messages:
         messages = [Message(text=f"对不起,我没听明白。您可以打{settings.hotline}问一问。")]
     return 200, ChatResponse(session_id=req.session_id, messages=messages, state=state or ChatState())
+
+
+Assistant = Callable[[ChatRequest], Awaitable[ChatResponse]]
+
+
+def assistant_over(client: RasaClient, catalog: GuideCatalog, settings: Settings) -> Assistant:
+    """One turn as front ends other than /api/chat use it: only the reply (it is always readable)."""
+    async def ask(req: ChatRequest) -> ChatResponse:
+        _, reply = await chat_turn(client, catalog, req, settings)
+        return reply
+    return ask

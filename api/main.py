@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import logging
+from typing import Optional
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.conversation import Assistant, assistant_over
 from api.rasa_client import RasaClient
-from api.routers import chat, guides, health
+from api.routers import chat, guides, health, wechat
+from api.wechat.desk import WeChatDesk
 from guidekit.catalog import GuideCatalog
 from guidekit.settings import get_settings
 
@@ -19,7 +22,11 @@ async def lifespan(app: FastAPI):
     settings = get_settings()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
     app.state.catalog = GuideCatalog()
+    assistant: Assistant = app.state.assistant or assistant_over(app.state.rasa, app.state.catalog, settings)
+    app.state.wechat = WeChatDesk(settings, assistant, app.state.catalog) if settings.wechat_token else None
     yield
+    if app.state.wechat is not None:
+        await app.state.wechat.drain()
     await app.state.rasa.close()
 
 
@@ -36,13 +43,16 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     return JSONResponse(status_code=422, content={"error": f"请求有误:{summary}", "fields": fields})
 
 
-def create_app() -> FastAPI:
+def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
+    """`assistant` replaces the Rasa-backed one (tests of a front end's timing use a slow one)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = FastAPI(title="长辈办事通 API", lifespan=lifespan)
+    app.state.assistant = assistant
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(chat.router)
     app.include_router(guides.router)
     app.include_router(health.router)
+    app.include_router(wechat.router)
     return app
 
 

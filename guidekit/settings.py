@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional
 
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,6 +24,26 @@ class Settings(BaseSettings):
     hotline: str = "12345"
     timezone: str = "Asia/Shanghai"
     max_text_chars: int = 500
+    # Rasa's tracker store, so that a user who leaves (WeChat unsubscribe) can be forgotten.
+    tracker_store_url: str = "sqlite:///var/tracker.db"
+
+    # WeChat Official Account (公众号). The names are WeChat's own, without the BANSHI_ prefix.
+    wechat_token: Optional[str] = Field(None, validation_alias=AliasChoices("WECHAT_TOKEN", "BANSHI_WECHAT_TOKEN"))
+    wechat_app_id: Optional[str] = Field(None, validation_alias=AliasChoices("WECHAT_APP_ID", "BANSHI_WECHAT_APP_ID"))
+    wechat_app_secret: Optional[str] = Field(
+        None, validation_alias=AliasChoices("WECHAT_APP_SECRET", "BANSHI_WECHAT_APP_SECRET"))
+    # Set → safe mode (安全模式, AES); unset → plaintext mode.
+    wechat_aes_key: Optional[str] = Field(None, validation_alias=AliasChoices("WECHAT_AES_KEY", "BANSHI_WECHAT_AES_KEY"))
+    wechat_api_base: str = Field("https://api.weixin.qq.com",
+                                 validation_alias=AliasChoices("WECHAT_API_BASE", "BANSHI_WECHAT_API_BASE"))
+    # WeChat waits 5 s; an answer later than this goes through the customer-service API instead.
+    wechat_passive_seconds: float = 4.0
+    wechat_max_body_bytes: int = 64 * 1024
+    wechat_message_chars: int = 600
+    wechat_send_attempts: int = 4
+    wechat_retry_base_seconds: float = 0.5
+    # How long a MsgId is remembered, so WeChat's retries are answered once.
+    wechat_dedupe_seconds: float = 300.0
 
 
 @lru_cache

@@ -39,6 +39,10 @@ class StackConfig:
     tracker_db: Optional[Path] = None
 
     @property
+    def tracker_path(self) -> Path:
+        return self.tracker_db or self.var_dir / "tracker.db"
+
+    @property
     def api_url(self) -> str:
         return f"http://{self.host}:{self.api_port}"
 
@@ -53,7 +57,7 @@ class StackConfig:
 
 def write_endpoints(cfg: StackConfig) -> Path:
     """Endpoints for this stack: its action server and an SQLite tracker store in var_dir."""
-    tracker = cfg.tracker_db or cfg.var_dir / "tracker.db"
+    tracker = cfg.tracker_path
     path = cfg.var_dir / "endpoints.yml"
     path.write_text(
         "action_endpoint:\n"
@@ -75,6 +79,7 @@ class Stack:
     def _env(self) -> Dict[str, str]:
         return dict(os.environ, PYTHONPATH=str(ROOT), BANSHI_DATABASE_URL=self.cfg.database_url,
                     BANSHI_RASA_URL=self.cfg.rasa_url, BANSHI_ACTION_SERVER_URL=self.cfg.actions_url,
+                    BANSHI_TRACKER_STORE_URL=f"sqlite:///{self.cfg.tracker_path}",
                     TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
 
     def _start(self, name: str, cmd: List[str]) -> None:

@@ -1,0 +1,113 @@
+"""Answers that miss WeChat's 5-second window go out through the customer-service API (客服消息).
+
+wechatpy's client speaks the protocol; this module adds what production needs around it: the API
+address from settings (tests point it at a fake server on loopback), the access token cached until it
+expires and refreshed once on an invalid-token error (wechatpy's own retry would loop forever on a
+bad secret), and failed sends retried with backoff and logged — without the message text.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from typing import Optional, Sequence
+
+import requests
+from wechatpy import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+
+from guidekit.settings import Settings
+
+log = logging.getLogger("banshi.wechat.delivery")
+
+TOKEN_ERRORS = {40001, 40014, 42001}  # invalid credential, invalid token, token expired
+# Retrying cannot help: the user unfollowed, the 48-hour window closed, a bad OpenID or app secret.
+PERMANENT_ERRORS = {40003, 40013, 40125, 43004, 45015, 45047, 48001}
+
+
+class _Client(WeChatClient):
+    """wechatpy's client with a configurable API address and a token fetch that honours the timeout."""
+
+    def __init__(self, app_id: str, secret: str, api_base: str, timeout: float):
+        super().__init__(app_id, secret, timeout=timeout, auto_retry=False)
+        self.API_BASE_URL = api_base.rstrip("/") + "/cgi-bin/"
+        self._token_lock = threading.Lock()
+
+    def fetch_access_token(self):
+        # One fetch at a time: concurrent sends that all find the token expired share the new one.
+        with self._token_lock:
+            if self.expires_at and self.session.get(self.access_token_key) and self.expires_at - time.time() > 60:
+                return None
+            log.info("fetching a WeChat access token")
+            res = self._http.get(self.API_BASE_URL + "token", timeout=self.timeout,
+                                 params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret})
+            res.raise_for_status()
+            result = res.json()
+            if result.get("errcode"):
+                raise WeChatClientException(result["errcode"], result.get("errmsg"), client=self)
+            expires_in = int(result.get("expires_in", 7200))
+            self.session.set(self.access_token_key, result["access_token"], expires_in)
+            self.expires_at = int(time.time()) + expires_in
+            return result
+
+    def drop_token(self) -> None:
+        self.session.delete(self.access_token_key)
+        self.expires_at = None
+
+
+class CustomerService:
+    def __init__(self, settings: Settings, timeout: float = 5.0):
+        self.attempts = max(1, settings.wechat_send_attempts)
+        self.base_delay = settings.wechat_retry_base_seconds
+        self.client = _Client(settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base, timeout)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Optional["CustomerService"]:
+        if not (settings.wechat_app_id and settings.wechat_app_secret):
+            return None
+        return cls(settings)
+
+    def _send_once(self, openid: str, text: str) -> None:
+        try:
+            self.client.message.send_text(openid, text)
+        except WeChatClientException as exc:
+            if exc.errcode not in TOKEN_ERRORS:
+                raise
+            log.info("access token refused (errcode %s); fetching a new one and sending again", exc.errcode)
+            self.client.drop_token()
+            self.client.message.send_text(openid, text)
+
+    async def send_text(self, openid: str, text: str) -> bool:
+        """True once WeChat accepted the message; False after the last attempt (logged)."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                await asyncio.to_thread(self._send_once, openid, text)
+                return True
+            except WeChatClientException as exc:
+                if exc.errcode in PERMANENT_ERRORS:
+                    log.error("customer-service message to %s refused for good: errcode %s", _short(openid), exc.errcode)
+                    return False
+                problem = f"errcode {exc.errcode}"
+            except (requests.RequestException, ValueError) as exc:
+                problem = exc.__class__.__name__
+            if attempt == self.attempts:
+                log.error("customer-service message to %s not delivered after %d attempts: %s",
+                          _short(openid), attempt, problem)
+                return False
+            delay = self.base_delay * 2 ** (attempt - 1)
+            log.warning("customer-service message to %s failed (%s); retry %d in %.1f s",
+                        _short(openid), problem, attempt, delay)
+            await asyncio.sleep(delay)
+        return False
+
+    async def send_texts(self, openid: str, texts: Sequence[str]) -> bool:
+        """In order; stops at the first message that could not be delivered."""
+        for text in texts:
+            if not await self.send_text(openid, text):
+                return False
+        return True
+
+
+def _short(openid: str) -> str:
+    return openid[:6] + "…" if len(openid) > 6 else openid

@@ -1,0 +1,176 @@
+"""The WeChat front desk: what to do with each message or event, and when and how the answer goes out."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from typing import Dict, List, Mapping, Optional, Set, Tuple
+
+from wechatpy.events import ClickEvent, SubscribeEvent, UnsubscribeEvent
+from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
+from wechatpy.replies import TextReply
+
+from api.conversation import Assistant
+from api.schemas import ChatRequest
+from api.sessions import forget_conversation
+from api.wechat import texts
+from api.wechat.delivery import CustomerService
+from api.wechat.format import answer_texts, split_text, user_text
+from api.wechat.inbound import crypto_for
+from api.wechat.once import OnceOnly, decision_of, message_key
+from guidekit.catalog import GuideCatalog
+from guidekit.replies import doing
+from guidekit.settings import Settings
+from guidekit.textnorm import parse_option_number
+
+log = logging.getLogger("banshi.wechat")
+
+SUCCESS = "success"  # WeChat's "received; nothing to say in this reply"
+MENU_SECONDS = 600
+# The account's menu buttons (CLICK events), by the key set in the WeChat console.
+COMMON_SERVICES, HOW_TO_ASK = "COMMON_SERVICES", "HOW_TO_ASK"
+MENU_QUESTIONS = {"HANDOFF": "转人工", "WHATS_LEFT": "还差哪些"}
+# Later parts of a long answer wait a moment, so they arrive after the passive first part.
+FOLLOW_UP_DELAY = 0.5
+
+
+def session_id(openid: str) -> str:
+    return "wechat:" + re.sub(r"[^A-Za-z0-9_-]", "_", openid)[:100]
+
+
+class WeChatDesk:
+    def __init__(self, settings: Settings, assistant: Assistant, catalog: GuideCatalog,
+                 service: Optional[CustomerService] = None):
+        self.settings = settings
+        self.assistant = assistant
+        self.catalog = catalog
+        self.crypto = crypto_for(settings)
+        self.service = service if service is not None else CustomerService.from_settings(settings)
+        self.once = OnceOnly(settings.wechat_dedupe_seconds)
+        self._menus: Dict[str, Tuple[float, List[str]]] = {}
+        self._background: Set[asyncio.Task] = set()
+        self.assistant_calls = 0
+
+    # -- the HTTP answer -----------------------------------------------------------------------
+    async def handle(self, message: BaseMessage, params: Mapping[str, str]) -> str:
+        """The body to answer WeChat's request with: a passive reply (XML) or "success"."""
+        first, decision = self.once.claim(message_key(message), message.source)
+        if not first:
+            log.info("WeChat resent a %s; answered without asking again", message.type)
+            return await decision_of(decision, self.settings.wechat_passive_seconds) or SUCCESS
+        body = SUCCESS
+        try:
+            body = await self._answer_in_time(message, params)
+        finally:
+            decision.set_result(body)
+        return body
+
+    async def _answer_in_time(self, message: BaseMessage, params: Mapping[str, str]) -> str:
+        work = asyncio.create_task(self._compose(message))
+        done, _ = await asyncio.wait({work}, timeout=self.settings.wechat_passive_seconds)
+        if work in done:
+            parts = self._result(work)
+            if not parts:
+                return SUCCESS
+            if len(parts) > 1:
+                self._in_background(self._send_later(message.source, parts[1:], FOLLOW_UP_DELAY))
+            return self._passive(message, parts[0], params)
+        if self.service is None:
+            log.warning("answer slower than %.1f s and no customer-service API configured (WECHAT_APP_ID/SECRET)",
+                        self.settings.wechat_passive_seconds)
+            return self._passive(message, texts.too_slow(self.settings.hotline), params)
+        self._in_background(self._deliver_when_done(message.source, work))
+        return SUCCESS
+
+    def _result(self, work: "asyncio.Task[Optional[List[str]]]") -> Optional[List[str]]:
+        try:
+            return work.result()
+        except Exception:
+            log.exception("a WeChat message could not be answered")
+            return [texts.something_wrong(self.settings.hotline)]
+
+    def _passive(self, message: BaseMessage, content: str, params: Mapping[str, str]) -> str:
+        xml = TextReply(message=message, content=content).render()
+        if self.crypto is not None:
+            xml = self.crypto.encrypt_message(xml, params.get("nonce") or str(int(time.time())), int(time.time()))
+        return xml
+
+    async def _deliver_when_done(self, openid: str, work: "asyncio.Task") -> None:
+        await asyncio.wait({work})
+        parts = self._result(work)
+        if parts:
+            await self.service.send_texts(openid, parts)
+
+    async def _send_later(self, openid: str, parts: List[str], delay: float) -> None:
+        if self.service is None:
+            log.warning("%d more part(s) of a long answer not sent: no customer-service API configured", len(parts))
+            return
+        await asyncio.sleep(delay)
+        await self.service.send_texts(openid, parts)
+
+    def _in_background(self, coro) -> None:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def drain(self) -> None:
+        """Wait for answers still being delivered (shutdown, tests)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    # -- what to say ---------------------------------------------------------------------------
+    async def _compose(self, message: BaseMessage) -> Optional[List[str]]:
+        hotline = self.settings.hotline
+        openid = message.source
+        if isinstance(message, SubscribeEvent):
+            return [texts.welcome()]
+        if isinstance(message, UnsubscribeEvent):
+            await self._forget(openid)
+            return None
+        if isinstance(message, ClickEvent):
+            return await self._menu_click(openid, message.key or "")
+        if message.type == "event":
+            return None  # menu links, location reports, scans: nothing to say
+        if isinstance(message, TextMessage):
+            said = user_text(message.content or "")
+            if not said:
+                return [texts.only_text(hotline)]  # a sticker or a face only
+            return await self.ask(openid, self._menu_pick(openid, said) or said)
+        if isinstance(message, VoiceMessage):
+            heard = user_text(getattr(message, "recognition", None) or "")
+            if heard:
+                return await self.ask(openid, self._menu_pick(openid, heard) or heard)
+            # No speech engine of our own yet (the voice issue adds one): ask kindly for text.
+            return [texts.voice_not_understood(hotline)]
+        return [texts.only_text(hotline)]  # image, video, location, link, file
+
+    async def ask(self, openid: str, text: str) -> List[str]:
+        self.assistant_calls += 1
+        reply = await self.assistant(ChatRequest(session_id=session_id(openid), text=text[:20000], channel="wechat"))
+        return answer_texts(reply, self.settings.wechat_message_chars)
+
+    async def _menu_click(self, openid: str, key: str) -> List[str]:
+        if key == COMMON_SERVICES:
+            guides = list(self.catalog.current().guides.values())
+            self._menus[openid] = (time.monotonic(), [g.id for g in guides])
+            return split_text(texts.service_menu([g.name for g in guides]), self.settings.wechat_message_chars)
+        if key in MENU_QUESTIONS:
+            return await self.ask(openid, MENU_QUESTIONS[key])
+        return [texts.welcome()]  # HOW_TO_ASK, or a key this version does not know
+
+    def _menu_pick(self, openid: str, said: str) -> Optional[str]:
+        """A number right after the services menu means that service: "3" → "办…要带什么"."""
+        since, ids = self._menus.pop(openid, (0.0, []))
+        if not ids or time.monotonic() - since > MENU_SECONDS:
+            return None
+        number = parse_option_number(said, len(ids))
+        guides = self.catalog.current().guides
+        if number is None or ids[number - 1] not in guides:
+            return None
+        return f"{doing(guides[ids[number - 1]])}要带什么"
+
+    async def _forget(self, openid: str) -> None:
+        self._menus.pop(openid, None)
+        removed = await asyncio.to_thread(forget_conversation, self.settings.tracker_store_url, session_id(openid))
+        log.info("a user unsubscribed; %d stored conversation events removed", removed)
