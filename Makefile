@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test env validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver lock clean
+.PHONY: run test env validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-wechat lock clean
 
 run: $(STAMP)
 	$(BIN)/python -m ops.run
@@ -61,3 +61,7 @@ understanding: train
 # Resolver speed per utterance over the understanding set (p50/p95).
 bench-resolver: $(STAMP)
 	$(BIN)/python -m benchmarks.resolver_speed
+
+# Passive-reply time of WeChat text messages through the whole stack.
+bench-wechat: train
+	$(BIN)/python -m benchmarks.wechat_latency

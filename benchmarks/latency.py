@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -18,9 +17,7 @@ from typing import Callable, Dict, List
 
 import httpx
 
-from guidekit.store import get_engine, load_guides
-from ops.stack import ROOT, Stack, StackConfig, free_port
-from ops.train import ensure_model
+from benchmarks.stack import start_bench_stack
 
 CONVERSATION = ["补社保卡要带什么", "下一个", "这个我有了", "下一个", "上一个", "在哪办", "今天开门吗", "还差哪些"]
 
@@ -73,14 +70,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5, help="conversations per session (8 turns each)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="banshi-bench-"))
-    db_url = f"sqlite:///{work / 'guides.db'}"
-    load_guides(get_engine(db_url), ROOT / "guides")
-    model = ensure_model(db_url, quiet=True)
-    cfg = StackConfig(database_url=db_url, model=model, var_dir=work, api_port=free_port(),
-                      rasa_port=free_port(), actions_port=free_port())
-    stack = Stack(cfg)
-    stack.start(timeout=300)
+    stack = start_bench_stack("banshi-bench-")
+    cfg, model = stack.cfg, stack.cfg.model
     try:
         def via_api(client: httpx.Client, sender: str, text: str) -> None:
             r = client.post(f"{cfg.api_url}/api/chat", json={"session_id": sender, "text": text, "channel": "bench"})

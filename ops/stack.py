@@ -37,6 +37,8 @@ class StackConfig:
     actions_port: int = 5055
     host: str = "127.0.0.1"
     tracker_db: Optional[Path] = None
+    # Added to every process's environment (e.g. WECHAT_* settings for the API).
+    extra_env: Dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def tracker_path(self) -> Path:
@@ -77,10 +79,12 @@ class Stack:
         self.cfg.var_dir.mkdir(parents=True, exist_ok=True)
 
     def _env(self) -> Dict[str, str]:
-        return dict(os.environ, PYTHONPATH=str(ROOT), BANSHI_DATABASE_URL=self.cfg.database_url,
-                    BANSHI_RASA_URL=self.cfg.rasa_url, BANSHI_ACTION_SERVER_URL=self.cfg.actions_url,
-                    BANSHI_TRACKER_STORE_URL=f"sqlite:///{self.cfg.tracker_path}",
-                    TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+        env = dict(os.environ, PYTHONPATH=str(ROOT), BANSHI_DATABASE_URL=self.cfg.database_url,
+                   BANSHI_RASA_URL=self.cfg.rasa_url, BANSHI_ACTION_SERVER_URL=self.cfg.actions_url,
+                   BANSHI_TRACKER_STORE_URL=f"sqlite:///{self.cfg.tracker_path}",
+                   TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+        env.update(self.cfg.extra_env)
+        return env
 
     def _start(self, name: str, cmd: List[str]) -> None:
         log = (self.cfg.var_dir / f"{name}.log").open("ab")
@@ -100,6 +104,22 @@ class Stack:
     def start_api(self) -> None:
         self._start("api", [str(BIN / "python"), "-m", "uvicorn", "api.main:app", "--host", self.cfg.host,
                             "--port", str(self.cfg.api_port), "--no-access-log"])
+
+    def wait_api(self, timeout: float = 60) -> None:
+        """For an extra API process in front of an already running Rasa (start_api only)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            proc = self.procs.get("api")
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"api exited with {proc.returncode}; see {self.cfg.var_dir / 'api.log'}")
+            try:
+                if httpx.get(f"{self.cfg.api_url}/healthz", timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"api not ready after {timeout:.0f} s")
+            time.sleep(0.2)
 
     def start(self, timeout: float = 240) -> None:
         self.start_actions()

@@ -17,10 +17,10 @@ from wechatpy.messages import BaseMessage
 
 
 def message_key(message: BaseMessage) -> str:
-    """MsgId for messages; sender + CreateTime + event for events (WeChat's own rule)."""
+    """Sender + MsgId for messages; sender + CreateTime + event for events (WeChat's own rule)."""
     msg_id = getattr(message, "id", None)
     if msg_id and message.type != "event":
-        return f"msg:{msg_id}"
+        return f"msg:{message.source}:{msg_id}"
     event = getattr(message, "event", "") or message.type
     return f"event:{message.source}:{int(message.create_time.timestamp())}:{event}"
 

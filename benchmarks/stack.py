@@ -1,0 +1,23 @@
+"""A throwaway stack for a benchmark: its own guides database and var directory, free loopback ports."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Dict, Optional
+
+from guidekit.store import get_engine, load_guides
+from ops.stack import ROOT, Stack, StackConfig, free_port
+from ops.train import ensure_model
+
+
+def start_bench_stack(prefix: str, extra_env: Optional[Dict[str, str]] = None) -> Stack:
+    """Started and ready; the caller stops it."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    db_url = f"sqlite:///{work / 'guides.db'}"
+    load_guides(get_engine(db_url), ROOT / "guides")
+    model = ensure_model(db_url, quiet=True)
+    cfg = StackConfig(database_url=db_url, model=model, var_dir=work, api_port=free_port(),
+                      rasa_port=free_port(), actions_port=free_port(), extra_env=dict(extra_env or {}))
+    stack = Stack(cfg)
+    stack.start(timeout=300)
+    return stack
