@@ -172,5 +172,6 @@ class WeChatDesk:
 
     async def _forget(self, openid: str) -> None:
         self._menus.pop(openid, None)
+        self.once.forget_user(openid)  # remembered replies are this user's data too
         removed = await asyncio.to_thread(forget_conversation, self.settings.tracker_store_url, session_id(openid))
         log.info("a user unsubscribed; %d stored conversation events removed", removed)
