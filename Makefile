@@ -6,13 +6,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test env validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-wechat lock clean
+.PHONY: run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-wechat bench-voice lock clean
 
-run: $(STAMP)
+run: $(STAMP) system-packages
 	$(BIN)/python -m ops.run
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest
+
+# espeak-ng, chromium and CJK fonts from Debian (only what is missing).
+system-packages:
+	@bash ops/system-packages.sh
 
 env: $(STAMP)
 
@@ -65,3 +69,7 @@ bench-resolver: $(STAMP)
 # Passive-reply time of WeChat text messages through the whole stack.
 bench-wechat: train
 	$(BIN)/python -m benchmarks.wechat_latency
+
+# POST /voice/turn and /voice/tts response times through the whole stack.
+bench-voice: train system-packages
+	$(BIN)/python -m benchmarks.voice_latency

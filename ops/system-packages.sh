@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the project needs beside Python: espeak-ng (speech synthesis), chromium (browser
+# tests of the kiosk), Noto CJK fonts (Chinese text in the browser and printed checklists).
+# Installs only what is missing; needs root or sudo the first time.
+set -euo pipefail
+need=()
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v chromium >/dev/null || need+=(chromium)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${need[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
