@@ -29,6 +29,7 @@ OPTIONS = "options"
 PENDING = "pending_topic"
 TOPIC = "topic"
 MISSES = "misunderstandings"
+SLOW = "slow_speech"
 
 INFO_TOPICS = ("location", "hours", "fee", "duration", "online", "eligibility", "process", "proxy")
 BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"), ("上一个", "/previous_item"),
@@ -58,10 +59,13 @@ class Turn:
             PENDING: tracker.get_slot(PENDING),
             TOPIC: tracker.get_slot(TOPIC),
             MISSES: tracker.get_slot(MISSES) or 0,
+            SLOW: bool(tracker.get_slot(SLOW)),
         }
         if self.slots[SERVICE] not in self.guides:
             self.slots[SERVICE] = None  # the guide was withdrawn since the last turn
         self._initial = dict(self.slots)
+        if self.intent == "slower":
+            self.slots[SLOW] = True  # "说慢一点" holds for the rest of the conversation
         # Set when this turn did not understand the user; two in a row offer a person.
         self.missed = False
 
@@ -121,6 +125,7 @@ class Turn:
             "item_index": item_index if topic == "materials" else None,
             "item_count": len(self.items()) if guide else None,
             "options": list(self.slots[OPTIONS]),
+            "slow_speech": self.slots[SLOW],
         }})
         return [SlotSet(k, v) for k, v in self.slots.items() if v != self._initial.get(k)]
 

@@ -11,7 +11,10 @@ from fastapi.responses import JSONResponse
 
 from api.conversation import Assistant, assistant_over
 from api.rasa_client import RasaClient
-from api.routers import chat, guides, health, wechat
+from api.routers import chat, guides, health, kiosk, voice, wechat
+from api.voice.asr import recognizer_from_settings
+from api.voice.tts import synthesizer_from_settings
+from api.voice.turns import VoiceTurns
 from api.wechat.desk import WeChatDesk
 from guidekit.catalog import GuideCatalog
 from guidekit.settings import get_settings
@@ -23,7 +26,11 @@ async def lifespan(app: FastAPI):
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
     app.state.catalog = GuideCatalog()
     assistant: Assistant = app.state.assistant or assistant_over(app.state.rasa, app.state.catalog, settings)
+    app.state.ask = assistant
     app.state.wechat = WeChatDesk(settings, assistant, app.state.catalog) if settings.wechat_token else None
+    app.state.voice_turns = VoiceTurns(assistant, app.state.catalog, settings.voice_confirm_below)
+    app.state.synthesizer = synthesizer_from_settings(settings)
+    app.state.recognizer = recognizer_from_settings(settings)
     yield
     if app.state.wechat is not None:
         await app.state.wechat.drain()
@@ -53,6 +60,9 @@ def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
     app.include_router(guides.router)
     app.include_router(health.router)
     app.include_router(wechat.router)
+    app.include_router(voice.router)
+    app.include_router(kiosk.router)
+    kiosk.mount_static(app)
     return app
 
 

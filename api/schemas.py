@@ -32,6 +32,8 @@ class ChatState(BaseModel):
     item_index: Optional[int] = None
     item_count: Optional[int] = None
     options: List[str] = Field(default_factory=list)
+    # The user asked to speak more slowly ("说慢一点"): voice front ends slow down from then on.
+    slow_speech: bool = False
 
 
 class ChatResponse(BaseModel):

@@ -45,6 +45,21 @@ class Settings(BaseSettings):
     # How long a MsgId is remembered, so WeChat's retries are answered once.
     wechat_dedupe_seconds: float = 300.0
 
+    # Voice. A recogniser's confidence below this is confirmed first ("您是想问…吗?").
+    voice_confirm_below: float = 0.6
+    # Text to speech: espeak-ng's Mandarin voice. Plain "cmn" reads Chinese through English rules;
+    # "cmn-latn-pinyin" reads it as Mandarin.
+    tts_voice: str = "cmn-latn-pinyin"
+    tts_speed: int = 230          # espeak-ng -s; with the pauses about 200 characters a minute
+    tts_slow_speed: int = 190     # after "说慢一点": about 155 characters a minute
+    tts_word_gap: int = 1         # espeak-ng -g, in 10 ms units
+    tts_max_chars: int = 1500
+    # Speech recognition: a Vosk model directory (e.g. vosk-model-small-cn-0.22); unset → 501.
+    asr_model_dir: Optional[str] = None
+    max_audio_bytes: int = 2 * 1024 * 1024
+    # The address phones use to open a printed checklist's QR code (e.g. https://banshi.example.gov.cn).
+    public_base_url: Optional[str] = None
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -1,0 +1,91 @@
+"""One voice turn: the chat turn, plus what a voice platform needs around it.
+
+A recogniser's low confidence is confirmed before anything is answered ("您是想问…吗?说「是」或「不是」");
+the reply comes back as display text, as speech text for a TTS engine and as SSML (slower once the
+user asked "说慢一点"). Pending confirmations live in this process's memory for a few minutes.
+"""
+from __future__ import annotations
+
+import re
+import time
+from typing import Dict, Optional, Tuple
+
+from pydantic import BaseModel, Field
+
+from api.conversation import Assistant
+from api.schemas import ChatRequest, ChatResponse, ChatState
+from guidekit.catalog import GuideCatalog
+from guidekit.privacy import mask_personal_numbers
+from guidekit.replies import doing
+from guidekit.speech import to_speech, to_ssml
+
+CONFIRM_SECONDS = 300
+_YES = re.compile(r"^(是|是的|是啊|对|对的|对啊|没错|嗯|嗯嗯|好|好的|行|可以|yes|ok)[。!.,,!]*$", re.IGNORECASE)
+_NO = re.compile(r"^(不是|不对|错了|不|不是的|没有|no)[。!.,,!]*$", re.IGNORECASE)
+# Replies after which the person is not expected to say more.
+_CLOSING_TOPICS = {"goodbye", "handoff"}
+
+
+class VoiceTurnRequest(BaseModel):
+    session_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")
+    text: str = Field(max_length=2000)
+    confidence: Optional[float] = Field(default=None, ge=0.0, le=1.0)
+
+
+class VoiceTurnResponse(BaseModel):
+    reply_text: str
+    speech_text: str
+    ssml: str
+    state: ChatState
+    expect_reply: bool
+
+
+def voice_reply(reply: ChatResponse) -> VoiceTurnResponse:
+    text = "\n".join(m.text for m in reply.messages if m.text.strip())
+    return VoiceTurnResponse(reply_text=text, speech_text=to_speech(text), ssml=to_ssml(text, slow=reply.state.slow_speech),
+                             state=reply.state, expect_reply=reply.state.topic not in _CLOSING_TOPICS)
+
+
+def _say(text: str, topic: str = "clarify", slow: bool = False) -> VoiceTurnResponse:
+    return VoiceTurnResponse(reply_text=text, speech_text=to_speech(text), ssml=to_ssml(text, slow=slow),
+                             state=ChatState(topic=topic, slow_speech=slow), expect_reply=True)
+
+
+class VoiceTurns:
+    def __init__(self, assistant: Assistant, catalog: GuideCatalog, confirm_below: float):
+        self.assistant = assistant
+        self.catalog = catalog
+        self.confirm_below = confirm_below
+        self._pending: Dict[str, Tuple[float, str]] = {}
+
+    async def turn(self, req: VoiceTurnRequest) -> VoiceTurnResponse:
+        pending = self._take_pending(req.session_id)
+        said = mask_personal_numbers(req.text.strip())  # it may be kept and repeated back
+        if pending is not None:
+            if _YES.match(said):
+                return await self._ask(req.session_id, pending)
+            if _NO.match(said):
+                return _say("好的。请您再说一遍,您想办什么事?")
+            # Anything else is a new question, heard afresh.
+        if req.confidence is not None and req.confidence < self.confirm_below and said:
+            self._pending[req.session_id] = (time.monotonic(), said)
+            return _say(self._confirm_question(said))
+        return await self._ask(req.session_id, said)
+
+    async def _ask(self, session_id: str, text: str) -> VoiceTurnResponse:
+        reply = await self.assistant(ChatRequest(session_id=session_id, text=text, channel="voice"))
+        return voice_reply(reply)
+
+    def _confirm_question(self, said: str) -> str:
+        snapshot = self.catalog.current()
+        resolution = snapshot.index.resolve(snapshot.prepare(said))
+        if resolution.status == "certain":
+            return f"您是想问{doing(snapshot.guides[resolution.guide_id])}吗?\n请说「是」或「不是」。"
+        return f"我听到的是:「{said}」。\n对吗?请说「是」或「不是」。"
+
+    def _take_pending(self, session_id: str) -> Optional[str]:
+        now = time.monotonic()
+        for key in [k for k, (since, _) in self._pending.items() if now - since > CONFIRM_SECONDS]:
+            del self._pending[key]
+        held = self._pending.pop(session_id, None)
+        return held[1] if held else None

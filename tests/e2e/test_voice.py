@@ -1,0 +1,103 @@
+"""The voice hook and speech endpoints through the real stack (API + Rasa + action server)."""
+from __future__ import annotations
+
+import re
+import uuid
+import xml.etree.ElementTree as ET
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+class Caller:
+    """One phone caller or smart-speaker user, through POST /voice/turn."""
+
+    def __init__(self, api_url: str):
+        self.url = f"{api_url}/voice/turn"
+        self.session_id = f"voice-{uuid.uuid4().hex[:10]}"
+
+    def say(self, text: str, confidence=0.95) -> dict:
+        response = httpx.post(self.url, json={"session_id": self.session_id, "text": text, "confidence": confidence},
+                              timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture()
+def caller(stack):
+    return Caller(stack.cfg.api_url)
+
+
+def test_voice_turn_returns_display_text_speech_text_and_ssml(caller):
+    body = caller.say("补社保卡要带什么")
+    assert set(body) == {"reply_text", "speech_text", "ssml", "state", "expect_reply"}
+    assert "第1样" in body["reply_text"] and body["state"]["item_index"] == 1
+    assert "第一样" in body["speech_text"] and not re.search(r"[0-9]", body["speech_text"])
+    assert ET.fromstring(body["ssml"]).tag == "speak" and "<break" in body["ssml"]
+    assert body["expect_reply"] is True
+
+
+def test_low_confidence_is_confirmed_before_answering(caller):
+    asked = caller.say("补社保卡要带什么", confidence=0.3)
+    assert "您是想问" in asked["reply_text"] and "社会保障卡" in asked["reply_text"]
+    assert "「是」" in asked["reply_text"] and asked["state"]["topic"] == "clarify" and asked["expect_reply"]
+    answered = caller.say("是", confidence=0.9)
+    assert "第1样" in answered["reply_text"]
+
+
+def test_no_to_a_confirmation_asks_to_say_it_again(caller):
+    caller.say("低保怎么申请", confidence=0.2)
+    body = caller.say("不是")
+    assert "再说一遍" in body["reply_text"] and body["state"]["service_id"] is None
+
+
+def test_missing_confidence_is_not_low(caller):
+    assert "第1样" in caller.say("补社保卡要带什么", confidence=None)["reply_text"]
+
+
+def test_asking_to_speak_slowly_slows_the_rest_of_the_conversation(caller):
+    first = caller.say("补社保卡要带什么")
+    assert 'rate="slow"' not in first["ssml"]
+    slower = caller.say("说慢一点")
+    assert slower["state"]["slow_speech"] is True and 'rate="slow"' in slower["ssml"]
+    assert 'rate="slow"' in caller.say("下一个")["ssml"]
+
+
+def test_goodbye_expects_no_reply(caller):
+    assert caller.say("好的谢谢,再见")["expect_reply"] is False
+
+
+def test_tts_returns_wav_and_refuses_empty_text(stack):
+    response = httpx.post(f"{stack.cfg.api_url}/voice/tts", json={"text": "办公时间 9:00-17:00", "slow": False}, timeout=30)
+    assert response.status_code == 200 and response.headers["content-type"] == "audio/wav"
+    assert response.content[:4] == b"RIFF" and len(response.content) > 20000
+    empty = httpx.post(f"{stack.cfg.api_url}/voice/tts", json={"text": "", "slow": False}, timeout=30)
+    assert empty.status_code == 422
+
+
+def test_audio_without_a_recogniser_is_501_and_says_how_to_configure_one(stack):
+    response = httpx.post(f"{stack.cfg.api_url}/voice/audio", params={"session_id": "kiosk-1"},
+                          content=b"RIFF", headers={"Content-Type": "audio/wav"}, timeout=30)
+    assert response.status_code == 501
+    detail = response.json()["detail"]
+    assert "BANSHI_ASR_MODEL_DIR" in detail and "打字" in detail
+
+
+def test_checklist_page_has_tick_boxes_places_date_and_qr(stack, all_guides):
+    guide = next(g for g in all_guides if g.id == "social-security-card-replacement")
+    response = httpx.get(f"{stack.cfg.api_url}/kiosk/checklist/{guide.id}", params={"at": 2}, timeout=30)
+    assert response.status_code == 200
+    page = response.text
+    assert page.count('type="checkbox"') == len(guide.materials_to_bring())
+    assert guide.locations[0].phone in page and guide.locations[0].address.plain in page
+    d = guide.last_verified
+    assert f"{d.year}年{d.month}月{d.day}日" in page
+    assert "<svg" in page and f"/kiosk/checklist/{guide.id}?at=2" in page
+    assert 'class="here"' in page
+
+
+def test_checklist_of_an_unknown_guide_is_404_in_plain_words(stack):
+    response = httpx.get(f"{stack.cfg.api_url}/kiosk/checklist/no-such-guide", timeout=30)
+    assert response.status_code == 404 and "没有这个办事指南" in response.json()["detail"]
