@@ -1,0 +1,172 @@
+"""The kiosk page in a real browser (Playwright driving Debian's chromium, headless, 1080 × 1920 portrait).
+
+Artefacts (screenshots, the axe-core report, the printed checklist) go to var/test-artifacts/kiosk/.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "var" / "test-artifacts" / "kiosk"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PORTRAIT = {"width": 1080, "height": 1920}
+
+# Measures every visible text, target and colour pair on the page, the way WCAG defines them.
+MEASURE = """
+() => {
+  const visible = el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none' && s.opacity !== '0'; };
+  const rgba = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return [0,0,0,0];
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const lum = ([r,g,b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v/12.92 : Math.pow((v+0.055)/1.055, 2.4); };
+    return 0.2126*f(r) + 0.7152*f(g) + 0.0722*f(b); };
+  const background = el => { for (let e = el; e; e = e.parentElement) { const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0.99) return c; } return [255,255,255,1]; };
+  const texts = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (!visible(el)) continue;
+    const own = [...el.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim()).map(n => n.textContent.trim()).join('');
+    if (!own) continue;
+    const s = getComputedStyle(el); const fg = rgba(s.color); const bg = background(el);
+    const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    texts.push({text: own.slice(0, 20), size: parseFloat(s.fontSize), contrast: (l1 + 0.05) / (l2 + 0.05)});
+  }
+  const targets = [...document.querySelectorAll('button, a, [role=button], input[type=submit]')].filter(visible)
+    .map(el => { const r = el.getBoundingClientRect();
+      return {label: (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 12),
+              left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; });
+  return {texts, targets, scrollHeight: document.documentElement.scrollHeight, innerHeight: innerHeight};
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, stack):
+    context = browser.new_context(viewport=PORTRAIT, locale="zh-CN", base_url=stack.cfg.api_url)
+    context.grant_permissions(["microphone"], origin=stack.cfg.api_url)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _start_with_tile(page, name: str) -> None:
+    page.goto("/kiosk")
+    page.get_by_role("button", name=name).click()
+    page.locator("#material-card").wait_for(state="visible", timeout=30000)
+
+
+def _check_measurements(page, label: str) -> None:
+    m = page.evaluate(MEASURE)
+    small = [t for t in m["texts"] if t["size"] < 24]
+    assert not small, f"{label}: text under 24 px: {small[:5]}"
+    low = [t for t in m["texts"] if t["contrast"] < 7]
+    assert not low, f"{label}: contrast under 7:1: {low[:5]}"
+    tiny = [t for t in m["targets"] if t["width"] < 64 or t["height"] < 64]
+    assert not tiny, f"{label}: targets under 64 × 64 px: {tiny[:5]}"
+    targets = m["targets"]
+    for i, a in enumerate(targets):
+        for b in targets[i + 1:]:
+            dx = max(b["left"] - a["right"], a["left"] - b["right"])
+            dy = max(b["top"] - a["bottom"], a["top"] - b["bottom"])
+            assert max(dx, dy) >= 8, f"{label}: {a['label']!r} and {b['label']!r} are {max(dx, dy):.0f} px apart"
+    assert m["scrollHeight"] <= m["innerHeight"], f"{label}: the page scrolls ({m['scrollHeight']} px)"
+
+
+def test_start_screen_shows_every_service_as_a_big_tile(page, all_guides):
+    page.goto("/kiosk")
+    for guide in all_guides:
+        assert page.get_by_role("button", name=guide.name).is_visible()
+    page.screenshot(path=str(ARTIFACTS / "start.png"))
+    _check_measurements(page, "start screen")
+
+
+def test_conversation_by_taps_walks_the_materials(page, all_guides):
+    guide = next(g for g in all_guides if g.id == "social-security-card-replacement")
+    count = len(guide.materials_to_bring())
+    _start_with_tile(page, guide.name)
+    assert page.locator("#material-count").inner_text().strip() == f"第1样 / 共{count}样"
+    page.click("#btn-next")
+    page.wait_for_function("document.querySelector('#material-count').innerText.includes('第2样')")
+    with page.expect_response(lambda r: r.url.endswith("/api/chat")):
+        page.click("#btn-repeat")
+    page.wait_for_function("!document.querySelector('#btn-next').disabled")  # the answer is shown
+    assert page.locator("#material-count").inner_text().strip() == f"第2样 / 共{count}样"
+    assert page.locator("#material-card").is_visible() and page.locator("#btn-next").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "conversation.png"))
+    _check_measurements(page, "conversation")
+    assert page.locator("#btn-checklist").get_attribute("href") == f"/kiosk/checklist/{guide.id}?at=2"
+    page.click("#btn-all")
+    page.wait_for_function(f"document.querySelector('[role=log]').innerText.includes('{guide.materials_to_bring()[-1].name}')")
+    assert page.evaluate("window.kiosk.lastState().service_id") == guide.id
+
+
+def test_axe_core_finds_no_serious_or_critical_violations(page, all_guides):
+    from axe_playwright_python.sync_playwright import Axe
+    axe = Axe()
+    reports = {}
+    page.goto("/kiosk")
+    reports["start"] = axe.run(page).response
+    _start_with_tile(page, all_guides[0].name)
+    reports["conversation"] = axe.run(page).response
+    (ARTIFACTS / "axe-report.json").write_text(json.dumps(reports, ensure_ascii=False, indent=1), encoding="utf-8")
+    bad = {screen: [(v["id"], v["impact"], len(v["nodes"])) for v in r["violations"]
+                    if v["impact"] in ("serious", "critical")] for screen, r in reports.items()}
+    assert bad == {"start": [], "conversation": []}, bad
+
+
+def test_read_aloud_plays_the_current_answer(page, all_guides):
+    _start_with_tile(page, all_guides[1].name)
+    with page.expect_response(lambda r: r.url.endswith("/voice/tts")) as spoken:
+        page.click("#btn-read")
+    response = spoken.value
+    assert response.status == 200 and response.headers["content-type"] == "audio/wav"
+
+
+def test_microphone_without_a_recogniser_says_so_plainly(page, all_guides):
+    _start_with_tile(page, all_guides[2].name)
+    page.click("#btn-mic")
+    page.wait_for_timeout(1200)
+    with page.expect_response(lambda r: "/voice/audio" in r.url) as heard:
+        page.click("#btn-mic")
+    assert heard.value.status == 501
+    page.wait_for_function("document.querySelector('[role=log]').innerText.includes('还没有装语音识别')")
+
+
+def test_idle_kiosk_clears_the_conversation_and_returns_to_start(page, all_guides):
+    page.goto("/kiosk?idle=2")
+    page.get_by_role("button", name=all_guides[0].name).click()
+    page.locator("#material-card").wait_for(state="visible", timeout=30000)
+    first_session = page.evaluate("window.kiosk.sessionId()")
+    page.wait_for_timeout(3500)
+    assert page.get_by_role("button", name=all_guides[0].name).is_visible()
+    assert page.locator("[role=log]").inner_text().strip() == "" or not page.locator("[role=log]").is_visible()
+    assert page.evaluate("window.kiosk.sessionId()") != first_session
+
+
+def test_checklist_prints_to_an_a4_pdf(page, all_guides):
+    guide = next(g for g in all_guides if g.id == "id-card-reissue")
+    page.goto(f"/kiosk/checklist/{guide.id}")
+    assert page.locator("input[type=checkbox]").count() == len(guide.materials_to_bring())
+    page.screenshot(path=str(ARTIFACTS / "checklist.png"), full_page=True)
+    pdf = ARTIFACTS / "checklist.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 10_000
