@@ -58,8 +58,24 @@ def get_engine(url: str) -> Engine:
             dbapi_conn.execute("PRAGMA journal_mode=WAL")
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
+    _register_tables()
     Base.metadata.create_all(engine)
     return engine
+
+
+# Modules that add their own tables to Base (editorial workflow, quality monitoring). Imported
+# here, not at the top, because they import this module.
+TABLE_MODULES = ("guidekit.editorial", "guidekit.quality")
+
+
+def _register_tables() -> None:
+    import importlib
+    for name in TABLE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
 
 
 def ping(engine: Engine) -> None:
