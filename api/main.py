@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import logging
+import secrets
+from urllib.parse import quote
 from typing import Optional
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from api.conversation import Assistant, assistant_over
 from api.rasa_client import RasaClient
-from api.routers import chat, guides, health, kiosk, voice, wechat
+from api.editor.auth import NotSignedIn
+from api.routers import chat, editor, guides, health, kiosk, voice, wechat
 from api.voice.asr import recognizer_from_settings
 from api.voice.tts import synthesizer_from_settings
 from api.voice.turns import VoiceTurns
@@ -50,12 +56,33 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     return JSONResponse(status_code=422, content={"error": f"请求有误:{summary}", "fields": fields})
 
 
+async def _not_signed_in(request: Request, exc: NotSignedIn):
+    """Pages send an anonymous visitor to sign-in; anything else is refused with 401."""
+    if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse(f"/editor/login?next={quote(request.url.path)}", status_code=303)
+    return JSONResponse(status_code=401, content={"detail": "请先登录。"})
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException):
+    """Editor pages show errors as a page; every other caller gets JSON."""
+    if request.url.path.startswith("/editor") and "text/html" in request.headers.get("accept", ""):
+        return editor.templates.TemplateResponse(request, "error.html", {
+            "user": None, "csrf": "", "title": "这一步做不了", "message": exc.detail}, status_code=exc.status_code)
+    return await http_exception_handler(request, exc)
+
+
 def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
     """`assistant` replaces the Rasa-backed one (tests of a front end's timing use a slow one)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = FastAPI(title="长辈办事通 API", lifespan=lifespan)
     app.state.assistant = assistant
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(NotSignedIn, _not_signed_in)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    settings = get_settings()
+    app.add_middleware(SessionMiddleware, secret_key=settings.editor_secret_key or secrets.token_urlsafe(32),
+                       session_cookie="banshi_editor", max_age=int(settings.editor_session_hours * 3600),
+                       same_site="strict", https_only=settings.editor_cookie_secure)
     app.include_router(chat.router)
     app.include_router(guides.router)
     app.include_router(health.router)
@@ -63,6 +90,7 @@ def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
     app.include_router(voice.router)
     app.include_router(kiosk.router)
     kiosk.mount_static(app)
+    app.include_router(editor.router)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Command line for guides: `python -m guidekit.cli validate|load|userdict`."""
+"""Command line for guides: `python -m guidekit.cli validate|load|userdict|create-user|export`."""
 from __future__ import annotations
 
 import argparse
@@ -44,6 +44,44 @@ def _userdict(url: str, out: Path) -> int:
     return 0
 
 
+def _create_user(url: str, username: str, role: str, password_stdin: bool) -> int:
+    import getpass
+
+    from sqlalchemy.orm import Session
+
+    from guidekit.editorial import create_user
+    from guidekit.store import get_engine
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {username}: ")
+        if getpass.getpass("again: ") != password:
+            print("the two passwords differ; nothing created", file=sys.stderr)
+            return 1
+    try:
+        with Session(get_engine(url)) as session, session.begin():
+            create_user(session, username, password, role, by="cli")
+    except ValueError as exc:
+        print(f"not created: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {role} {username}")
+    return 0
+
+
+def _export(url: str, out: Path) -> int:
+    from sqlalchemy.orm import Session
+
+    from guidekit.editorial import guide_to_yaml
+    from guidekit.store import get_engine, list_guides
+    out.mkdir(parents=True, exist_ok=True)
+    with Session(get_engine(url)) as session:
+        guides = list_guides(session)
+    for guide in guides:
+        (out / f"{guide.id}.yml").write_text(guide_to_yaml(guide), encoding="utf-8")
+    print(f"exported {len(guides)} published guides to {out}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="guidekit")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -53,6 +91,12 @@ def main(argv=None) -> int:
     p_load.add_argument("directory", type=Path, nargs="?", default=None)
     p_dict = sub.add_parser("userdict", help="write the jieba user dictionary from the database")
     p_dict.add_argument("--out", type=Path, default=Path("bot/jieba_userdict"))
+    p_user = sub.add_parser("create-user", help="create an editor account (the first one: --role admin)")
+    p_user.add_argument("username")
+    p_user.add_argument("--role", choices=("editor", "reviewer", "admin"), default="admin")
+    p_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p_export = sub.add_parser("export", help="write the published guides as guide files (YAML)")
+    p_export.add_argument("out", type=Path)
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.directory)
@@ -60,6 +104,10 @@ def main(argv=None) -> int:
     settings = get_settings()
     if args.command == "load":
         return _load(args.directory or Path(settings.guides_dir), settings.database_url)
+    if args.command == "create-user":
+        return _create_user(settings.database_url, args.username, args.role, args.password_stdin)
+    if args.command == "export":
+        return _export(settings.database_url, args.out)
     return _userdict(settings.database_url, args.out)
 
 

@@ -60,6 +60,14 @@ class Settings(BaseSettings):
     # The address phones use to open a printed checklist's QR code (e.g. https://banshi.example.gov.cn).
     public_base_url: Optional[str] = None
 
+    # Guide editors. The key signs session cookies: set it in production (unset → a random key per
+    # process, and everyone is logged out on restart).
+    editor_secret_key: Optional[str] = None
+    editor_cookie_secure: bool = False     # true behind HTTPS
+    editor_session_hours: float = 8.0
+    login_attempts: int = 5                # failed logins per user and address …
+    login_window_minutes: float = 15.0     # … within this window, then a pause
+
 
 @lru_cache
 def get_settings() -> Settings:

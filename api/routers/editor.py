@@ -1,0 +1,371 @@
+"""`/editor`: guide editors' pages (server-rendered, Chinese, large and calm).
+
+Editors draft; reviewers publish or send back; admins manage accounts. Every page needs a signed-in
+user (anonymous page requests are sent to sign-in, anything else gets 401), every POST a CSRF token,
+and every change lands in the audit log. Publishing is live on every channel within a second.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import io
+import zipfile
+from typing import Dict, List, Optional
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.deps import db_session, settings_dep
+from api.editor.auth import (LoginThrottle, check_csrf, csrf_token, current_user, require, sign_in, throttle)
+from api.editor import views
+from guidekit import editorial as ed
+from guidekit.editorial import UserRow
+from guidekit.loader import GuideFileError
+from guidekit.settings import Settings
+from guidekit.store import GuideRow, list_guides
+
+router = APIRouter(prefix="/editor", tags=["editor"], dependencies=[Depends(check_csrf)])
+templates = Jinja2Templates(directory=str(views.TEMPLATES))
+templates.env.globals["role_names"] = {"editor": "编辑", "reviewer": "审核人", "admin": "管理员"}
+templates.env.globals["status_names"] = views.STATUS_NAMES
+
+
+@contextlib.contextmanager
+def committed(session: Session):
+    """One unit of work: committed if the block succeeds, rolled back (and re-raised) if not."""
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def page(request: Request, name: str, user: Optional[UserRow], status_code: int = 200, **context) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"user": user, "csrf": csrf_token(request), **context},
+                                      status_code=status_code)
+
+
+def back_to(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# -- signing in and out ----------------------------------------------------------------------------
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/editor"):
+    return page(request, "login.html", None, next=views.safe_next(next))
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("/editor"),
+          session: Session = Depends(db_session), settings: Settings = Depends(settings_dep),
+          limiter: LoginThrottle = Depends(throttle)):
+    address = request.client.host if request.client else "?"
+    wait = limiter.blocked(username, address)
+    if wait:
+        return page(request, "login.html", None, status_code=429, next=views.safe_next(next), username=username,
+                    error=f"登录失败次数太多。请{(wait + 59) // 60}分钟后再试。")
+    with committed(session):
+        user = ed.authenticate(session, username, password)
+        if user is None:
+            limiter.failed(username, address)
+            ed.audit(session, username, "login_failed", address=address)
+        else:
+            limiter.succeeded(username, address)
+            ed.audit(session, username, "login")
+            sign_in(request, user, settings)
+    if user is None:
+        return page(request, "login.html", None, status_code=401, next=views.safe_next(next), username=username,
+                    error="用户名或密码不对,请再试一次。")
+    return back_to(views.safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request):
+    request.session.clear()
+    return back_to("/editor/login")
+
+
+# -- guides ------------------------------------------------------------------------------------------
+@router.get("", response_class=HTMLResponse)
+def guide_list(request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    drafts = {d.guide_id: d for d in session.execute(select(ed.DraftRow)).scalars()}
+    rows = {r.id: r for r in session.execute(select(GuideRow)).scalars()}
+    guides = list_guides(session)
+    new_drafts = [d for gid, d in drafts.items() if gid not in rows]
+    return page(request, "list.html", user, guides=guides, rows=rows, drafts=drafts, new_drafts=new_drafts)
+
+
+@router.get("/guides/new", response_class=HTMLResponse)
+def new_guide_form(request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    example = list_guides(session)[0]
+    return page(request, "new.html", user, yaml_text=ed.guide_to_yaml(example.model_copy(update={"id": "new-guide-id"})))
+
+
+@router.post("/guides/new")
+def create_guide(request: Request, guide_id: str = Form(...), yaml_text: str = Form(...),
+                 user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            if session.get(GuideRow, guide_id) or ed.get_draft(session, guide_id):
+                raise ed.WorkflowError(f"已经有「{guide_id}」这个指南了。")
+            ed.save_draft(session, guide_id, yaml_text, 0, user.username, action="create_draft")
+    except (GuideFileError, ed.WorkflowError, ed.DraftConflict) as exc:
+        return page(request, "new.html", user, status_code=422, yaml_text=yaml_text, guide_id=guide_id,
+                    problems=views.problems_of(exc))
+    return back_to(f"/editor/guides/{guide_id}")
+
+
+def _draft_view(session: Session, guide_id: str, user: UserRow) -> Dict:
+    with committed(session):
+        draft = ed.get_draft(session, guide_id)
+        if draft is None:
+            if session.get(GuideRow, guide_id) is None:
+                raise HTTPException(404, f"没有这个办事指南:{guide_id}")
+            draft = ed.start_draft(session, guide_id, user.username)
+        return {"draft": views.DraftView.of(draft), "guide": ed.parse_draft(guide_id, draft.yaml_text),
+                "published": session.get(GuideRow, guide_id)}
+
+
+@router.get("/guides/{guide_id}", response_class=HTMLResponse)
+def edit_page(guide_id: str, request: Request, user: UserRow = Depends(current_user),
+              session: Session = Depends(db_session)):
+    view = _draft_view(session, guide_id, user)
+    return page(request, "edit.html", user, fields=ed.plain_fields(view["guide"]), **view)
+
+
+@router.post("/guides/{guide_id}/save")
+async def save_plain(guide_id: str, request: Request, user: UserRow = Depends(current_user),
+                     session: Session = Depends(db_session)):
+    form = await request.form()
+    lock = int(form.get("lock", "0"))
+    edits = {k[len("plain:"):]: str(v) for k, v in form.items() if k.startswith("plain:")}
+    aliases = str(form.get("aliases", "")).splitlines() if "aliases" in form else None
+    try:
+        with committed(session):
+            draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
+            text = ed.apply_plain_edits(draft.yaml_text, guide_id, edits, aliases)
+            ed.save_draft(session, guide_id, text, lock, user.username)
+    except ed.DraftConflict as exc:
+        return _conflict(request, user, session, guide_id, exc, edits=edits, aliases=aliases)
+    except (GuideFileError, ed.WorkflowError) as exc:
+        return _edit_again(request, user, session, guide_id, views.problems_of(exc), edits=edits, aliases=aliases)
+    return back_to(f"/editor/guides/{guide_id}?saved=1")
+
+
+@router.post("/guides/{guide_id}/yaml")
+def save_yaml(guide_id: str, request: Request, yaml_text: str = Form(...), lock: int = Form(...),
+              user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            ed.save_draft(session, guide_id, yaml_text, lock, user.username)
+    except ed.DraftConflict as exc:
+        return _conflict(request, user, session, guide_id, exc, yaml_text=yaml_text)
+    except GuideFileError as exc:
+        return _edit_again(request, user, session, guide_id, views.problems_of(exc), yaml_text=yaml_text)
+    return back_to(f"/editor/guides/{guide_id}?saved=1")
+
+
+@router.post("/guides/{guide_id}/materials")
+def change_materials(guide_id: str, request: Request, action: str = Form(...), index: int = Form(...),
+                     lock: int = Form(...), user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
+            text = ed.edit_materials(draft.yaml_text, guide_id, action, index)
+            ed.save_draft(session, guide_id, text, lock, user.username, action=f"materials_{action}")
+    except ed.DraftConflict as exc:
+        return _conflict(request, user, session, guide_id, exc)
+    except (ed.WorkflowError, GuideFileError) as exc:
+        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
+    return back_to(f"/editor/guides/{guide_id}#materials")
+
+
+def _edit_again(request, user, session, guide_id, problems, status_code=422, **kept) -> HTMLResponse:
+    """The edit page with what the user typed kept, and what was wrong."""
+    session.rollback()
+    view = _draft_view(session, guide_id, user)
+    return page(request, "edit.html", user, status_code=status_code, fields=ed.plain_fields(view["guide"]),
+                problems=problems, kept=kept, **view)
+
+
+def _conflict(request, user, session, guide_id, exc: ed.DraftConflict, **kept) -> HTMLResponse:
+    message = (f"没有保存:{exc.updated_by} 在您打开之后改过这份草稿。"
+               "您写的内容还在下面,请复制下来,刷新页面看最新的草稿,再把您的修改加进去。")
+    return _edit_again(request, user, session, guide_id, [message], status_code=409, **kept)
+
+
+@router.post("/guides/{guide_id}/submit")
+def submit(guide_id: str, request: Request, lock: int = Form(...), user: UserRow = Depends(current_user),
+           session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            ed.submit(session, guide_id, lock, user.username)
+    except ed.DraftConflict as exc:
+        return _conflict(request, user, session, guide_id, exc)
+    except ed.WorkflowError as exc:
+        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
+    return back_to("/editor?submitted=" + guide_id)
+
+
+@router.get("/guides/{guide_id}/preview", response_class=HTMLResponse)
+def preview(guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    view = _draft_view(session, guide_id, user)
+    return page(request, "preview.html", user, guide=view["guide"], channels=views.channel_previews(view["guide"]))
+
+
+# -- review and publish ---------------------------------------------------------------------------------
+@router.get("/review", response_class=HTMLResponse)
+def review_list(request: Request, user: UserRow = Depends(require("reviewer")), session: Session = Depends(db_session)):
+    waiting = list(session.execute(select(ed.DraftRow).where(ed.DraftRow.status == "submitted")).scalars())
+    return page(request, "review_list.html", user, waiting=waiting)
+
+
+@router.get("/guides/{guide_id}/review", response_class=HTMLResponse)
+def review_page(guide_id: str, request: Request, user: UserRow = Depends(require("reviewer")),
+                session: Session = Depends(db_session)):
+    draft = ed.get_draft(session, guide_id)
+    if draft is None or draft.status != "submitted":
+        raise HTTPException(404, "这个指南没有等待审核的草稿。")
+    return page(request, "review.html", user, **views.review_context(session, draft))
+
+
+@router.post("/guides/{guide_id}/publish")
+def publish(guide_id: str, request: Request, override_reason: str = Form(""),
+            user: UserRow = Depends(require("reviewer")), session: Session = Depends(db_session)):
+    draft = ed.get_draft(session, guide_id)
+    if draft is None or draft.status != "submitted":
+        raise HTTPException(409, "只有已提交审核的草稿才能发布。")
+    context = views.review_context(session, draft)
+    reason = override_reason.strip()
+    if context["failing"] and not reason:
+        return page(request, "review.html", user, status_code=422, **context,
+                    error="有的大白话没有通过易读检查。请先退回修改;如果确实要发布,请写明理由。")
+    with committed(session):
+        ed.publish(session, guide_id, user.username, override_reason=reason if context["failing"] else None)
+    return back_to(f"/editor/guides/{guide_id}/history?published=1")
+
+
+@router.post("/guides/{guide_id}/send-back")
+def send_back(guide_id: str, request: Request, comment: str = Form(""), user: UserRow = Depends(require("reviewer")),
+              session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            ed.send_back(session, guide_id, comment, user.username)
+    except ed.WorkflowError as exc:
+        draft = ed.get_draft(session, guide_id)
+        if draft is None:
+            raise HTTPException(404, str(exc)) from None
+        return page(request, "review.html", user, status_code=422, **views.review_context(session, draft),
+                    error="请写明要改什么,再退回。")
+    return back_to("/editor/review")
+
+
+@router.get("/guides/{guide_id}/history", response_class=HTMLResponse)
+def history(guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    with committed(session):
+        ed.record_loaded_versions(session)
+    versions = ed.history(session, guide_id)
+    if not versions:
+        raise HTTPException(404, f"没有这个办事指南:{guide_id}")
+    draft = ed.get_draft(session, guide_id)
+    return page(request, "history.html", user, guide_id=guide_id, versions=versions,
+                lock=draft.lock if draft else 0)
+
+
+@router.post("/guides/{guide_id}/restore/{number}")
+def restore(guide_id: str, number: int, request: Request, lock: int = Form(...),
+            user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            ed.restore_as_draft(session, guide_id, number, lock, user.username)
+    except ed.DraftConflict as exc:
+        return _conflict(request, user, session, guide_id, exc)
+    return back_to(f"/editor/guides/{guide_id}?restored={number}")
+
+
+@router.get("/export.zip")
+def export_zip(user: UserRow = Depends(require("reviewer")), session: Session = Depends(db_session)):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for guide in list_guides(session):
+            archive.writestr(f"guides/{guide.id}.yml", ed.guide_to_yaml(guide))
+    stamp = dt.date.today().isoformat()
+    return Response(buffer.getvalue(), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="guides-{stamp}.zip"'})
+
+
+# -- live helpers for the edit page ----------------------------------------------------------------------
+class TextIn(BaseModel):
+    text: str = Field(max_length=5000)
+    official: Optional[str] = Field(default=None, max_length=5000)
+
+
+@router.post("/api/readability")
+def readability(body: TextIn, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    return JSONResponse(views.readability_json(session, body.text, body.official))
+
+
+@router.post("/api/plain-draft")
+def plain_draft(body: TextIn, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    from guidekit.plain_draft import plain_draft as draft_of
+    return {"draft": draft_of(body.text, views.glossary(session)), "note": "这只是建议稿,请您逐句改好再保存。"}
+
+
+# -- glossary, accounts, audit --------------------------------------------------------------------------
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary_page(request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    return page(request, "glossary.html", user, terms=views.glossary(session))
+
+
+@router.post("/glossary")
+def add_term(request: Request, term: str = Form(...), plain: str = Form(...), explain: str = Form(...),
+             user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    term, plain, explain = term.strip(), plain.strip(), explain.strip()
+    if not (term and plain and explain) or len(term) > 40:
+        return page(request, "glossary.html", user, status_code=422, terms=views.glossary(session),
+                    error="词、大白话说法和解释都要填。")
+    with committed(session):
+        row = session.get(ed.GlossaryRow, term)
+        if row is None:
+            session.add(ed.GlossaryRow(term=term, plain=plain, explain=explain, added_by=user.username,
+                                       added_at=dt.datetime.utcnow()))
+        else:
+            row.plain, row.explain = plain, explain
+        ed.audit(session, user.username, "glossary", term=term)
+    return back_to("/editor/glossary")
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, user: UserRow = Depends(require("admin")), session: Session = Depends(db_session)):
+    return page(request, "users.html", user, users=list(session.execute(select(UserRow).order_by(UserRow.username)).scalars()))
+
+
+@router.post("/users")
+def add_user(request: Request, username: str = Form(...), password: str = Form(...), role: str = Form(...),
+             user: UserRow = Depends(require("admin")), session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            ed.create_user(session, username.strip(), password, role, user.username)
+    except ValueError as exc:
+        users = list(session.execute(select(UserRow).order_by(UserRow.username)).scalars())
+        return page(request, "users.html", user, status_code=422, users=users, error=str(exc))
+    return back_to("/editor/users")
+
+
+@router.post("/users/{username}/active")
+def user_active(username: str, active: bool = Form(...), user: UserRow = Depends(require("admin")),
+                session: Session = Depends(db_session)):
+    with committed(session):
+        ed.set_active(session, username, active, user.username)
+    return back_to("/editor/users")
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, user: UserRow = Depends(require("admin")), session: Session = Depends(db_session)):
+    return page(request, "audit.html", user, entries=ed.audit_entries(session))

@@ -1,0 +1,298 @@
+"""The editor pages over HTTP (a live app on loopback, a fresh guides database per test)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from guidekit import editorial as ed
+from guidekit.settings import get_settings
+from guidekit.store import GuideRow, get_engine, get_guide, guides_revision, list_guides, load_guides
+from tests.api.conftest import LiveApi, ScriptedAssistant
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct-horse-battery"
+GUIDE = "funeral-allowance"
+
+
+@pytest.fixture()
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'guides.db'}"
+    load_guides(get_engine(url), ROOT / "guides")
+    with Session(get_engine(url)) as session, session.begin():
+        for name, role in (("editor1", "editor"), ("editor2", "editor"), ("rev", "reviewer"), ("boss", "admin")):
+            ed.create_user(session, name, PASSWORD, role, by="test")
+    monkeypatch.setenv("BANSHI_DATABASE_URL", url)
+    monkeypatch.setenv("BANSHI_EDITOR_SECRET_KEY", "test-secret-key")
+    monkeypatch.delenv("WECHAT_TOKEN", raising=False)
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+@pytest.fixture()
+def api(db_url):
+    from api.main import create_app
+    with LiveApi(create_app(assistant=ScriptedAssistant())) as live:
+        yield live
+
+
+class Editor:
+    """One person's browser: cookies, and the CSRF token of the last page seen."""
+
+    def __init__(self, base_url: str):
+        self.http = httpx.Client(base_url=base_url, headers={"Accept": "text/html"}, timeout=30)
+        self.csrf = ""
+
+    def get(self, path: str) -> httpx.Response:
+        response = self.http.get(path)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        if found:
+            self.csrf = found.group(1)
+        return response
+
+    def post(self, path: str, data: dict, csrf: bool = True) -> httpx.Response:
+        return self.http.post(path, data={**data, **({"csrf_token": self.csrf} if csrf else {})})
+
+    def login(self, username: str, password: str = PASSWORD) -> httpx.Response:
+        self.get("/editor/login")
+        response = self.post("/editor/login", {"username": username, "password": password, "next": "/editor"})
+        self.get("/editor")
+        return response
+
+    def lock_of(self, guide_id: str) -> int:
+        page = self.get(f"/editor/guides/{guide_id}").text
+        return int(re.search(r'name="lock" value="(\d+)"', page).group(1))
+
+
+def signed_in(api, username: str) -> Editor:
+    person = Editor(api.url)
+    assert person.login(username).status_code == 303
+    return person
+
+
+def _save_fee(person: Editor, text: str, lock=None) -> httpx.Response:
+    return person.post(f"/editor/guides/{GUIDE}/save", {"lock": lock if lock is not None else person.lock_of(GUIDE),
+                                                         "plain:fee": text})
+
+
+def test_every_editor_route_refuses_an_anonymous_request(api):
+    from api.main import create_app
+    paths = {r.path for r in create_app().routes if getattr(r, "path", "").startswith("/editor")}
+    paths -= {"/editor/login"}
+    assert len(paths) >= 20
+    anonymous = httpx.Client(base_url=api.url, headers={"Accept": "text/html"})
+    for path in sorted(paths):
+        concrete = re.sub(r"\{[^}]+\}", "x", path)
+        got = anonymous.get(concrete)
+        assert got.status_code in (303, 401, 403, 405), (path, got.status_code)
+        if got.status_code == 303:
+            assert got.headers["location"].startswith("/editor/login")
+        posted = anonymous.post(concrete, data={"lock": 1})
+        assert posted.status_code in (401, 403, 405), (path, posted.status_code)
+
+
+def test_wrong_password_is_refused_and_repeated_failures_pause_sign_in(api):
+    person = Editor(api.url)
+    failed = person.login("editor1", "wrong-password-1")
+    assert failed.status_code == 401 and "用户名或密码不对" in failed.text
+    for _ in range(4):
+        person.login("editor1", "wrong-password-1")
+    paused = person.login("editor1", PASSWORD)
+    assert paused.status_code == 429 and "分钟后再试" in paused.text
+
+
+def test_session_cookie_is_httponly_and_samesite(api):
+    person = Editor(api.url)
+    person.get("/editor/login")
+    response = person.post("/editor/login", {"username": "editor1", "password": PASSWORD, "next": "/editor"})
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_post_without_csrf_token_is_refused_and_changes_nothing(api, db_url):
+    person = signed_in(api, "editor1")
+    lock = person.lock_of(GUIDE)
+    response = person.post(f"/editor/guides/{GUIDE}/save", {"lock": lock, "plain:fee": "不要钱。"}, csrf=False)
+    assert response.status_code == 403
+    with Session(get_engine(db_url)) as session:
+        assert ed.get_draft(session, GUIDE).lock == lock
+
+
+def test_editor_cannot_publish_or_manage_accounts(api):
+    person = signed_in(api, "editor1")
+    assert _save_fee(person, "不收钱。").status_code == 303
+    person.post(f"/editor/guides/{GUIDE}/submit", {"lock": person.lock_of(GUIDE)})
+    assert person.post(f"/editor/guides/{GUIDE}/publish", {}).status_code == 403
+    assert person.get("/editor/users").status_code == 403
+
+
+def test_edit_submit_review_publish_goes_live_with_history_and_audit(api, db_url):
+    writer = signed_in(api, "editor1")
+    with Session(get_engine(db_url)) as session:
+        before = guides_revision(session)
+    assert _save_fee(writer, "办这件事不收钱。").status_code == 303
+    assert writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)}).status_code == 303
+    reviewer = signed_in(api, "rev")
+    review = reviewer.get(f"/editor/guides/{GUIDE}/review")
+    assert review.status_code == 200 and "办这件事不收钱。" in review.text and "+" in review.text
+    assert reviewer.post(f"/editor/guides/{GUIDE}/publish", {}).status_code == 303
+    with Session(get_engine(db_url)) as session:
+        assert get_guide(session, GUIDE).fee.plain == "办这件事不收钱。"
+        assert guides_revision(session) == before + 1
+        assert ed.get_draft(session, GUIDE) is None
+        actions = [(a.username, a.action) for a in ed.audit_entries(session)]
+    assert ("editor1", "save_draft") in actions and ("editor1", "submit") in actions and ("rev", "publish") in actions
+    assert httpx.get(f"{api.url}/api/guides/{GUIDE}").json()["fee"]["plain"] == "办这件事不收钱。"
+    history = reviewer.get(f"/editor/guides/{GUIDE}/history").text
+    assert history.count("用这个版本做新草稿") == 2  # the loaded version and the published one
+
+
+def test_second_save_over_a_newer_draft_is_refused_and_keeps_the_text(api, db_url):
+    first, second = signed_in(api, "editor1"), signed_in(api, "editor2")
+    lock = first.lock_of(GUIDE)
+    assert second.lock_of(GUIDE) == lock
+    assert _save_fee(first, "第一个人写的。", lock).status_code == 303
+    refused = _save_fee(second, "第二个人写的。", lock)
+    assert refused.status_code == 409 and "没有保存" in refused.text and "editor1" in refused.text
+    assert "第二个人写的。" in refused.text  # nothing lost: the text is still in the form
+    with Session(get_engine(db_url)) as session:
+        assert "第一个人写的。" in ed.get_draft(session, GUIDE).yaml_text
+
+
+def test_plain_text_failing_readability_needs_a_written_reason_to_publish(api, db_url):
+    writer = signed_in(api, "editor1")
+    hard = "申请人应当携带户籍所在地公安机关出具的证明材料原件及复印件一式两份前往属地受理窗口办理核验手续。"
+    _save_fee(writer, hard)
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    reviewer = signed_in(api, "rev")
+    assert "没有通过易读检查" in reviewer.get(f"/editor/guides/{GUIDE}/review").text
+    refused = reviewer.post(f"/editor/guides/{GUIDE}/publish", {})
+    assert refused.status_code == 422 and "写明理由" in refused.text
+    with Session(get_engine(db_url)) as session:
+        assert get_guide(session, GUIDE).fee.plain != hard
+    assert reviewer.post(f"/editor/guides/{GUIDE}/publish", {"override_reason": "上级要求今天先上线"}).status_code == 303
+    with Session(get_engine(db_url)) as session:
+        latest = ed.history(session, GUIDE)[0]
+        assert latest.override_reason == "上级要求今天先上线" and get_guide(session, GUIDE).fee.plain == hard
+
+
+def test_sent_back_draft_shows_the_reviewers_comment(api):
+    writer = signed_in(api, "editor1")
+    _save_fee(writer, "不收钱。")
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    reviewer = signed_in(api, "rev")
+    assert reviewer.post(f"/editor/guides/{GUIDE}/send-back", {"comment": ""}).status_code == 422
+    assert reviewer.post(f"/editor/guides/{GUIDE}/send-back", {"comment": "请写清楚谁来付钱"}).status_code == 303
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    assert "请写清楚谁来付钱" in page and "退回修改" in page
+
+
+def test_any_version_can_be_restored_as_a_new_draft(api, db_url):
+    with Session(get_engine(db_url)) as session:
+        original = get_guide(session, GUIDE).fee.plain
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    _save_fee(writer, "不收钱。")
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    reviewer.post(f"/editor/guides/{GUIDE}/publish", {})
+    writer.get(f"/editor/guides/{GUIDE}/history")
+    assert writer.post(f"/editor/guides/{GUIDE}/restore/1", {"lock": 0}).status_code == 303
+    with Session(get_engine(db_url)) as session:
+        draft = ed.get_draft(session, GUIDE)
+        assert ed.parse_draft(GUIDE, draft.yaml_text).fee.plain == original
+
+
+def test_materials_can_be_added_moved_and_removed(api, db_url):
+    writer = signed_in(api, "editor1")
+    with Session(get_engine(db_url)) as session:
+        names = [m.name for m in get_guide(session, GUIDE).materials]
+    writer.post(f"/editor/guides/{GUIDE}/materials", {"action": "down", "index": 0, "lock": writer.lock_of(GUIDE)})
+    writer.post(f"/editor/guides/{GUIDE}/materials", {"action": "add", "index": 0, "lock": writer.lock_of(GUIDE)})
+    writer.post(f"/editor/guides/{GUIDE}/materials", {"action": "remove", "index": 2, "lock": writer.lock_of(GUIDE)})
+    with Session(get_engine(db_url)) as session:
+        after = [m.name for m in ed.parse_draft(GUIDE, ed.get_draft(session, GUIDE).yaml_text).materials]
+    assert after == [names[1], "新材料"] + names[2:]
+
+
+def test_bad_yaml_is_refused_with_field_and_line_and_the_text_is_kept(api):
+    writer = signed_in(api, "editor1")
+    bad = "id: funeral-allowance\nname: x\naliases: []\n"
+    response = writer.post(f"/editor/guides/{GUIDE}/yaml", {"yaml_text": bad, "lock": writer.lock_of(GUIDE)})
+    assert response.status_code == 422 and "aliases" in response.text and f"{GUIDE}.yml:" in response.text
+    assert "name: x" in response.text
+
+
+def test_script_in_plain_text_is_shown_as_text(api):
+    writer = signed_in(api, "editor1")
+    _save_fee(writer, "<script>alert(1)</script>不收钱。")
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_sql_looking_input_is_stored_as_text(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    aliases = re.search(r'<textarea name="aliases"[^>]*>([^<]*)</textarea>', page).group(1)
+    evil = "'; DROP TABLE guides; --"
+    writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE), "aliases": aliases + "\n" + evil})
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    reviewer.post(f"/editor/guides/{GUIDE}/publish", {})
+    with Session(get_engine(db_url)) as session:
+        assert evil in get_guide(session, GUIDE).aliases
+        assert len(list_guides(session)) == 15
+
+
+def test_a_new_guide_can_be_drafted_and_published(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    form = writer.get("/editor/guides/new").text
+    text = re.search(r'<textarea id="yaml_text" name="yaml_text" rows="30">(.*?)</textarea>', form, re.S).group(1)
+    import html
+    text = html.unescape(text).replace("id: new-guide-id", "id: test-new-service").replace(
+        "aliases:\n", "aliases:\n- 夕阳红测试事项\n", 1)
+    assert writer.post("/editor/guides/new", {"guide_id": "test-new-service", "yaml_text": text}).status_code == 303
+    writer.post("/editor/guides/test-new-service/submit", {"lock": writer.lock_of("test-new-service")})
+    assert reviewer.post("/editor/guides/test-new-service/publish", {"override_reason": "测试"}).status_code == 303
+    with Session(get_engine(db_url)) as session:
+        assert "夕阳红测试事项" in get_guide(session, "test-new-service").aliases
+
+
+def test_glossary_terms_added_by_editors_are_checked(api):
+    writer = signed_in(api, "editor1")
+    before = writer.http.post("/editor/api/readability", json={"text": "请带好社会保障卡。"},
+                              headers={"X-CSRF-Token": writer.csrf}).json()
+    assert all(p["kind"] != "jargon" for p in before["problems"])
+    writer.post("/editor/glossary", {"term": "社会保障卡", "plain": "社保卡", "explain": "社会保障卡就是社保卡"})
+    after = writer.http.post("/editor/api/readability", json={"text": "请带好社会保障卡。"},
+                             headers={"X-CSRF-Token": writer.csrf}).json()
+    assert any(p["kind"] == "jargon" and "社会保障卡" in p["excerpt"] for p in after["problems"])
+
+
+def test_admin_creates_accounts_and_the_first_admin_comes_from_the_cli(api, db_url):
+    done = subprocess.run([sys.executable, "-m", "guidekit.cli", "create-user", "root2", "--password-stdin"],
+                          input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url})
+    assert done.returncode == 0, done.stderr
+    admin = signed_in(api, "root2")
+    assert admin.post("/editor/users", {"username": "newbie", "password": "short", "role": "editor"}).status_code == 422
+    assert admin.post("/editor/users", {"username": "newbie", "password": PASSWORD, "role": "editor"}).status_code == 303
+    assert signed_in(api, "newbie").get("/editor").status_code == 200
+
+
+def test_export_and_import_round_trip_without_difference(tmp_path, db_url):
+    out = tmp_path / "export"
+    done = subprocess.run([sys.executable, "-m", "guidekit.cli", "export", str(out)], capture_output=True, text=True,
+                          cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url})
+    assert done.returncode == 0, done.stderr
+    again = f"sqlite:///{tmp_path / 'again.db'}"
+    report = load_guides(get_engine(again), out)
+    assert not report.refused and len(report.added) == 15
+    with Session(get_engine(db_url)) as a, Session(get_engine(again)) as b:
+        assert list_guides(a) == list_guides(b)
+        assert [r.content for r in a.execute(select(GuideRow).order_by(GuideRow.id)).scalars()] == \
+               [r.content for r in b.execute(select(GuideRow).order_by(GuideRow.id)).scalars()]
