@@ -17,7 +17,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from api.conversation import Assistant, assistant_over
 from api.rasa_client import RasaClient
 from api.editor.auth import NotSignedIn
-from api.routers import chat, editor, guides, health, kiosk, voice, wechat
+from api.routers import chat, editor, editor_dashboard, guides, health, kiosk, voice, wechat
 from api.voice.asr import recognizer_from_settings
 from api.voice.tts import synthesizer_from_settings
 from api.voice.turns import VoiceTurns
@@ -91,6 +91,7 @@ def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
     app.include_router(kiosk.router)
     kiosk.mount_static(app)
     app.include_router(editor.router)
+    app.include_router(editor_dashboard.router)
     return app
 
 

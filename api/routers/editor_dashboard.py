@@ -1,0 +1,96 @@
+"""`/editor/dashboard`: 服务质量监测 — ratings, fall-backs, hand-offs and unanswered questions, per guide
+and channel over a chosen period, with charts, CSV export, follow-ups of every 差评, and one click to
+turn an unanswered question into an alias (as a draft for review) or a training suggestion."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import yaml
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from api.deps import db_session
+from api.editor.auth import check_csrf, current_user
+from api.routers.editor import committed, page
+from guidekit import editorial as ed
+from guidekit import quality
+from guidekit.editorial import UserRow
+from guidekit.store import list_guides
+
+router = APIRouter(prefix="/editor", tags=["editor"], dependencies=[Depends(check_csrf)])
+
+
+def _period(days: int, until: Optional[str]) -> tuple:
+    end = dt.datetime.fromisoformat(until) if until else quality.utc_now()
+    return end - dt.timedelta(days=max(1, min(days, 3660))), end
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, days: int = 30, guide: str = "", channel: str = "", until: Optional[str] = None,
+              user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    since, end = _period(days, until)
+    filters = {"guide_id": guide or None, "channel": channel or None}
+    board = quality.dashboard(session, since=since, until=end, **filters)
+    groups = quality.unanswered(session, since=since, until=end, **filters)
+    guides = list_guides(session)
+    names = {g.id: g.name for g in guides}
+    charts = {"rating_rows": [(label, board.rating_counts.get(level, 0)) for level, label in quality.LEVELS],
+              "guide_rows": [(names.get(b.key, b.key or "没说是哪件事"), b.conversations) for b in board.per_guide],
+              "channel_rows": [(b.key or "?", round(100 * b.fallback_rate, 1)) for b in board.per_channel]}
+    return page(request, "dashboard.html", user, board=board, groups=groups, guides=guides, days=days, **charts,
+                guide=guide, channel=channel, levels=quality.LEVELS, followups=quality.open_followups(session),
+                names=names,
+                query=f"days={days}&guide={guide}&channel={channel}")
+
+
+@router.get("/dashboard/{kind}.csv")
+def export_csv(kind: str, days: int = 30, guide: str = "", channel: str = "", user: UserRow = Depends(current_user),
+               session: Session = Depends(db_session)):
+    since, end = _period(days, None)
+    makers = {"ratings": quality.ratings_csv, "turns": quality.turns_csv}
+    if kind not in makers:
+        raise HTTPException(404, "只能导出 ratings 或 turns。")
+    body = makers[kind](session, since, end, guide_id=guide or None, channel=channel or None)
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{kind}-{end.date()}.csv"'})
+
+
+@router.post("/followups/{followup_id}/close")
+def close_followup(followup_id: int, action_taken: str = Form(""), user: UserRow = Depends(current_user),
+                   session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            quality.close_followup(session, followup_id, closed_by=user.username, action_taken=action_taken)
+            ed.audit(session, user.username, "close_followup", followup=followup_id)
+    except (ValueError, LookupError) as exc:
+        raise HTTPException(422, f"没有关闭:请写明做了什么整改。({exc})") from None
+    return RedirectResponse("/editor/dashboard#followups", status_code=303)
+
+
+@router.post("/unanswered/alias")
+def add_alias(text: str = Form(...), guide_id: str = Form(...), user: UserRow = Depends(current_user),
+              session: Session = Depends(db_session)):
+    alias = text.strip()[:40]
+    if not alias:
+        raise HTTPException(422, "没有要加的说法。")
+    with committed(session):
+        draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
+        data = yaml.safe_load(draft.yaml_text)
+        if alias not in data["aliases"]:
+            data["aliases"].append(alias)
+        text_out = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        ed.save_draft(session, guide_id, text_out, draft.lock, user.username, action="alias_from_unanswered")
+    return RedirectResponse(f"/editor/guides/{guide_id}?saved=1", status_code=303)
+
+
+@router.post("/unanswered/training")
+def to_training(text: str = Form(...), user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+    try:
+        with committed(session):
+            quality.add_training_suggestion(session, text, user.username)
+            ed.audit(session, user.username, "training_suggestion")
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return RedirectResponse("/editor/dashboard?sent=1#unanswered", status_code=303)
