@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-wechat bench-voice lock clean
+.PHONY: run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-wechat bench-voice bench-publish lock clean
 
 run: $(STAMP) system-packages
 	$(BIN)/python -m ops.run
@@ -69,6 +69,10 @@ bench-resolver: $(STAMP)
 # Passive-reply time of WeChat text messages through the whole stack.
 bench-wechat: train
 	$(BIN)/python -m benchmarks.wechat_latency
+
+# Publish in the editor → new wording in /api/chat (median of 20).
+bench-publish: train
+	$(BIN)/python -m benchmarks.publish_latency
 
 # POST /voice/turn and /voice/tts response times through the whole stack.
 bench-voice: train system-packages

@@ -227,3 +227,8 @@ def test_unconfigured_wechat_answers_503_with_what_to_set(use_guides_db, monkeyp
     with LiveApi(create_app()) as live:
         response = httpx.get(f"{live.url}/wechat", params=signed_params(TOKEN, echostr="x"))
     assert response.status_code == 503 and "WECHAT_TOKEN" in response.text
+
+
+def test_script_in_a_message_comes_back_as_plain_text(wechat_api, assistant):
+    response = post(wechat_api.url, signed_params(TOKEN), text_xml(OPENID, "<script>alert(1)</script>", 1020))
+    assert reply_content(response.text) == "您问的是:<script>alert(1)</script>"

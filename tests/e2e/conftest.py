@@ -4,13 +4,18 @@ The model is trained once and cached by the hash of its inputs (models/banshi-<h
 """
 from __future__ import annotations
 
+import shutil
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
 
 from ops.stack import Stack, StackConfig, free_port
 from ops.train import ensure_model
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "kiosk"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +51,15 @@ class Chat:
 @pytest.fixture()
 def chat(stack):
     return Chat(stack.cfg.api_url)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            "--autoplay-policy=no-user-gesture-required"])
+        yield b
+        b.close()

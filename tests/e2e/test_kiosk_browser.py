@@ -5,16 +5,13 @@ Artefacts (screenshots, the axe-core report, the printed checklist) go to var/te
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import ARTIFACTS
+
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "var" / "test-artifacts" / "kiosk"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PORTRAIT = {"width": 1080, "height": 1920}
 
 # Measures every visible text, target and colour pair on the page, the way WCAG defines them.
@@ -44,18 +41,6 @@ MEASURE = """
   return {texts, targets, scrollHeight: document.documentElement.scrollHeight, innerHeight: innerHeight};
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            "--autoplay-policy=no-user-gesture-required"])
-        yield b
-        b.close()
 
 
 @pytest.fixture()
@@ -170,3 +155,14 @@ def test_checklist_prints_to_an_a4_pdf(page, all_guides):
     page.pdf(path=str(pdf), format="A4", print_background=True)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 10_000
+
+
+def test_script_typed_into_the_kiosk_is_shown_as_text(page):
+    page.goto("/kiosk")
+    page.get_by_role("button", name="社会保障卡补领、换领").click()
+    page.locator("#material-card").wait_for(state="visible", timeout=30000)
+    page.fill("#ask-input", "<script>window.pwned=1</script><img src=x onerror=window.pwned=2>")
+    with page.expect_response(lambda r: r.url.endswith("/api/chat")):
+        page.click("#btn-send")
+    page.wait_for_function("document.querySelector('[role=log]').innerText.includes('<script>window.pwned=1</script>')")
+    assert page.evaluate("window.pwned") is None

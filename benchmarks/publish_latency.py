@@ -1,0 +1,73 @@
+"""Time from a reviewer's publish (the HTTP response of POST /editor/guides/{id}/publish) to the new
+wording in an answer of POST /api/chat, through the whole stack. Median of 20 publishes.
+
+Run: `make bench-publish` (loopback only; bounded; stops the stack it started).
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import time
+import uuid
+
+import httpx
+from sqlalchemy.orm import Session
+
+from benchmarks.latency import percentile
+from benchmarks.stack import start_bench_stack
+from guidekit import editorial as ed
+from guidekit.store import get_engine
+
+GUIDE, RUNS, PASSWORD = "funeral-allowance", 20, "bench-password-123"
+
+
+def signed_in(api: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=api, timeout=30, headers={"Accept": "text/html"})
+    page = client.get("/editor/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/editor/login", data={"username": username, "password": PASSWORD, "next": "/editor",
+                                       "csrf_token": token})
+    client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/editor").text).group(1)
+    return client
+
+
+def main() -> int:
+    stack = start_bench_stack("banshi-bench-publish-")
+    try:
+        with Session(get_engine(stack.cfg.database_url)) as session, session.begin():
+            ed.create_user(session, "bench-editor", PASSWORD, "editor", by="bench")
+            ed.create_user(session, "bench-reviewer", PASSWORD, "reviewer", by="bench")
+        api = stack.cfg.api_url
+        editor, reviewer = signed_in(api, "bench-editor"), signed_in(api, "bench-reviewer")
+        delays = []
+        for run in range(RUNS):
+            wording = f"去世老人的身份证,第{run + 1}次改。"
+            page = editor.get(f"/editor/guides/{GUIDE}").text
+            lock = re.search(r'name="lock" value="(\d+)"', page).group(1)
+            editor.post(f"/editor/guides/{GUIDE}/save", data={"csrf_token": editor.csrf, "lock": lock,
+                                                              "plain:material-0": wording})
+            lock = re.search(r'name="lock" value="(\d+)"', editor.get(f"/editor/guides/{GUIDE}").text).group(1)
+            editor.post(f"/editor/guides/{GUIDE}/submit", data={"csrf_token": editor.csrf, "lock": lock})
+            response = reviewer.post(f"/editor/guides/{GUIDE}/publish", data={"csrf_token": reviewer.csrf})
+            assert response.status_code == 303, response.text[:300]
+            published = time.perf_counter()
+            while True:
+                reply = httpx.post(f"{api}/api/chat", json={"session_id": f"b-{uuid.uuid4().hex[:10]}",
+                                                            "text": "丧葬费要带什么", "channel": "bench"}, timeout=30)
+                if wording in reply.text:
+                    break
+                if time.perf_counter() - published > 10:
+                    print("new wording not seen within 10 s", file=sys.stderr)
+                    return 1
+                time.sleep(0.02)
+            delays.append((time.perf_counter() - published) * 1000)
+        print(f"publish → new wording in /api/chat over {RUNS} publishes: median {statistics.median(delays):.0f} ms, "
+              f"p95 {percentile(delays, 0.95):.0f} ms, max {max(delays):.0f} ms, min {min(delays):.0f} ms")
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

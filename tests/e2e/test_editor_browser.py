@@ -1,0 +1,91 @@
+"""An editor and a reviewer in a real browser (Playwright, Debian's chromium), then the assistant answers
+with the new wording through POST /api/chat — no retraining, no restart."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session
+
+from guidekit import editorial as ed
+from guidekit.store import get_engine, get_guide
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+GUIDE = "funeral-allowance"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="module")
+def accounts(guides_db_url):
+    with Session(get_engine(guides_db_url)) as session, session.begin():
+        for name, role in (("web-editor", "editor"), ("web-reviewer", "reviewer")):
+            if session.query(ed.UserRow).filter_by(username=name).first() is None:
+                ed.create_user(session, name, PASSWORD, role, by="test")
+    return guides_db_url
+
+
+@pytest.fixture()
+def restore_guide(accounts):
+    """Put the guide back as it was, so other tests read the shipped wording."""
+    with Session(get_engine(accounts)) as session:
+        original = get_guide(session, GUIDE)
+    yield original
+    with Session(get_engine(accounts)) as session, session.begin():
+        draft = ed.get_draft(session, GUIDE)
+        ed.save_draft(session, GUIDE, ed.guide_to_yaml(original), draft.lock if draft else 0, "test")
+        ed.submit(session, GUIDE, ed.get_draft(session, GUIDE).lock, "test")
+        ed.publish(session, GUIDE, "test", override_reason="test teardown")
+
+
+def _login(page, username: str) -> None:
+    page.goto("/editor/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/editor")
+
+
+def _first_material(chat_url: str) -> str:
+    reply = httpx.post(chat_url, json={"session_id": f"t-{uuid.uuid4().hex[:10]}", "text": "丧葬费要带什么",
+                                       "channel": "test"}, timeout=30).json()
+    return "\n".join(m["text"] for m in reply["messages"])
+
+
+def test_edit_check_fix_submit_publish_and_the_assistant_says_it(stack, browser, restore_guide):
+    original = restore_guide.materials[0].plain
+    new_wording = "逝者的居民身份证,就是去世的那位老人的身份证。"
+    hard = "申请人应当携带逝者户籍所在地公安机关出具的居民身份证原件及复印件一式两份前往属地受理窗口核验。"
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, base_url=stack.cfg.api_url, locale="zh-CN")
+    page = context.new_page()
+    _login(page, "web-editor")
+    page.goto(f"/editor/guides/{GUIDE}")
+    area = page.locator("#plain-material-0")
+    area.fill(hard)
+    check = page.locator("#check-plain-material-0")
+    page.wait_for_function("document.querySelector('#check-plain-material-0').innerText.includes('没通过')")
+    assert "一式两份" in check.inner_text() or "字" in check.inner_text()
+    page.screenshot(path=str(ARTIFACTS.parent / "editor-warning.png"))
+    area.fill(new_wording)
+    page.wait_for_function("document.querySelector('#check-plain-material-0').innerText.includes('通过,')"
+                           " && !document.querySelector('#check-plain-material-0').innerText.includes('没通过')")
+    page.click("#save")
+    page.wait_for_url("**saved=1")
+    page.click("#submit")
+    page.wait_for_url("**/editor?submitted=*")
+    page.click("header button[type=submit]")  # sign out
+    _login(page, "web-reviewer")
+    page.goto(f"/editor/guides/{GUIDE}/review")
+    assert new_wording in page.locator("#diff").inner_text()
+    assert _first_material(f"{stack.cfg.api_url}/api/chat").count(new_wording) == 0
+    page.click("#publish")
+    published_at = time.monotonic()
+    page.wait_for_url("**/history?published=1")
+    deadline = published_at + 10
+    while new_wording not in _first_material(f"{stack.cfg.api_url}/api/chat"):
+        assert time.monotonic() < deadline, "the new wording did not reach /api/chat"
+        time.sleep(0.1)
+    assert original not in _first_material(f"{stack.cfg.api_url}/api/chat")
+    context.close()
