@@ -1,4 +1,8 @@
-"""One chat turn for any channel: clean the text, ask Rasa, and answer kindly when something is wrong."""
+"""One chat turn for any channel: clean the text, ask Rasa, and answer kindly when something is wrong.
+
+Around the Rasa call sit the quality records (api/ratings.py): the turn is recorded, a goodbye asks
+for a rating, and the answer to that question is taken here instead of going to Rasa.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,6 +11,7 @@ from typing import Awaitable, Callable, Tuple
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from api import ratings
 from api.rasa_client import RasaClient, RasaUnavailable, parse_reply
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
 from guidekit.catalog import GuideCatalog
@@ -44,7 +49,11 @@ async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
     if len(text) > settings.max_text_chars:
         return 200, _reply(req, f"您说的话太长了,我一次只能看{settings.max_text_chars}个字以内。\n"
                                 "请用一句话问我,比如「老年证在哪里办」。")
-    text = prepare_text(catalog, text)
+    said, text = text, prepare_text(catalog, text)
+    # The answer to "请您给这次服务打个分" (or to "哪里不满意") is ours to keep; Rasa never sees it.
+    rating_turn = await ratings.take_rating_turn(settings, req, said, text)
+    if rating_turn is not None:
+        return 200, rating_turn
     try:
         events = await client.send(req.session_id, text, {"channel": req.channel})
     except RasaUnavailable as exc:
@@ -54,7 +63,9 @@ async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
     messages, state = parse_reply(events)
     if not messages:
         messages = [Message(text=f"对不起,我没听明白。您可以打{settings.hotline}问一问。")]
-    return 200, ChatResponse(session_id=req.session_id, messages=messages, state=state or ChatState())
+    reply = ChatResponse(session_id=req.session_id, messages=messages, state=state or ChatState())
+    # Recorded as written (masked), not as converted for Rasa; a goodbye also gets the rating question.
+    return 200, await ratings.after_answer(settings, req, said, reply)
 
 
 Assistant = Callable[[ChatRequest], Awaitable[ChatResponse]]
