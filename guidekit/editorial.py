@@ -225,6 +225,7 @@ def publish(session: Session, guide_id: str, by: str, override_reason: Optional[
     if draft is None or draft.status != "submitted":
         raise WorkflowError("only a submitted draft can be published")
     guide = parse_draft(guide_id, draft.yaml_text)
+    _keep_current_version(session, guide_id)
     report = LoadReport()
     upsert_guide(session, guide, f"editor:{by}", report)
     _bump_revision(session)
@@ -238,14 +239,22 @@ def publish(session: Session, guide_id: str, by: str, override_reason: Optional[
     return version
 
 
+def _keep_current_version(session: Session, guide_id: str, by: str = "loader") -> None:
+    """History holds the live version even when it came from a guide file (make load-guides)."""
+    row = session.get(GuideRow, guide_id)
+    if row is None:
+        return
+    known = session.execute(select(VersionRow.id).where(VersionRow.guide_id == row.id,
+                                                        VersionRow.number == row.version)).first()
+    if known is None:
+        session.add(VersionRow(guide_id=row.id, number=row.version, content=row.content,
+                               published_by=by, published_at=row.updated_at))
+        session.flush()
+
+
 def record_loaded_versions(session: Session, by: str = "loader") -> None:
-    """Keep history complete for guides that reached the database from files (make load-guides)."""
-    for row in session.execute(select(GuideRow)).scalars():
-        known = session.execute(select(VersionRow.id).where(VersionRow.guide_id == row.id,
-                                                            VersionRow.number == row.version)).first()
-        if known is None:
-            session.add(VersionRow(guide_id=row.id, number=row.version, content=row.content,
-                                   published_by=by, published_at=row.updated_at))
+    for guide_id in session.execute(select(GuideRow.id)).scalars().all():
+        _keep_current_version(session, guide_id, by)
 
 
 def history(session: Session, guide_id: str) -> List[VersionRow]:
@@ -255,7 +264,9 @@ def history(session: Session, guide_id: str) -> List[VersionRow]:
 
 def restore_as_draft(session: Session, guide_id: str, number: int, lock: int, by: str) -> DraftRow:
     version = session.execute(select(VersionRow).where(VersionRow.guide_id == guide_id,
-                                                       VersionRow.number == number)).scalar_one()
+                                                       VersionRow.number == number)).scalar_one_or_none()
+    if version is None:
+        raise WorkflowError(f"{guide_id} has no version {number}")
     text = guide_to_yaml(Guide.model_validate_json(version.content))
     return save_draft(session, guide_id, text, lock, by, action=f"restore_v{number}")
 

@@ -286,6 +286,8 @@ def restore(guide_id: str, number: int, request: Request, lock: int = Form(...),
             ed.restore_as_draft(session, guide_id, number, lock, user.username)
     except ed.DraftConflict as exc:
         return _conflict(request, user, session, guide_id, exc)
+    except ed.WorkflowError as exc:
+        raise HTTPException(404, str(exc)) from None
     return back_to(f"/editor/guides/{guide_id}?restored={number}")
 
 

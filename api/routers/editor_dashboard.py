@@ -53,7 +53,8 @@ def export_csv(kind: str, days: int = 30, guide: str = "", channel: str = "", us
     if kind not in makers:
         raise HTTPException(404, "只能导出 ratings 或 turns。")
     body = makers[kind](session, since, end, guide_id=guide or None, channel=channel or None)
-    return Response(body, media_type="text/csv; charset=utf-8",
+    # With a byte-order mark, Excel opens the Chinese text as UTF-8.
+    return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{kind}-{end.date()}.csv"'})
 
 

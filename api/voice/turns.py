@@ -23,7 +23,7 @@ CONFIRM_SECONDS = 300
 _YES = re.compile(r"^(是|是的|是啊|对|对的|对啊|没错|嗯|嗯嗯|好|好的|行|可以|yes|ok)[。!.,,!]*$", re.IGNORECASE)
 _NO = re.compile(r"^(不是|不对|错了|不|不是的|没有|no)[。!.,,!]*$", re.IGNORECASE)
 # Replies after which the person is not expected to say more.
-_CLOSING_TOPICS = {"goodbye", "handoff"}
+_CLOSING_TOPICS = {"goodbye", "handoff", "feedback"}
 
 
 class VoiceTurnRequest(BaseModel):
@@ -42,8 +42,10 @@ class VoiceTurnResponse(BaseModel):
 
 def voice_reply(reply: ChatResponse) -> VoiceTurnResponse:
     text = "\n".join(m.text for m in reply.messages if m.text.strip())
+    # A closing reply may still end with a question (the 好差评 rating after 再见): keep listening then.
+    asks = any(m.buttons for m in reply.messages) or ("?" in reply.messages[-1].text if reply.messages else False)
     return VoiceTurnResponse(reply_text=text, speech_text=to_speech(text), ssml=to_ssml(text, slow=reply.state.slow_speech),
-                             state=reply.state, expect_reply=reply.state.topic not in _CLOSING_TOPICS)
+                             state=reply.state, expect_reply=asks or reply.state.topic not in _CLOSING_TOPICS)
 
 
 def _say(text: str, topic: str = "clarify", slow: bool = False) -> VoiceTurnResponse:

@@ -7,6 +7,7 @@ import re
 import time
 from typing import Dict, List, Mapping, Optional, Set, Tuple
 
+from sqlalchemy.orm import Session
 from wechatpy.events import ClickEvent, SubscribeEvent, UnsubscribeEvent
 from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
 from wechatpy.replies import TextReply
@@ -19,9 +20,11 @@ from api.wechat.delivery import CustomerService
 from api.wechat.format import answer_texts, split_text, user_text
 from api.wechat.inbound import crypto_for
 from api.wechat.once import OnceOnly, decision_of, message_key
+from guidekit import quality
 from guidekit.catalog import GuideCatalog
 from guidekit.replies import doing
 from guidekit.settings import Settings
+from guidekit.store import get_engine
 from guidekit.textnorm import parse_option_number
 
 log = logging.getLogger("banshi.wechat")
@@ -174,4 +177,10 @@ class WeChatDesk:
         self._menus.pop(openid, None)
         self.once.forget_user(openid)  # remembered replies are this user's data too
         removed = await asyncio.to_thread(forget_conversation, self.settings.tracker_store_url, session_id(openid))
-        log.info("a user unsubscribed; %d stored conversation events removed", removed)
+        turns = await asyncio.to_thread(self._forget_turns, session_id(openid))
+        log.info("a user unsubscribed; %d conversation events and %d logged turns removed", removed, turns)
+
+    def _forget_turns(self, sid: str) -> int:
+        """The quality log's copy of what they said goes too (their ratings stay, unlinked)."""
+        with Session(get_engine(self.settings.database_url)) as session, session.begin():
+            return quality.forget_session(session, sid)

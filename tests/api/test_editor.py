@@ -137,19 +137,19 @@ def test_edit_submit_review_publish_goes_live_with_history_and_audit(api, db_url
     writer = signed_in(api, "editor1")
     with Session(get_engine(db_url)) as session:
         before = guides_revision(session)
-    assert _save_fee(writer, "办这件事不收钱。").status_code == 303
+    assert _save_fee(writer, "办这件事一分钱都不用交。").status_code == 303
     assert writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)}).status_code == 303
     reviewer = signed_in(api, "rev")
     review = reviewer.get(f"/editor/guides/{GUIDE}/review")
-    assert review.status_code == 200 and "办这件事不收钱。" in review.text and "+" in review.text
+    assert review.status_code == 200 and "办这件事一分钱都不用交。" in review.text and "+" in review.text
     assert reviewer.post(f"/editor/guides/{GUIDE}/publish", {}).status_code == 303
     with Session(get_engine(db_url)) as session:
-        assert get_guide(session, GUIDE).fee.plain == "办这件事不收钱。"
+        assert get_guide(session, GUIDE).fee.plain == "办这件事一分钱都不用交。"
         assert guides_revision(session) == before + 1
         assert ed.get_draft(session, GUIDE) is None
         actions = [(a.username, a.action) for a in ed.audit_entries(session)]
     assert ("editor1", "save_draft") in actions and ("editor1", "submit") in actions and ("rev", "publish") in actions
-    assert httpx.get(f"{api.url}/api/guides/{GUIDE}").json()["fee"]["plain"] == "办这件事不收钱。"
+    assert httpx.get(f"{api.url}/api/guides/{GUIDE}").json()["fee"]["plain"] == "办这件事一分钱都不用交。"
     history = reviewer.get(f"/editor/guides/{GUIDE}/history").text
     assert history.count("用这个版本做新草稿") == 2  # the loaded version and the published one
 

@@ -36,7 +36,8 @@ def test_csv_export_has_a_header_and_every_rating(api, db_url):
     _seed(db_url)
     csv = signed_in(api, "editor1").get("/editor/dashboard/ratings.csv?days=7")
     assert csv.headers["content-type"].startswith("text/csv")
-    lines = csv.text.strip().splitlines()
+    assert csv.content.startswith("\ufeff".encode("utf-8"))
+    lines = csv.text.lstrip("\ufeff").strip().splitlines()
     assert lines[0] == ",".join(quality.RATINGS_CSV_HEADER)
     assert len(lines) == 3 and "等了太久" in lines[2]
 

@@ -65,8 +65,12 @@ def test_asking_to_speak_slowly_slows_the_rest_of_the_conversation(caller):
     assert 'rate="slow"' in caller.say("下一个")["ssml"]
 
 
-def test_goodbye_expects_no_reply(caller):
-    assert caller.say("好的谢谢,再见")["expect_reply"] is False
+def test_goodbye_listens_for_the_rating_and_a_rating_ends_the_call(caller):
+    caller.say("补社保卡要带什么")
+    goodbye = caller.say("好的谢谢,再见")
+    assert "非常满意" in goodbye["reply_text"] and goodbye["expect_reply"] is True
+    rated = caller.say("满意")
+    assert rated["state"]["topic"] == "feedback" and rated["expect_reply"] is False
 
 
 def test_tts_returns_wav_and_refuses_empty_text(stack):
