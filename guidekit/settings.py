@@ -16,7 +16,7 @@ class Settings(BaseSettings):
     # Training sentences: their words form the vocabulary that typed pinyin is converted into.
     nlu_data_dir: str = "nlu_data/train"
     # How often a running process asks whether the published guides changed.
-    catalog_refresh_seconds: float = 1.0
+    catalog_refresh_seconds: float = 0.5
     rasa_url: str = "http://127.0.0.1:5005"
     action_server_url: str = "http://127.0.0.1:5055"
     # Seconds the API waits for Rasa before giving the user the polite hotline answer.
