@@ -89,3 +89,32 @@ def test_edit_check_fix_submit_publish_and_the_assistant_says_it(stack, browser,
         time.sleep(0.1)
     assert original not in _first_material(f"{stack.cfg.api_url}/api/chat")
     context.close()
+
+
+def test_a_published_new_guide_is_answered_at_once_without_retraining(stack, accounts):
+    from pathlib import Path
+
+    from guidekit.loader import read_guide_file
+    from guidekit.store import GuideRow, _bump_revision
+    base = read_guide_file(Path(__file__).resolve().parents[2] / "guides" / "old-age-allowance.yml")
+    new = base.model_copy(update={"id": "test-silver-bus-pass", "name": "老年人免费乘车卡办理",
+                                  "aliases": ["银发乘车卡", "老人坐车卡"], "related_words": []})
+    with Session(get_engine(accounts)) as session, session.begin():
+        ed.save_draft(session, new.id, ed.guide_to_yaml(new), 0, "web-editor", action="create_draft")
+        ed.submit(session, new.id, ed.get_draft(session, new.id).lock, "web-editor")
+        ed.publish(session, new.id, "web-reviewer")
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            reply = httpx.post(f"{stack.cfg.api_url}/api/chat", json={
+                "session_id": f"t-{uuid.uuid4().hex[:10]}", "text": "银发乘车卡要带什么", "channel": "test"},
+                timeout=30).json()
+            if reply["state"]["service_id"] == new.id:
+                break
+            assert time.monotonic() < deadline, reply
+            time.sleep(0.1)
+        assert "第1样" in reply["messages"][0]["text"] + reply["messages"][-1]["text"]
+    finally:
+        with Session(get_engine(accounts)) as session, session.begin():
+            session.delete(session.get(GuideRow, new.id))
+            _bump_revision(session)
