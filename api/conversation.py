@@ -54,13 +54,19 @@ async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
     rating_turn = await ratings.take_rating_turn(settings, req, said, text)
     if rating_turn is not None:
         return 200, rating_turn
+    system_problem = (f"对不起,系统暂时出了问题,请稍后再试。\n"
+                      f"您也可以打{settings.hotline}政务服务热线,有人帮您。")
     try:
         events = await client.send(req.session_id, text, {"channel": req.channel})
     except RasaUnavailable as exc:
         log.error("rasa unavailable for a %s turn: %s", req.channel, exc)
-        return 503, _reply(req, f"对不起,系统暂时出了问题,请稍后再试。\n"
-                                f"您也可以打{settings.hotline}政务服务热线,有人帮您。", topic="handoff")
+        return 503, _reply(req, system_problem, topic="handoff")
     messages, state = parse_reply(events)
+    if state is None:
+        # Every action of ours sends the state; none means no action ran (the action server is down
+        # or failed), however Rasa itself answered.
+        log.error("rasa answered a %s turn without the actions' state: action server down or failing", req.channel)
+        return 503, _reply(req, system_problem, topic="handoff")
     if not messages:
         messages = [Message(text=f"对不起,我没听明白。您可以打{settings.hotline}问一问。")]
     reply = ChatResponse(session_id=req.session_id, messages=messages, state=state or ChatState())

@@ -23,13 +23,13 @@ from api.voice.tts import synthesizer_from_settings
 from api.voice.turns import VoiceTurns
 from api.wechat.desk import WeChatDesk
 from guidekit.catalog import GuideCatalog
-from guidekit.settings import get_settings
+from guidekit.settings import get_settings, rasa_instances
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = get_settings()
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    app.state.rasa = RasaClient(rasa_instances(settings), settings.rasa_timeout)
     app.state.catalog = GuideCatalog()
     assistant: Assistant = app.state.assistant or assistant_over(app.state.rasa, app.state.catalog, settings)
     app.state.ask = assistant

@@ -1,7 +1,8 @@
 """Talking to the Rasa server's REST channel, and turning its reply into messages and state."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+import itertools
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import httpx
 
@@ -13,29 +14,47 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float):
-        self.base_url = base_url.rstrip("/")
+    """Turns go to the Rasa instances in turn (they share the tracker and lock stores, so any one can
+    serve any conversation). An instance that refuses the connection is skipped for that turn; a
+    timeout is not retried elsewhere, because the first instance may still have taken the step."""
+
+    def __init__(self, base_urls: Union[str, Sequence[str]], timeout: float):
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        self.base_urls = [u.rstrip("/") for u in urls]
+        self.base_url = self.base_urls[0]
+        self._next = itertools.count()
         self._client = httpx.AsyncClient(timeout=timeout, limits=httpx.Limits(max_connections=100))
 
     async def close(self) -> None:
         await self._client.aclose()
 
     async def send(self, sender: str, text: str, metadata: Dict[str, Any]) -> List[Dict[str, Any]]:
-        try:
-            response = await self._client.post(
-                f"{self.base_url}/webhooks/rest/webhook",
-                json={"sender": sender, "message": text, "metadata": metadata})
-            response.raise_for_status()
-            return response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise RasaUnavailable(str(exc)) from exc
+        start = next(self._next)
+        problem: Exception = RasaUnavailable("no Rasa instance configured")
+        for i in range(len(self.base_urls)):
+            base = self.base_urls[(start + i) % len(self.base_urls)]
+            try:
+                response = await self._client.post(
+                    f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata})
+                response.raise_for_status()
+                return response.json()
+            except httpx.ConnectError as exc:
+                problem = exc  # nothing reached this instance: the next one may take the turn
+            except (httpx.HTTPError, ValueError) as exc:
+                raise RasaUnavailable(f"{base}: {exc}") from exc
+        raise RasaUnavailable(str(problem)) from problem
+
+    async def instances_up(self) -> Dict[str, bool]:
+        out = {}
+        for base in self.base_urls:
+            try:
+                out[base] = (await self._client.get(f"{base}/", timeout=3.0)).status_code == 200
+            except httpx.HTTPError:
+                out[base] = False
+        return out
 
     async def is_up(self) -> bool:
-        try:
-            response = await self._client.get(f"{self.base_url}/", timeout=3.0)
-            return response.status_code == 200
-        except httpx.HTTPError:
-            return False
+        return any((await self.instances_up()).values())
 
 
 def parse_reply(events: List[Dict[str, Any]]) -> Tuple[List[Message], Optional[ChatState]]:

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     # How often a running process asks whether the published guides changed.
     catalog_refresh_seconds: float = 0.5
     rasa_url: str = "http://127.0.0.1:5005"
+    # Production: several Rasa instances (comma-separated) sharing the tracker and lock stores; the
+    # API spreads turns over them. Empty → rasa_url alone.
+    rasa_urls: str = ""
     action_server_url: str = "http://127.0.0.1:5055"
     # Seconds the API waits for Rasa before giving the user the polite hotline answer.
     rasa_timeout: float = 10.0
@@ -26,6 +29,10 @@ class Settings(BaseSettings):
     max_text_chars: int = 500
     # Rasa's tracker store, so that a user who leaves (WeChat unsubscribe) can be forgotten.
     tracker_store_url: str = "sqlite:///var/tracker.db"
+    # Redis lock store (redis://host:port/db), needed when several Rasa instances serve one conversation.
+    lock_store_url: Optional[str] = None
+    # Conversations older than this many days are removed by `python -m guidekit.cli purge`.
+    retention_days: int = 180
 
     # WeChat Official Account (公众号). The names are WeChat's own, without the BANSHI_ prefix.
     wechat_token: Optional[str] = Field(None, validation_alias=AliasChoices("WECHAT_TOKEN", "BANSHI_WECHAT_TOKEN"))
@@ -67,6 +74,10 @@ class Settings(BaseSettings):
     editor_session_hours: float = 8.0
     login_attempts: int = 5                # failed logins per user and address …
     login_window_minutes: float = 15.0     # … within this window, then a pause
+
+
+def rasa_instances(settings: "Settings") -> list:
+    return [u.strip() for u in settings.rasa_urls.split(",") if u.strip()] or [settings.rasa_url]
 
 
 @lru_cache

@@ -12,10 +12,12 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Dict, List, Optional
 
 import httpx
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -39,10 +41,28 @@ class StackConfig:
     tracker_db: Optional[Path] = None
     # Added to every process's environment (e.g. WECHAT_* settings for the API).
     extra_env: Dict[str, str] = dataclasses.field(default_factory=dict)
+    # Production profile: Rasa's tracker store on PostgreSQL (a SQLAlchemy URL) instead of SQLite in
+    # var_dir, a Redis lock store (redis://host:port/db) so that several Rasa instances can serve one
+    # conversation, and the ports of further Rasa instances the API spreads turns over.
+    tracker_store_url: Optional[str] = None
+    lock_store_url: Optional[str] = None
+    more_rasa_ports: List[int] = dataclasses.field(default_factory=list)
 
     @property
     def tracker_path(self) -> Path:
         return self.tracker_db or self.var_dir / "tracker.db"
+
+    @property
+    def tracker_url(self) -> str:
+        return self.tracker_store_url or f"sqlite:///{self.tracker_path}"
+
+    @property
+    def rasa_ports(self) -> List[int]:
+        return [self.rasa_port, *self.more_rasa_ports]
+
+    @property
+    def rasa_urls(self) -> List[str]:
+        return [f"http://{self.host}:{port}" for port in self.rasa_ports]
 
     @property
     def api_url(self) -> str:
@@ -57,18 +77,35 @@ class StackConfig:
         return f"http://{self.host}:{self.actions_port}"
 
 
+def tracker_store_yaml(url: str) -> str:
+    """Rasa's SQL tracker store settings for a SQLAlchemy URL (sqlite:///path or postgresql://…)."""
+    parsed = make_url(url)
+    # ops/tracker_store.py: a database failure fails the turn rather than restarting the conversation.
+    kind = "ops.tracker_store.StrictSQLTrackerStore"
+    if parsed.get_backend_name() == "sqlite":
+        return f"tracker_store:\n  type: {kind}\n  dialect: \"sqlite\"\n  db: \"{parsed.database}\"\n"
+    return (f"tracker_store:\n  type: {kind}\n  dialect: \"postgresql\"\n"
+            f"  url: \"{parsed.host or '127.0.0.1'}\"\n  port: {parsed.port or 5432}\n"
+            f"  username: \"{parsed.username or ''}\"\n  password: \"{parsed.password or ''}\"\n"
+            f"  db: \"{parsed.database}\"\n")
+
+
+def lock_store_yaml(url: Optional[str]) -> str:
+    """A Redis lock store, or nothing (Rasa's in-memory lock store: one Rasa process only)."""
+    if not url:
+        return ""
+    parsed = urlsplit(url)
+    db = (parsed.path or "/0").lstrip("/") or "0"
+    return ("lock_store:\n  type: \"redis\"\n"
+            f"  url: \"{parsed.hostname or '127.0.0.1'}\"\n  port: {parsed.port or 6379}\n"
+            f"  db: {db}\n  key_prefix: \"banshi\"\n" + (f"  password: \"{parsed.password}\"\n" if parsed.password else ""))
+
+
 def write_endpoints(cfg: StackConfig) -> Path:
-    """Endpoints for this stack: its action server and an SQLite tracker store in var_dir."""
-    tracker = cfg.tracker_path
+    """Endpoints for this stack: its action server, its tracker store and, if set, a Redis lock store."""
     path = cfg.var_dir / "endpoints.yml"
-    path.write_text(
-        "action_endpoint:\n"
-        f"  url: \"{cfg.actions_url}/webhook\"\n"
-        "tracker_store:\n"
-        "  type: SQL\n"
-        "  dialect: \"sqlite\"\n"
-        f"  db: \"{tracker}\"\n",
-        encoding="utf-8")
+    path.write_text(f"action_endpoint:\n  url: \"{cfg.actions_url}/webhook\"\n"
+                    + tracker_store_yaml(cfg.tracker_url) + lock_store_yaml(cfg.lock_store_url), encoding="utf-8")
     return path
 
 
@@ -80,8 +117,8 @@ class Stack:
 
     def _env(self) -> Dict[str, str]:
         env = dict(os.environ, PYTHONPATH=str(ROOT), BANSHI_DATABASE_URL=self.cfg.database_url,
-                   BANSHI_RASA_URL=self.cfg.rasa_url, BANSHI_ACTION_SERVER_URL=self.cfg.actions_url,
-                   BANSHI_TRACKER_STORE_URL=f"sqlite:///{self.cfg.tracker_path}",
+                   BANSHI_RASA_URL=self.cfg.rasa_url, BANSHI_RASA_URLS=",".join(self.cfg.rasa_urls),
+                   BANSHI_ACTION_SERVER_URL=self.cfg.actions_url, BANSHI_TRACKER_STORE_URL=self.cfg.tracker_url,
                    TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
         env.update(self.cfg.extra_env)
         return env
@@ -95,11 +132,14 @@ class Stack:
         self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
                                 "--port", str(self.cfg.actions_port)])
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, port: Optional[int] = None) -> None:
+        """One Rasa instance (the first by default); each further one is named rasa-<port>."""
+        port = port or self.cfg.rasa_port
         endpoints = write_endpoints(self.cfg)
-        self._start("rasa", [str(BIN / "rasa"), "run", "--model", str(self.cfg.model),
-                             "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
-                             "--port", str(self.cfg.rasa_port), "--interface", self.cfg.host])
+        name = "rasa" if port == self.cfg.rasa_port else f"rasa-{port}"
+        self._start(name, [str(BIN / "rasa"), "run", "--model", str(self.cfg.model),
+                           "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
+                           "--port", str(port), "--interface", self.cfg.host])
 
     def start_api(self) -> None:
         self._start("api", [str(BIN / "python"), "-m", "uvicorn", "api.main:app", "--host", self.cfg.host,
@@ -123,14 +163,16 @@ class Stack:
 
     def start(self, timeout: float = 240) -> None:
         self.start_actions()
-        self.start_rasa()
+        for port in self.cfg.rasa_ports:
+            self.start_rasa(port)
         self.start_api()
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
-        pending = {"actions": f"{self.cfg.actions_url}/health", "rasa": f"{self.cfg.rasa_url}/",
-                   "api": f"{self.cfg.api_url}/healthz"}
+        pending = {"actions": f"{self.cfg.actions_url}/health", "api": f"{self.cfg.api_url}/healthz",
+                   **{("rasa" if port == self.cfg.rasa_port else f"rasa-{port}"): f"http://{self.cfg.host}:{port}/"
+                      for port in self.cfg.rasa_ports}}
         while pending:
             for name, url in list(pending.items()):
                 proc = self.procs.get(name)
@@ -158,7 +200,7 @@ class Stack:
             proc.wait()
 
     def stop(self) -> None:
-        for name in ("api", "rasa", "actions"):
+        for name in ["api", *[n for n in list(self.procs) if n.startswith("rasa")], "actions"]:
             self.stop_one(name)
 
     def pids(self) -> Dict[str, int]:

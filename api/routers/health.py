@@ -32,11 +32,15 @@ def _database_up(url: str) -> bool:
 
 @router.get("/healthz")
 async def healthz(client: RasaClient = Depends(rasa_client), settings: Settings = Depends(settings_dep)):
+    instances = await client.instances_up()
     checks = {
-        "rasa": await client.is_up(),
+        "rasa": any(instances.values()),
         "action_server": await _action_server_up(settings.action_server_url),
         "database": _database_up(settings.database_url),
     }
     down = [name for name, ok in checks.items() if not ok]
-    body = {"status": "down" if down else "ok", "checks": checks, "down": down}
+    # With several Rasa instances, one down is "degraded": turns go to the others.
+    degraded = [url for url, ok in instances.items() if not ok] if not down else []
+    body = {"status": "down" if down else ("degraded" if degraded else "ok"), "checks": checks, "down": down,
+            "rasa_instances": instances}
     return JSONResponse(status_code=503 if down else 200, content=body)
