@@ -1,4 +1,4 @@
-"""Command line for guides: `python -m guidekit.cli validate|load|userdict|create-user|export`."""
+"""Command line for guides: `python -m guidekit.cli validate|load|userdict|create-user|export|purge`."""
 from __future__ import annotations
 
 import argparse
@@ -82,6 +82,13 @@ def _export(url: str, out: Path) -> int:
     return 0
 
 
+def _purge(settings, days) -> int:
+    from guidekit.retention import purge
+    report = purge(settings.database_url, settings.tracker_store_url, days or settings.retention_days)
+    print(report)
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="guidekit")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +104,8 @@ def main(argv=None) -> int:
     p_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p_export = sub.add_parser("export", help="write the published guides as guide files (YAML)")
     p_export.add_argument("out", type=Path)
+    p_purge = sub.add_parser("purge", help="remove conversations older than the retention period")
+    p_purge.add_argument("--days", type=float, default=None, help="default: BANSHI_RETENTION_DAYS (180)")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.directory)
@@ -106,6 +115,8 @@ def main(argv=None) -> int:
         return _load(args.directory or Path(settings.guides_dir), settings.database_url)
     if args.command == "create-user":
         return _create_user(settings.database_url, args.username, args.role, args.password_stdin)
+    if args.command == "purge":
+        return _purge(settings, args.days)
     if args.command == "export":
         return _export(settings.database_url, args.out)
     return _userdict(settings.database_url, args.out)
