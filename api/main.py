@@ -34,12 +34,14 @@ async def lifespan(app: FastAPI):
     assistant: Assistant = app.state.assistant or assistant_over(app.state.rasa, app.state.catalog, settings)
     app.state.ask = assistant
     app.state.wechat = WeChatDesk(settings, assistant, app.state.catalog) if settings.wechat_token else None
+    if app.state.wechat is not None:
+        app.state.wechat.start()
     app.state.voice_turns = VoiceTurns(assistant, app.state.catalog, settings.voice_confirm_below)
     app.state.synthesizer = synthesizer_from_settings(settings)
     app.state.recognizer = recognizer_from_settings(settings)
     yield
     if app.state.wechat is not None:
-        await app.state.wechat.drain()
+        await app.state.wechat.stop()
     await app.state.rasa.close()
 
 

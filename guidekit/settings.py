@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     wechat_retry_base_seconds: float = 0.5
     # How long a MsgId is remembered, so WeChat's retries are answered once.
     wechat_dedupe_seconds: float = 300.0
+    # How often undelivered answers (kept in the database) are tried again.
+    wechat_outbox_seconds: float = 30.0
 
     # Voice. A recogniser's confidence below this is confirmed first ("您是想问…吗?").
     voice_confirm_below: float = 0.6

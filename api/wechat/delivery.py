@@ -11,7 +11,7 @@ import asyncio
 import logging
 import threading
 import time
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import requests
 from wechatpy import WeChatClient
@@ -21,6 +21,7 @@ from guidekit.settings import Settings
 
 log = logging.getLogger("banshi.wechat.delivery")
 
+SENT, REFUSED, LATER = "sent", "refused", "later"
 TOKEN_ERRORS = {40001, 40014, 42001}  # invalid credential, invalid token, token expired
 # Retrying cannot help: the user unfollowed, the 48-hour window closed, a bad OpenID or app secret.
 PERMANENT_ERRORS = {40003, 40013, 40125, 43004, 45015, 45047, 48001}
@@ -78,35 +79,38 @@ class CustomerService:
             self.client.drop_token()
             self.client.message.send_text(openid, text)
 
-    async def send_text(self, openid: str, text: str) -> bool:
-        """True once WeChat accepted the message; False after the last attempt (logged)."""
+    async def send_text(self, openid: str, text: str) -> str:
+        """SENT once WeChat accepted it; REFUSED when retrying cannot help; LATER after the last attempt."""
         for attempt in range(1, self.attempts + 1):
             try:
                 await asyncio.to_thread(self._send_once, openid, text)
-                return True
+                return SENT
             except WeChatClientException as exc:
                 if exc.errcode in PERMANENT_ERRORS:
                     log.error("customer-service message to %s refused for good: errcode %s", _short(openid), exc.errcode)
-                    return False
+                    return REFUSED
                 problem = f"errcode {exc.errcode}"
             except (requests.RequestException, ValueError) as exc:
                 problem = exc.__class__.__name__
             if attempt == self.attempts:
                 log.error("customer-service message to %s not delivered after %d attempts: %s",
                           _short(openid), attempt, problem)
-                return False
+                return LATER
             delay = self.base_delay * 2 ** (attempt - 1)
             log.warning("customer-service message to %s failed (%s); retry %d in %.1f s",
                         _short(openid), problem, attempt, delay)
             await asyncio.sleep(delay)
-        return False
+        return LATER
 
-    async def send_texts(self, openid: str, texts: Sequence[str]) -> bool:
-        """In order; stops at the first message that could not be delivered."""
-        for text in texts:
-            if not await self.send_text(openid, text):
-                return False
-        return True
+    async def send_texts(self, openid: str, texts: Sequence[str]) -> List[str]:
+        """In order; returns the parts still to deliver later (empty when all went out or were refused)."""
+        for i, text in enumerate(texts):
+            status = await self.send_text(openid, text)
+            if status == LATER:
+                return list(texts[i:])
+            if status == REFUSED:
+                return []
+        return []
 
 
 def _short(openid: str) -> str:

@@ -16,10 +16,11 @@ from api.conversation import Assistant
 from api.schemas import ChatRequest
 from api.sessions import forget_conversation
 from api.wechat import texts
-from api.wechat.delivery import CustomerService
+from api.wechat.delivery import LATER, CustomerService
 from api.wechat.format import answer_texts, split_text, user_text
 from api.wechat.inbound import crypto_for
 from api.wechat.once import OnceOnly, decision_of, message_key
+from api.wechat.outbox import Outbox
 from guidekit import quality
 from guidekit.catalog import GuideCatalog
 from guidekit.replies import doing
@@ -51,6 +52,9 @@ class WeChatDesk:
         self.crypto = crypto_for(settings)
         self.service = service if service is not None else CustomerService.from_settings(settings)
         self.once = OnceOnly(settings.wechat_dedupe_seconds)
+        # Parts WeChat would not take even after retries are kept and sent again later.
+        self.outbox = Outbox(settings.database_url, settings.wechat_outbox_seconds) if self.service else None
+        self._outbox_task: Optional[asyncio.Task] = None
         self._menus: Dict[str, Tuple[float, List[str]]] = {}
         self._background: Set[asyncio.Task] = set()
         self.assistant_calls = 0
@@ -103,14 +107,52 @@ class WeChatDesk:
         await asyncio.wait({work})
         parts = self._result(work)
         if parts:
-            await self.service.send_texts(openid, parts)
+            await self._deliver(openid, parts)
 
     async def _send_later(self, openid: str, parts: List[str], delay: float) -> None:
         if self.service is None:
             log.warning("%d more part(s) of a long answer not sent: no customer-service API configured", len(parts))
             return
         await asyncio.sleep(delay)
-        await self.service.send_texts(openid, parts)
+        await self._deliver(openid, parts)
+
+    async def _deliver(self, openid: str, parts: List[str]) -> None:
+        later = await self.service.send_texts(openid, parts)
+        if later and self.outbox is not None:
+            await asyncio.to_thread(self.outbox.add, openid, later)
+
+    # -- the outbox ------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.outbox is not None and self._outbox_task is None:
+            self._outbox_task = asyncio.create_task(self._outbox_loop())
+
+    async def stop(self) -> None:
+        if self._outbox_task is not None:
+            self._outbox_task.cancel()
+            await asyncio.gather(self._outbox_task, return_exceptions=True)
+            self._outbox_task = None
+        await self.drain()
+
+    async def _outbox_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.wechat_outbox_seconds)
+            try:
+                await self.send_outbox()
+            except Exception:
+                log.exception("sending kept messages failed; trying again later")
+
+    async def send_outbox(self) -> None:
+        """One round: every due part, in order; a user whose part fails waits for the next round."""
+        waiting = set()
+        for row in await asyncio.to_thread(self.outbox.claim_due):
+            if row.openid in waiting:
+                continue
+            status = await self.service.send_text(row.openid, row.text)
+            if status == LATER:
+                waiting.add(row.openid)
+                await asyncio.to_thread(self.outbox.failed, row.id)
+            else:
+                await asyncio.to_thread(self.outbox.delivered, row.id)
 
     def _in_background(self, coro) -> None:
         task = asyncio.create_task(coro)

@@ -71,8 +71,14 @@ def assistant():
 
 
 @pytest.fixture()
-def wechat_env(monkeypatch, use_guides_db, fake_wechat, tmp_path) -> Dict[str, str]:
-    env = {"WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": SECRET,
+def wechat_env(monkeypatch, fake_wechat, tmp_path) -> Dict[str, str]:
+    # Its own guides database: what one test leaves behind (kept answers, logged turns) stays there.
+    from pathlib import Path
+
+    from guidekit.store import get_engine, load_guides
+    db_url = f"sqlite:///{tmp_path / 'guides.db'}"
+    load_guides(get_engine(db_url), Path(__file__).resolve().parents[2] / "guides")
+    env = {"BANSHI_DATABASE_URL": db_url, "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": SECRET,
            "WECHAT_API_BASE": fake_wechat.base_url, "BANSHI_WECHAT_PASSIVE_SECONDS": "0.5",
            "BANSHI_WECHAT_RETRY_BASE_SECONDS": "0.05",
            "BANSHI_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}

@@ -114,6 +114,22 @@ def test_delivery_gives_up_after_the_last_attempt_and_says_so_in_the_log(wechat_
     assert fake_wechat.send_attempts == 4 and fake_wechat.texts_to(OPENID) == []
 
 
+def test_an_answer_wechat_would_not_take_is_kept_and_sent_later_once(wechat_env, assistant, fake_wechat, monkeypatch):
+    from api.main import create_app
+    from guidekit.settings import get_settings
+    from tests.api.conftest import LiveApi
+    monkeypatch.setenv("BANSHI_WECHAT_OUTBOX_SECONDS", "0.3")
+    get_settings.cache_clear()
+    assistant.delay = 0.8
+    fake_wechat.fail_next_sends = ["busy"] * 6  # more than one round of attempts
+    with LiveApi(create_app(assistant=assistant)) as live:
+        post(live.url, signed_params(TOKEN), text_xml("oOutbox", "退休手续怎么办", 1021))
+        assert fake_wechat.wait_for_texts("oOutbox", 1, timeout=20) == ["您问的是:退休手续怎么办"]
+        time.sleep(1.0)  # a second copy would arrive by now
+        assert fake_wechat.texts_to("oOutbox") == ["您问的是:退休手续怎么办"]
+        assert live.server.config.app.state.wechat.outbox.pending() == 0
+
+
 def test_long_answer_is_split_into_messages_of_at_most_600_characters(wechat_api, assistant, fake_wechat):
     paragraph = "这一句话是为了测试把很长的回答分成几条消息。" * 10  # 220 characters
     assistant.answer = lambda req: "\n\n".join([paragraph] * 6)
