@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-wechat bench-voice bench-publish lock clean
+.PHONY: run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-wechat bench-voice bench-publish load audit lock clean
 
 run: $(STAMP) system-packages
 	$(BIN)/python -m ops.run
@@ -69,6 +69,19 @@ bench-resolver: $(STAMP)
 # Passive-reply time of WeChat text messages through the whole stack.
 bench-wechat: train
 	$(BIN)/python -m benchmarks.wechat_latency
+
+# 50 users × 20 turns through /api/chat, embedded and PostgreSQL + Redis profiles (see docs/benchmarks.md).
+load: train
+	$(BIN)/python -m benchmarks.load --profile embedded
+	BANSHI_TEST_POSTGRES_URL=$${BANSHI_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
+	BANSHI_TEST_REDIS_URL=$${BANSHI_TEST_REDIS_URL:-redis://127.0.0.1:6379/5} \
+	$(BIN)/python -m benchmarks.load --profile production
+
+# Known vulnerabilities in the installed packages (needs PyPI's advisory API / OSV; see docs/security-audit.md).
+audit: $(STAMP)
+	@test -x .venv-audit/bin/pip-audit || { $(PY) -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit; }
+	$(BIN)/pip freeze --all > .venv-audit/requirements.txt
+	.venv-audit/bin/pip-audit --disable-pip --no-deps -r .venv-audit/requirements.txt
 
 # Publish in the editor → new wording in /api/chat (median of 20).
 bench-publish: train

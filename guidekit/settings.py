@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     # Production: several Rasa instances (comma-separated) sharing the tracker and lock stores; the
     # API spreads turns over them. Empty → rasa_url alone.
     rasa_urls: str = ""
+    # How many Rasa instances `make run` starts (ports rasa_port, +1, …); more than one needs lock_store_url.
+    rasa_instances: int = 1
     action_server_url: str = "http://127.0.0.1:5055"
     # Seconds the API waits for Rasa before giving the user the polite hotline answer.
     rasa_timeout: float = 10.0

@@ -47,11 +47,21 @@ def main() -> int:
         return 1
 
     settings = get_settings()
+    rasa_port = int(os.environ.get("BANSHI_RASA_PORT", "5005"))
+    # Production profile by settings alone: PostgreSQL tracker store, Redis lock store, more Rasa instances.
+    instances = max(1, settings.rasa_instances)
     cfg = StackConfig(database_url=settings.database_url, model=Path(), var_dir=VAR,
-                      api_port=int(os.environ.get("BANSHI_API_PORT", "8000")),
-                      rasa_port=int(os.environ.get("BANSHI_RASA_PORT", "5005")),
-                      actions_port=int(os.environ.get("BANSHI_ACTIONS_PORT", "5055")))
-    busy = [p for p in (cfg.api_port, cfg.rasa_port, cfg.actions_port) if _port_busy(cfg.host, p)]
+                      api_port=int(os.environ.get("BANSHI_API_PORT", "8000")), rasa_port=rasa_port,
+                      actions_port=int(os.environ.get("BANSHI_ACTIONS_PORT", "5055")),
+                      tracker_store_url=None if settings.tracker_store_url == "sqlite:///var/tracker.db"
+                      else settings.tracker_store_url,
+                      lock_store_url=settings.lock_store_url,
+                      more_rasa_ports=[rasa_port + i for i in range(1, instances)])
+    if instances > 1 and not settings.lock_store_url:
+        print("BANSHI_RASA_INSTANCES > 1 needs BANSHI_LOCK_STORE_URL (Redis): several Rasa processes must share "
+              "one lock store, or two turns of one conversation can overwrite each other.", file=sys.stderr)
+        return 1
+    busy = [p for p in (cfg.api_port, *cfg.rasa_ports, cfg.actions_port) if _port_busy(cfg.host, p)]
     if busy:
         print(f"Port(s) {', '.join(map(str, busy))} on {cfg.host} are used by another program. "
               "Stop it, or set BANSHI_API_PORT / BANSHI_RASA_PORT / BANSHI_ACTIONS_PORT.", file=sys.stderr)
