@@ -116,3 +116,23 @@ def test_tracker_database_gone_for_a_moment_fails_cleanly_then_the_next_turn_wor
     finally:
         postgres.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     assert chat(prod_stack, session, "下一个").json()["state"]["item_index"] == 2
+
+
+def test_guides_database_gone_for_a_moment_fails_cleanly_then_the_next_turn_works(prod_stack, postgres):
+    name = prod_stack.cfg.database_url.rsplit("/", 1)[1]
+    session = f"guidesgone-{uuid.uuid4().hex[:8]}"
+    assert chat(prod_stack, session, GUIDE_TEXT).json()["state"]["item_index"] == 1
+    time.sleep(0.6)  # past the catalog's refresh interval, so the next turn asks the database
+    postgres.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    postgres.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", name)
+    try:
+        response = chat(prod_stack, session, "下一个")
+        body = response.json()
+        # Either the turn still worked from the guides already in memory, or it failed politely.
+        assert (response.status_code == 200 and body["state"]["item_index"] == 2) or (
+            response.status_code == 503 and "12345" in body["messages"][0]["text"]), body
+        worked = response.status_code == 200
+    finally:
+        postgres.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    time.sleep(0.6)
+    assert chat(prod_stack, session, "下一个").json()["state"]["item_index"] == (3 if worked else 2)
