@@ -86,6 +86,8 @@ def main() -> int:
         INFO.write_text(json.dumps({"pid": os.getpid(), "url": cfg.api_url, "children": stack.pids()}))
         print(f"\n长辈办事通 is running: {cfg.api_url}\n"
               f"  chat:   POST {cfg.api_url}/api/chat\n  health: {cfg.api_url}/healthz\n"
+              f"  kiosk:  {cfg.api_url}/kiosk\n  editor: {cfg.api_url}/editor (first account: "
+              f"python -m guidekit.cli create-user NAME --role admin)\n"
               f"  logs:   {VAR.relative_to(ROOT)}/*.log\nPress Ctrl-C to stop everything.", flush=True)
         while not stopping:
             dead = [n for n, p in stack.procs.items() if p.poll() is not None]
