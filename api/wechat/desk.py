@@ -19,7 +19,7 @@ from api.wechat import texts
 from api.wechat.delivery import LATER, CustomerService
 from api.wechat.format import answer_texts, split_text, user_text
 from api.wechat.inbound import crypto_for
-from api.wechat.once import OnceOnly, decision_of, message_key
+from api.wechat.once import OnceOnly, RedisOnceOnly, message_key
 from api.wechat.outbox import Outbox
 from guidekit import quality
 from guidekit.catalog import GuideCatalog
@@ -51,7 +51,9 @@ class WeChatDesk:
         self.catalog = catalog
         self.crypto = crypto_for(settings)
         self.service = service if service is not None else CustomerService.from_settings(settings)
-        self.once = OnceOnly(settings.wechat_dedupe_seconds)
+        # Shared through Redis when there is one, so a retry reaching another API process is still a retry.
+        self.once = (RedisOnceOnly(settings.lock_store_url, settings.wechat_dedupe_seconds) if settings.lock_store_url
+                     else OnceOnly(settings.wechat_dedupe_seconds))
         # Parts WeChat would not take even after retries are kept and sent again later.
         self.outbox = Outbox(settings.database_url, settings.wechat_outbox_seconds) if self.service else None
         self._outbox_task: Optional[asyncio.Task] = None
@@ -62,15 +64,15 @@ class WeChatDesk:
     # -- the HTTP answer -----------------------------------------------------------------------
     async def handle(self, message: BaseMessage, params: Mapping[str, str]) -> str:
         """The body to answer WeChat's request with: a passive reply (XML) or "success"."""
-        first, decision = self.once.claim(message_key(message), message.source)
-        if not first:
+        key = message_key(message)
+        if not await self.once.claim(key, message.source):
             log.info("WeChat resent a %s; answered without asking again", message.type)
-            return await decision_of(decision, self.settings.wechat_passive_seconds) or SUCCESS
+            return await self.once.decision(key, self.settings.wechat_passive_seconds) or SUCCESS
         body = SUCCESS
         try:
             body = await self._answer_in_time(message, params)
         finally:
-            decision.set_result(body)
+            await self.once.decide(key, body)
         return body
 
     async def _answer_in_time(self, message: BaseMessage, params: Mapping[str, str]) -> str:
@@ -132,6 +134,8 @@ class WeChatDesk:
             await asyncio.gather(self._outbox_task, return_exceptions=True)
             self._outbox_task = None
         await self.drain()
+        if isinstance(self.once, RedisOnceOnly):
+            await self.once.close()
 
     async def _outbox_loop(self) -> None:
         while True:
@@ -217,7 +221,7 @@ class WeChatDesk:
 
     async def _forget(self, openid: str) -> None:
         self._menus.pop(openid, None)
-        self.once.forget_user(openid)  # remembered replies are this user's data too
+        await self.once.forget_user(openid)  # remembered replies are this user's data too
         removed = await asyncio.to_thread(forget_conversation, self.settings.tracker_store_url, session_id(openid))
         turns = await asyncio.to_thread(self._forget_turns, session_id(openid))
         log.info("a user unsubscribed; %d conversation events and %d logged turns removed", removed, turns)

@@ -4,7 +4,7 @@ The first request for a key owns the message: it asks the assistant and decides 
 A retry — also one that arrives while the first is still being worked on — never asks again: it
 gets the owner's decision (the same passive reply, which WeChat shows once because it resends only
 what it did not receive) or "success" when the answer goes out through the customer-service API.
-Kept in this process's memory; several API workers would need a shared store (issue 7).
+`OnceOnly` keeps this in one process's memory; `RedisOnceOnly` shares it between API processes.
 """
 from __future__ import annotations
 
@@ -26,22 +26,37 @@ def message_key(message: BaseMessage) -> str:
 
 
 class OnceOnly:
+    """In this process's memory: enough for one API process."""
+
     def __init__(self, ttl_seconds: float, max_entries: int = 100_000):
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self._entries: "OrderedDict[str, Tuple[float, str, asyncio.Future]]" = OrderedDict()
 
-    def claim(self, key: str, user: str) -> Tuple[bool, asyncio.Future]:
-        """(True, future to resolve) for the first request of `key`; (False, owner's future) for a retry."""
+    async def claim(self, key: str, user: str) -> bool:
+        """True for the first request of `key` (it must `decide`); False for a retry."""
         self._expire()
-        held = self._entries.get(key)
-        if held is not None:
-            return False, held[2]
-        future = asyncio.get_running_loop().create_future()
-        self._entries[key] = (time.monotonic(), user, future)
-        return True, future
+        if key in self._entries:
+            return False
+        self._entries[key] = (time.monotonic(), user, asyncio.get_running_loop().create_future())
+        return True
 
-    def forget_user(self, user: str) -> None:
+    async def decide(self, key: str, body: str) -> None:
+        held = self._entries.get(key)
+        if held is not None and not held[2].done():
+            held[2].set_result(body)
+
+    async def decision(self, key: str, wait_seconds: float) -> Optional[str]:
+        """The owner's HTTP answer, if it decides within `wait_seconds`."""
+        held = self._entries.get(key)
+        if held is None:
+            return None
+        try:
+            return await asyncio.wait_for(asyncio.shield(held[2]), wait_seconds)
+        except asyncio.TimeoutError:
+            return None
+
+    async def forget_user(self, user: str) -> None:
         for key in [k for k, (_, u, _) in self._entries.items() if u == user]:
             del self._entries[key]
 
@@ -57,9 +72,42 @@ class OnceOnly:
         return len(self._entries)
 
 
-async def decision_of(owner: asyncio.Future, wait_seconds: float) -> Optional[str]:
-    """The owner's HTTP answer, if it decides within `wait_seconds`."""
-    try:
-        return await asyncio.wait_for(asyncio.shield(owner), wait_seconds)
-    except asyncio.TimeoutError:
-        return None
+class RedisOnceOnly:
+    """Shared by every API process through Redis: a retry may reach another process than the first.
+
+    The first request sets the key with SET NX; its decision replaces the value; a retry polls for it.
+    """
+
+    PENDING = "pending"
+    POLL_SECONDS = 0.05
+
+    def __init__(self, redis_url: str, ttl_seconds: float, prefix: str = "banshi:wechat:once:"):
+        import redis.asyncio as aioredis
+        self.redis = aioredis.from_url(redis_url, decode_responses=True)
+        self.ttl = max(1, int(ttl_seconds))
+        self.prefix = prefix
+
+    async def claim(self, key: str, user: str) -> bool:
+        # `key` names the sender already (message_key), which is how forget_user finds it.
+        return bool(await self.redis.set(self.prefix + key, self.PENDING, nx=True, ex=self.ttl))
+
+    async def decide(self, key: str, body: str) -> None:
+        await self.redis.set(self.prefix + key, "done:" + body, ex=self.ttl)
+
+    async def decision(self, key: str, wait_seconds: float) -> Optional[str]:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            value = await self.redis.get(self.prefix + key)
+            if value and value.startswith("done:"):
+                return value[len("done:"):]
+            if value is None or time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(self.POLL_SECONDS)
+
+    async def forget_user(self, user: str) -> None:
+        for kind in ("msg", "event"):
+            async for name in self.redis.scan_iter(match=f"{self.prefix}{kind}:{user}:*"):
+                await self.redis.delete(name)
+
+    async def close(self) -> None:
+        await self.redis.close()

@@ -1,0 +1,30 @@
+"""Two API processes behind one WeChat account: a resent message reaching the other process is still
+answered once, because the once-only record lives in Redis."""
+from __future__ import annotations
+
+import concurrent.futures
+import time
+import uuid
+
+from guidekit.settings import get_settings
+from tests.api.conftest import LiveApi, TOKEN, assistant, fake_wechat, post, wechat_env  # noqa: F401
+from tests.api.wechat_protocol import signed_params, text_xml
+
+
+def test_a_retry_reaching_another_api_process_is_not_answered_twice(wechat_env, assistant, fake_wechat,
+                                                                     redis_url, monkeypatch):
+    from api.main import create_app
+    monkeypatch.setenv("BANSHI_LOCK_STORE_URL", redis_url)
+    get_settings.cache_clear()
+    assistant.delay = 1.5
+    openid = f"oShared{uuid.uuid4().hex[:8]}"
+    xml = text_xml(openid, "老年证在哪里办", int(time.time() * 1000))
+    with LiveApi(create_app(assistant=assistant)) as first, LiveApi(create_app(assistant=assistant)) as second:
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            bodies = list(pool.map(lambda i: post((first, second)[i % 2].url, signed_params(TOKEN), xml).text,
+                                   range(4)))
+        assert bodies == ["success"] * 4
+        assert fake_wechat.wait_for_texts(openid, 1) == ["您问的是:老年证在哪里办"]
+        time.sleep(2.0)  # a duplicate from the other process would have arrived by now
+        assert fake_wechat.texts_to(openid) == ["您问的是:老年证在哪里办"]
+    assert len(assistant.calls) == 1
