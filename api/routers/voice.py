@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from api.body import BodyTooLarge, read_limited_body
 from api.deps import settings_dep
 from api.schemas import ChatRequest, ChatResponse
 from api.voice.asr import AudioFormatError, RecognizerUnavailable
@@ -61,12 +62,10 @@ async def audio_turn(request: Request, session_id: str = Query(min_length=1, max
     recognizer = request.app.state.recognizer
     if recognizer is None:
         raise HTTPException(501, NO_RECOGNIZER)
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > settings.max_audio_bytes:
-        raise HTTPException(413, f"录音太长了。请您说短一点,一次说一件事。(limit {settings.max_audio_bytes} bytes)")
-    wav = await request.body()
-    if len(wav) > settings.max_audio_bytes:
-        raise HTTPException(413, f"录音太长了。请您说短一点,一次说一件事。(limit {settings.max_audio_bytes} bytes)")
+    try:
+        wav = await read_limited_body(request, settings.max_audio_bytes)
+    except BodyTooLarge:
+        raise HTTPException(413, f"录音太长了。请您说短一点,一次说一件事。(limit {settings.max_audio_bytes} bytes)") from None
     try:
         transcript = await asyncio.to_thread(recognizer.transcribe, wav)
     except AudioFormatError as exc:

@@ -14,6 +14,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.messages import BaseMessage
 from wechatpy.utils import check_signature
 
+from api.body import BodyTooLarge, read_limited_body
 from guidekit.settings import Settings
 
 # WeChat's messages never declare a DOCTYPE or an entity: such XML is refused before any parser sees it,
@@ -30,16 +31,10 @@ class Refused(Exception):
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The body, or 413 as soon as it is known to be over `limit` bytes (header or stream)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise Refused(413, f"body over {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Refused(413, f"body over {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return await read_limited_body(request, limit)
+    except BodyTooLarge as exc:
+        raise Refused(413, str(exc)) from None
 
 
 def verify_signature(token: str, params: Mapping[str, str]) -> None:
