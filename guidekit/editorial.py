@@ -8,7 +8,6 @@ the guides' own words, and Rasa's intents do not name services. Every change is 
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Dict, List, Optional, Tuple
 
@@ -20,14 +19,10 @@ from sqlalchemy.orm import Session
 
 from guidekit.loader import parse_guide
 from guidekit.schema import Guide
-from guidekit.store import Base, GuideRow, LoadReport, _bump_revision, upsert_guide
+from guidekit.store import Base, GuideRow, LoadReport, _bump_revision, upsert_guide, utc_now as _now
 
 ROLES = ("editor", "reviewer", "admin")
 _hasher = PasswordHasher()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class UserRow(Base):
@@ -139,10 +134,13 @@ def set_active(session: Session, username: str, active: bool, by: str) -> None:
 
 
 # -- guides as YAML ------------------------------------------------------------------------------
+def _dump(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
 def guide_to_yaml(guide: Guide) -> str:
     """The guides/ file format (keys in schema order), so exports diff cleanly in version control."""
-    data = json.loads(guide.model_dump_json())
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return _dump(json.loads(guide.model_dump_json()))
 
 
 def parse_draft(guide_id: str, yaml_text: str) -> Guide:
@@ -307,7 +305,7 @@ def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], alia
             node[path[-1]] = edits[key].strip()
     if aliases is not None:
         data["aliases"] = [a.strip() for a in aliases if a.strip()]
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return _dump(data)
 
 
 NEW_MATERIAL = {"name": "新材料", "official_name": "(请填写官方名称)", "plain": "(请用大白话写这是什么)", "form": "原件",
@@ -332,6 +330,6 @@ def edit_materials(yaml_text: str, guide_id: str, action: str, index: int) -> st
             items[index], items[other] = items[other], items[index]
     else:
         raise WorkflowError(f"unknown action {action}")
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    text = _dump(data)
     parse_draft(guide_id, text)
     return text

@@ -27,7 +27,7 @@ from sqlalchemy import (Boolean, Column, DateTime, ForeignKey, Integer, String, 
 from sqlalchemy.orm import Session, relationship, selectinload
 
 from guidekit.privacy import mask_personal_numbers
-from guidekit.store import Base
+from guidekit.store import Base, utc_now
 from guidekit.textnorm import normalize, parse_option_number, strip_fillers
 
 # -- the 好差评 scale ------------------------------------------------------------------------------
@@ -39,10 +39,6 @@ BAD_LEVELS = frozenset({4, 5})  # 差评
 
 def is_bad(level: int) -> bool:
     return level in BAD_LEVELS
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 # -- tables ----------------------------------------------------------------------------------------
@@ -287,8 +283,22 @@ def _zero_counts() -> Dict[int, int]:
     return {level: 0 for level, _ in LEVELS}
 
 
+class _RatingTotals:
+    """For anything with `rating_counts` (level → count)."""
+
+    rating_counts: Dict[int, int]
+
+    @property
+    def ratings(self) -> int:
+        return sum(self.rating_counts.values())
+
+    @property
+    def bad_ratings(self) -> int:
+        return sum(n for level, n in self.rating_counts.items() if is_bad(level))
+
+
 @dataclasses.dataclass
-class Breakdown:
+class Breakdown(_RatingTotals):
     """The figures of one guide or one channel (key None: turns not about any guide)."""
 
     key: Optional[str]
@@ -302,17 +312,9 @@ class Breakdown:
     def fallback_rate(self) -> float:
         return self.fallback_turns / self.turns if self.turns else 0.0
 
-    @property
-    def ratings(self) -> int:
-        return sum(self.rating_counts.values())
-
-    @property
-    def bad_ratings(self) -> int:
-        return sum(n for level, n in self.rating_counts.items() if is_bad(level))
-
 
 @dataclasses.dataclass
-class Dashboard:
+class Dashboard(_RatingTotals):
     since: dt.datetime
     until: dt.datetime
     guide_id: Optional[str]
@@ -324,14 +326,6 @@ class Dashboard:
     handoffs: int
     per_guide: List[Breakdown]
     per_channel: List[Breakdown]
-
-    @property
-    def ratings(self) -> int:
-        return sum(self.rating_counts.values())
-
-    @property
-    def bad_ratings(self) -> int:
-        return sum(n for level, n in self.rating_counts.items() if is_bad(level))
 
 
 def _turn_filters(since, until, guide_id, channel) -> list:

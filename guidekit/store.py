@@ -78,6 +78,11 @@ def _register_tables() -> None:
                 raise
 
 
+def utc_now() -> dt.datetime:
+    """Now in UTC, without tzinfo: how every table here stores time."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def ping(engine: Engine) -> None:
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
@@ -129,7 +134,7 @@ class LoadReport:
 def upsert_guide(session: Session, guide: Guide, source_file: Optional[str], report: LoadReport) -> None:
     content = guide.model_dump_json()
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = utc_now()
     row = session.get(GuideRow, guide.id)
     if row is None:
         session.add(GuideRow(id=guide.id, name=guide.name, content=content, content_hash=digest,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import io
 import zipfile
-from typing import Dict, List, Optional
+from typing import Dict, Optional
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -27,7 +26,7 @@ from guidekit import editorial as ed
 from guidekit.editorial import UserRow
 from guidekit.loader import GuideFileError
 from guidekit.settings import Settings
-from guidekit.store import GuideRow, list_guides
+from guidekit.store import GuideRow, list_guides, utc_now
 
 router = APIRouter(prefix="/editor", tags=["editor"], dependencies=[Depends(check_csrf)])
 templates = Jinja2Templates(directory=str(views.TEMPLATES))
@@ -336,7 +335,7 @@ def add_term(request: Request, term: str = Form(...), plain: str = Form(...), ex
         row = session.get(ed.GlossaryRow, term)
         if row is None:
             session.add(ed.GlossaryRow(term=term, plain=plain, explain=explain, added_by=user.username,
-                                       added_at=dt.datetime.utcnow()))
+                                       added_at=utc_now()))
         else:
             row.plain, row.explain = plain, explain
         ed.audit(session, user.username, "glossary", term=term)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-import yaml
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -78,10 +77,8 @@ def add_alias(text: str = Form(...), guide_id: str = Form(...), user: UserRow = 
         raise HTTPException(422, "没有要加的说法。")
     with committed(session):
         draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
-        data = yaml.safe_load(draft.yaml_text)
-        if alias not in data["aliases"]:
-            data["aliases"].append(alias)
-        text_out = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        aliases = ed.parse_draft(guide_id, draft.yaml_text).aliases
+        text_out = ed.apply_plain_edits(draft.yaml_text, guide_id, {}, aliases + [a for a in [alias] if a not in aliases])
         ed.save_draft(session, guide_id, text_out, draft.lock, user.username, action="alias_from_unanswered")
     return RedirectResponse(f"/editor/guides/{guide_id}?saved=1", status_code=303)
 

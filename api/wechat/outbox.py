@@ -14,15 +14,11 @@ from typing import List, Sequence
 from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
 from sqlalchemy.orm import Session
 
-from guidekit.store import Base, get_engine
+from guidekit.store import Base, get_engine, utc_now as _now
 
 log = logging.getLogger("banshi.wechat.outbox")
 LEASE = dt.timedelta(seconds=60)
 GIVE_UP = dt.timedelta(hours=47)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class OutboxRow(Base):
