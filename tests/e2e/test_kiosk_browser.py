@@ -78,7 +78,8 @@ def _check_measurements(page, label: str) -> None:
 def test_start_screen_shows_every_service_as_a_big_tile(page, all_guides):
     page.goto("/kiosk")
     for guide in all_guides:
-        assert page.get_by_role("button", name=guide.name).is_visible()
+        # The tiles come from GET /api/guides after the page loads: wait for each to appear.
+        page.get_by_role("button", name=guide.name).wait_for(state="visible", timeout=10000)
     page.screenshot(path=str(ARTIFACTS / "start.png"))
     _check_measurements(page, "start screen")
 
@@ -108,6 +109,7 @@ def test_axe_core_finds_no_serious_or_critical_violations(page, all_guides):
     axe = Axe()
     reports = {}
     page.goto("/kiosk")
+    page.get_by_role("button", name=all_guides[-1].name).wait_for(state="visible", timeout=10000)  # tiles loaded
     reports["start"] = axe.run(page).response
     _start_with_tile(page, all_guides[0].name)
     reports["conversation"] = axe.run(page).response
@@ -141,7 +143,7 @@ def test_idle_kiosk_clears_the_conversation_and_returns_to_start(page, all_guide
     page.locator("#material-card").wait_for(state="visible", timeout=30000)
     first_session = page.evaluate("window.kiosk.sessionId()")
     page.wait_for_timeout(3500)
-    assert page.get_by_role("button", name=all_guides[0].name).is_visible()
+    page.get_by_role("button", name=all_guides[0].name).wait_for(state="visible", timeout=5000)
     assert page.locator("[role=log]").inner_text().strip() == "" or not page.locator("[role=log]").is_visible()
     assert page.evaluate("window.kiosk.sessionId()") != first_session
 
