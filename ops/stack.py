@@ -91,12 +91,13 @@ def tracker_store_yaml(url: str) -> str:
 
 
 def lock_store_yaml(url: Optional[str]) -> str:
-    """A Redis lock store, or nothing (Rasa's in-memory lock store: one Rasa process only)."""
+    """Our atomic Redis lock store (ops/lock_store.py), or nothing (Rasa's in-memory lock store: one Rasa
+    process only). Rasa's own `type: redis` store lets two processes take the same ticket."""
     if not url:
         return ""
     parsed = urlsplit(url)
     db = (parsed.path or "/0").lstrip("/") or "0"
-    return ("lock_store:\n  type: \"redis\"\n"
+    return ("lock_store:\n  type: \"ops.lock_store.AtomicRedisLockStore\"\n"
             f"  url: \"{parsed.hostname or '127.0.0.1'}\"\n  port: {parsed.port or 6379}\n"
             f"  db: {db}\n  key_prefix: \"banshi\"\n" + (f"  password: \"{parsed.password}\"\n" if parsed.password else ""))
 
