@@ -20,7 +20,7 @@ from api.editor.auth import NotSignedIn
 from api.routers import chat, editor, editor_dashboard, guides, health, kiosk, voice, wechat
 from api.voice.asr import recognizer_from_settings
 from api.voice.tts import synthesizer_from_settings
-from api.voice.turns import VoiceTurns
+from api.voice.turns import PendingConfirmations, RedisPendingConfirmations, VoiceTurns
 from api.wechat.desk import WeChatDesk
 from guidekit.catalog import GuideCatalog
 from guidekit.settings import get_settings, rasa_instances
@@ -36,12 +36,15 @@ async def lifespan(app: FastAPI):
     app.state.wechat = WeChatDesk(settings, assistant, app.state.catalog) if settings.wechat_token else None
     if app.state.wechat is not None:
         app.state.wechat.start()
-    app.state.voice_turns = VoiceTurns(assistant, app.state.catalog, settings.voice_confirm_below)
+    app.state.voice_turns = VoiceTurns(assistant, app.state.catalog, settings.voice_confirm_below,
+                                       RedisPendingConfirmations(settings.lock_store_url) if settings.lock_store_url
+                                       else PendingConfirmations())
     app.state.synthesizer = synthesizer_from_settings(settings)
     app.state.recognizer = recognizer_from_settings(settings)
     yield
     if app.state.wechat is not None:
         await app.state.wechat.stop()
+    await app.state.voice_turns.pending.close()
     await app.state.rasa.close()
 
 

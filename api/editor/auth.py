@@ -3,11 +3,13 @@
 Sessions are signed cookies (Starlette's SessionMiddleware: HttpOnly, SameSite=strict, Secure behind
 HTTPS) holding the user id, a CSRF token and an expiry. Every POST must carry the session's CSRF token
 (form field `csrf_token` or header `X-CSRF-Token`). Failed sign-ins are counted per user and address:
-after `login_attempts` within the window, sign-in pauses for that pair.
+after `login_attempts` within the window, sign-in pauses for that pair — in this process's memory, or in
+Redis (BANSHI_LOCK_STORE_URL) so that every API process counts the same failures.
 """
 from __future__ import annotations
 
 import collections
+import hashlib
 import secrets
 import threading
 import time
@@ -103,8 +105,47 @@ class LoginThrottle:
             self._failures.pop((username, address), None)
 
 
-def throttle(request: Request, settings: Settings = Depends(settings_dep)) -> LoginThrottle:
+class RedisLoginThrottle:
+    """The same rule, shared by every API process through Redis: someone guessing passwords cannot get
+    five more tries from each process behind the load balancer. One sorted set of failure times per
+    (username, address), expiring with the window."""
+
+    def __init__(self, redis_url: str, attempts: int, window_seconds: float,
+                 prefix: str = "banshi:editor:login-failures:"):
+        import redis
+        self.redis = redis.Redis.from_url(redis_url)
+        self.attempts, self.window, self.prefix = attempts, window_seconds, prefix
+
+    def _key(self, username: str, address: str) -> str:
+        # Hashed: the key names no one in Redis's own listings.
+        return self.prefix + hashlib.sha256(f"{username}\0{address}".encode()).hexdigest()[:32]
+
+    def blocked(self, username: str, address: str) -> Optional[int]:
+        key, now = self._key(username, address), time.time()
+        with self.redis.pipeline() as pipe:
+            pipe.zremrangebyscore(key, 0, now - self.window)
+            pipe.zcard(key)
+            pipe.zrange(key, 0, 0, withscores=True)
+            _, count, oldest = pipe.execute()
+        if count >= self.attempts and oldest:
+            return int(self.window - (now - oldest[0][1])) + 1
+        return None
+
+    def failed(self, username: str, address: str) -> None:
+        key, now = self._key(username, address), time.time()
+        with self.redis.pipeline() as pipe:
+            pipe.zadd(key, {f"{now:.6f}:{secrets.token_hex(4)}": now})
+            pipe.expire(key, int(self.window) + 1)
+            pipe.execute()
+
+    def succeeded(self, username: str, address: str) -> None:
+        self.redis.delete(self._key(username, address))
+
+
+def throttle(request: Request, settings: Settings = Depends(settings_dep)) -> "LoginThrottle | RedisLoginThrottle":
     holder = request.app.state
     if getattr(holder, "login_throttle", None) is None:
-        holder.login_throttle = LoginThrottle(settings.login_attempts, settings.login_window_minutes * 60)
+        window = settings.login_window_minutes * 60
+        holder.login_throttle = (RedisLoginThrottle(settings.lock_store_url, settings.login_attempts, window)
+                                 if settings.lock_store_url else LoginThrottle(settings.login_attempts, window))
     return holder.login_throttle

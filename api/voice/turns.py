@@ -2,7 +2,8 @@
 
 A recogniser's low confidence is confirmed before anything is answered ("您是想问…吗?说「是」或「不是」");
 the reply comes back as display text, as speech text for a TTS engine and as SSML (slower once the
-user asked "说慢一点"). Pending confirmations live in this process's memory for a few minutes.
+user asked "说慢一点"). A pending confirmation is kept for a few minutes: in this process's memory, or in
+Redis (BANSHI_LOCK_STORE_URL) so that the "是" may reach another API process than the question did.
 """
 from __future__ import annotations
 
@@ -53,15 +54,55 @@ def _say(text: str, topic: str = "clarify", slow: bool = False) -> VoiceTurnResp
                              state=ChatState(topic=topic, slow_speech=slow), expect_reply=True)
 
 
+class PendingConfirmations:
+    """What each session was asked to confirm, in this process's memory."""
+
+    def __init__(self, ttl_seconds: float = CONFIRM_SECONDS):
+        self.ttl = ttl_seconds
+        self._held: Dict[str, Tuple[float, str]] = {}
+
+    async def hold(self, session_id: str, said: str) -> None:
+        self._held[session_id] = (time.monotonic(), said)
+
+    async def take(self, session_id: str) -> Optional[str]:
+        now = time.monotonic()
+        for key in [k for k, (since, _) in self._held.items() if now - since > self.ttl]:
+            del self._held[key]
+        held = self._held.pop(session_id, None)
+        return held[1] if held else None
+
+    async def close(self) -> None:
+        pass
+
+
+class RedisPendingConfirmations:
+    """The same, shared by every API process through Redis; the text is already masked."""
+
+    def __init__(self, redis_url: str, ttl_seconds: float = CONFIRM_SECONDS, prefix: str = "banshi:voice:confirm:"):
+        import redis.asyncio as aioredis
+        self.redis = aioredis.from_url(redis_url, decode_responses=True)
+        self.ttl, self.prefix = int(ttl_seconds), prefix
+
+    async def hold(self, session_id: str, said: str) -> None:
+        await self.redis.set(self.prefix + session_id, said, ex=self.ttl)
+
+    async def take(self, session_id: str) -> Optional[str]:
+        return await self.redis.getdel(self.prefix + session_id)  # read and removed at once: one answer only
+
+    async def close(self) -> None:
+        await self.redis.close()
+
+
 class VoiceTurns:
-    def __init__(self, assistant: Assistant, catalog: GuideCatalog, confirm_below: float):
+    def __init__(self, assistant: Assistant, catalog: GuideCatalog, confirm_below: float,
+                 pending: "PendingConfirmations | RedisPendingConfirmations | None" = None):
         self.assistant = assistant
         self.catalog = catalog
         self.confirm_below = confirm_below
-        self._pending: Dict[str, Tuple[float, str]] = {}
+        self.pending = pending or PendingConfirmations()
 
     async def turn(self, req: VoiceTurnRequest) -> VoiceTurnResponse:
-        pending = self._take_pending(req.session_id)
+        pending = await self.pending.take(req.session_id)
         said = mask_personal_numbers(req.text.strip())  # it may be kept and repeated back
         if pending is not None:
             if _YES.match(said):
@@ -70,7 +111,7 @@ class VoiceTurns:
                 return _say("好的。请您再说一遍,您想办什么事?")
             # Anything else is a new question, heard afresh.
         if req.confidence is not None and req.confidence < self.confirm_below and said:
-            self._pending[req.session_id] = (time.monotonic(), said)
+            await self.pending.hold(req.session_id, said)
             return _say(self._confirm_question(said))
         return await self._ask(req.session_id, said)
 
@@ -84,10 +125,3 @@ class VoiceTurns:
         if resolution.status == "certain":
             return f"您是想问{doing(snapshot.guides[resolution.guide_id])}吗?\n请说「是」或「不是」。"
         return f"我听到的是:「{said}」。\n对吗?请说「是」或「不是」。"
-
-    def _take_pending(self, session_id: str) -> Optional[str]:
-        now = time.monotonic()
-        for key in [k for k, (since, _) in self._pending.items() if now - since > CONFIRM_SECONDS]:
-            del self._pending[key]
-        held = self._pending.pop(session_id, None)
-        return held[1] if held else None
