@@ -53,8 +53,10 @@ def chat(stack):
     return Chat(stack.cfg.api_url)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Per module, not per session: Playwright's sync API keeps an event loop running in the main thread
+    # while it is open, and later tests that call asyncio.run would then fail.
     from playwright.sync_api import sync_playwright
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
