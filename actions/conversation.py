@@ -162,9 +162,9 @@ class Turn:
             ids = self.index.option_ids(resolution)
             # "报销怎么弄" while talking about the offsite filing: a vague word goes with the
             # service already being discussed rather than interrupting it with options.
-            if current in ids or (resolution.vague and current):
+            if resolution.age is None and (current in ids or (resolution.vague and current)):
                 return self.guide
-            self.ask_to_choose(ids, asked_topic)
+            self.ask_to_choose(ids, asked_topic, resolution.age)
             return None
         # With no service yet, any thing named that we have no guide for gets the honest answer;
         # with one, only a thing one applies for (护照) — "儿子去办行吗" stays on the current service.
@@ -186,11 +186,12 @@ class Turn:
         if self.resolution.status == "certain":
             self.switch_to(self.resolution.guide_id)
 
-    def ask_to_choose(self, ids: List[str], asked_topic: str) -> None:
+    def ask_to_choose(self, ids: List[str], asked_topic: str, age: Optional[int] = None) -> None:
         self.slots[OPTIONS] = ids
         self.slots[PENDING] = asked_topic
         names = [self.guides[i].name for i in ids]
-        self.say(replies.clarify(names), [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
+        text = replies.for_age(age, names) if age is not None else replies.clarify(names)
+        self.say(text, [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
 
     def unresolved_topic(self) -> str:
         """The topic to report after resolve_service answered instead of the guide."""

@@ -30,6 +30,10 @@ def start_materials(turn: Turn) -> List[EventType]:
 def _need_service(turn: Turn) -> Optional[List[EventType]]:
     """Answer instead of navigating when the words name another service ("社保卡冇咗…" heard as
     "还有呢"), or ask which one when none is known yet; None when the list can be walked."""
+    if turn.resolution.age is not None:
+        # "我都八十了还能办点啥" heard as "还有呢": the question is what else there is at that age.
+        turn.resolve_service("materials")
+        return turn.finish(turn.unresolved_topic())
     before = turn.slots[SERVICE]
     turn.switch_if_named()
     if turn.guide is not None and turn.slots[SERVICE] != before:

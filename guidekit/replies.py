@@ -207,6 +207,13 @@ def clarify(names: Sequence[str]) -> str:
     return "您问的是哪一件事?\n" + _numbered(names) + "\n请说数字,比如「1」。"
 
 
+def for_age(age: int, names: Sequence[str]) -> str:
+    """The services an age has reached ("我八十了能办点啥"), oldest first."""
+    if len(names) == 1:
+        return f"满{age}岁的人,常办「{names[0]}」。\n您想问这件事吗?是的话,请说「1」。"
+    return f"满{age}岁的人,常办这几件事:\n" + _numbered(names) + "\n您想问哪一件?请说数字,比如「1」。"
+
+
 def ask_which_service(hotline: str) -> str:
     return f"您想办哪件事?{EXAMPLES}\n我这里没有的事,您可以打{hotline}问一问。"
 

@@ -8,7 +8,8 @@ Two signals, scored so that a weak match is never treated as certain:
 3. all but one syllable of an alias of four or more sound the same — score 0.7: never certain
    on its own, so the user is asked to confirm.
 When nothing is certain, a guide's own two-character words and its `related_words` (补办, 报销,
-每个月…领…钱: words that may mean it or another guide) put it among numbered options, never more.
+每个月…领…钱: words that may mean it or another guide) put it among numbered options, never more;
+so does an age ("我八十了能办点啥": the guides whose `ages_from` it has reached, guidekit/ages.py).
 The index is rebuilt from whatever guides it is given, so a new alias works without retraining.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ import jieba
 import jieba.posseg
 from pypinyin import lazy_pinyin
 
+from guidekit.ages import age_in
 from guidekit.pinyin_input import split_syllables
 from guidekit.schema import Guide
 from guidekit.textnorm import normalize, strip_fillers
@@ -137,6 +139,8 @@ class Resolution:
     unknown_subject: Optional[str] = None
     # Only vague words ("补办", "报销") led here: a service already being discussed stays.
     vague: bool = False
+    # The options are what there is for this age ("我八十了能办点啥").
+    age: Optional[int] = None
 
     @property
     def guide_id(self) -> Optional[str]:
@@ -156,6 +160,8 @@ class ServiceIndex:
     def __init__(self, guides: Iterable[Guide], revision: int = 0):
         self.revision = revision
         self.names: Dict[str, str] = {}
+        # Oldest first: at eighty, the 80+ allowance says more than the 60+ card.
+        self._by_age = sorted(((g.ages_from, g.id) for g in guides if g.ages_from), reverse=True)
         self._terms: List[_Term] = []
         words = set()
         for guide in guides:
@@ -237,6 +243,9 @@ class ServiceIndex:
             subject = self.unknown_subject(text)
             if subject:
                 return Resolution("none", unknown_subject=subject)
+            for_age = self._for_age(text)
+            if for_age is not None:
+                return for_age
             # The guides' own two-character words may still agree.
             evidence = self._by_evidence(text, found)
             if evidence is not None and evidence.status == "certain":
@@ -266,6 +275,21 @@ class ServiceIndex:
             if subject and top.matched in subject:
                 return Resolution("none", unknown_subject=subject)
         return Resolution("ambiguous", best=top, options=tuple(close))
+
+    def _for_age(self, text: str) -> Optional[Resolution]:
+        """"我八十了能办点啥": the guides that age has reached, as options; None if no age is asked about."""
+        age = age_in(text)
+        if age is None:
+            return None
+        reached = [gid for ages_from, gid in self._by_age if ages_from <= age]
+        # "我妈八十一了…每个月能领点钱": a related word among them narrows the choice, maybe to one.
+        hits = self.related_hits(text)
+        hinted = [gid for gid in reached if gid in hits]
+        if len(hinted) == 1:
+            best = Candidate(hinted[0], self.names[hinted[0]], CERTAIN, str(age), 0)
+            return Resolution("certain", best=best, options=(best,), age=age)
+        options = [Candidate(gid, self.names[gid], POSSIBLE, str(age), 0) for gid in (hinted or reached)][:MAX_OPTIONS]
+        return Resolution("ambiguous", best=options[0], options=tuple(options), age=age) if options else None
 
     def _weak(self, text: str, found: List[Candidate]) -> Resolution:
         """No certain match and no evidence: a near sound-alike to confirm, or nothing."""

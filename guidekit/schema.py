@@ -155,6 +155,9 @@ class Guide(_Strict):
     # They never pick this service alone: they put it among the numbered options to choose from.
     # "…" stands for a few words in between: "搬去…住" hears "搬去儿子那边住".
     related_words: List[str] = Field(default_factory=list)
+    # The age from which this service concerns a person (高龄津贴 80, 老年优待证 60): "我八十了能办点啥"
+    # is answered with the guides whose age has been reached. None: not something people ask by age.
+    ages_from: Optional[int] = Field(default=None, ge=1, le=120)
     department: Text
     eligibility: Text
     materials: List[Material] = Field(min_length=1)

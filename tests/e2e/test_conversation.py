@@ -92,6 +92,22 @@ def test_two_close_services_get_numbered_options_answered_by_number(chat):
     assert chosen["state"]["topic"] == "materials" and chosen["state"]["item_index"] == 1
 
 
+def test_an_age_question_lists_what_that_age_can_apply_for_and_a_number_picks_one(chat):
+    asked = chat.say("我八十了能办点啥")
+    assert asked["state"]["topic"] == "clarify"
+    assert asked["state"]["options"][0] == "old-age-allowance"
+    assert "senior-preferential-card" in asked["state"]["options"]
+    assert "满80岁的人,常办这几件事" in asked["all_text"] and "1. 高龄津贴申领" in asked["all_text"]
+    chosen = chat.say("1")
+    assert chosen["state"]["service_id"] == "old-age-allowance"
+
+
+def test_an_age_question_mid_list_asks_rather_than_staying_on_the_current_service(chat):
+    assert chat.say("办老年证要带啥")["state"]["service_id"] == "senior-preferential-card"
+    asked = chat.say("我都八十了还能办点啥")
+    assert asked["state"]["topic"] == "clarify" and asked["state"]["options"][0] == "old-age-allowance"
+
+
 def test_clarifying_answer_by_digit_keeps_the_question_asked(chat):
     asked = chat.say("身份证在哪里办")
     assert asked["state"]["topic"] == "clarify"

@@ -141,3 +141,32 @@ def test_unknown_word_joined_to_our_word_is_an_unknown_subject(index):
     result = index.resolve("新生儿落户要什么材料")
     assert result.status == "none"
     assert result.unknown_subject == "新生儿落户"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("我八十了能办点啥", ["old-age-allowance", "senior-driving-license-health", "senior-preferential-card"]),
+    ("俺都七十多岁了有啥福利", ["senior-driving-license-health", "senior-preferential-card",
+                             "household-transfer-to-children"]),
+    ("刚满60岁能办点什么", ["senior-preferential-card", "household-transfer-to-children"]),
+])
+def test_an_age_and_what_can_i_do_offers_the_services_that_age_has_reached_oldest_first(index, text, expected):
+    resolution = index.resolve(text)
+    assert resolution.status == "ambiguous"
+    assert index.option_ids(resolution) == expected
+    assert resolution.age is not None
+
+
+@pytest.mark.parametrize("text", ["我八十了", "打12345了有什么用", "20元能办什么", "我四十岁能办点啥"])
+def test_an_age_alone_or_a_number_that_is_no_age_offers_no_age_services(index, text):
+    resolution = index.resolve(text)
+    assert resolution.age is None
+
+
+def test_an_age_with_a_named_service_goes_to_that_service(index):
+    assert index.resolve("我满六十了能办老年证吗").guide_id == "senior-preferential-card"
+    assert index.resolve("我八十了能办护照吗").status == "none"
+
+
+def test_an_age_with_a_related_word_of_one_of_its_services_picks_that_service(index):
+    assert index.resolve("我妈今年八十一了听说每个月能领点钱咋弄").guide_id == "old-age-allowance"
+    assert index.resolve("刚满60岁有什么优待").guide_id == "senior-preferential-card"
