@@ -2,7 +2,7 @@
 
 wechatpy's client speaks the protocol; this module adds what production needs around it: the API
 address from settings (tests point it at a fake server on loopback), the access token cached until it
-expires and refreshed once on an invalid-token error (wechatpy's own retry would loop forever on a
+expires (in Redis when configured, shared by every API process) and refreshed once on an invalid-token error (wechatpy's own retry would loop forever on a
 bad secret), and failed sends retried with backoff and logged — without the message text.
 """
 from __future__ import annotations
@@ -30,8 +30,8 @@ PERMANENT_ERRORS = {40003, 40013, 40125, 43004, 45015, 45047, 48001}
 class _Client(WeChatClient):
     """wechatpy's client with a configurable API address and a token fetch that honours the timeout."""
 
-    def __init__(self, app_id: str, secret: str, api_base: str, timeout: float):
-        super().__init__(app_id, secret, timeout=timeout, auto_retry=False)
+    def __init__(self, app_id: str, secret: str, api_base: str, timeout: float, session=None):
+        super().__init__(app_id, secret, timeout=timeout, auto_retry=False, session=session)
         self.API_BASE_URL = api_base.rstrip("/") + "/cgi-bin/"
         self._token_lock = threading.Lock()
 
@@ -57,11 +57,23 @@ class _Client(WeChatClient):
         self.expires_at = None
 
 
+def _shared_tokens(settings: Settings):
+    """With Redis, every API process uses one access token. WeChat counts token fetches per day (2,000)
+    and asks for one central token: processes each fetching their own would also push each other's
+    out, every fetch starting the old token's last five minutes."""
+    if not settings.lock_store_url:
+        return None  # wechatpy's in-memory storage
+    import redis
+    from wechatpy.session.redisstorage import RedisStorage
+    return RedisStorage(redis.Redis.from_url(settings.lock_store_url), prefix="banshi:wechat")
+
+
 class CustomerService:
     def __init__(self, settings: Settings, timeout: float = 5.0):
         self.attempts = max(1, settings.wechat_send_attempts)
         self.base_delay = settings.wechat_retry_base_seconds
-        self.client = _Client(settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base, timeout)
+        self.client = _Client(settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base, timeout,
+                              session=_shared_tokens(settings))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Optional["CustomerService"]:

@@ -7,7 +7,7 @@ import time
 import uuid
 
 from guidekit.settings import get_settings
-from tests.api.conftest import LiveApi, TOKEN, assistant, fake_wechat, post, wechat_env  # noqa: F401
+from tests.api.conftest import APP_ID, LiveApi, TOKEN, assistant, fake_wechat, post, wechat_env  # noqa: F401
 from tests.api.wechat_protocol import signed_params, text_xml
 
 
@@ -28,3 +28,25 @@ def test_a_retry_reaching_another_api_process_is_not_answered_twice(wechat_env, 
         time.sleep(2.0)  # a duplicate from the other process would have arrived by now
         assert fake_wechat.texts_to(openid) == ["您问的是:老年证在哪里办"]
     assert len(assistant.calls) == 1
+
+
+def test_api_processes_share_one_access_token_and_its_renewal(wechat_env, fake_wechat, redis_url, monkeypatch):
+    import asyncio
+
+    import redis
+
+    from api.wechat.delivery import SENT, CustomerService
+    monkeypatch.setenv("BANSHI_LOCK_STORE_URL", redis_url)
+    get_settings.cache_clear()
+    redis.Redis.from_url(redis_url).delete(f"banshi:wechat:{APP_ID}_access_token")  # none left from an earlier run
+    first, second = CustomerService(get_settings()), CustomerService(get_settings())  # as in two processes
+
+    def send(service, text):
+        return asyncio.run(service.send_text("oTokenShared", text))
+
+    assert send(first, "一") == SENT and send(second, "二") == SENT
+    assert fake_wechat.token_requests == 1
+    fake_wechat.revoke_tokens()  # e.g. someone reset the app secret's token in the console
+    assert send(second, "三") == SENT and send(first, "四") == SENT
+    assert fake_wechat.token_requests == 2  # the renewal by one process serves the other
+    assert fake_wechat.texts_to("oTokenShared") == ["一", "二", "三", "四"]
