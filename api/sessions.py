@@ -1,4 +1,4 @@
-"""Forgetting a user: their conversation is removed from Rasa's tracker store (e.g. on WeChat unsubscribe)."""
+"""Rasa's tracker store as the API sees it: forgetting a user (e.g. on WeChat unsubscribe), and whether it answers."""
 from __future__ import annotations
 
 import logging
@@ -28,3 +28,12 @@ def forget_conversation(tracker_store_url: str, sender_id: str) -> int:
     except SQLAlchemyError as exc:
         log.error("could not remove a conversation from the tracker store: %s", exc.__class__.__name__)
         raise
+
+
+def tracker_store_up(tracker_store_url: str) -> bool:
+    try:
+        with _engine(tracker_store_url).connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False

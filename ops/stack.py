@@ -121,6 +121,8 @@ class Stack:
                    BANSHI_RASA_URL=self.cfg.rasa_url, BANSHI_RASA_URLS=",".join(self.cfg.rasa_urls),
                    BANSHI_ACTION_SERVER_URL=self.cfg.actions_url, BANSHI_TRACKER_STORE_URL=self.cfg.tracker_url,
                    TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+        if self.cfg.lock_store_url:
+            env["BANSHI_LOCK_STORE_URL"] = self.cfg.lock_store_url  # the API shares its state there too
         env.update(self.cfg.extra_env)
         return env
 

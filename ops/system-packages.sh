@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the project needs beside Python: espeak-ng (speech synthesis), chromium (browser
-# tests of the kiosk), Noto CJK fonts (Chinese text in the browser and printed checklists).
+# tests of the kiosk), Noto CJK fonts (Chinese text in the browser and printed checklists), and the
+# redis-server program (the Redis-outage test starts a private one; production uses its own Redis).
 # Installs only what is missing; needs root or sudo the first time.
 set -euo pipefail
 need=()
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v redis-server >/dev/null || need+=(redis-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${need[*]}"
 sudo=""

@@ -1,4 +1,5 @@
-"""`GET /healthz`: 200 only when Rasa, the action server and the database all answer."""
+"""`GET /healthz`: 200 only when Rasa, the action server and the databases all answer — the guides
+database always; Rasa's tracker database and Redis when production settings name them (a turn needs both)."""
 from __future__ import annotations
 
 import httpx
@@ -8,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import rasa_client, settings_dep
 from api.rasa_client import RasaClient
+from api.sessions import tracker_store_up
 from guidekit.settings import Settings
 from guidekit.store import get_engine, ping
 
@@ -30,6 +32,18 @@ def _database_up(url: str) -> bool:
         return False
 
 
+async def _redis_up(url: str) -> bool:
+    import redis.asyncio as aioredis
+    from redis.exceptions import RedisError
+    client = aioredis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return bool(await client.ping())
+    except (RedisError, OSError):
+        return False
+    finally:
+        await client.close()
+
+
 @router.get("/healthz")
 async def healthz(client: RasaClient = Depends(rasa_client), settings: Settings = Depends(settings_dep)):
     instances = await client.instances_up()
@@ -38,6 +52,10 @@ async def healthz(client: RasaClient = Depends(rasa_client), settings: Settings 
         "action_server": await _action_server_up(settings.action_server_url),
         "database": _database_up(settings.database_url),
     }
+    if not settings.tracker_store_url.startswith("sqlite"):  # a SQLite file is on this machine, not a server
+        checks["tracker_store"] = tracker_store_up(settings.tracker_store_url)
+    if settings.lock_store_url:
+        checks["redis"] = await _redis_up(settings.lock_store_url)
     down = [name for name, ok in checks.items() if not ok]
     # With several Rasa instances, one down is "degraded": turns go to the others.
     degraded = [url for url, ok in instances.items() if not ok] if not down else []

@@ -113,9 +113,12 @@ def test_tracker_database_gone_for_a_moment_fails_cleanly_then_the_next_turn_wor
     try:
         response = chat(prod_stack, session, "下一个")
         assert response.status_code == 503 and "12345" in response.json()["messages"][0]["text"]
+        health = httpx.get(f"{prod_stack.cfg.api_url}/healthz", timeout=10)
+        assert health.status_code == 503 and health.json()["down"] == ["tracker_store"]
     finally:
         postgres.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     assert chat(prod_stack, session, "下一个").json()["state"]["item_index"] == 2
+    assert httpx.get(f"{prod_stack.cfg.api_url}/healthz", timeout=10).json()["checks"]["tracker_store"] is True
 
 
 def test_guides_database_gone_for_a_moment_fails_cleanly_then_the_next_turn_works(prod_stack, postgres):
