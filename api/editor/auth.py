@@ -113,7 +113,7 @@ class RedisLoginThrottle:
     def __init__(self, redis_url: str, attempts: int, window_seconds: float,
                  prefix: str = "banshi:editor:login-failures:"):
         import redis
-        self.redis = redis.Redis.from_url(redis_url)
+        self.redis = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
         self.attempts, self.window, self.prefix = attempts, window_seconds, prefix
 
     def _key(self, username: str, address: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import logging
 import zipfile
 from typing import Dict, Optional
 
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +29,8 @@ from guidekit.editorial import UserRow
 from guidekit.loader import GuideFileError
 from guidekit.settings import Settings
 from guidekit.store import GuideRow, list_guides, utc_now
+
+log = logging.getLogger("banshi.editor")
 
 router = APIRouter(prefix="/editor", tags=["editor"], dependencies=[Depends(check_csrf)])
 templates = Jinja2Templates(directory=str(views.TEMPLATES))
@@ -65,7 +69,13 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
           session: Session = Depends(db_session), settings: Settings = Depends(settings_dep),
           limiter: LoginThrottle = Depends(throttle)):
     address = request.client.host if request.client else "?"
-    wait = limiter.blocked(username, address)
+    try:
+        wait = limiter.blocked(username, address)
+    except RedisError:
+        # Failures cannot be counted: refuse rather than allow unlimited guessing.
+        log.error("sign-in refused: the failed-sign-in count in Redis is unavailable")
+        return page(request, "login.html", None, status_code=503, next=views.safe_next(next), username=username,
+                    error="现在暂时不能登录。请过几分钟再试。")
     if wait:
         return page(request, "login.html", None, status_code=429, next=views.safe_next(next), username=username,
                     error=f"登录失败次数太多。请{(wait + 59) // 60}分钟后再试。")

@@ -7,11 +7,13 @@ Redis (BANSHI_LOCK_STORE_URL) so that the "是" may reach another API process th
 """
 from __future__ import annotations
 
+import logging
 import re
 import time
 from typing import Dict, Optional, Tuple
 
 from pydantic import BaseModel, Field
+from redis.exceptions import RedisError
 
 from api.conversation import Assistant
 from api.schemas import ChatRequest, ChatResponse, ChatState
@@ -19,6 +21,8 @@ from guidekit.catalog import GuideCatalog
 from guidekit.privacy import mask_personal_numbers
 from guidekit.replies import doing
 from guidekit.speech import to_speech, to_ssml
+
+log = logging.getLogger("banshi.voice")
 
 CONFIRM_SECONDS = 300
 _YES = re.compile(r"^(是|是的|是啊|对|对的|对啊|没错|嗯|嗯嗯|好|好的|行|可以|yes|ok)[。!.,,!]*$", re.IGNORECASE)
@@ -61,8 +65,9 @@ class PendingConfirmations:
         self.ttl = ttl_seconds
         self._held: Dict[str, Tuple[float, str]] = {}
 
-    async def hold(self, session_id: str, said: str) -> None:
+    async def hold(self, session_id: str, said: str) -> bool:
         self._held[session_id] = (time.monotonic(), said)
+        return True
 
     async def take(self, session_id: str) -> Optional[str]:
         now = time.monotonic()
@@ -80,14 +85,23 @@ class RedisPendingConfirmations:
 
     def __init__(self, redis_url: str, ttl_seconds: float = CONFIRM_SECONDS, prefix: str = "banshi:voice:confirm:"):
         import redis.asyncio as aioredis
-        self.redis = aioredis.from_url(redis_url, decode_responses=True)
+        self.redis = aioredis.from_url(redis_url, decode_responses=True, socket_connect_timeout=2, socket_timeout=2)
         self.ttl, self.prefix = int(ttl_seconds), prefix
 
-    async def hold(self, session_id: str, said: str) -> None:
-        await self.redis.set(self.prefix + session_id, said, ex=self.ttl)
+    async def hold(self, session_id: str, said: str) -> bool:
+        try:
+            await self.redis.set(self.prefix + session_id, said, ex=self.ttl)
+            return True
+        except RedisError as exc:
+            log.error("cannot keep a voice confirmation (%s); answering without asking first", exc.__class__.__name__)
+            return False
 
     async def take(self, session_id: str) -> Optional[str]:
-        return await self.redis.getdel(self.prefix + session_id)  # read and removed at once: one answer only
+        try:
+            return await self.redis.getdel(self.prefix + session_id)  # read and removed at once: one answer only
+        except RedisError as exc:
+            log.error("cannot read voice confirmations (%s)", exc.__class__.__name__)
+            return None
 
     async def close(self) -> None:
         await self.redis.close()
@@ -111,8 +125,8 @@ class VoiceTurns:
                 return _say("好的。请您再说一遍,您想办什么事?")
             # Anything else is a new question, heard afresh.
         if req.confidence is not None and req.confidence < self.confirm_below and said:
-            await self.pending.hold(req.session_id, said)
-            return _say(self._confirm_question(said))
+            if await self.pending.hold(req.session_id, said):
+                return _say(self._confirm_question(said))
         return await self._ask(req.session_id, said)
 
     async def _ask(self, session_id: str, text: str) -> VoiceTurnResponse:

@@ -65,7 +65,8 @@ def _shared_tokens(settings: Settings):
         return None  # wechatpy's in-memory storage
     import redis
     from wechatpy.session.redisstorage import RedisStorage
-    return RedisStorage(redis.Redis.from_url(settings.lock_store_url), prefix="banshi:wechat")
+    return RedisStorage(redis.Redis.from_url(settings.lock_store_url, socket_connect_timeout=2, socket_timeout=2),
+                        prefix="banshi:wechat")
 
 
 class CustomerService:

@@ -19,6 +19,8 @@ from api.wechat import texts
 from api.wechat.delivery import LATER, CustomerService
 from api.wechat.format import answer_texts, split_text, user_text
 from api.wechat.inbound import crypto_for
+from redis.exceptions import RedisError
+
 from api.wechat.once import OnceOnly, RedisOnceOnly, message_key
 from api.wechat.outbox import Outbox
 from guidekit import quality
@@ -65,7 +67,14 @@ class WeChatDesk:
     async def handle(self, message: BaseMessage, params: Mapping[str, str]) -> str:
         """The body to answer WeChat's request with: a passive reply (XML) or "success"."""
         key = message_key(message)
-        if not await self.once.claim(key, message.source):
+        try:
+            first = await self.once.claim(key, message.source)
+        except RedisError as exc:
+            # Without the once-only record the assistant cannot be asked safely (nor can Rasa, which
+            # locks conversations in the same Redis): a polite answer now beats WeChat's "无法提供服务".
+            log.error("once-only record unavailable (%s); answered with the hotline", exc.__class__.__name__)
+            return self._passive(message, texts.something_wrong(self.settings.hotline), params)
+        if not first:
             log.info("WeChat resent a %s; answered without asking again", message.type)
             return await self.once.decision(key, self.settings.wechat_passive_seconds) or SUCCESS
         body = SUCCESS

@@ -83,7 +83,7 @@ class RedisOnceOnly:
 
     def __init__(self, redis_url: str, ttl_seconds: float, prefix: str = "banshi:wechat:once:"):
         import redis.asyncio as aioredis
-        self.redis = aioredis.from_url(redis_url, decode_responses=True)
+        self.redis = aioredis.from_url(redis_url, decode_responses=True, socket_connect_timeout=2, socket_timeout=2)
         self.ttl = max(1, int(ttl_seconds))
         self.prefix = prefix
 
