@@ -17,7 +17,7 @@ from guidekit.catalog import GuideCatalog
 from guidekit.resolver import Resolution
 from guidekit.schema import Guide, Material
 from guidekit.settings import get_settings
-from guidekit.textnorm import normalize
+from guidekit.textnorm import is_no, is_yes, normalize
 from guidekit.topics import mentions_topic
 
 # Slots (see bot/domain.yml).
@@ -191,7 +191,9 @@ class Turn:
         self.slots[PENDING] = asked_topic
         names = [self.guides[i].name for i in ids]
         text = replies.for_age(age, names) if age is not None else replies.clarify(names)
-        self.say(text, [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
+        buttons = ([("是", "是"), ("不是", "不是")] if len(names) == 1
+                   else [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
+        self.say(text, buttons)
 
     def unresolved_topic(self) -> str:
         """The topic to report after resolve_service answered instead of the guide."""
@@ -207,7 +209,13 @@ class GuideAction(Action, abc.ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        return self.respond(Turn(dispatcher, tracker))
+        turn = Turn(dispatcher, tracker)
+        if turn.slots[OPTIONS] and (is_yes(turn.text) or is_no(turn.text)):
+            # "是的" / "不是" answers the question just asked, whatever intent the classifier heard
+            # in two characters. Imported here: the choosing action is built on this module.
+            from actions.which_service import ActionChooseOption
+            return ActionChooseOption().respond(turn)
+        return self.respond(turn)
 
     @abc.abstractmethod
     def respond(self, turn: Turn) -> List[EventType]:

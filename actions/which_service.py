@@ -10,7 +10,8 @@ from actions.materials import present_item, start_materials
 from actions.proxy import answer_proxy
 from actions.service_info import answer_topic
 from guidekit import replies
-from guidekit.textnorm import parse_option_number
+from guidekit.settings import get_settings
+from guidekit.textnorm import is_no, is_yes, parse_option_number
 
 
 def continue_with(turn: Turn, guide_id: str, topic: Optional[str]) -> List[EventType]:
@@ -39,9 +40,16 @@ class ActionChooseOption(GuideAction):
         if options:
             number = parse_option_number(turn.text, len(options))
             chosen = options[number - 1] if number else turn.index.pick_by_words(turn.text, options)
+            if not chosen and len(options) == 1 and is_yes(turn.text):
+                chosen = options[0]  # "您是想问「…」吗?" — "是的"
             if chosen:
                 return continue_with(turn, chosen, pending)
-            turn.say(replies.clarify([turn.guides[i].name for i in options]))
+            if is_no(turn.text):
+                turn.slots[OPTIONS] = []
+                turn.slots[PENDING] = None
+                turn.say(replies.none_of_these(get_settings().hotline))
+                return turn.finish("clarify")
+            turn.ask_to_choose(options, pending)
             return turn.finish("clarify")
         # No question pending: during the materials walk a number means "that item".
         items = turn.items()

@@ -203,15 +203,20 @@ def with_service(guide: Guide, text: str) -> str:
 
 def clarify(names: Sequence[str]) -> str:
     if len(names) == 1:
-        return f"您是想问「{names[0]}」吗?\n是的话,请说「1」。"
+        return f"您是想问「{names[0]}」吗?\n请说「是」或「不是」。"
     return "您问的是哪一件事?\n" + _numbered(names) + "\n请说数字,比如「1」。"
 
 
 def for_age(age: int, names: Sequence[str]) -> str:
     """The services an age has reached ("我八十了能办点啥"), oldest first."""
     if len(names) == 1:
-        return f"满{age}岁的人,常办「{names[0]}」。\n您想问这件事吗?是的话,请说「1」。"
+        return f"满{age}岁的人,常办「{names[0]}」。\n您想问这件事吗?请说「是」或「不是」。"
     return f"满{age}岁的人,常办这几件事:\n" + _numbered(names) + "\n您想问哪一件?请说数字,比如「1」。"
+
+
+def none_of_these(hotline: str) -> str:
+    """After "不是" to the options offered."""
+    return "好的。\n" + ask_which_service(hotline)
 
 
 def ask_which_service(hotline: str) -> str:

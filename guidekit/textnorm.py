@@ -1,4 +1,4 @@
-"""Cleaning what people type or say before matching: traditional → simplified, fillers, option numbers."""
+"""Cleaning what people type or say before matching: traditional → simplified, fillers, option numbers, yes / no."""
 from __future__ import annotations
 
 import re
@@ -69,3 +69,17 @@ def parse_option_number(text: str, count: int) -> Optional[int]:
     except (ValueError, KeyError):
         return None
     return number if 1 <= number <= count else None
+
+
+_YES = re.compile(r"^(?:是|是的|是啊|是呀|是是|对|对的|对啊|对呀|对对|对对对|没错|嗯|嗯嗯|好|好的|行|可以|就是|就是它|就是这个|"
+                  r"yes|ok)$")
+_NO = re.compile(r"^(?:不是|不对|错了|不|不是的|没有|都不是|不是这个|不要|no)$")
+
+
+def is_yes(text: str) -> bool:
+    """'是的', '对', '嗯', '好的': the answer to a yes-or-no question."""
+    return bool(_YES.match(normalize(text)))
+
+
+def is_no(text: str) -> bool:
+    return bool(_NO.match(normalize(text)))

@@ -8,7 +8,6 @@ Redis (BANSHI_LOCK_STORE_URL) so that the "是" may reach another API process th
 from __future__ import annotations
 
 import logging
-import re
 import time
 from typing import Dict, Optional, Tuple
 
@@ -21,12 +20,11 @@ from guidekit.catalog import GuideCatalog
 from guidekit.privacy import mask_personal_numbers
 from guidekit.replies import doing
 from guidekit.speech import to_speech, to_ssml
+from guidekit.textnorm import is_no, is_yes
 
 log = logging.getLogger("banshi.voice")
 
 CONFIRM_SECONDS = 300
-_YES = re.compile(r"^(是|是的|是啊|对|对的|对啊|没错|嗯|嗯嗯|好|好的|行|可以|yes|ok)[。!.,,!]*$", re.IGNORECASE)
-_NO = re.compile(r"^(不是|不对|错了|不|不是的|没有|no)[。!.,,!]*$", re.IGNORECASE)
 # Replies after which the person is not expected to say more.
 _CLOSING_TOPICS = {"goodbye", "handoff", "feedback"}
 
@@ -119,9 +117,9 @@ class VoiceTurns:
         pending = await self.pending.take(req.session_id)
         said = mask_personal_numbers(req.text.strip())  # it may be kept and repeated back
         if pending is not None:
-            if _YES.match(said):
+            if is_yes(said):
                 return await self._ask(req.session_id, pending)
-            if _NO.match(said):
+            if is_no(said):
                 return _say("好的。请您再说一遍,您想办什么事?")
             # Anything else is a new question, heard afresh.
         if req.confidence is not None and req.confidence < self.confirm_below and said:

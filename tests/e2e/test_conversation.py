@@ -108,6 +108,35 @@ def test_an_age_question_mid_list_asks_rather_than_staying_on_the_current_servic
     assert asked["state"]["topic"] == "clarify" and asked["state"]["options"][0] == "old-age-allowance"
 
 
+@pytest.mark.parametrize("yes", ["是的", "对", "嗯", "好的"])
+def test_a_single_option_question_is_answered_by_yes(chat, yes):
+    asked = chat.say("俺过七十了,驾照那个身体证明咋整")
+    assert asked["state"]["options"] == ["senior-driving-license-health"]
+    assert "请说「是」或「不是」" in asked["all_text"]
+    assert [b["title"] for b in asked["messages"][-1]["buttons"]] == ["是", "不是"]
+    chosen = chat.say(yes)
+    assert chosen["state"]["service_id"] == "senior-driving-license-health"
+    assert chosen["state"]["item_index"] == 1
+
+
+def test_no_to_the_options_clears_them_and_asks_again_kindly(chat):
+    asked = chat.say("驾驶证丢了怎么补")
+    assert asked["state"]["options"] == ["senior-driving-license-health"]
+    refused = chat.say("不是")
+    assert refused["state"]["options"] == [] and refused["state"]["service_id"] is None
+    assert refused["all_text"].startswith("好的。") and "12345" in refused["all_text"]
+    assert "没听明白" not in refused["all_text"]
+    # The options are gone: a later "是" chooses nothing.
+    assert chat.say("是")["state"]["service_id"] is None
+
+
+def test_yes_to_several_options_asks_for_the_number_again(chat):
+    assert len(chat.say("身份证要带什么")["state"]["options"]) == 2
+    again = chat.say("是的")
+    assert again["state"]["topic"] == "clarify" and len(again["state"]["options"]) == 2
+    assert "1." in again["all_text"] and "没听明白" not in again["all_text"]
+
+
 def test_clarifying_answer_by_digit_keeps_the_question_asked(chat):
     asked = chat.say("身份证在哪里办")
     assert asked["state"]["topic"] == "clarify"
