@@ -6,6 +6,7 @@ database at import: the catalog (guidekit/catalog.py) is built on first use.
 from __future__ import annotations
 
 import abc
+import re
 from functools import cached_property
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -38,6 +39,9 @@ BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"
 
 CATALOG = GuideCatalog()
 
+
+# Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
+_BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
 
 class Turn:
     """One action's view of the conversation, and what it will say and change."""
@@ -169,6 +173,8 @@ class Turn:
         # With no service yet, any thing named that we have no guide for gets the honest answer;
         # with one, only a thing one applies for (护照) — "儿子去办行吗" stays on the current service.
         subject = resolution.unknown_subject or (None if current else self.index.unknown_subject(self.text, strict=False))
+        if subject and self.index.is_known_word(subject) and re.search(_BRING + re.escape(subject), self.text):
+            subject = None  # "要带户口本吗": one of our materials, asked about bringing — which service?
         if subject:
             self.missed = True
             self.slots.update({OPTIONS: [], PENDING: None})

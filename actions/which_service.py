@@ -73,10 +73,13 @@ class ActionInformService(GuideAction):
         if answers_pending_question(turn):
             # "丢了的那个" answers the pending numbered question.
             return ActionChooseOption().respond(turn)
-        before = turn.slots[TOPIC]
+        before, pending = turn.slots[TOPIC], turn.slots[PENDING]
         guide = turn.resolve_service("materials")
         if guide is None:
             return turn.finish(turn.unresolved_topic())
+        if pending and pending != "materials":
+            # "今天开门吗" → "您想办哪件事?" → "社保卡": the answer is whether it is open today.
+            return continue_with(turn, guide.id, pending)
         if before in INFO_TOPICS and before != "proxy":
             turn.say(replies.with_service(guide, replies.topic_answer(guide, before)))
             return turn.finish(before)

@@ -50,8 +50,8 @@ _HAN_OR_LATIN = re.compile(r"([\u4e00-\u9fff]+)|([A-Za-z]+)")
 GENERIC_NOUNS = frozenset("""
 材料 东西 证件 证明 手续 流程 步骤 地方 地址 地点 位置 窗口 大厅 时间 时候 钟点 钱 费用 价钱 手机 网上 网 电话 号码
 人工 人 本人 自己 儿子 女儿 闺女 儿媳 女婿 孙子 孙女 家人 家里人 老伴 孩子 子女 老人 老年人 亲戚 朋友 别人
-今天 明天 后天 昨天 周末 星期 礼拜 周一 周二 周三 周四 周五 周六 周日 上午 下午 中午 晚上 早上 点 天 月 年
-社保 医保 办证 多少钱 多长时间 长时间 人能 上能 时限 工本费 手续费 营业时间 办公时间 上班时间 下班 上班 照片 全部 所有 一共 全都 事 事情 业务 服务 东东 样 个 下 遍 哪些 什么 啥 多少 多久 情况 问题 东西 腿脚 身体 岁数 年纪 工作日 小时
+花钱 交钱 收费 排队 几楼 楼层 今天 明天 后天 昨天 周末 星期 礼拜 周一 周二 周三 周四 周五 周六 周日 上午 下午 中午 晚上 早上 点 天 月 年
+社保 医保 办证 复印件 原件 多少钱 多长时间 长时间 人能 上能 时限 工本费 手续费 营业时间 办公时间 上班时间 下班 上班 照片 全部 所有 一共 全都 事 事情 业务 服务 东东 样 个 下 遍 哪些 什么 啥 多少 多久 情况 问题 东西 腿脚 身体 岁数 年纪 工作日 小时
 """.split())
 # What people apply for ends like this: 护照, 结婚证, 房产过户, 出生证明, 驾驶执照, 港澳通行证.
 SERVICE_OBJECT_ENDINGS = ("证", "照", "卡", "本", "户", "险", "金", "保", "贴", "登记", "证明", "手续", "许可", "签证")
@@ -61,6 +61,7 @@ QUESTION_VERBS = frozenset("""
 办 办理 申请 需要 准备 提交 携带 补办 补领 换领 领取 领 带 知道 听说 想要 可以 要求 问问 咨询 弄 搞 整 去 来 拿
 开 交 取 查 走 用 办好 办下来 有 没有 是 能 会 得 说 告诉 帮 看看 问 行不行 行不 可不可以 能不能 好不好
 成不成 中不中 得不得 要不要 是不是 有没有 对不对 领点
+排队 预约 拍照 照相 寄 寄过去 邮寄 打印 复印
 """.split())
 
 # Characters of questions and grammar: they say nothing about which service is meant.
@@ -419,14 +420,19 @@ class ServiceIndex:
     def _is_content(word: str, flag: str, strict: bool) -> bool:
         if flag.startswith(_NOUN_FLAGS) and word not in GENERIC_NOUNS:
             return strict or not any_topic_word(word, exact=True)
+        # "上办", "办要" (how jieba cuts "手机上办", "办要多久"): doing, not a subject.
         return (not strict and flag.startswith("v") and word not in QUESTION_VERBS
-                and not any_topic_word(word))
+                and not word.startswith("办") and not word.endswith("办") and not any_topic_word(word))
 
     @staticmethod
     def _counts(run: List[str], strict: bool) -> bool:
         # "新生儿" + "落户": the whole phrase names a thing one applies for, though 落户 is ours.
         return not strict or "".join(run).endswith(SERVICE_OBJECT_ENDINGS) or any(
             w.endswith(SERVICE_OBJECT_ENDINGS) for w in run)
+
+    def is_known_word(self, word: str) -> bool:
+        """A guide name, alias or material name ("户口本")."""
+        return normalize(word) in self._known_words
 
     def option_ids(self, resolution: Resolution) -> List[str]:
         return [c.guide_id for c in resolution.options]

@@ -137,6 +137,22 @@ def test_yes_to_several_options_asks_for_the_number_again(chat):
     assert "1." in again["all_text"] and "没听明白" not in again["all_text"]
 
 
+@pytest.mark.parametrize("question, topic", [("今天开门吗", "hours"), ("在哪里办", "location"), ("要花钱吗", "fee")])
+def test_a_question_asked_before_naming_the_service_is_answered_once_it_is_named(chat, question, topic):
+    asked = chat.say(question)
+    assert asked["state"]["service_id"] is None and "您想办哪件事" in asked["all_text"]
+    answered = chat.say("社保卡")
+    assert answered["state"]["service_id"] == "social-security-card-replacement"
+    assert answered["state"]["topic"] == topic
+
+
+@pytest.mark.parametrize("question", ["要花钱吗", "要预约吗", "要排队吗", "要带户口本吗", "要复印件吗", "窗口在几楼"])
+def test_a_question_without_a_service_asks_which_service_rather_than_saying_there_is_no_guide(chat, question):
+    asked = chat.say(question)
+    assert asked["state"]["service_id"] is None
+    assert "没有办事指南" not in asked["all_text"], asked["all_text"]
+
+
 def test_clarifying_answer_by_digit_keeps_the_question_asked(chat):
     asked = chat.say("身份证在哪里办")
     assert asked["state"]["topic"] == "clarify"
