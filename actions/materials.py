@@ -151,6 +151,9 @@ class ActionMarkHave(GuideAction):
         if material.name not in turn.slots[CHECKED]:
             turn.slots[CHECKED] = turn.slots[CHECKED] + [material.name]
         remaining = len([m for m in items if m.name not in turn.slots[CHECKED]])
+        if remaining and index < len(items):
+            # Ticked: go on to the next one, as 下一个 would — one turn less, and no "记下了" twice.
+            return present_item(turn, index + 1, replies.marked(material, remaining, going_on=True))
         turn.say(replies.marked(material, remaining),
                  [("下一个", "/next_item"), ("还差哪些", "/whats_left")])
         return turn.finish("materials", index)

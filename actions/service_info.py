@@ -1,6 +1,7 @@
 """Questions about the current service: where, opening hours (and "今天开门吗"), fee, time, online, who, steps."""
 from __future__ import annotations
 
+import re
 from typing import List
 
 from rasa_sdk.events import EventType
@@ -22,9 +23,16 @@ INTENT_TOPICS = {
 TOPIC_BUTTONS = [("要带什么", "/ask_materials"), ("在哪里办", "/ask_location"), ("几点开门", "/ask_hours")]
 
 
+# "能领多少钱", "每月发多少": the money one receives, not the fee one pays.
+_RECEIVE = re.compile(r"(领|发|给|拿|补|到手).{0,4}多少|多少钱?.{0,3}(领|发)|(每个?月|一个月).{0,3}多少")
+
+
 def answer_topic(turn: Turn, topic: str) -> List[EventType]:
     guide = turn.guide
-    text = replies.topic_answer(guide, topic)
+    if topic == "fee" and _RECEIVE.search(turn.text):
+        text = replies.amount_received(guide)
+    else:
+        text = replies.topic_answer(guide, topic)
     if topic == "hours":
         asked = when.day_asked(turn.text, when.today(get_settings().timezone))
         if asked:

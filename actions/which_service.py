@@ -57,6 +57,10 @@ class ActionChooseOption(GuideAction):
             number = parse_option_number(turn.text, len(items))
             if number:
                 return present_item(turn, number)
+            beyond = parse_option_number(turn.text, 99)
+            if beyond:
+                turn.say(replies.no_such_item(beyond, len(items)), [("全部说一遍", "/list_all")])
+                return turn.finish("materials", turn.item_index(), keep_place=True)
         turn.slots[OPTIONS] = []
         turn.missed = True
         turn.say(replies.not_understood())

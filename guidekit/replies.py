@@ -100,10 +100,12 @@ def list_all(guide: Guide, items: Sequence[Material], checked: Sequence[str] = (
     return f"{text}\n{note}" if note else text
 
 
-def marked(material: Material, remaining: int) -> str:
+def marked(material: Material, remaining: int, going_on: bool = False) -> str:
     if remaining == 0:
         return f"好的,{material.name}记下了。要带的东西您都有了。"
-    return f"好的,{material.name}记下了。还差{remaining}样。说「下一个」接着听。"
+    if going_on:
+        return f"好的,{material.name}记下了。还差{remaining}样。"
+    return f"好的,{material.name}记下了。还差{remaining}样。说「还差哪些」,听还没准备的。"
 
 
 def whats_left(guide: Guide, items: Sequence[Material], checked: Sequence[str]) -> str:
@@ -194,6 +196,18 @@ def topic_answer(guide: Guide, topic: str) -> str:
     if topic == "proxy":
         return proxy_answer(guide)
     raise ValueError(f"no answer for topic {topic!r}")
+
+
+def amount_received(guide: Guide) -> str:
+    """"能领多少钱": the amounts, where the guide's eligibility gives them; otherwise whom to ask."""
+    if "元" in guide.eligibility.plain:
+        return guide.eligibility.plain
+    loc = guide.locations[0]
+    return f"能领多少钱,要看每个人的情况。\n您可以打电话问:{loc.phone}({loc.name})。"
+
+
+def no_such_item(number: int, count: int) -> str:
+    return f"没有第{number}样。一共{count}样。\n请说1到{count}之间的数字,或者说「全部说一遍」。"
 
 
 def with_service(guide: Guide, text: str) -> str:

@@ -54,11 +54,24 @@ def test_previous_on_first_item_stays_and_says_so():
     assert state["item_index"] == 1 and "第一样" in text
 
 
-def test_mark_have_ticks_current_item_once():
+def test_mark_have_ticks_the_current_item_and_goes_on_to_the_next():
     _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
-    _, _, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
-    _, _, slots = run(ActionMarkHave(), "有了", "have_item", slots)
+    text, state, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
     assert slots["checked"] == ["身份证"]
+    assert "身份证记下了。还差2样。" in text and "第2样,共3样" in text and state["item_index"] == 2
+    _, _, slots = run(ActionMarkHave(), "有了", "have_item", slots)
+    assert slots["checked"] == ["身份证", "旧社保卡"]
+
+
+def test_mark_have_on_the_last_item_stays_and_points_to_what_is_left():
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    for _ in range(2):
+        _, _, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    text, state, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
+    assert slots["checked"] == ["照片"] and state["item_index"] == 3
+    assert "照片记下了。还差2样。" in text and "还差哪些" in text
+    text, state, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
+    assert slots["checked"] == ["照片"] and state["item_index"] == 3  # ticked once only
 
 
 def test_topic_without_any_service_asks_which_one():

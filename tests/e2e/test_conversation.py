@@ -51,6 +51,7 @@ def test_checklist_marks_current_item_and_lists_only_whats_left(chat):
     chat.say("补社保卡要带什么")
     marked = chat.say("这个我有了")
     assert "身份证记下了" in marked["all_text"]
+    assert "第2样" in marked["all_text"] and marked["state"]["item_index"] == 2  # goes on by itself
     left = chat.say("还差哪些")
     assert "身份证" not in left["all_text"]
     assert "照片" in left["all_text"]
@@ -151,6 +152,43 @@ def test_a_question_without_a_service_asks_which_service_rather_than_saying_ther
     asked = chat.say(question)
     assert asked["state"]["service_id"] is None
     assert "没有办事指南" not in asked["all_text"], asked["all_text"]
+
+
+def test_a_number_beyond_the_list_says_how_many_there_are_and_keeps_the_place(chat):
+    count = chat.say("低保要带啥")["state"]["item_count"]
+    chat.say("第三个")
+    beyond = chat.say("第10个")
+    assert f"没有第10样。一共{count}样。" in beyond["all_text"] and "没听明白" not in beyond["all_text"]
+    assert chat.say("再说一遍")["state"]["item_index"] == 3
+
+
+def test_how_much_one_receives_is_the_amount_not_the_fee(chat):
+    chat.say("高龄津贴要带啥")
+    received = chat.say("能领多少钱")
+    assert "每月100元" in received["all_text"] and "不花钱" not in received["all_text"]
+    assert "不花钱" in chat.say("办这个要交钱吗")["all_text"]
+
+
+def test_how_much_one_receives_without_amounts_in_the_guide_gives_the_office_phone(chat):
+    chat.say("低保要带啥")
+    received = chat.say("每个月能领多少钱")
+    assert "要看每个人的情况" in received["all_text"] and "电话" in received["all_text"]
+
+
+def test_giving_a_phone_number_with_a_service_gets_that_service_not_a_person(chat):
+    reply = chat.say("我的电话13812345678,社保卡丢了")
+    assert reply["state"]["service_id"] == "social-security-card-replacement"
+    assert reply["state"]["topic"] == "materials" and "13812345678" not in reply["all_text"]
+
+
+def test_asking_for_a_person_about_a_service_still_gets_the_office_phone(chat):
+    reply = chat.say("社保卡的事我想找人工问问")
+    assert reply["state"]["topic"] == "handoff" and "0000-12333" in reply["all_text"]
+
+
+def test_a_question_about_not_going_in_person_is_not_taken_for_an_unknown_service(chat):
+    reply = chat.say("我腿脚不好能不能不去现场")
+    assert "没有办事指南" not in reply["all_text"]
 
 
 def test_clarifying_answer_by_digit_keeps_the_question_asked(chat):
