@@ -38,10 +38,9 @@ BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"
 
 
 CATALOG = GuideCatalog()
-
-
 # Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
 _BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
+
 
 class Turn:
     """One action's view of the conversation, and what it will say and change."""

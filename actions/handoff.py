@@ -14,7 +14,6 @@ from actions.which_service import ActionInformService
 from guidekit import replies
 from guidekit.settings import get_settings
 
-
 # A number the person gives ("我的电话138****5678", masked before it reaches us) is not a wish for a person.
 _GIVEN_NUMBER = re.compile(r"(电话|手机|号码|身份证号?)(号码?)?(是|:|:)?\s*[0-9*]{4,}")
 _ASKS_FOR_A_PERSON = re.compile(r"人工|真人|工作人员|客服|找人|转人|有人|找个人|电话|号码|热线|联系|问人|办事员|跟人说|"
