@@ -19,7 +19,7 @@ from guidekit.resolver import Resolution
 from guidekit.schema import Guide, Material
 from guidekit.settings import get_settings
 from guidekit.textnorm import is_no, is_yes, normalize
-from guidekit.topics import mentions_topic
+from guidekit.topics import mentions_topic, topics_mentioned
 
 # Slots (see bot/domain.yml).
 SERVICE = "service_id"
@@ -139,11 +139,16 @@ class Turn:
         return self.index.resolve(self.text)
 
     def topic_asked(self, classified: str) -> str:
-        """The classifier's topic, unless the sentence has none of its words but names a service:
-        then it is a plain how-to ("低保怎么申请"), answered with what to bring."""
+        """The classifier's topic, unless the sentence has none of its words. Then a follow-up that
+        names no service takes the one other topic whose words it has ("我明天去行不行" is about the
+        hours, though heard as a family-member question); a sentence that names a service is a plain
+        how-to ("低保怎么申请"), answered with what to bring."""
         resolution = self.resolution
         if resolution.status == "none":
-            return classified
+            if mentions_topic(classified, self.text):
+                return classified
+            others = topics_mentioned(self.text)
+            return others[0] if len(others) == 1 else classified
         # The service's own name may hold a topic word ("身体条件证明" has 条件): look past it.
         rest = normalize(self.text).replace(resolution.best.matched, "") if resolution.best else self.text
         return classified if mentions_topic(classified, rest) else "materials"

@@ -5,19 +5,8 @@ from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import ITEM, PROXY, GuideAction, Turn
-from actions.materials import start_materials
-from guidekit import replies
-
-
-def answer_proxy(turn: Turn) -> List[EventType]:
-    guide = turn.guide
-    turn.slots[PROXY] = guide.proxy.allowed
-    # The list changes length in proxy mode: the walk through it starts again.
-    turn.slots[ITEM] = None
-    buttons = [("要带什么", "/ask_materials")] if guide.proxy.allowed else [("转人工", "/handoff")]
-    turn.say(replies.with_service(guide, replies.proxy_answer(guide)), buttons)
-    return turn.finish("proxy")
+from actions.conversation import GuideAction, Turn
+from actions.service_info import answer
 
 
 class ActionProxy(GuideAction):
@@ -28,4 +17,4 @@ class ActionProxy(GuideAction):
         topic = turn.topic_asked("proxy")
         if turn.resolve_service(topic) is None:
             return turn.finish(turn.unresolved_topic())
-        return start_materials(turn) if topic == "materials" else answer_proxy(turn)
+        return answer(turn, topic)

@@ -1,4 +1,5 @@
-"""Questions about the current service: where, opening hours (and "今天开门吗"), fee, time, online, who, steps."""
+"""Questions about the current service: where, opening hours (and "今天开门吗"), fee, time, online, who, steps,
+and whether a family member may do it (proxy mode adds their materials, or says it is not allowed)."""
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import GuideAction, Turn
+from actions.conversation import ITEM, PROXY, GuideAction, Turn
 from actions.materials import start_materials
 from guidekit import replies, when
 from guidekit.settings import get_settings
@@ -24,7 +25,7 @@ TOPIC_BUTTONS = [("要带什么", "/ask_materials"), ("在哪里办", "/ask_loca
 
 
 # "能领多少钱", "每月发多少": the money one receives, not the fee one pays.
-_RECEIVE = re.compile(r"(领|发|给|拿|补|到手).{0,4}多少|多少钱?.{0,3}(领|发)|(每个?月|一个月).{0,3}多少")
+_RECEIVE = re.compile(r"(领|发|到手)[^,。]{0,4}多少|多少钱?[^,。]{0,3}(领|发)|(补贴|津贴|补助|养老金)[^,。]{0,3}(多少|几)")
 
 
 def answer_topic(turn: Turn, topic: str) -> List[EventType]:
@@ -41,6 +42,23 @@ def answer_topic(turn: Turn, topic: str) -> List[EventType]:
     return turn.finish(topic)
 
 
+def answer_proxy(turn: Turn) -> List[EventType]:
+    guide = turn.guide
+    turn.slots[PROXY] = guide.proxy.allowed
+    # The list changes length in proxy mode: the walk through it starts again.
+    turn.slots[ITEM] = None
+    buttons = [("要带什么", "/ask_materials")] if guide.proxy.allowed else [("转人工", "/handoff")]
+    turn.say(replies.with_service(guide, replies.proxy_answer(guide)), buttons)
+    return turn.finish("proxy")
+
+
+def answer(turn: Turn, topic: str) -> List[EventType]:
+    """The answer to `topic` about the current service: what to bring, a family member, or the rest."""
+    if topic == "materials":
+        return start_materials(turn)
+    return answer_proxy(turn) if topic == "proxy" else answer_topic(turn, topic)
+
+
 class ActionAnswerTopic(GuideAction):
     def name(self) -> str:
         return "action_answer_topic"
@@ -49,4 +67,4 @@ class ActionAnswerTopic(GuideAction):
         topic = turn.topic_asked(INTENT_TOPICS.get(turn.intent, "process"))
         if turn.resolve_service(topic) is None:
             return turn.finish(turn.unresolved_topic())
-        return start_materials(turn) if topic == "materials" else answer_topic(turn, topic)
+        return answer(turn, topic)

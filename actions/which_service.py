@@ -7,8 +7,7 @@ from rasa_sdk.events import EventType
 
 from actions.conversation import INFO_TOPICS, OPTIONS, PENDING, TOPIC, GuideAction, Turn
 from actions.materials import present_item, start_materials
-from actions.proxy import answer_proxy
-from actions.service_info import answer_topic
+from actions.service_info import answer
 from guidekit import replies
 from guidekit.settings import get_settings
 from guidekit.textnorm import is_no, is_yes, parse_option_number
@@ -16,11 +15,7 @@ from guidekit.textnorm import is_no, is_yes, parse_option_number
 
 def continue_with(turn: Turn, guide_id: str, topic: Optional[str]) -> List[EventType]:
     turn.switch_to(guide_id)
-    if topic == "proxy":
-        return answer_proxy(turn)
-    if topic in INFO_TOPICS:
-        return answer_topic(turn, topic)
-    return start_materials(turn)
+    return answer(turn, topic if topic in INFO_TOPICS else "materials")
 
 
 def answers_pending_question(turn: Turn) -> bool:

@@ -38,3 +38,8 @@ def any_topic_word(word: str, exact: bool = False) -> bool:
     if exact:
         return word in _MARKER_SET
     return any(marker in word for marker in _ALL_MARKERS)
+
+
+def topics_mentioned(text: str) -> list:
+    """Every topic whose words the text carries, in TOPIC_MARKERS order."""
+    return [topic for topic in TOPIC_MARKERS if mentions_topic(topic, text)]

@@ -169,6 +169,16 @@ def test_how_much_one_receives_is_the_amount_not_the_fee(chat):
     assert "不花钱" in chat.say("办这个要交钱吗")["all_text"]
 
 
+def test_what_a_replacement_costs_is_the_fee_not_an_amount_received(chat):
+    assert "20元" in chat.say("社保卡补办要多少钱")["all_text"]
+
+
+def test_a_question_heard_as_another_topic_is_answered_by_the_words_it_has(chat):
+    chat.say("社保卡要带啥")
+    tomorrow = chat.say("我明天去行不行")
+    assert tomorrow["state"]["topic"] == "hours"
+
+
 def test_how_much_one_receives_without_amounts_in_the_guide_gives_the_office_phone(chat):
     chat.say("低保要带啥")
     received = chat.say("每个月能领多少钱")
