@@ -179,6 +179,12 @@ def test_a_question_heard_as_another_topic_is_answered_by_the_words_it_has(chat)
     assert tomorrow["state"]["topic"] == "hours"
 
 
+def test_an_age_with_how_much_stays_on_the_service_and_gives_the_amount(chat):
+    chat.say("我想问问高龄补贴")
+    reply = chat.say("我87了能领多少")
+    assert reply["state"]["service_id"] == "old-age-allowance" and "每月300元" in reply["all_text"]
+
+
 def test_how_much_one_receives_without_amounts_in_the_guide_gives_the_office_phone(chat):
     chat.say("低保要带啥")
     received = chat.say("每个月能领多少钱")

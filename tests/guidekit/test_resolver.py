@@ -156,7 +156,8 @@ def test_an_age_and_what_can_i_do_offers_the_services_that_age_has_reached_oldes
     assert resolution.age is not None
 
 
-@pytest.mark.parametrize("text", ["我八十了", "打12345了有什么用", "20元能办什么", "我四十岁能办点啥"])
+@pytest.mark.parametrize("text", ["我八十了", "打12345了有什么用", "20元能办什么", "我四十岁能办点啥", "我87了能领多少",
+                                  "我八十了能在哪办"])
 def test_an_age_alone_or_a_number_that_is_no_age_offers_no_age_services(index, text):
     resolution = index.resolve(text)
     assert resolution.age is None
