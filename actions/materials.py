@@ -1,4 +1,4 @@
-"""Walking through a service's materials one at a time, and the checklist the user ticks off."""
+"""Walking through a service's materials one at a time (the checklist is in actions/checklist.py)."""
 from __future__ import annotations
 
 from typing import List, Optional
@@ -27,7 +27,7 @@ def start_materials(turn: Turn) -> List[EventType]:
     return present_item(turn, 1, intro)
 
 
-def _need_service(turn: Turn) -> Optional[List[EventType]]:
+def need_service(turn: Turn) -> Optional[List[EventType]]:
     """Answer instead of navigating when the words name another service ("社保卡冇咗…" heard as
     "还有呢"), or ask which one when none is known yet; None when the list can be walked."""
     if turn.resolution.age is not None:
@@ -63,7 +63,7 @@ class ActionNextMaterial(GuideAction):
         return "action_next_material"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        asked = _need_service(turn)
+        asked = need_service(turn)
         if asked:
             return asked
         index = turn.item_index()
@@ -81,7 +81,7 @@ class ActionPreviousMaterial(GuideAction):
         return "action_previous_material"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        asked = _need_service(turn)
+        asked = need_service(turn)
         if asked:
             return asked
         index = turn.item_index()
@@ -100,7 +100,7 @@ class ActionRepeatMaterial(GuideAction):
         return "action_repeat_material"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        asked = _need_service(turn)
+        asked = need_service(turn)
         if asked:
             return asked
         index = turn.item_index()
@@ -124,48 +124,9 @@ class ActionListMaterials(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         turn.switch_if_named()
-        asked = _need_service(turn)
+        asked = need_service(turn)
         if asked:
             return asked
         turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
                  [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")])
-        return turn.finish("materials", None, keep_place=True)
-
-
-class ActionMarkHave(GuideAction):
-    """"这个我有了": tick the current item and move on to the next."""
-
-    def name(self) -> str:
-        return "action_mark_have"
-
-    def respond(self, turn: Turn) -> List[EventType]:
-        asked = _need_service(turn)
-        if asked:
-            return asked
-        index = turn.item_index()
-        items = turn.items()
-        if index is None:
-            turn.say("请先听我说要带什么。说「下一个」,我从第一样说起。", [("下一个", "/next_item")])
-            return turn.finish("materials", None)
-        material = items[index - 1]
-        if material.name not in turn.slots[CHECKED]:
-            turn.slots[CHECKED] = turn.slots[CHECKED] + [material.name]
-        remaining = len([m for m in items if m.name not in turn.slots[CHECKED]])
-        if remaining and index < len(items):
-            # Ticked: go on to the next one, as 下一个 would — one turn less, and no "记下了" twice.
-            return present_item(turn, index + 1, replies.marked(material, remaining, going_on=True))
-        turn.say(replies.marked(material, remaining),
-                 [("下一个", "/next_item"), ("还差哪些", "/whats_left")])
-        return turn.finish("materials", index)
-
-
-class ActionWhatsLeft(GuideAction):
-    def name(self) -> str:
-        return "action_whats_left"
-
-    def respond(self, turn: Turn) -> List[EventType]:
-        asked = _need_service(turn)
-        if asked:
-            return asked
-        turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
         return turn.finish("materials", None, keep_place=True)

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.which_service import ActionChooseOption
 from actions.fallback import ActionFallback
-from actions.materials import ActionMarkHave, ActionMaterials, ActionNextMaterial, ActionPreviousMaterial
+from actions.checklist import ActionMarkHave
+from actions.materials import ActionMaterials, ActionNextMaterial, ActionPreviousMaterial
 from actions.proxy import ActionProxy
 from actions.service_info import ActionAnswerTopic
 

@@ -207,6 +207,16 @@ def test_a_question_about_not_going_in_person_is_not_taken_for_an_unknown_servic
     assert "没有办事指南" not in reply["all_text"]
 
 
+def test_a_sentence_with_you_that_is_no_have_statement_ticks_nothing(chat):
+    chat.say("你好我想办低保")
+    asked = chat.say("我家有房子能办吗")
+    assert asked["state"]["topic"] == "eligibility" and "记下了" not in asked["all_text"]
+    other = chat.say("我儿子有工作")
+    assert "记下了" not in other["all_text"]
+    left = chat.say("还差哪些")
+    assert "身份证" in left["all_text"] and "户口本" in left["all_text"]  # nothing was ticked
+
+
 def test_clarifying_answer_by_digit_keeps_the_question_asked(chat):
     asked = chat.say("身份证在哪里办")
     assert asked["state"]["topic"] == "clarify"
