@@ -140,7 +140,10 @@ def _dump(data: dict) -> str:
 
 def guide_to_yaml(guide: Guide) -> str:
     """The guides/ file format (keys in schema order), so exports diff cleanly in version control."""
-    return _dump(json.loads(guide.model_dump_json()))
+    data = json.loads(guide.model_dump_json())
+    if data.get("ages_from") is None:
+        del data["ages_from"]  # optional, and absent from most guide files: no "ages_from: null" lines
+    return _dump(data)
 
 
 def parse_draft(guide_id: str, yaml_text: str) -> Guide:
