@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-import cn2an
-
-from guidekit.textnorm import normalize
+from guidekit.textnorm import normalize, number_in
 
 YOUNGEST, OLDEST = 40, 120
 _NUMBER = r"[0-9]{2,3}|[一二三四五六七八九十百零两]{2,5}"
@@ -32,11 +30,7 @@ def age_in(text: str) -> Optional[int]:
     for match in _AGE.finditer(said):
         if not (match.group("before") or match.group("after")):
             continue
-        token = match.group("number").replace("两", "二")
-        try:
-            age = int(token) if token.isdigit() else int(cn2an.cn2an(token, "smart"))
-        except (ValueError, KeyError):
-            continue
-        if YOUNGEST <= age <= OLDEST:
+        age = number_in(match.group("number"))
+        if age is not None and YOUNGEST <= age <= OLDEST:
             return age
     return None

@@ -328,21 +328,13 @@ class Dashboard(_RatingTotals):
     per_channel: List[Breakdown]
 
 
-def _turn_filters(since, until, guide_id, channel) -> list:
-    filters = [TurnRow.at >= since, TurnRow.at < until]
+def _filters(row, since, until, guide_id, channel) -> list:
+    """The period, guide and channel conditions on a table with `at`, `service_id` and `channel` (turns, ratings)."""
+    filters = [row.at >= since, row.at < until]
     if guide_id is not None:
-        filters.append(TurnRow.service_id == guide_id)
+        filters.append(row.service_id == guide_id)
     if channel is not None:
-        filters.append(TurnRow.channel == channel)
-    return filters
-
-
-def _rating_filters(since, until, guide_id, channel) -> list:
-    filters = [RatingRow.at >= since, RatingRow.at < until]
-    if guide_id is not None:
-        filters.append(RatingRow.service_id == guide_id)
-    if channel is not None:
-        filters.append(RatingRow.channel == channel)
+        filters.append(row.channel == channel)
     return filters
 
 
@@ -352,12 +344,12 @@ def _breakdown(session: Session, turn_key, rating_key, since, until, guide_id, c
     turn_query = (select(turn_key, func.count(distinct(TurnRow.session_id)), func.count(TurnRow.id),
                          func.sum(case((TurnRow.topic == "fallback", 1), else_=0)),
                          func.sum(case((TurnRow.topic == "handoff", 1), else_=0)))
-                  .where(*_turn_filters(since, until, guide_id, channel)).group_by(turn_key))
+                  .where(*_filters(TurnRow, since, until, guide_id, channel)).group_by(turn_key))
     for key, conversations, turns, fallbacks, handoffs in session.execute(turn_query):
         rows[key] = Breakdown(key, conversations, turns, fallback_turns=int(fallbacks or 0),
                               handoffs=int(handoffs or 0))
     rating_query = (select(rating_key, RatingRow.level, func.count(RatingRow.id))
-                    .where(*_rating_filters(since, until, guide_id, channel)).group_by(rating_key, RatingRow.level))
+                    .where(*_filters(RatingRow, since, until, guide_id, channel)).group_by(rating_key, RatingRow.level))
     for key, level, count in session.execute(rating_query):
         rows.setdefault(key, Breakdown(key)).rating_counts[level] = count
     # Guides and channels with activity first; None (no guide) last.
@@ -371,14 +363,14 @@ def dashboard(session: Session, *, since: dt.datetime, until: dt.datetime, guide
     A turn belongs to a guide when the assistant's answer was about it (turns.service_id), a rating
     to the guide the conversation was about. A conversation is a session with a turn in the period.
     """
-    filters = _turn_filters(since, until, guide_id, channel)
+    filters = _filters(TurnRow, since, until, guide_id, channel)
     conversations, turns, fallbacks, handoffs = session.execute(
         select(func.count(distinct(TurnRow.session_id)), func.count(TurnRow.id),
                func.sum(case((TurnRow.topic == "fallback", 1), else_=0)),
                func.sum(case((TurnRow.topic == "handoff", 1), else_=0))).where(*filters)).one()
     counts = _zero_counts()
     for level, count in session.execute(select(RatingRow.level, func.count(RatingRow.id))
-                                        .where(*_rating_filters(since, until, guide_id, channel))
+                                        .where(*_filters(RatingRow, since, until, guide_id, channel))
                                         .group_by(RatingRow.level)):
         counts[level] = count
     return Dashboard(
@@ -422,7 +414,7 @@ def unanswered(session: Session, *, since: dt.datetime, until: dt.datetime, guid
     Texts with nothing left after cleaning (only "嗯", "啊?") are not questions and are left out.
     """
     query = (select(TurnRow.text, TurnRow.session_id, TurnRow.at)
-             .where(TurnRow.topic.in_(UNANSWERED_TOPICS), *_turn_filters(since, until, guide_id, channel))
+             .where(TurnRow.topic.in_(UNANSWERED_TOPICS), *_filters(TurnRow, since, until, guide_id, channel))
              .order_by(TurnRow.at.desc(), TurnRow.id.desc()))
     groups: Dict[str, UnansweredGroup] = {}
     sessions: Dict[str, set] = {}
@@ -482,7 +474,7 @@ def _followup_state(followup: Optional[FollowUpRow]) -> str:
 def ratings_csv(session: Session, since: dt.datetime, until: dt.datetime, guide_id: Optional[str] = None,
                 channel: Optional[str] = None) -> str:
     """Every rating of the period, oldest first, one line each (reasons are stored masked)."""
-    query = (select(RatingRow).where(*_rating_filters(since, until, guide_id, channel))
+    query = (select(RatingRow).where(*_filters(RatingRow, since, until, guide_id, channel))
              .options(selectinload(RatingRow.followup)).order_by(RatingRow.at, RatingRow.id))
     rows = []
     for r in session.execute(query).scalars():
@@ -495,6 +487,6 @@ def ratings_csv(session: Session, since: dt.datetime, until: dt.datetime, guide_
 def turns_csv(session: Session, since: dt.datetime, until: dt.datetime, guide_id: Optional[str] = None,
               channel: Optional[str] = None) -> str:
     """Every turn of the period, oldest first (texts are stored masked)."""
-    query = (select(TurnRow).where(*_turn_filters(since, until, guide_id, channel)).order_by(TurnRow.at, TurnRow.id))
+    query = (select(TurnRow).where(*_filters(TurnRow, since, until, guide_id, channel)).order_by(TurnRow.at, TurnRow.id))
     return _csv(TURNS_CSV_HEADER, ((t.id, t.at, t.session_id, t.channel, t.service_id, t.topic, t.text)
                                    for t in session.execute(query).scalars()))

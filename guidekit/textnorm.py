@@ -26,16 +26,23 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def number_in(token: str) -> Optional[int]:
+    """'80', '八十', '两' → the number; None when it is no number cn2an can read."""
+    token = token.replace("两", "二")
+    try:
+        return int(token) if token.isdigit() else int(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
 _AGE = re.compile(r"([零一二两三四五六七八九十百]+)(?=(?:周)?岁|多岁)")
 
 
 def _ages_as_digits(text: str) -> str:
     """七十岁 → 70岁, as guides write ages (people say them in words)."""
     def _one(match: re.Match) -> str:
-        try:
-            return str(int(cn2an.cn2an(match.group(1).replace("两", "二"), "smart")))
-        except (ValueError, KeyError):
-            return match.group(1)
+        number = number_in(match.group(1))
+        return match.group(1) if number is None else str(number)
     return _AGE.sub(_one, text)
 
 
@@ -63,12 +70,8 @@ def parse_option_number(text: str, count: int) -> Optional[int]:
     match = _OPTION.match(cleaned)
     if not match:
         return None
-    token = match.group(1).replace("两", "二")
-    try:
-        number = int(token) if token.isdigit() else int(cn2an.cn2an(token, "smart"))
-    except (ValueError, KeyError):
-        return None
-    return number if 1 <= number <= count else None
+    number = number_in(match.group(1))
+    return number if number is not None and 1 <= number <= count else None
 
 
 _YES = re.compile(r"^(?:是|是的|是啊|是呀|是是|对|对的|对啊|对呀|对对|对对对|没错|嗯|嗯嗯|好|好的|行|可以|就是|就是它|就是这个|"
