@@ -487,6 +487,7 @@ def ratings_csv(session: Session, since: dt.datetime, until: dt.datetime, guide_
 def turns_csv(session: Session, since: dt.datetime, until: dt.datetime, guide_id: Optional[str] = None,
               channel: Optional[str] = None) -> str:
     """Every turn of the period, oldest first (texts are stored masked)."""
-    query = (select(TurnRow).where(*_filters(TurnRow, since, until, guide_id, channel)).order_by(TurnRow.at, TurnRow.id))
+    query = (select(TurnRow).where(*_filters(TurnRow, since, until, guide_id, channel))
+             .order_by(TurnRow.at, TurnRow.id))
     return _csv(TURNS_CSV_HEADER, ((t.id, t.at, t.session_id, t.channel, t.service_id, t.topic, t.text)
                                    for t in session.execute(query).scalars()))

@@ -7,6 +7,7 @@ Unset, these tests are skipped and say why — except in CI (CI=true), where tha
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -77,19 +78,25 @@ def redis_url():
     return _required("BANSHI_TEST_REDIS_URL")
 
 
-@pytest.fixture(scope="module")
-def prod_stack(postgres, redis_url, tmp_path_factory):
+@contextlib.contextmanager
+def two_rasa_stack(postgres: Postgres, lock_store_url: str, var_dir: Path):
+    """The production profile, started: fresh guides and tracker databases, two Rasa instances on the given Redis."""
     guides_url = postgres.create("banshi_guides").replace("postgresql://", "postgresql+psycopg2://", 1)
-    tracker_url = postgres.create("banshi_tracker")
     report = load_guides(get_engine(guides_url), ROOT / "guides")
     assert not report.refused
-    model = ensure_model(guides_url)
-    cfg = StackConfig(database_url=guides_url, model=model, var_dir=tmp_path_factory.mktemp("prod"),
+    cfg = StackConfig(database_url=guides_url, model=ensure_model(guides_url), var_dir=var_dir,
                       api_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
-                      tracker_store_url=tracker_url, lock_store_url=redis_url, more_rasa_ports=[free_port()])
+                      tracker_store_url=postgres.create("banshi_tracker"), lock_store_url=lock_store_url,
+                      more_rasa_ports=[free_port()])
     stack = Stack(cfg)
     try:
         stack.start(timeout=300)
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="module")
+def prod_stack(postgres, redis_url, tmp_path_factory):
+    with two_rasa_stack(postgres, redis_url, tmp_path_factory.mktemp("prod")) as stack:
+        yield stack

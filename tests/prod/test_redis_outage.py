@@ -14,10 +14,8 @@ import httpx
 import pytest
 import redis
 
-from guidekit.store import get_engine, load_guides
-from ops.stack import Stack, StackConfig, free_port
-from ops.train import ensure_model
-from tests.prod.conftest import ROOT
+from ops.stack import free_port
+from tests.prod.conftest import two_rasa_stack
 from tests.prod.test_scale_and_faults import GUIDE_TEXT, chat
 
 pytestmark = pytest.mark.e2e
@@ -63,18 +61,8 @@ def own_redis():
 
 @pytest.fixture(scope="module")
 def redis_stack(postgres, own_redis, tmp_path_factory):
-    guides_url = postgres.create("banshi_guides").replace("postgresql://", "postgresql+psycopg2://", 1)
-    assert not load_guides(get_engine(guides_url), ROOT / "guides").refused
-    cfg = StackConfig(database_url=guides_url, model=ensure_model(guides_url), var_dir=tmp_path_factory.mktemp("redis"),
-                      api_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
-                      tracker_store_url=postgres.create("banshi_tracker"), lock_store_url=own_redis.url,
-                      more_rasa_ports=[free_port()])
-    stack = Stack(cfg)
-    try:
-        stack.start(timeout=300)
+    with two_rasa_stack(postgres, own_redis.url, tmp_path_factory.mktemp("redis")) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 def test_redis_down_fails_the_turn_politely_names_redis_and_the_conversation_resumes(redis_stack, own_redis):
