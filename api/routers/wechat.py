@@ -1,8 +1,9 @@
 """`/wechat`: the WeChat Official Account callback (the URL to enter in the WeChat console).
 
 GET verifies WeChat's signature and echoes `echostr`. POST takes a message or event in plaintext or
-safe mode and answers within WeChat's 5 seconds (api/wechat/desk.py). Bad signature → 403, bad XML
-or a DOCTYPE/entity → 400, a body over the limit → 413: none of them reach the assistant.
+safe mode and answers within WeChat's 5 seconds (api/wechat/desk.py). Bad signature, a timestamp more than
+300 s off or a (timestamp, nonce) already used for another message → 403, bad XML or a DOCTYPE/entity → 400,
+a body over the limit → 413: none of them reach the assistant.
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ async def receive(request: Request, desk: Optional[WeChatDesk] = Depends(wechat_
         verify_signature(desk.settings.wechat_token, params)
         body = await read_body(request, desk.settings.wechat_max_body_bytes)
         message = decode(body, params, desk.crypto)
+        answer = await desk.handle(message, params)  # refuses a signed timestamp and nonce used for another message
     except Refused as exc:
         return _refused(exc)
-    answer = await desk.handle(message, params)
     return Response(answer, media_type="application/xml" if answer.startswith("<") else "text/plain")

@@ -18,11 +18,12 @@ from api.sessions import forget_conversation
 from api.wechat import texts
 from api.wechat.delivery import LATER, CustomerService
 from api.wechat.format import answer_texts, split_text, user_text
-from api.wechat.inbound import crypto_for
+from api.wechat.inbound import WINDOW_SECONDS, Refused, crypto_for
 from redis.exceptions import RedisError
 
 from api.wechat.once import OnceOnly, RedisOnceOnly, message_key
 from api.wechat.outbox import Outbox
+from api.wechat.replay import NEW, REPLAYED, RedisSeenNonces, SeenNonces
 from guidekit import quality
 from guidekit.catalog import GuideCatalog
 from guidekit.replies import doing
@@ -56,6 +57,10 @@ class WeChatDesk:
         # Shared through Redis when there is one, so a retry reaching another API process is still a retry.
         self.once = (RedisOnceOnly(settings.lock_store_url, settings.wechat_dedupe_seconds) if settings.lock_store_url
                      else OnceOnly(settings.wechat_dedupe_seconds))
+        # Each signed (timestamp, nonce) carries one message: shared the same way, so a replay sent to
+        # another API process is refused too.
+        self.nonces = (RedisSeenNonces(settings.lock_store_url, WINDOW_SECONDS) if settings.lock_store_url
+                       else SeenNonces(WINDOW_SECONDS))
         # Parts WeChat would not take even after retries are kept and sent again later.
         self.outbox = Outbox(settings.database_url, settings.wechat_outbox_seconds) if self.service else None
         self._outbox_task: Optional[asyncio.Task] = None
@@ -65,15 +70,25 @@ class WeChatDesk:
 
     # -- the HTTP answer -----------------------------------------------------------------------
     async def handle(self, message: BaseMessage, params: Mapping[str, str]) -> str:
-        """The body to answer WeChat's request with: a passive reply (XML) or "success"."""
+        """The body to answer WeChat's request with: a passive reply (XML) or "success".
+
+        Raises Refused (403) when the request's signed timestamp and nonce already brought another
+        message: a signed URL copied from a log, with a body of the copier's choosing (plaintext mode).
+        """
         key = message_key(message)
         try:
-            first = await self.once.claim(key, message.source)
+            seen = await self.nonces.see(int(params["timestamp"]), params["nonce"], key)
+            # The same request again is WeChat resending it: answered like a retry, never asked again
+            # (nor does an unsubscribe forget anybody a second time).
+            first = seen == NEW and await self.once.claim(key, message.source)
         except RedisError as exc:
             # Without the once-only record the assistant cannot be asked safely (nor can Rasa, which
             # locks conversations in the same Redis): a polite answer now beats WeChat's "无法提供服务".
             log.error("once-only record unavailable (%s); answered with the hotline", exc.__class__.__name__)
             return self._passive(message, texts.something_wrong(self.settings.hotline), params)
+        if seen == REPLAYED:
+            log.warning("a signed timestamp and nonce came back with another message (%s); refused", message.type)
+            raise Refused(403, "timestamp and nonce already used")
         if not first:
             log.info("WeChat resent a %s; answered without asking again", message.type)
             return await self.once.decision(key, self.settings.wechat_passive_seconds) or SUCCESS
@@ -145,6 +160,7 @@ class WeChatDesk:
         await self.drain()
         if isinstance(self.once, RedisOnceOnly):
             await self.once.close()
+        await self.nonces.close()
 
     async def _outbox_loop(self) -> None:
         while True:

@@ -5,6 +5,7 @@ Every check raises `Refused` with the HTTP status to answer; nothing refused rea
 from __future__ import annotations
 
 import re
+import time
 from typing import Mapping, Optional
 
 from fastapi import Request
@@ -20,6 +21,9 @@ from guidekit.settings import Settings
 # WeChat's messages never declare a DOCTYPE or an entity: such XML is refused before any parser sees it,
 # so nothing external (XXE) or self-expanding (billion laughs) is ever resolved.
 _DECLARATION = re.compile(rb"<!(?!\[CDATA\[)", re.IGNORECASE)
+_SECONDS = re.compile(r"[0-9]{1,12}")
+# WeChat signs each request with the current time: one further than this from our clock is stale.
+WINDOW_SECONDS = 300.0
 
 
 class Refused(Exception):
@@ -37,8 +41,14 @@ async def read_body(request: Request, limit: int) -> bytes:
         raise Refused(413, str(exc)) from None
 
 
-def verify_signature(token: str, params: Mapping[str, str]) -> None:
-    """WeChat's URL signature: sha1 of the sorted token, timestamp and nonce."""
+def verify_signature(token: str, params: Mapping[str, str], window_seconds: float = WINDOW_SECONDS,
+                     now: Optional[float] = None) -> int:
+    """WeChat's URL signature (sha1 of the sorted token, timestamp and nonce) over a fresh timestamp.
+
+    A timestamp that is no number of seconds, or more than `window_seconds` away from our clock, is
+    refused: a signed URL from a log is no use later (api/wechat/replay.py refuses it sooner).
+    Returns the timestamp.
+    """
     signature, timestamp, nonce = params.get("signature"), params.get("timestamp"), params.get("nonce")
     if not (signature and timestamp and nonce):
         raise Refused(403, "signature, timestamp or nonce missing")
@@ -46,6 +56,12 @@ def verify_signature(token: str, params: Mapping[str, str]) -> None:
         check_signature(token, signature, timestamp, nonce)
     except InvalidSignatureException:
         raise Refused(403, "bad signature") from None
+    if not _SECONDS.fullmatch(timestamp):
+        raise Refused(403, "timestamp is not a number of seconds")
+    seconds = int(timestamp)
+    if abs(seconds - (time.time() if now is None else now)) > window_seconds:
+        raise Refused(403, f"timestamp more than {window_seconds:.0f} s away from this server's clock")
+    return seconds
 
 
 def refuse_declarations(xml: bytes) -> None:
@@ -81,4 +97,10 @@ def decode(body: bytes, params: Mapping[str, str], crypto: Optional[WeChatCrypto
         raise Refused(400, f"malformed XML: {exc.__class__.__name__}") from None
     if message is None or not getattr(message, "source", None):
         raise Refused(400, "message without FromUserName")
+    try:  # WeChat always sends it; retries of events are recognised by it (api/wechat/once.py)
+        created = message.create_time
+    except (ValueError, OverflowError, OSError):
+        created = None
+    if created is None:
+        raise Refused(400, "message without a valid CreateTime")
     return message
