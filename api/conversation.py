@@ -5,8 +5,11 @@ for a rating, and the answer to that question is taken here instead of going to 
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Awaitable, Callable, Tuple
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,6 +33,28 @@ def _reply(req: ChatRequest, text: str, topic: str = "fallback") -> ChatResponse
                         state=ChatState(topic=topic))
 
 
+_DOMAIN = Path(__file__).resolve().parent.parent / "bot" / "domain.yml"
+# Rasa's own commands: typed by a user they would wipe the conversation ("/restart") or confuse it.
+_NEVER_FROM_USERS = {"restart", "session_start", "back", "action_listen"}
+
+
+@lru_cache(maxsize=1)
+def button_payloads() -> frozenset:
+    """`/next_item`, `/handoff` …: the intents our buttons send (the domain's intents), and nothing else."""
+    import yaml
+    intents = yaml.safe_load(_DOMAIN.read_text(encoding="utf-8")).get("intents", [])
+    names = {i if isinstance(i, str) else next(iter(i)) for i in intents}
+    return frozenset(f"/{n}" for n in names - _NEVER_FROM_USERS)
+
+
+def user_words(text: str) -> str:
+    """A button's payload passes as it is; any other leading "/" is dropped, so "/restart" or
+    '/inform_service{"x": 1}' typed by a person is just words to Rasa, never a command."""
+    if text in button_payloads():
+        return text
+    return text.lstrip("/／ ")
+
+
 def prepare_text(catalog: GuideCatalog, text: str) -> str:
     """Traditional → simplified, regional words → Mandarin, typed pinyin → characters (before NLU)."""
     try:
@@ -43,13 +68,15 @@ def prepare_text(catalog: GuideCatalog, text: str) -> str:
 async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
                     settings: Settings) -> Tuple[int, ChatResponse]:
     """Returns the HTTP status and the reply; the reply is always something a person can read."""
-    text = mask_personal_numbers(req.text.strip())
-    if not _HAS_WORDS.search(text):
-        return 200, _reply(req, "我没有收到文字。请说一说您想办什么事,比如「补社保卡要带什么」。")
-    if len(text) > settings.max_text_chars:
+    # The length is checked before any work (masking, conversion, matching), on every channel.
+    if len(req.text.strip()) > settings.max_text_chars:
         return 200, _reply(req, f"您说的话太长了,我一次只能看{settings.max_text_chars}个字以内。\n"
                                 "请用一句话问我,比如「老年证在哪里办」。")
-    said, text = text, prepare_text(catalog, text)
+    text = mask_personal_numbers(user_words(req.text.strip()))
+    if not _HAS_WORDS.search(text):
+        return 200, _reply(req, "我没有收到文字。请说一说您想办什么事,比如「补社保卡要带什么」。")
+    # Conversion and matching are CPU work: off the event loop, so one turn never freezes the others.
+    said, text = text, await asyncio.to_thread(prepare_text, catalog, text)
     # The answer to "请您给这次服务打个分" (or to "哪里不满意") is ours to keep; Rasa never sees it.
     rating_turn = await ratings.take_rating_turn(settings, req, said, text)
     if rating_turn is not None:

@@ -16,6 +16,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.conversation import Assistant, assistant_over
 from api.rasa_client import RasaClient
+from api.session_ids import SessionIds
+from api.turn_limits import limits_from_settings
 from api.editor.auth import NotSignedIn
 from api.routers import chat, editor, editor_dashboard, guides, health, kiosk, voice, wechat
 from api.voice.asr import recognizer_from_settings
@@ -38,13 +40,16 @@ async def lifespan(app: FastAPI):
         app.state.wechat.start()
     app.state.voice_turns = VoiceTurns(assistant, app.state.catalog, settings.voice_confirm_below,
                                        RedisPendingConfirmations(settings.lock_store_url) if settings.lock_store_url
-                                       else PendingConfirmations())
+                                       else PendingConfirmations(), settings.max_text_chars)
+    app.state.session_ids = SessionIds(settings.session_secret)
+    app.state.turn_limits = limits_from_settings(settings)
     app.state.synthesizer = synthesizer_from_settings(settings)
     app.state.recognizer = recognizer_from_settings(settings)
     yield
     if app.state.wechat is not None:
         await app.state.wechat.stop()
     await app.state.voice_turns.pending.close()
+    await app.state.turn_limits.close()
     await app.state.rasa.close()
 
 

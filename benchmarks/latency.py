@@ -73,9 +73,12 @@ def main() -> int:
     stack = start_bench_stack("banshi-bench-")
     cfg, model = stack.cfg, stack.cfg.model
     try:
+        issued: dict = {}  # sender → the session id the API issued for it
+
         def via_api(client: httpx.Client, sender: str, text: str) -> None:
-            r = client.post(f"{cfg.api_url}/api/chat", json={"session_id": sender, "text": text, "channel": "bench"})
+            r = client.post(f"{cfg.api_url}/api/chat", json={"session_id": issued.get(sender), "text": text})
             assert r.status_code == 200
+            issued[sender] = r.json()["session_id"]
 
         def via_rasa(client: httpx.Client, sender: str, text: str) -> None:
             r = client.post(f"{cfg.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text})

@@ -15,7 +15,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Dict, List
 
@@ -23,6 +22,7 @@ import httpx
 
 from benchmarks.latency import percentile, rss_mb
 from guidekit.store import get_engine, load_guides
+from benchmarks.stack import BENCH_ENV
 from ops.stack import ROOT, Stack, StackConfig, free_port
 from ops.train import ensure_model
 
@@ -39,15 +39,15 @@ def run(api_url: str, users: int, turns: int) -> Dict:
     start_gate = threading.Barrier(users)
 
     def user() -> None:
-        session = f"load-{uuid.uuid4().hex[:12]}"
+        session = None  # issued by the server with the first reply
         with httpx.Client(timeout=60) as client:
             start_gate.wait()
             for i in range(turns):
                 started = time.perf_counter()
                 try:
-                    r = client.post(f"{api_url}/api/chat", json={"session_id": session, "text": TURNS[i % len(TURNS)],
-                                                                 "channel": "load"})
+                    r = client.post(f"{api_url}/api/chat", json={"session_id": session, "text": TURNS[i % len(TURNS)]})
                     ok = r.status_code == 200 and r.json()["messages"]
+                    session = r.json()["session_id"] if ok else session
                 except (httpx.HTTPError, ValueError):
                     ok = False
                 with lock:
@@ -89,7 +89,8 @@ def main() -> int:
     try:
         load_guides(get_engine(db_url), ROOT / "guides")
         cfg = StackConfig(database_url=db_url, model=ensure_model(db_url, quiet=True), var_dir=work,
-                          api_port=free_port(), rasa_port=free_port(), actions_port=free_port(), **extra)
+                          api_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
+                          extra_env=BENCH_ENV, **extra)
         stack = Stack(cfg)
         stack.start(timeout=300)
         try:

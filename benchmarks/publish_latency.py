@@ -9,7 +9,6 @@ import re
 import statistics
 import sys
 import time
-import uuid
 
 import httpx
 from sqlalchemy.orm import Session
@@ -53,8 +52,7 @@ def main() -> int:
             assert response.status_code == 303, response.text[:300]
             published = time.perf_counter()
             while True:
-                reply = httpx.post(f"{api}/api/chat", json={"session_id": f"b-{uuid.uuid4().hex[:10]}",
-                                                            "text": "丧葬费要带什么", "channel": "bench"}, timeout=30)
+                reply = httpx.post(f"{api}/api/chat", json={"text": "丧葬费要带什么"}, timeout=30)
                 if wording in reply.text:
                     break
                 if time.perf_counter() - published > 10:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import uuid
 from typing import Callable, List
 
 import httpx
 
 from benchmarks.latency import CONVERSATION, percentile
-from benchmarks.stack import start_bench_stack
+from benchmarks.stack import VOICE_HEADERS, start_bench_stack
 
 
 def timed(fn: Callable[[], httpx.Response], into: List[float]) -> httpx.Response:
@@ -37,11 +36,12 @@ def main() -> int:
         tts: List[float] = []
         with httpx.Client(timeout=30) as client:
             for round_no in range(args.rounds + 1):  # round 0 warms up
-                session = f"voice-bench-{uuid.uuid4().hex[:10]}"
+                session = None
                 sink: List[float] = [] if round_no == 0 else turns
                 for text in CONVERSATION:
                     reply = timed(lambda: client.post(f"{api}/voice/turn", json={
-                        "session_id": session, "text": text, "confidence": 0.9}), sink).json()
+                        "session_id": session, "text": text, "confidence": 0.9}, headers=VOICE_HEADERS), sink).json()
+                    session = reply["session_id"]
                 if round_no:
                     timed(lambda: client.post(f"{api}/voice/tts", json={"text": reply["reply_text"], "slow": False}), tts)
         print(f"{'endpoint':12s} {'n':>4s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")

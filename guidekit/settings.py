@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     hotline: str = "12345"
     timezone: str = "Asia/Shanghai"
     max_text_chars: int = 500
+    # Conversation ids are signed with this key (api/session_ids.py). Set it in production and give every
+    # API process the same one; unset → a random key per process (ids die with a restart).
+    session_secret: Optional[str] = None
+    # Turns one client address / one conversation may ask for per minute (api/turn_limits.py).
+    turns_per_minute_per_client: int = 120
+    turns_per_minute_per_session: int = 60
+    # Voice platforms and their keys, "platform:key,platform:key" (sent as the X-Voice-Key header);
+    # a platform's conversations live under voice:<platform>:. Empty → /voice/turn is refused.
+    voice_platform_keys: str = ""
     # Rasa's tracker store, so that a user who leaves (WeChat unsubscribe) can be forgotten.
     tracker_store_url: str = "sqlite:///var/tracker.db"
     # Redis lock store (redis://host:port/db), needed when several Rasa instances serve one conversation.
@@ -64,7 +73,9 @@ class Settings(BaseSettings):
     tts_speed: int = 230          # espeak-ng -s; with the pauses about 200 characters a minute
     tts_slow_speed: int = 190     # after "说慢一点": about 155 characters a minute
     tts_word_gap: int = 1         # espeak-ng -g, in 10 ms units
-    tts_max_chars: int = 1500
+    tts_max_chars: int = 600
+    # The longest audio /voice/tts makes (a whole materials list read slowly is under a minute).
+    tts_max_seconds: float = 120.0
     # Speech recognition: a Vosk model directory (e.g. vosk-model-small-cn-0.22); unset → 501.
     asr_model_dir: Optional[str] = None
     max_audio_bytes: int = 2 * 1024 * 1024

@@ -1,7 +1,9 @@
 """`/kiosk`: the hall-kiosk page (static, no build step) and the printable checklist with its QR code."""
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
 from pathlib import Path
 from typing import Optional
 
@@ -13,12 +15,20 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from api.deps import db_session, settings_dep
+from api.body import BodyTooLarge, read_limited_body
+from api.deps import db_session, guide_catalog, rasa_client, settings_dep
+from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
+from api.rasa_client import RasaClient
+from api.routers.chat import CONTRACT, ChatTurn, answer
+from api.schemas import ChatRequest, ChatResponse, ChatState, Message
+from api.voice.asr import AudioFormatError, RecognizerUnavailable
+from guidekit.catalog import GuideCatalog
 from guidekit import replies
 from guidekit.settings import Settings
 from guidekit.store import get_guide
 
 KIOSK = Path(__file__).resolve().parent.parent / "kiosk"
+log = logging.getLogger("banshi.kiosk")
 router = APIRouter(prefix="/kiosk", tags=["kiosk"])
 templates = Jinja2Templates(directory=str(KIOSK / "templates"))
 
@@ -57,3 +67,50 @@ def checklist(guide_id: str, request: Request, at: Optional[int] = Query(None, g
         "details": [" ".join(replies.material_detail(m)) for m in items],
         "locations": guide.locations, "url": url, "qr": qr_svg(url), "hotline": settings.hotline,
     })
+
+
+NO_RECOGNIZER = ("这台机器还没有装语音识别,听不懂说话。请您点按钮,或者打字问我。"
+                 " (Operators: set BANSHI_ASR_MODEL_DIR to a Vosk model directory, e.g. vosk-model-small-cn-0.22, "
+                 "and restart the API.)")
+
+
+class AudioTurnResponse(ChatResponse):
+    transcript: str
+
+
+@router.post("/chat", response_model=ChatResponse, responses=CONTRACT)
+async def kiosk_chat(turn: ChatTurn, request: Request, client: RasaClient = Depends(rasa_client),
+                     catalog: GuideCatalog = Depends(guide_catalog), settings: Settings = Depends(settings_dep)):
+    """A kiosk turn: the same contract as /api/chat; its conversations live under kiosk:."""
+    return await answer(request, turn, "kiosk", "kiosk", client, catalog, settings)
+
+
+@router.post("/audio", response_model=AudioTurnResponse,
+             responses={**CONTRACT, 501: {"description": "no speech recogniser configured; the detail says how to set one"}})
+async def audio_turn(request: Request,
+                     session_id: Optional[str] = Query(None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN,
+                                                       description=SESSION_ID_DOC),
+                     settings: Settings = Depends(settings_dep)):
+    """What the kiosk's 说话 button recorded (16 kHz mono WAV in the body): heard, then answered as a kiosk turn."""
+    recognizer = request.app.state.recognizer
+    if recognizer is None:
+        raise HTTPException(501, NO_RECOGNIZER)
+    try:
+        wav = await read_limited_body(request, settings.max_audio_bytes)
+    except BodyTooLarge:
+        raise HTTPException(413, f"录音太长了。请您说短一点,一次说一件事。(limit {settings.max_audio_bytes} bytes)") from None
+    try:
+        transcript = await asyncio.to_thread(recognizer.transcribe, wav)
+    except AudioFormatError as exc:
+        raise HTTPException(415, f"录音的格式不对,请再说一次。(need 16 kHz mono 16-bit PCM WAV: {exc})") from None
+    except RecognizerUnavailable as exc:
+        log.error("speech recogniser unavailable: %s", exc)
+        raise HTTPException(503, "对不起,现在听不了说话。请您点按钮,或者打字问我。") from None
+
+    async def ask(req: ChatRequest):
+        if not transcript:
+            return AudioTurnResponse(session_id=req.session_id, transcript="", messages=[
+                Message(text="对不起,我没有听清。请您再说一遍,或者点按钮。")], state=ChatState(topic="fallback"))
+        reply = await request.app.state.ask(req)
+        return AudioTurnResponse(transcript=transcript, **reply.model_dump())
+    return await guarded_turn(request, session_id, transcript, "kiosk", "kiosk", ask)

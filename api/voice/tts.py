@@ -29,6 +29,34 @@ class Synthesizer(Protocol):
 # Pauses after a comma and after a sentence, in ms (normal, slow): the longer pauses, not slower
 # syllables, are what make the speech easier to follow.
 PAUSES = {False: (300, 600), True: (450, 900)}
+# Characters a minute at each rate (see guidekit/settings.py: tts_speed, tts_slow_speed).
+RATE = {False: 200, True: 155}
+
+
+_STOPS = "\u3002\uff01\uff1f!?\n"        # 。！？!?
+_COMMAS = "\uff0c,\u3001\uff1b;\uff1a:"   # ，,、；;：:
+
+
+def collapse_marks(speech_text: str) -> str:
+    """"好。。。。!!!" or "、、、" makes one pause, not a minute of silence."""
+    text = re.sub(f"([{_STOPS}])[{_STOPS}{_COMMAS}\\s]*", r"\1", speech_text)
+    return re.sub(f"([{_COMMAS}])[{_COMMAS}\\s]*", r"\1", text)
+
+
+def estimated_seconds(speech_text: str, slow: bool = False) -> float:
+    """How long the audio will be: checked before synthesis, so a text of pauses cannot make a 15-minute WAV."""
+    comma, stop = PAUSES[slow]
+    stops = len(re.findall(f"[{_STOPS}]", speech_text))
+    commas = len(re.findall(f"[{_COMMAS}]", speech_text))
+    words = len(re.findall(r"\w", speech_text))
+    return words * 60 / RATE[slow] + (commas * comma + stops * stop) / 1000
+
+
+def wav_seconds(wav: bytes) -> float:
+    import io
+    import wave
+    with wave.open(io.BytesIO(wav)) as w:
+        return w.getnframes() / float(w.getframerate() or 1)
 
 
 def with_pauses(speech_text: str, slow: bool) -> str:

@@ -7,6 +7,7 @@ Redis (BANSHI_LOCK_STORE_URL) so that the "是" may reach another API process th
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Dict, Optional, Tuple
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
 from api.conversation import Assistant
+from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN
 from api.schemas import ChatRequest, ChatResponse, ChatState
 from guidekit.catalog import GuideCatalog
 from guidekit.privacy import mask_personal_numbers
@@ -30,12 +32,14 @@ _CLOSING_TOPICS = {"goodbye", "handoff", "feedback"}
 
 
 class VoiceTurnRequest(BaseModel):
-    session_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")
+    session_id: Optional[str] = Field(None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN,
+                                      description=SESSION_ID_DOC)
     text: str = Field(max_length=2000)
     confidence: Optional[float] = Field(default=None, ge=0.0, le=1.0)
 
 
 class VoiceTurnResponse(BaseModel):
+    session_id: Optional[str] = None
     reply_text: str
     speech_text: str
     ssml: str
@@ -107,25 +111,36 @@ class RedisPendingConfirmations:
 
 class VoiceTurns:
     def __init__(self, assistant: Assistant, catalog: GuideCatalog, confirm_below: float,
-                 pending: "PendingConfirmations | RedisPendingConfirmations | None" = None):
+                 pending: "PendingConfirmations | RedisPendingConfirmations | None" = None, max_chars: int = 500):
+        self.max_chars = max_chars
         self.assistant = assistant
         self.catalog = catalog
         self.confirm_below = confirm_below
         self.pending = pending or PendingConfirmations()
 
-    async def turn(self, req: VoiceTurnRequest) -> VoiceTurnResponse:
-        pending = await self.pending.take(req.session_id)
+    async def turn(self, req: VoiceTurnRequest, session_id: str) -> VoiceTurnResponse:
+        """`session_id` is the one the server issued or checked (api/front_door.py), never the client's own."""
+        if len(req.text.strip()) > self.max_chars:  # before any work, on every path
+            reply = _say(f"您说的话太长了,我一次只能听{self.max_chars}个字以内。请您说短一点,一次问一件事。")
+        else:
+            reply = await self._turn(req, session_id)
+        reply.session_id = session_id
+        return reply
+
+    async def _turn(self, req: VoiceTurnRequest, session_id: str) -> VoiceTurnResponse:
+        pending = await self.pending.take(session_id)
         said = mask_personal_numbers(req.text.strip())  # it may be kept and repeated back
         if pending is not None:
             if is_yes(said):
-                return await self._ask(req.session_id, pending)
+                return await self._ask(session_id, pending)
             if is_no(said):
                 return _say("好的。请您再说一遍,您想办什么事?")
             # Anything else is a new question, heard afresh.
         if req.confidence is not None and req.confidence < self.confirm_below and said:
-            if await self.pending.hold(req.session_id, said):
-                return _say(self._confirm_question(said))
-        return await self._ask(req.session_id, said)
+            if await self.pending.hold(session_id, said):
+                # Matching is CPU work: off the event loop.
+                return _say(await asyncio.to_thread(self._confirm_question, said))
+        return await self._ask(session_id, said)
 
     async def _ask(self, session_id: str, text: str) -> VoiceTurnResponse:
         reply = await self.assistant(ChatRequest(session_id=session_id, text=text, channel="voice"))

@@ -3,7 +3,6 @@ person politely instead of failing with a server error."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import httpx
 import pytest
@@ -32,11 +31,14 @@ def test_a_wechat_message_gets_the_hotline_reply_and_the_assistant_is_not_asked(
     assert assistant.calls == []
 
 
-def test_an_unsure_voice_turn_is_answered_directly_instead_of_confirmed(db_url, assistant, redis_gone):  # noqa: F811
+def test_an_unsure_voice_turn_is_answered_directly_instead_of_confirmed(db_url, assistant, redis_gone,  # noqa: F811
+                                                                        monkeypatch):
     from api.main import create_app
+    monkeypatch.setenv("BANSHI_VOICE_PLATFORM_KEYS", "phone:k1")
+    get_settings.cache_clear()
     with LiveApi(create_app(assistant=assistant)) as api:
-        reply = httpx.post(f"{api.url}/voice/turn", json={"session_id": f"v-{uuid.uuid4().hex[:6]}",
-                                                          "text": "社保卡丢了要带啥", "confidence": 0.3}, timeout=20)
+        reply = httpx.post(f"{api.url}/voice/turn", json={"text": "社保卡丢了要带啥", "confidence": 0.3},
+                           headers={"X-Voice-Key": "k1"}, timeout=20)
     assert reply.status_code == 200
     assert reply.json()["reply_text"] == "您问的是:社保卡丢了要带啥"
     assert [call.text for call in assistant.calls] == ["社保卡丢了要带啥"]

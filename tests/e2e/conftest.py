@@ -5,45 +5,30 @@ The model is trained once and cached by the hash of its inputs (models/banshi-<h
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 
-from ops.stack import Stack, StackConfig, free_port
-from ops.train import ensure_model
+from tests.conftest import VOICE_KEY  # noqa: F401  (the voice tests import it from here)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "kiosk"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
-def stack(guides_db_url, tmp_path_factory):
-    model = ensure_model(guides_db_url)
-    cfg = StackConfig(database_url=guides_db_url, model=model, var_dir=tmp_path_factory.mktemp("stack"),
-                      api_port=free_port(), rasa_port=free_port(), actions_port=free_port())
-    running = Stack(cfg)
-    try:
-        running.start(timeout=300)
-        yield running
-    finally:
-        running.stop()
-
-
 class Chat:
     """One user's conversation through POST /api/chat."""
 
-    def __init__(self, api_url: str, channel: str = "test"):
-        self.url = f"{api_url}/api/chat"
-        self.session_id = f"t-{uuid.uuid4().hex[:12]}"
-        self.channel = channel
+    def __init__(self, api_url: str, path: str = "/api/chat"):
+        self.url = f"{api_url}{path}"
+        self.session_id = None  # issued by the server with the first reply
 
     def say(self, text: str) -> dict:
-        response = httpx.post(self.url, json={"session_id": self.session_id, "text": text,
-                                              "channel": self.channel}, timeout=30)
+        response = httpx.post(self.url, json={"session_id": self.session_id, "text": text}, timeout=30)
         assert response.status_code == 200, response.text
         body = response.json()
+        assert self.session_id in (None, body["session_id"])
+        self.session_id = body["session_id"]
         body["all_text"] = "\n".join(m["text"] for m in body["messages"])
         return body
 

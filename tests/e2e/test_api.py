@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 
 import httpx
 import pytest
@@ -24,7 +23,7 @@ def _post(stack, body, raw=None):
 
 @pytest.mark.parametrize("text", ["", "   \n ", "😀😀👍"])
 def test_empty_or_emoji_only_text_gets_a_kind_prompt(stack, text):
-    response = _post(stack, {"session_id": "edge-1", "text": text, "channel": "test"})
+    response = _post(stack, {"text": text})
     assert response.status_code == 200
     body = response.json()
     assert "补社保卡要带什么" in body["messages"][0]["text"]
@@ -32,7 +31,7 @@ def test_empty_or_emoji_only_text_gets_a_kind_prompt(stack, text):
 
 
 def test_very_long_text_is_refused_politely(stack):
-    response = _post(stack, {"session_id": "edge-2", "text": "社保卡" * 1700, "channel": "test"})
+    response = _post(stack, {"text": "社保卡" * 1700})
     assert response.status_code == 200
     assert "太长" in response.json()["messages"][0]["text"]
 
@@ -44,16 +43,15 @@ def test_invalid_json_is_400(stack):
 
 
 def test_missing_field_is_422_naming_it(stack):
-    response = _post(stack, {"session_id": "edge-3", "channel": "test"})
+    response = _post(stack, {})
     assert response.status_code == 422
     assert response.json()["fields"][0]["field"] == "text"
 
 
 def test_conversation_still_works_after_bad_input(stack):
-    session = f"edge-{uuid.uuid4().hex[:6]}"
     _post(stack, None, raw=b"{bad")
-    _post(stack, {"session_id": session, "text": "", "channel": "test"})
-    response = _post(stack, {"session_id": session, "text": "补社保卡要带什么", "channel": "test"})
+    session = _post(stack, {"text": ""}).json()["session_id"]
+    response = _post(stack, {"session_id": session, "text": "补社保卡要带什么"})
     assert response.json()["state"]["item_index"] == 1
 
 
@@ -84,7 +82,7 @@ def test_rasa_unreachable_gives_a_polite_message_with_the_hotline(monkeypatch, g
     from api.main import create_app
     try:
         with TestClient(create_app()) as client:
-            response = client.post("/api/chat", json={"session_id": "down-1", "text": "社保卡丢了"})
+            response = client.post("/api/chat", json={"text": "社保卡丢了"})
             health = client.get("/healthz")
     finally:
         get_settings.cache_clear()

@@ -3,7 +3,6 @@ with the new wording through POST /api/chat — no retraining, no restart."""
 from __future__ import annotations
 
 import time
-import uuid
 
 import httpx
 import pytest
@@ -49,8 +48,7 @@ def _login(page, username: str) -> None:
 
 
 def _first_material(chat_url: str) -> str:
-    reply = httpx.post(chat_url, json={"session_id": f"t-{uuid.uuid4().hex[:10]}", "text": "丧葬费要带什么",
-                                       "channel": "test"}, timeout=30).json()
+    reply = httpx.post(chat_url, json={"text": "丧葬费要带什么"}, timeout=30).json()
     return "\n".join(m["text"] for m in reply["messages"])
 
 
@@ -107,7 +105,7 @@ def test_a_published_new_guide_is_answered_at_once_without_retraining(stack, acc
         deadline = time.monotonic() + 10
         while True:
             reply = httpx.post(f"{stack.cfg.api_url}/api/chat", json={
-                "session_id": f"t-{uuid.uuid4().hex[:10]}", "text": "银发乘车卡要带什么", "channel": "test"},
+                "text": "银发乘车卡要带什么"},
                 timeout=30).json()
             if reply["state"]["service_id"] == new.id:
                 break

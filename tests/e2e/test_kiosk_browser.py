@@ -131,7 +131,7 @@ def test_microphone_without_a_recogniser_says_so_plainly(page, all_guides):
     _start_with_tile(page, all_guides[2].name)
     page.click("#btn-mic")
     page.wait_for_timeout(1200)
-    with page.expect_response(lambda r: "/voice/audio" in r.url) as heard:
+    with page.expect_response(lambda r: "/kiosk/audio" in r.url) as heard:
         page.click("#btn-mic")
     assert heard.value.status == 501
     page.wait_for_function("document.querySelector('[role=log]').innerText.includes('还没有装语音识别')")

@@ -42,7 +42,7 @@ def test_a_bad_rating_after_goodbye_is_stored_with_its_reason_and_opens_a_follow
     assert "谢谢您的评价" in rated["all_text"] and "哪里不满意" in rated["all_text"]
     thanked = chat.say("等了太久")
     assert "认真改进" in thanked["all_text"] and thanked["state"]["topic"] == "feedback"
-    assert _ratings(guides_db_url, chat.session_id) == [(4, CARD, "test", "等了太久", True)]
+    assert _ratings(guides_db_url, chat.session_id) == [(4, CARD, "api", "等了太久", True)]
 
 
 def test_a_rating_given_in_words_is_stored_and_asks_no_reason(chat, guides_db_url):
@@ -50,7 +50,7 @@ def test_a_rating_given_in_words_is_stored_and_asks_no_reason(chat, guides_db_ur
     assert _asks_for_a_rating(chat.say("再见"))
     rated = chat.say("非常满意")
     assert "谢谢您的评价" in rated["all_text"] and "哪里不满意" not in rated["all_text"]
-    assert _ratings(guides_db_url, chat.session_id) == [(1, CARD, "test", None, False)]
+    assert _ratings(guides_db_url, chat.session_id) == [(1, CARD, "api", None, False)]
 
 
 def test_a_new_question_instead_of_a_rating_is_answered_and_stores_no_rating(chat, guides_db_url):

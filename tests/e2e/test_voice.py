@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-import uuid
 import xml.etree.ElementTree as ET
 
 import httpx
 import pytest
+
+from tests.e2e.conftest import VOICE_KEY
 
 pytestmark = pytest.mark.e2e
 
@@ -16,13 +17,16 @@ class Caller:
 
     def __init__(self, api_url: str):
         self.url = f"{api_url}/voice/turn"
-        self.session_id = f"voice-{uuid.uuid4().hex[:10]}"
+        self.session_id = None  # issued with the first reply
 
     def say(self, text: str, confidence=0.95) -> dict:
         response = httpx.post(self.url, json={"session_id": self.session_id, "text": text, "confidence": confidence},
-                              timeout=30)
+                              headers={"X-Voice-Key": VOICE_KEY}, timeout=30)
         assert response.status_code == 200, response.text
-        return response.json()
+        body = response.json()
+        assert body["session_id"].startswith("voice:phone:")
+        self.session_id = body["session_id"]
+        return body
 
 
 @pytest.fixture()
@@ -32,7 +36,7 @@ def caller(stack):
 
 def test_voice_turn_returns_display_text_speech_text_and_ssml(caller):
     body = caller.say("补社保卡要带什么")
-    assert set(body) == {"reply_text", "speech_text", "ssml", "state", "expect_reply"}
+    assert set(body) == {"session_id", "reply_text", "speech_text", "ssml", "state", "expect_reply"}
     assert "第1样" in body["reply_text"] and body["state"]["item_index"] == 1
     assert "第一样" in body["speech_text"] and not re.search(r"[0-9]", body["speech_text"])
     assert ET.fromstring(body["ssml"]).tag == "speak" and "<break" in body["ssml"]
@@ -82,7 +86,7 @@ def test_tts_returns_wav_and_refuses_empty_text(stack):
 
 
 def test_audio_without_a_recogniser_is_501_and_says_how_to_configure_one(stack):
-    response = httpx.post(f"{stack.cfg.api_url}/voice/audio", params={"session_id": "kiosk-1"},
+    response = httpx.post(f"{stack.cfg.api_url}/kiosk/audio",
                           content=b"RIFF", headers={"Content-Type": "audio/wav"}, timeout=30)
     assert response.status_code == 501
     detail = response.json()["detail"]

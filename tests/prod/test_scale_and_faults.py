@@ -19,9 +19,12 @@ def rasa_turn(base: str, sender: str, text: str) -> dict:
     return next(e["custom"]["state"] for e in events if isinstance(e.get("custom"), dict))
 
 
-def chat(stack, session_id: str, text: str) -> httpx.Response:
-    return httpx.post(f"{stack.cfg.api_url}/api/chat", json={"session_id": session_id, "text": text,
-                                                             "channel": "test"}, timeout=60)
+def chat(stack, conversation: dict, text: str) -> httpx.Response:
+    """One turn of `conversation` ({} to start one): the server issues its id with the first reply."""
+    response = httpx.post(f"{stack.cfg.api_url}/api/chat", json={"session_id": conversation.get("id"), "text": text},
+                          timeout=60)
+    conversation["id"] = response.json()["session_id"]
+    return response
 
 
 def _wait_up(stack, timeout: float = 240) -> None:
@@ -53,7 +56,7 @@ def test_concurrent_turns_of_one_session_are_serialised(prod_stack):
 
 
 def test_the_api_spreads_turns_and_survives_one_instance_down(prod_stack):
-    session = f"spread-{uuid.uuid4().hex[:8]}"
+    session: dict = {}
     assert chat(prod_stack, session, GUIDE_TEXT).json()["state"]["item_index"] == 1
     prod_stack.stop_one(f"rasa-{prod_stack.cfg.more_rasa_ports[0]}")
     try:
@@ -70,18 +73,18 @@ def test_rasa_down_gives_the_hotline_and_healthz_503_then_recovers(prod_stack):
     for port in prod_stack.cfg.rasa_ports:
         prod_stack.stop_one("rasa" if port == prod_stack.cfg.rasa_port else f"rasa-{port}")
     try:
-        response = chat(prod_stack, f"down-{uuid.uuid4().hex[:8]}", GUIDE_TEXT)
+        response = chat(prod_stack, {}, GUIDE_TEXT)
         assert response.status_code == 503 and "12345" in response.json()["messages"][0]["text"]
         assert httpx.get(f"{prod_stack.cfg.api_url}/healthz", timeout=10).status_code == 503
     finally:
         for port in prod_stack.cfg.rasa_ports:
             prod_stack.start_rasa(port)
         _wait_up(prod_stack)
-    assert chat(prod_stack, f"up-{uuid.uuid4().hex[:8]}", GUIDE_TEXT).json()["state"]["item_index"] == 1
+    assert chat(prod_stack, {}, GUIDE_TEXT).json()["state"]["item_index"] == 1
 
 
 def test_a_rasa_restart_mid_conversation_continues_at_the_same_material(prod_stack):
-    session = f"restart-{uuid.uuid4().hex[:8]}"
+    session: dict = {}
     chat(prod_stack, session, GUIDE_TEXT)
     assert chat(prod_stack, session, "下一个").json()["state"]["item_index"] == 2
     for port in prod_stack.cfg.rasa_ports:
@@ -94,19 +97,19 @@ def test_a_rasa_restart_mid_conversation_continues_at_the_same_material(prod_sta
 def test_action_server_down_gives_the_hotline_and_healthz_503(prod_stack):
     prod_stack.stop_one("actions")
     try:
-        response = chat(prod_stack, f"noact-{uuid.uuid4().hex[:8]}", GUIDE_TEXT)
+        response = chat(prod_stack, {}, GUIDE_TEXT)
         assert response.status_code == 503
         assert "12345" in response.json()["messages"][0]["text"]
         assert httpx.get(f"{prod_stack.cfg.api_url}/healthz", timeout=10).status_code == 503
     finally:
         prod_stack.start_actions()
         _wait_up(prod_stack)
-    assert chat(prod_stack, f"act-{uuid.uuid4().hex[:8]}", GUIDE_TEXT).json()["state"]["item_index"] == 1
+    assert chat(prod_stack, {}, GUIDE_TEXT).json()["state"]["item_index"] == 1
 
 
 def test_tracker_database_gone_for_a_moment_fails_cleanly_then_the_next_turn_works(prod_stack, postgres):
     name = prod_stack.cfg.tracker_store_url.rsplit("/", 1)[1]
-    session = f"dbgone-{uuid.uuid4().hex[:8]}"
+    session: dict = {}
     assert chat(prod_stack, session, GUIDE_TEXT).json()["state"]["item_index"] == 1
     postgres.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
     postgres.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", name)
@@ -123,7 +126,7 @@ def test_tracker_database_gone_for_a_moment_fails_cleanly_then_the_next_turn_wor
 
 def test_guides_database_gone_for_a_moment_fails_cleanly_then_the_next_turn_works(prod_stack, postgres):
     name = prod_stack.cfg.database_url.rsplit("/", 1)[1]
-    session = f"guidesgone-{uuid.uuid4().hex[:8]}"
+    session: dict = {}
     assert chat(prod_stack, session, GUIDE_TEXT).json()["state"]["item_index"] == 1
     time.sleep(0.6)  # past the catalog's refresh interval, so the next turn asks the database
     postgres.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')

@@ -27,6 +27,7 @@ def shared_env(tmp_path, monkeypatch, redis_url):
     with Session(get_engine(url)) as session, session.begin():
         ed.create_user(session, username, PASSWORD, "editor", by="test")
     for key, value in {"BANSHI_DATABASE_URL": url, "BANSHI_EDITOR_SECRET_KEY": "test-secret-key",
+                       "BANSHI_SESSION_SECRET": "test-session-secret", "BANSHI_VOICE_PLATFORM_KEYS": "phone:k1",
                        "BANSHI_LOCK_STORE_URL": redis_url,
                        "BANSHI_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}.items():
         monkeypatch.setenv(key, value)
@@ -65,14 +66,17 @@ def test_a_successful_sign_in_clears_the_failures_on_every_process(shared_env, t
 
 def test_a_voice_yes_reaching_another_api_process_answers_the_question_it_confirms(two_apis):
     first, second, assistant = two_apis
-    session = f"voice-{uuid.uuid4().hex[:8]}"
-    asked = httpx.post(f"{first.url}/voice/turn", json={"session_id": session, "text": "社保卡丢了要带啥",
-                                                        "confidence": 0.3}, timeout=10).json()
+    key = {"X-Voice-Key": "k1"}
+    asked = httpx.post(f"{first.url}/voice/turn", json={"text": "社保卡丢了要带啥", "confidence": 0.3},
+                       headers=key, timeout=10).json()
+    session = asked["session_id"]
+    assert session.startswith("voice:phone:")
     assert "请说「是」或「不是」" in asked["reply_text"] and assistant.calls == []
     answered = httpx.post(f"{second.url}/voice/turn", json={"session_id": session, "text": "是", "confidence": 0.9},
-                          timeout=10).json()
+                          headers=key, timeout=10).json()
     assert [call.text for call in assistant.calls] == ["社保卡丢了要带啥"]
     assert answered["reply_text"] == "您问的是:社保卡丢了要带啥"
     # Confirmed once only: another "是" is an ordinary turn, on either process.
-    httpx.post(f"{first.url}/voice/turn", json={"session_id": session, "text": "是", "confidence": 0.9}, timeout=10)
+    httpx.post(f"{first.url}/voice/turn", json={"session_id": session, "text": "是", "confidence": 0.9},
+               headers=key, timeout=10)
     assert [call.text for call in assistant.calls] == ["社保卡丢了要带啥", "是"]

@@ -88,7 +88,7 @@ function encodeWav(float32Samples, sampleRate) {
     checklist: $('btn-checklist'),
   };
 
-  let sessionId = newSessionId();
+  let sessionId = null;
   let state = null;              // last `state` from the server
   let lastSpoken = '';           // latest assistant text (what 朗读 reads)
   let busy = false;              // a chat / audio request is in flight
@@ -97,14 +97,10 @@ function encodeWav(float32Samples, sampleRate) {
   let idleTimer = 0;
 
   // ---------- session ----------
-  function newSessionId() {
-    const bytes = new Uint8Array(16);
-    if (window.crypto && window.crypto.getRandomValues) {
-      window.crypto.getRandomValues(bytes);
-    } else {
-      for (let i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(Math.random() * 256);
-    }
-    return 'kiosk-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  // The server issues the conversation id: none on the first turn, then the one each reply carries.
+  // An id it no longer knows (403) is dropped and the turn is sent again as a new conversation.
+  function keepSession(data) {
+    if (data && typeof data.session_id === 'string' && data.session_id) sessionId = data.session_id;
   }
 
   // ---------- views ----------
@@ -269,12 +265,18 @@ function encodeWav(float32Samples, sampleRate) {
     let data = null;
     let failed = false;
     try {
-      const res = await fetch('/api/chat', {
+      const send = () => fetch('/kiosk/chat', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ session_id: sessionId, text: clean, channel: 'kiosk' }),
+        body: JSON.stringify({ session_id: sessionId, text: clean }),
       });
+      let res = await send();
+      if (res.status === 403 && sessionId) {
+        sessionId = null;
+        res = await send();
+      }
       data = await readJson(res);
+      if (gen === generation) keepSession(data);
     } catch (e) {
       failed = true;
     }
@@ -579,12 +581,18 @@ function encodeWav(float32Samples, sampleRate) {
     let res = null;
     let data = null;
     try {
-      res = await fetch('/voice/audio?session_id=' + encodeURIComponent(sessionId), {
+      const send = () => fetch('/kiosk/audio' + (sessionId ? '?session_id=' + encodeURIComponent(sessionId) : ''), {
         method: 'POST',
         headers: { 'Content-Type': 'audio/wav', Accept: 'application/json' },
         body: wav,
       });
+      res = await send();
+      if (res.status === 403 && sessionId) {
+        sessionId = null;
+        res = await send();
+      }
       data = await readJson(res);
+      if (gen === generation) keepSession(data);
     } catch (e) {
       res = null;
     }
@@ -612,7 +620,7 @@ function encodeWav(float32Samples, sampleRate) {
     state = null;
     lastSpoken = '';
     hideCard();
-    sessionId = newSessionId();
+    sessionId = null;
     el.input.value = '';
     setBusy(false);
     setMicLabel();
