@@ -158,6 +158,11 @@ class Guide(_Strict):
     # The age from which this service concerns a person (高龄津贴 80, 老年优待证 60): "我八十了能办点啥"
     # is answered with the guides whose age has been reached. None: not something people ask by age.
     ages_from: Optional[int] = Field(default=None, ge=1, le=120)
+    # What the service is for, in everyday words, and what people really say about it ("医院拿药刷的
+    #那张卡坏了"): the meaning matcher compares a message with these, so a description without the
+    # service's name is understood. Editing them takes effect on publish, without retraining.
+    purpose: Optional[str] = Field(default=None, max_length=400)
+    examples: List[str] = Field(default_factory=list)
     department: Text
     eligibility: Text
     materials: List[Material] = Field(min_length=1)
@@ -179,6 +184,20 @@ class Guide(_Strict):
         dupes = sorted({a for a in cleaned if cleaned.count(a) > 1})
         if dupes:
             raise ValueError(f"aliases repeated: {', '.join(dupes)}")
+        return cleaned
+
+    @field_validator("examples")
+    @classmethod
+    def _examples_well_formed(cls, examples: List[str]) -> List[str]:
+        cleaned = [e.strip() for e in examples]
+        for example in cleaned:
+            if not example:
+                raise ValueError("an example is empty")
+            if len(example) > 120:
+                raise ValueError(f"example {example[:20]!r}… is longer than 120 characters")
+        dupes = sorted({e for e in cleaned if cleaned.count(e) > 1})
+        if dupes:
+            raise ValueError(f"examples repeated: {', '.join(dupes)}")
         return cleaned
 
     @field_validator("related_words")
