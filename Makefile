@@ -58,9 +58,10 @@ lock: $(STAMP)
 clean:
 	rm -rf var models bot/jieba_userdict .pytest_cache
 
-# Service and topic understanding on benchmarks/understanding/cases.yml through the real stack.
+# Service and topic understanding through the real stack on benchmarks/understanding/cases.yml, dev/ and blind/
+# (blind: figures only). Options: make understanding ARGS='--sets dev --json var/understanding.json'.
 understanding: train
-	$(BIN)/python -m benchmarks.understanding
+	$(BIN)/python -m benchmarks.understanding $(ARGS)
 
 # Resolver speed per utterance over the understanding set (p50/p95).
 bench-resolver: $(STAMP)
