@@ -38,6 +38,11 @@ class StackConfig:
     rasa_port: int = 5005
     actions_port: int = 5055
     host: str = "127.0.0.1"
+    # Where the action server listens. rasa_sdk's own default (SANIC_HOST unset) is 0.0.0.0, which would
+    # open /webhook — any action, any conversation's slots — to the network; only Rasa needs it.
+    # BANSHI_ACTIONS_HOST changes it, e.g. for an action server on its own machine behind a firewall.
+    actions_host: str = dataclasses.field(
+        default_factory=lambda: os.environ.get("BANSHI_ACTIONS_HOST", "").strip() or "127.0.0.1")
     tracker_db: Optional[Path] = None
     # Added to every process's environment (e.g. WECHAT_* settings for the API).
     extra_env: Dict[str, str] = dataclasses.field(default_factory=dict)
@@ -74,7 +79,8 @@ class StackConfig:
 
     @property
     def actions_url(self) -> str:
-        return f"http://{self.host}:{self.actions_port}"
+        host = self.host if self.actions_host in ("0.0.0.0", "::") else self.actions_host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.actions_port}"
 
 
 def tracker_store_yaml(url: str) -> str:
@@ -126,14 +132,15 @@ class Stack:
         env.update(self.cfg.extra_env)
         return env
 
-    def _start(self, name: str, cmd: List[str]) -> None:
+    def _start(self, name: str, cmd: List[str], env: Optional[Dict[str, str]] = None) -> None:
         log = (self.cfg.var_dir / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=self._env(), stdout=log,
+        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env={**self._env(), **(env or {})}, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
 
     def start_actions(self) -> None:
+        # rasa_sdk has no --interface option: SANIC_HOST is how it is told (an inherited one is overridden).
         self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                "--port", str(self.cfg.actions_port)])
+                                "--port", str(self.cfg.actions_port)], env={"SANIC_HOST": self.cfg.actions_host})
 
     def start_rasa(self, port: Optional[int] = None) -> None:
         """One Rasa instance (the first by default); each further one is named rasa-<port>."""
