@@ -40,6 +40,9 @@ def pcm_frames(wav: bytes) -> bytes:
             frames = reader.readframes(reader.getnframes())
     except (wave.Error, EOFError) as exc:
         raise AudioFormatError(f"not a WAV file ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 — a mutated header makes `wave` raise RuntimeError, struct.error,
+        # ValueError, OverflowError …: whatever it is, the upload is not audio we can read (415, not 500).
+        raise AudioFormatError(f"not a readable WAV file ({type(exc).__name__})") from None
     problems = []
     if rate != SAMPLE_RATE:
         problems.append(f"sample rate {rate} Hz (need {SAMPLE_RATE})")
