@@ -1,4 +1,4 @@
-"""Command line for guides: `python -m guidekit.cli validate|load|userdict|create-user|export|purge`."""
+"""Command line for guides: `python -m guidekit.cli validate|load|userdict|create-user|set-password|export|purge`."""
 from __future__ import annotations
 
 import argparse
@@ -68,6 +68,34 @@ def _create_user(url: str, username: str, role: str, password_stdin: bool) -> in
     return 0
 
 
+def _set_password(url: str, username: str, password_stdin: bool) -> int:
+    """A new password for an account; every session of the account ends."""
+    import getpass
+
+    from sqlalchemy.orm import Session
+
+    from guidekit.editorial import set_password
+    from guidekit.store import get_engine
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"new password for {username}: ")
+        if getpass.getpass("again: ") != password:
+            print("the two passwords differ; nothing changed", file=sys.stderr)
+            return 1
+    try:
+        with Session(get_engine(url)) as session, session.begin():
+            set_password(session, username, password, by="cli")
+    except LookupError:
+        print(f"not changed: no account {username!r}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"not changed: {exc}", file=sys.stderr)
+        return 1
+    print(f"new password set for {username}; their sessions have ended")
+    return 0
+
+
 def _export(url: str, out: Path) -> int:
     from sqlalchemy.orm import Session
 
@@ -102,6 +130,9 @@ def main(argv=None) -> int:
     p_user.add_argument("username")
     p_user.add_argument("--role", choices=("editor", "reviewer", "admin"), default="admin")
     p_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p_password = sub.add_parser("set-password", help="set a new password for an account (ends its sessions)")
+    p_password.add_argument("username")
+    p_password.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p_export = sub.add_parser("export", help="write the published guides as guide files (YAML)")
     p_export.add_argument("out", type=Path)
     p_purge = sub.add_parser("purge", help="remove conversations older than the retention period")
@@ -115,6 +146,8 @@ def main(argv=None) -> int:
         return _load(args.directory or Path(settings.guides_dir), settings.database_url)
     if args.command == "create-user":
         return _create_user(settings.database_url, args.username, args.role, args.password_stdin)
+    if args.command == "set-password":
+        return _set_password(settings.database_url, args.username, args.password_stdin)
     if args.command == "purge":
         return _purge(settings, args.days)
     if args.command == "export":

@@ -9,6 +9,8 @@ the guides' own words, and Rasa's intents do not name services. Every change is 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from typing import Dict, List, Optional, Tuple
 
 import yaml
@@ -33,6 +35,10 @@ class UserRow(Base):
     role = Column(String(20), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False)
+    # Every session cookie carries the version it was issued under; signing out, deactivation and a new
+    # password bump it, so no copy of an older cookie works again. Added after the first release: fresh
+    # databases get it from create_all, older ones from guidekit.store.add_missing_columns.
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class DraftRow(Base):
@@ -100,14 +106,69 @@ def audit(session: Session, username: str, action: str, guide_id: Optional[str] 
 
 
 # -- accounts ----------------------------------------------------------------------------------
+USERNAME_MAX = 32            # new names; sign-in refuses anything longer than the column (80) outright
+PASSWORD_MIN, PASSWORD_MAX = 10, 128
+_USERNAME = re.compile(r"[^\W][\w.\-]*")  # letters (any script), digits, _ . - ; starts with a letter or digit
+# Bases of the passwords tried first by anyone guessing (compared without digits and punctuation).
+_COMMON = {"password", "passw", "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm", "admin", "administrator",
+           "letmein", "welcome", "iloveyou", "abc", "abcdef", "abcdefg", "abcdefgh", "abcdefghij", "qazwsx",
+           "qwe", "asd", "zxc", "woaini", "banshi", "editor", "test", "changeme", "secret"}
+
+
+def check_username(username: str) -> str:
+    """The name, if it may be used for a new account: 2–32 letters (any script), digits, `_`, `.` or `-`.
+    No spaces, no "/", nothing that needs escaping in a URL or a log line."""
+    if not username or not username.strip():
+        raise ValueError("用户名不能是空的(username is empty)")
+    if len(username) > USERNAME_MAX:
+        raise ValueError(f"用户名最多{USERNAME_MAX}个字(username longer than {USERNAME_MAX} characters)")
+    if len(username) < 2 or not _USERNAME.fullmatch(username):
+        raise ValueError("用户名只能用字母、汉字、数字和 _ . -,至少两个字"
+                         "(username: letters, digits, _ . - only, at least 2 characters)")
+    return username
+
+
+def check_password(password: str, username: str = "") -> None:
+    """Refuse passwords that are short, blank, repetitive, digits only (numbers, dates, phone numbers),
+    a well-known password or the username; under 16 characters (a Chinese character counts as three), at
+    least two kinds of character."""
+    if len(password) < PASSWORD_MIN:
+        raise ValueError(f"密码至少要{PASSWORD_MIN}位(password must have at least {PASSWORD_MIN} characters)")
+    if len(password) > PASSWORD_MAX:
+        raise ValueError(f"密码最多{PASSWORD_MAX}位(password longer than {PASSWORD_MAX} characters)")
+    if not password.strip() or any(unicodedata.category(c) == "Cc" for c in password):
+        raise ValueError("密码不能只有空格,也不能有控制字符(password is blank or has control characters)")
+    if len(set(password)) < 5:
+        raise ValueError("密码重复的字太多(password repeats too few characters)")
+    if password.isdigit() or all(c.isdigit() or not c.isalnum() for c in password):
+        raise ValueError("密码不能只有数字(password is only digits: dates and phone numbers are guessed first)")
+    base = "".join(c for c in password.lower() if c.isalpha())
+    if base in _COMMON or any(len(w) >= 5 and base.startswith(w) and len(base) - len(w) <= 3 for w in _COMMON):
+        raise ValueError("这个密码太常见了(password is a well-known one)")
+    if username and len(username) >= 3 and username.lower() in password.lower():
+        raise ValueError("密码里不能有用户名(password contains the username)")
+    kinds = sum((any(c.isalpha() for c in password), any(c.isdigit() for c in password),
+                 any(not c.isalnum() for c in password)))
+    weight = sum(3 if ord(c) >= 0x2E80 else 1 for c in password)  # a CJK character is worth several letters
+    if weight < 16 and kinds < 2:
+        raise ValueError("16位以下的密码要有字母、数字、符号中的两种"
+                         "(under 16 characters, use two of: letters, digits, symbols)")
+
+
+def bump_sessions(user: UserRow) -> None:
+    """End every session of this account (cookies carry the old version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def create_user(session: Session, username: str, password: str, role: str, by: str) -> UserRow:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < 10:
-        raise ValueError("password must have at least 10 characters")
+    check_username(username)
+    check_password(password, username)
     if session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none():
         raise ValueError(f"user {username!r} already exists")
-    user = UserRow(username=username, password_hash=_hasher.hash(password), role=role, active=True, created_at=_now())
+    user = UserRow(username=username, password_hash=_hasher.hash(password), role=role, active=True, created_at=_now(),
+                   session_version=0)
     session.add(user)
     audit(session, by, "create_user", user=username, role=role)
     return user
@@ -128,9 +189,24 @@ def authenticate(session: Session, username: str, password: str) -> Optional[Use
 
 
 def set_active(session: Session, username: str, active: bool, by: str) -> None:
-    user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one()
+    """LookupError when there is no such account. Either way, the account's sessions end."""
+    user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
+    if user is None:
+        raise LookupError(username)
     user.active = active
+    bump_sessions(user)
     audit(session, by, "activate_user" if active else "deactivate_user", user=username)
+
+
+def set_password(session: Session, username: str, password: str, by: str) -> None:
+    """A new password (checked like a new account's); every session of the account ends."""
+    user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
+    if user is None:
+        raise LookupError(username)
+    check_password(password, username)
+    user.password_hash = _hasher.hash(password)
+    bump_sessions(user)
+    audit(session, by, "set_password", user=username)
 
 
 # -- guides as YAML ------------------------------------------------------------------------------

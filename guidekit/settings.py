@@ -89,6 +89,18 @@ class Settings(BaseSettings):
     editor_session_hours: float = 8.0
     login_attempts: int = 5                # failed logins per user and address …
     login_window_minutes: float = 15.0     # … within this window, then a pause
+    # Failed logins of one account from any addresses within the account window; then each further try
+    # waits, from the last failure, login_backoff_seconds doubled per extra failure, at most the maximum.
+    login_account_attempts: int = 20
+    login_account_window_minutes: float = 60.0
+    login_backoff_seconds: float = 60.0
+    login_backoff_max_minutes: float = 30.0
+    # Addresses (or networks) of the reverse proxies whose X-Forwarded-For / -Proto uvicorn believes,
+    # comma-separated, e.g. "10.0.0.5" or "10.0.0.0/24". Empty: forwarded headers are ignored and the
+    # client address is the connection's (ops/stack.py starts uvicorn with --no-proxy-headers).
+    trusted_proxies: str = ""
+    # /docs, /redoc and /openapi.json: on for development, BANSHI_API_DOCS=false in production.
+    api_docs: bool = True
 
 
 def rasa_instances(settings: "Settings") -> list:

@@ -55,7 +55,7 @@ def main() -> int:
                       actions_port=int(os.environ.get("BANSHI_ACTIONS_PORT", "5055")),
                       tracker_store_url=None if settings.tracker_store_url == "sqlite:///var/tracker.db"
                       else settings.tracker_store_url,
-                      lock_store_url=settings.lock_store_url,
+                      lock_store_url=settings.lock_store_url, trusted_proxies=settings.trusted_proxies,
                       more_rasa_ports=[rasa_port + i for i in range(1, instances)])
     if instances > 1 and not settings.lock_store_url:
         print("BANSHI_RASA_INSTANCES > 1 needs BANSHI_LOCK_STORE_URL (Redis): several Rasa processes must share "

@@ -44,6 +44,10 @@ class StackConfig:
     actions_host: str = dataclasses.field(
         default_factory=lambda: os.environ.get("BANSHI_ACTIONS_HOST", "").strip() or "127.0.0.1")
     tracker_db: Optional[Path] = None
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto the API believes (BANSHI_TRUSTED_PROXIES,
+    # comma-separated addresses or networks). Empty: none — uvicorn's own default would trust any client
+    # on 127.0.0.1, so a local process could pose as any address to the sign-in limits.
+    trusted_proxies: str = ""
     # Added to every process's environment (e.g. WECHAT_* settings for the API).
     extra_env: Dict[str, str] = dataclasses.field(default_factory=dict)
     # Production profile: Rasa's tracker store on PostgreSQL (a SQLAlchemy URL) instead of SQLite in
@@ -151,9 +155,15 @@ class Stack:
                            "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
                            "--port", str(port), "--interface", self.cfg.host])
 
+    def api_command(self) -> List[str]:
+        proxies = ",".join(p.strip() for p in self.cfg.trusted_proxies.split(",") if p.strip())
+        # Explicit either way: without the option uvicorn would read FORWARDED_ALLOW_IPS or trust 127.0.0.1.
+        forwarded = ["--proxy-headers", "--forwarded-allow-ips", proxies] if proxies else ["--no-proxy-headers"]
+        return [str(BIN / "python"), "-m", "uvicorn", "api.main:app", "--host", self.cfg.host,
+                "--port", str(self.cfg.api_port), "--no-access-log", *forwarded]
+
     def start_api(self) -> None:
-        self._start("api", [str(BIN / "python"), "-m", "uvicorn", "api.main:app", "--host", self.cfg.host,
-                            "--port", str(self.cfg.api_port), "--no-access-log"])
+        self._start("api", self.api_command())
 
     def wait_api(self, timeout: float = 60) -> None:
         """For an extra API process in front of an already running Rasa (start_api only)."""

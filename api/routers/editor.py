@@ -22,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import db_session, settings_dep
-from api.editor.auth import (LoginThrottle, check_csrf, csrf_token, current_user, require, sign_in, throttle)
+from api.editor.auth import (LoginThrottle, check_csrf, csrf_token, current_user, require, session_user, sign_in,
+                             throttle)
 from api.editor import views
 from guidekit import editorial as ed
 from guidekit.editorial import UserRow
@@ -31,6 +32,7 @@ from guidekit.settings import Settings
 from guidekit.store import GuideRow, list_guides, utc_now
 
 log = logging.getLogger("banshi.editor")
+LOGIN_NAME_MAX = 80  # the username column's size: a longer name cannot be an account
 
 router = APIRouter(prefix="/editor", tags=["editor"], dependencies=[Depends(check_csrf)])
 templates = Jinja2Templates(directory=str(views.TEMPLATES))
@@ -69,6 +71,10 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
           session: Session = Depends(db_session), settings: Settings = Depends(settings_dep),
           limiter: LoginThrottle = Depends(throttle)):
     address = request.client.host if request.client else "?"
+    if len(username) > LOGIN_NAME_MAX or len(password) > ed.PASSWORD_MAX * 4:
+        # No account has such a name (or password): refuse before any hashing, counting or logging.
+        return page(request, "login.html", None, status_code=401, next=views.safe_next(next),
+                    error="用户名或密码不对,请再试一次。")
     try:
         wait = limiter.blocked(username, address)
     except RedisError:
@@ -95,7 +101,13 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
 
 
 @router.post("/logout")
-def logout(request: Request):
+def logout(request: Request, session: Session = Depends(db_session)):
+    """Ends the account's sessions everywhere: a copy of this cookie stops working too."""
+    user = session_user(request, session)
+    if user is not None:
+        with committed(session):
+            ed.bump_sessions(user)
+            ed.audit(session, user.username, "logout")
     request.session.clear()
     return back_to("/editor/login")
 
@@ -152,7 +164,10 @@ def edit_page(guide_id: str, request: Request, user: UserRow = Depends(current_u
 async def save_plain(guide_id: str, request: Request, user: UserRow = Depends(current_user),
                      session: Session = Depends(db_session)):
     form = await request.form()
-    lock = int(form.get("lock", "0"))
+    try:
+        lock = int(str(form.get("lock", "0")))
+    except ValueError:
+        raise HTTPException(422, "表单内容不对,请刷新页面再试。(lock must be a number)") from None
     edits = {k[len("plain:"):]: str(v) for k, v in form.items() if k.startswith("plain:")}
     aliases = str(form.get("aliases", "")).splitlines() if "aliases" in form else None
     try:
@@ -369,12 +384,30 @@ def add_user(request: Request, username: str = Form(...), password: str = Form(.
     return back_to("/editor/users")
 
 
+def _set_active(session: Session, username: str, active: bool, by: str) -> RedirectResponse:
+    try:
+        with committed(session):
+            ed.set_active(session, username, active, by)
+    except LookupError:
+        raise HTTPException(404, "没有这个账号。") from None
+    return back_to("/editor/users")
+
+
+@router.post("/accounts/{user_id}/active")
+def account_active(user_id: int, active: bool = Form(...), user: UserRow = Depends(require("admin")),
+                   session: Session = Depends(db_session)):
+    """What the accounts page's buttons post: by number, so any name (even one from before the username
+    rules, with "/" or empty) can be deactivated."""
+    account = session.get(UserRow, user_id)
+    if account is None:
+        raise HTTPException(404, "没有这个账号。")
+    return _set_active(session, account.username, active, user.username)
+
+
 @router.post("/users/{username}/active")
 def user_active(username: str, active: bool = Form(...), user: UserRow = Depends(require("admin")),
                 session: Session = Depends(db_session)):
-    with committed(session):
-        ed.set_active(session, username, active, user.username)
-    return back_to("/editor/users")
+    return _set_active(session, username, active, user.username)
 
 
 @router.get("/audit", response_class=HTMLResponse)
