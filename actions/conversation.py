@@ -50,6 +50,7 @@ class Turn:
         self.tracker = tracker
         snapshot = CATALOG.current()
         self.guides, self.index = snapshot.guides, snapshot.index
+        self._snapshot = snapshot
         # The API already prepared the text; preparing again is harmless and covers other callers.
         self.text: str = snapshot.prepare(tracker.latest_message.get("text") or "")
         self.intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
@@ -135,8 +136,8 @@ class Turn:
     # -- deciding which service ----------------------------------------------------------------
     @cached_property
     def resolution(self) -> Resolution:
-        """Which service the words of this turn name (computed once per turn)."""
-        return self.index.resolve(self.text)
+        """Which service this turn is about, by its words and its meaning (computed once per turn)."""
+        return self._snapshot.understanding.resolve(self.text, current=self.slots[SERVICE])
 
     def topic_asked(self, classified: str) -> str:
         """The classifier's topic, unless the sentence has none of its words. Then a follow-up that

@@ -19,12 +19,14 @@ import yaml
 from sqlalchemy.orm import Session
 
 from guidekit.dialect import to_mandarin
+from guidekit.meaning import MeaningIndex, shared_cache
 from guidekit.pinyin_input import PinyinConverter
 from guidekit.resolver import ServiceIndex
 from guidekit.schema import Guide
 from guidekit.settings import get_settings
 from guidekit.store import get_engine, guides_revision, list_guides
-from guidekit.textnorm import to_simplified
+from guidekit.textnorm import to_simplified, without_tone_marks
+from guidekit.understanding import Understanding
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_WORD_WEIGHT = 100
@@ -65,12 +67,22 @@ class Snapshot:
         return ServiceIndex(self.guides.values(), self.revision)
 
     @cached_property
+    def understanding(self) -> Understanding:
+        """Names and sounds weighed with meaning (guidekit/understanding.py); meaning can be switched off
+        (BANSHI_MEANING_MATCHING=false) where its model cannot be loaded."""
+        settings = get_settings()
+        meaning = None
+        if settings.meaning_matching:
+            meaning = MeaningIndex(self.guides.values(), shared_cache(str(ROOT / settings.meaning_cache)))
+        return Understanding(self.index, meaning)
+
+    @cached_property
     def pinyin(self) -> PinyinConverter:
         return PinyinConverter(list(nlu_vocabulary(self._nlu_dir)) + guide_vocabulary(self.guides.values()))
 
     def prepare(self, text: str) -> str:
         """What NLU and matching should read: simplified, Mandarin words, pinyin as characters."""
-        return self.pinyin.convert(to_mandarin(to_simplified(text)))
+        return self.pinyin.convert(to_mandarin(to_simplified(without_tone_marks(text))))
 
 
 class GuideCatalog:

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     hotline: str = "12345"
     timezone: str = "Asia/Shanghai"
     max_text_chars: int = 500
+    # Matching messages to guides by meaning (guidekit/meaning.py); the sayings' vectors are kept here.
+    meaning_matching: bool = True
+    meaning_cache: str = "var/meaning-cache.npz"
     # Conversation ids are signed with this key (api/session_ids.py). Set it in production and give every
     # API process the same one; unset → a random key per process (ids die with a restart).
     session_secret: Optional[str] = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Optional
 
@@ -20,6 +21,22 @@ _PUNCT = re.compile(r"[\s,,。.!!??、;;::\~～…·'\"“”‘’()()\[\]【�
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
+
+
+_U_UMLAUT = str.maketrans({c: "v" for c in "üǖǘǚǜÜǕǗǙǛ"})
+
+
+def without_tone_marks(text: str) -> str:
+    """"gāolíng jīntiē" → "gaoling jintie": typed pinyin with tone marks, as a phone keyboard gives it,
+    read like toneless pinyin (ü as v, the usual keyboard spelling). Chinese characters are untouched."""
+    if text.isascii():
+        return text
+    out = []
+    for c in unicodedata.normalize("NFD", text.translate(_U_UMLAUT)):
+        if unicodedata.combining(c) and out and out[-1].isascii() and out[-1].isalpha():
+            continue
+        out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def to_simplified(text: str) -> str:

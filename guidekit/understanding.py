@@ -1,0 +1,122 @@
+"""Which service a message is about: the name and sound matching and the meaning matching, weighed together.
+
+The name/sound matcher (`guidekit/resolver.py`) is precise when a name or alias is said ("补社保卡"),
+and silent or vague when people describe their need ("医院拿药刷的那张卡坏了": nothing named; "退休了钱
+怎么领": only the shared word 退休). The meaning matcher (`guidekit/meaning.py`) ranks every guide, and the
+needs we have no guide for, by how near the message is to what people say about them. A careful clerk:
+- a name said clearly is followed, unless its meaning is clearly one of the needs we have no guide for
+  ("驾照过期换证要体检吗,我才五十出头" says 驾照, but it is the ordinary renewal, not the 70+ one), or a
+  sound-alike is outweighed by a clearly nearer guide;
+- a name shared by guides (身份证, 养老金) is settled only by a clear lead in meaning; otherwise asked;
+- vague words and descriptions are settled by meaning when one guide leads the others and the needs we
+  have no guide for; two or three close together are offered as numbered options; nothing near is "no guide".
+
+The thresholds are on the multilingual-e5-small cosine scale (related sentences score about 0.85–0.97) and
+were chosen on `benchmarks/understanding/dev/` (never on the blind set) to make a wrong service rare: a
+wrong service costs four right ones in the choice. `make understanding` measures them.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from guidekit.meaning import Meaning, MeaningIndex
+from guidekit.resolver import CERTAIN, POSSIBLE, Candidate, Resolution, ServiceIndex
+
+# A guide must lead the needs we have no guide for by this much to be chosen from meaning alone …
+LEAD_OVER_ELSEWHERE = 0.02
+# … and lead the second guide by this much (when only vague words were matched: VAGUE_MARGIN).
+MARGIN = 0.005
+VAGUE_MARGIN = 0.01
+# A name shared by several guides (身份证) is settled by meaning only with a clear lead.
+SHARED_NAME_MARGIN = 0.05
+# Guides this close to the first are offered together.
+OPTION_BAND = 0.005
+# Below this, nothing we know is near: no guide (greetings, chit-chat, other matters).
+FLOOR = 0.88
+# A clearly named guide is dropped for "no guide" when the needs we have no guide for lead by this much …
+NAMED_BUT_ELSEWHERE = -0.02
+# … and a sound-alike is replaced by a guide nearer in meaning by this much.
+SOUND_OUTWEIGHED = 0.02
+# Vague words lead to "no guide" when an unguided need is this much nearer than any guide.
+VAGUE_BUT_ELSEWHERE = -0.02
+MAX_OPTIONS = 3
+# While a service is discussed, a message naming nothing moves to another only with this lead over it.
+SWITCH_MARGIN = 0.03
+
+
+def _candidate(index: ServiceIndex, guide_id: str, score: float) -> Candidate:
+    return Candidate(guide_id, index.names[guide_id], score, "", 0)
+
+
+class Understanding:
+    """One revision's name/sound index and meaning index; `resolve` is what the actions ask."""
+
+    def __init__(self, index: ServiceIndex, meaning: Optional[MeaningIndex]):
+        self.index, self.meaning = index, meaning
+
+    def resolve(self, text: str, current: Optional[str] = None) -> Resolution:
+        """`current`: the service being discussed. A follow-up that names nothing ("在哪儿交材料")
+        stays with it unless its meaning is clearly another guide's."""
+        named = self.index.resolve(text)
+        if self.meaning is None or named.age is not None:
+            return named  # "我八十了能办点啥" lists what that age may ask for
+        return self.decide(named, self.meaning.meaning(text), current)
+
+    def decide(self, named: Resolution, meant: Meaning, current: Optional[str] = None) -> Resolution:
+        top, score = meant.top, meant.score
+        lead = meant.lead_over_elsewhere
+        elsewhere = Resolution("none", unknown_subject=meant.elsewhere_about)
+        if named.status == "certain":
+            chosen = named.guide_id
+            if top == chosen:
+                return named
+            if lead < NAMED_BUT_ELSEWHERE:
+                return elsewhere
+            if named.best.score < 1.0 and score - meant.score_of(chosen) > SOUND_OUTWEIGHED:
+                return self._certain(top, score)
+            return named
+        if named.status == "ambiguous":
+            if lead < VAGUE_BUT_ELSEWHERE or score < FLOOR:
+                return elsewhere
+            ids = [c.guide_id for c in named.options]
+            shared_name = not named.vague and named.best is not None and named.best.score >= CERTAIN
+            if shared_name:
+                if top in ids and meant.margin >= SHARED_NAME_MARGIN and lead > LEAD_OVER_ELSEWHERE:
+                    return self._certain(top, score)
+                return named
+            if lead > LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN:
+                return self._certain(top, score)
+            band = self._band(meant)
+            if len(band) > 1 and lead > 0:
+                return self._options(band, meant)
+            return named
+        # Nothing named. Something we have no guide for was named ("护照"): that stands.
+        if named.unknown_subject:
+            if lead > LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN and score >= FLOOR:
+                return self._certain(top, score)
+            return named
+        if score < FLOOR:
+            return Resolution("none")
+        if current is not None:
+            if top != current and lead > LEAD_OVER_ELSEWHERE and score - meant.score_of(current) > SWITCH_MARGIN:
+                return self._certain(top, score)
+            return Resolution("none")
+        if lead > LEAD_OVER_ELSEWHERE and meant.margin >= MARGIN:
+            return self._certain(top, score)
+        band = self._band(meant)
+        if lead > 0 and len(band) > 1:
+            return self._options(band, meant)
+        if lead > LEAD_OVER_ELSEWHERE:
+            return self._certain(top, score)
+        return elsewhere if lead < 0 else Resolution("none")
+
+    def _band(self, meant: Meaning):
+        return [gid for gid, s in meant.ranked[:MAX_OPTIONS] if meant.score - s <= OPTION_BAND]
+
+    def _certain(self, guide_id: str, score: float) -> Resolution:
+        best = _candidate(self.index, guide_id, max(score, CERTAIN))
+        return Resolution("certain", best=best, options=(best,))
+
+    def _options(self, ids, meant: Meaning) -> Resolution:
+        options = tuple(_candidate(self.index, gid, POSSIBLE) for gid in ids)
+        return Resolution("ambiguous", best=options[0], options=options)
