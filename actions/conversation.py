@@ -38,6 +38,8 @@ BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"
 
 
 CATALOG = GuideCatalog()
+# From this intent confidence on, the classifier's topic stands without a topic word (chosen on the dev set).
+TOPIC_TRUSTED = 0.8
 # Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
 _BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
 
@@ -54,6 +56,7 @@ class Turn:
         # The API already prepared the text; preparing again is harmless and covers other callers.
         self.text: str = snapshot.prepare(tracker.latest_message.get("text") or "")
         self.intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        self.confidence: float = float((tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
         self.slots: Dict[str, Any] = {
             SERVICE: tracker.get_slot(SERVICE),
             ITEM: tracker.get_slot(ITEM),
@@ -143,7 +146,12 @@ class Turn:
         """The classifier's topic, unless the sentence has none of its words. Then a follow-up that
         names no service takes the one other topic whose words it has ("我明天去行不行" is about the
         hours, though heard as a family-member question); a sentence that names a service is a plain
-        how-to ("低保怎么申请"), answered with what to bring."""
+        how-to ("低保怎么申请"), answered with what to bring.
+
+        A confident classifier is trusted without a marker word: it learnt topics from varied sentences
+        ("是在社区做还是去社保局做" is a where-question with none of 哪/地址/窗口)."""
+        if self.confidence >= TOPIC_TRUSTED:
+            return classified
         resolution = self.resolution
         if resolution.status == "none":
             if mentions_topic(classified, self.text):

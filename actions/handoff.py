@@ -1,7 +1,9 @@
 """"转人工": the phone number of the service's office, or the 12345 hotline when no service is known.
 
 "我的电话138…,社保卡丢了" is heard as a wish for a person because of 电话; the person is giving their
-number while naming a service, and gets that service's answer instead."""
+number while naming a service, and gets that service's answer instead. A complaint or a dispute about
+one's own case ("认证了还是停发了,给个说法") is acknowledged and sent to a person, never answered with a
+materials list."""
 from __future__ import annotations
 
 import re
@@ -25,8 +27,16 @@ class ActionHandoff(GuideAction):
         return "action_handoff"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        if turn.resolution.status == "certain" and not _ASKS_FOR_A_PERSON.search(_GIVEN_NUMBER.sub("", turn.text)):
+        asks_for_a_person = _ASKS_FOR_A_PERSON.search(_GIVEN_NUMBER.sub("", turn.text))
+        if _GIVEN_NUMBER.search(turn.text) and not asks_for_a_person and turn.resolution.status == "certain":
             return ActionInformService().respond(turn)
         turn.switch_if_named()
-        turn.say(replies.handoff(turn.guide, get_settings().hotline))
+        hotline = get_settings().hotline
+        if asks_for_a_person:
+            turn.say(replies.handoff(turn.guide, hotline))
+        else:
+            # "低保说停就停了,也没人通知我", "去了三趟都没办成": a complaint or a dispute about the person's own
+            # case. No materials list: it is acknowledged and sent to a person, and logged as a hand-off
+            # for the editors' dashboard.
+            turn.say(replies.complaint(turn.guide, hotline))
         return turn.finish("handoff")

@@ -1,6 +1,6 @@
 """Which guide a message is about by what it means, not by which words it shares with a list.
 
-Names, aliases and sounds find "补社保卡"; they cannot find "医院拿药刷的那张卡坏了" or "单位给的丧事的
+Names, aliases and sounds find "补社保卡"; they cannot find "看病刷的卡读不出来了" or "单位给的丧事的
 钱", which name nothing. Each guide carries what people really say about it (`purpose` and `examples`,
 editable like every field), and `guidekit/data/elsewhere.yml` holds what people say about nearby needs we
 have no guide for (an ordinary licence renewal, a temporary ID card, a housing-fund loan). A message is
@@ -227,3 +227,10 @@ def shared_cache(cache_path: Optional[str] = None) -> VectorCache:
         if key not in _SHARED:
             _SHARED[key] = VectorCache(E5Embedder(), Path(cache_path) if cache_path else None)
         return _SHARED[key]
+
+
+def warm(guides: Iterable[Guide], cache_path: str) -> int:
+    """Embed every saying not yet in the cache file (before starting the action server, so its first
+    turn does not wait for a thousand sentences). Returns how many sayings there are."""
+    index = MeaningIndex(guides, shared_cache(cache_path))
+    return len(index._labels)

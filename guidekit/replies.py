@@ -249,6 +249,13 @@ def handoff(guide: Optional[Guide], hotline: str) -> str:
     return f"您可以打电话找工作人员:{loc.phone}({loc.name})。\n开门时间:{loc.hours.plain}"
 
 
+def complaint(guide: Optional[Guide], hotline: str) -> str:
+    """A complaint or a dispute about one's own case: heard, said sorry for, sent to a person who can look."""
+    who = (f"请您打电话找工作人员:{guide.locations[0].phone}({guide.locations[0].name})。"
+           if guide is not None else f"请您打{hotline}政务服务热线。")
+    return f"对不起,让您着急了。您说的情况,要工作人员查您自己的材料才能回答。\n{who}\n您也可以到大厅的服务台当面说。"
+
+
 def not_understood() -> str:
     return f"对不起,我没听明白。{EXAMPLES}"
 

@@ -1,7 +1,7 @@
 """Which service a message is about: the name and sound matching and the meaning matching, weighed together.
 
 The name/sound matcher (`guidekit/resolver.py`) is precise when a name or alias is said ("补社保卡"),
-and silent or vague when people describe their need ("医院拿药刷的那张卡坏了": nothing named; "退休了钱
+and silent or vague when people describe their need ("看病刷的卡读不出来了": nothing named; "退休了钱
 怎么领": only the shared word 退休). The meaning matcher (`guidekit/meaning.py`) ranks every guide, and the
 needs we have no guide for, by how near the message is to what people say about them. A careful clerk:
 - a name said clearly is followed, unless its meaning is clearly one of the needs we have no guide for

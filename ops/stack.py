@@ -181,7 +181,22 @@ class Stack:
                 raise TimeoutError(f"api not ready after {timeout:.0f} s")
             time.sleep(0.2)
 
+    def warm_meaning(self) -> None:
+        """The guides' sayings embedded into the shared cache before the action server starts: its first
+        turn then reads vectors instead of embedding a thousand sentences (tens of seconds)."""
+        from sqlalchemy.orm import Session
+
+        from guidekit.meaning import warm
+        from guidekit.settings import get_settings
+        from guidekit.store import get_engine, list_guides
+        settings = get_settings()
+        if not settings.meaning_matching:
+            return
+        with Session(get_engine(self.cfg.database_url)) as session:
+            warm(list_guides(session), str(ROOT / settings.meaning_cache))
+
     def start(self, timeout: float = 240) -> None:
+        self.warm_meaning()
         self.start_actions()
         for port in self.cfg.rasa_ports:
             self.start_rasa(port)
