@@ -11,16 +11,32 @@ When nothing is certain, a guide's own two-character words and its `related_word
 每个月…领…钱: words that may mean it or another guide) put it among numbered options, never more;
 so does an age ("我八十了能办点啥": the guides whose `ages_from` it has reached, guidekit/ages.py).
 The index is rebuilt from whatever guides it is given, so a new alias works without retraining.
+
+Bounded work, whatever the text (a long random message must not take seconds of CPU):
+- sound matching looks the text's syllable pairs up in an index of the aliases' syllable pairs built
+  once per snapshot, and compares an alias only where one of its pairs lines up, instead of sliding
+  every alias over the text: the cost follows the text's length, not aliases × length;
+- it reads only the first SOUND_MAX_CHARS characters: people name the service in their first sentence,
+  and further on in a long message a sound-alike is more likely chance than meant (500 random
+  characters sound like some two-syllable alias somewhere). An alias written out is found anywhere;
+- a time budget (SOUND_BUDGET_SECONDS) ends sound matching as a last guard;
+- jieba's part-of-speech HMM, which costs up to tens of milliseconds per unknown character (a rare
+  character has all 256 states), runs only when its estimated work is within POS_HMM_BUDGET, many
+  times what any ordinary sentence needs; above it, unknown characters are tagged one by one.
 """
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 import threading
+import time
+from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import jieba
 import jieba.posseg
+from jieba.posseg import char_state_tab_P as _POS_CHAR_STATES, trans_P as _POS_TRANSITIONS
 from pypinyin import lazy_pinyin
 
 from guidekit.ages import age_in
@@ -40,11 +56,25 @@ MAX_OPTIONS = 3
 EVIDENCE_CERTAIN = 3
 EVIDENCE_POSSIBLE = 2
 RELATED_GAP = 6  # characters a "…" in a related word may stand for
+# Sound matching reads this much of the (filler-free, punctuation-free) text; the longest sentence of
+# the understanding set has 49 characters. A run of typed pinyin under way at the cut is read to its
+# end (cut mid-syllable it would not split into syllables at all), up to SOUND_MAX_SYLLABLES.
+SOUND_MAX_CHARS = 200
+SOUND_MAX_SYLLABLES = 200
+# Last guard: sound matching stops after this long and keeps what it found (ordinary sentences: < 1 ms).
+SOUND_BUDGET_SECONDS = 0.02
+# Estimated steps of jieba's part-of-speech HMM for one text (_pos_hmm_work). The sentences of the
+# understanding set need at most about 11,000 as the actions get them (about 2 ms), 73,000 as typed
+# (社保卡冇咗…: two characters it never saw, side by side); 80,000 is about 8–15 ms.
+POS_HMM_BUDGET = 80_000
+
+log = logging.getLogger(__name__)
 
 _FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"),
           ("n", "l"), ("f", "h"), ("r", "l"))
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_OR_LATIN = re.compile(r"([\u4e00-\u9fff]+)|([A-Za-z]+)")
+_LATIN_TAIL = re.compile(r"[A-Za-z]*")
 
 # Nouns that belong to the question, not to a service ("儿子去办行吗", "地址在哪").
 GENERIC_NOUNS = frozenset("""
@@ -89,6 +119,65 @@ def sound_syllables(text: str) -> Tuple[str, ...]:
         else:
             out.extend(fold_syllable(x) for x in (split_syllables(letters.lower()) or []))
     return tuple(out)
+
+
+# One turn's text is cleaned half a dozen times (the match, the unknown subject, related words …);
+# converting 500 characters to simplified takes milliseconds each time, so recent ones are kept.
+@lru_cache(maxsize=64)
+def _said(text: str) -> str:
+    return normalize(text)
+
+
+@lru_cache(maxsize=64)
+def _cleaned(text: str) -> str:
+    return strip_fillers(text)
+
+
+def sound_prefix(text: str) -> Tuple[str, ...]:
+    """The syllables sound matching reads: those of the first SOUND_MAX_CHARS characters of `text`."""
+    head = text[:SOUND_MAX_CHARS]
+    if len(text) > SOUND_MAX_CHARS and head[-1:].isascii() and head[-1:].isalpha():
+        head += _LATIN_TAIL.match(text, SOUND_MAX_CHARS).group()
+    return sound_syllables(head)[:SOUND_MAX_SYLLABLES]
+
+
+@lru_cache(maxsize=None)
+def _pos_states(char: str) -> Tuple[int, int]:
+    """How many part-of-speech states jieba's HMM gives `char` (all 256 for one it never saw), and how
+    many transitions leave them."""
+    states = _POS_CHAR_STATES.get(char) or tuple(_POS_TRANSITIONS)
+    return len(states), sum(len(_POS_TRANSITIONS[state]) for state in states)
+
+
+def _pos_hmm_work(tokenizer: jieba.Tokenizer, text: str) -> int:
+    """What jieba.posseg's HMM would do for `text`: the steps of its Viterbi over the runs it sends there.
+
+    posseg (jieba 0.42) cuts each block of characters by the dictionary; a run of two or more single
+    characters that is no dictionary word goes to a Viterbi over part-of-speech states, which at each
+    character gathers the transitions out of the previous character's states and then pairs those
+    states with the character's own: about 0.1–0.2 µs a step.
+    """
+    work = 0
+    for block in jieba.posseg.re_han_internal.findall(text):
+        route: Dict[int, Tuple[float, int]] = {}
+        tokenizer.calc(block, tokenizer.get_DAG(block), route)
+        runs, run, x = [], "", 0
+        while x < len(block):
+            y = route[x][1] + 1
+            if y - x == 1:
+                run += block[x]
+            else:
+                runs.append(run)
+                run = ""
+            x = y
+        runs.append(run)
+        for run in runs:
+            if len(run) > 1 and not tokenizer.FREQ.get(run):
+                for han in jieba.posseg.re_han_detail.findall(run):
+                    costs = [_pos_states(c) for c in han]
+                    work += costs[0][0] + sum(fan + size * costs[i + 1][0]
+                                              for i, (size, fan) in enumerate(costs[:-1]))
+    return work
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,6 +276,13 @@ class ServiceIndex:
             self._objects_of[term.guide_id] = self._objects_of.get(term.guide_id, "") + "|" + term.text
         self._distinctive_grams = {gram: next(iter(ids)) for gram, ids in owners.items()
                                    if len(ids) == 1 and not set(gram) <= STOP_CHARS}
+        # Every pair of neighbouring syllables of every alias, with the alias and where the pair sits in it.
+        self._sound_pairs: Dict[Tuple[str, str], List[Tuple[int, int]]] = {}
+        for number, term in enumerate(self._terms):
+            if len(term.sound) >= MIN_SOUND_SYLLABLES:
+                for at, pair in enumerate(zip(term.sound, term.sound[1:])):
+                    self._sound_pairs.setdefault(pair, []).append((number, at))
+        self._token_cache: Dict[str, Tuple[Tuple[str, str], ...]] = {}
         # A private jieba instance: the global one belongs to whoever else runs in the process.
         self._posseg = _fresh_tagger()
         self._tokenizer = self._posseg.tokenizer
@@ -198,17 +294,16 @@ class ServiceIndex:
         self._known_text = "|".join(sorted(words))
 
     def candidates(self, text: str) -> List[Candidate]:
-        cleaned = strip_fillers(text)
+        cleaned = _cleaned(text)
         if not cleaned:
             return []
-        sound = sound_syllables(cleaned)
-        heard = set(sound)
+        by_sound = self._sound_scores(sound_prefix(cleaned))
         best: Dict[str, Candidate] = {}
-        for term in self._terms:
+        for number, term in enumerate(self._terms):
             if term.text in cleaned:
                 score = EXACT_SCORE
             else:
-                score = self._sound_score(term.sound, sound, heard)
+                score = by_sound.get(number)
                 if score is None:
                     continue
             cand = Candidate(term.guide_id, self.names[term.guide_id], score, term.text, len(term.text))
@@ -217,23 +312,42 @@ class ServiceIndex:
                 best[term.guide_id] = cand
         return sorted(best.values(), key=_strength, reverse=True)
 
-    @staticmethod
-    def _sound_score(term: Tuple[str, ...], sound: Tuple[str, ...], heard: set) -> Optional[float]:
-        k = len(term)
-        if k < MIN_SOUND_SYLLABLES or k > len(sound):
-            return None
-        shared = sum(1 for syllable in set(term) if syllable in heard)
-        if shared < len(set(term)) - 1:
-            return None  # cheap filter: most aliases share almost nothing with the text
-        best_misses = k
-        for i in range(len(sound) - k + 1):
-            misses = sum(1 for a, b in zip(term, sound[i:i + k]) if a != b)
-            best_misses = min(best_misses, misses)
-            if best_misses == 0:
-                return SOUND_SCORE
-        if best_misses == 1 and k >= MIN_NEAR_SYLLABLES:
-            return NEAR_SCORE
-        return None
+    def _sound_scores(self, sound: Tuple[str, ...]) -> Dict[int, float]:
+        """Aliases (by number) that sound like a stretch of `sound`: SOUND_SCORE for every syllable
+        alike, NEAR_SCORE for all but one of four or more.
+
+        Only where an alias's syllable pair lines up with the text's is the alias compared: a stretch
+        with no miss shares all its pairs, and one miss in four or more syllables spoils at most two
+        of the three or more pairs, so no such stretch is left out.
+        """
+        deadline = time.perf_counter() + SOUND_BUDGET_SECONDS
+        fewest: Dict[int, int] = {}  # alias number → fewest syllables missed in any stretch so far
+        compared = set()
+        n = len(sound)
+        for i in range(n - 1):
+            postings = self._sound_pairs.get((sound[i], sound[i + 1]))
+            if not postings:
+                continue
+            if time.perf_counter() > deadline:
+                log.warning("sound matching stopped after %.0f ms at syllable %d of %d",
+                            SOUND_BUDGET_SECONDS * 1000, i, n)
+                break
+            for number, at in postings:
+                start = i - at
+                term = self._terms[number].sound
+                if fewest.get(number) == 0 or start < 0 or start + len(term) > n or (number, start) in compared:
+                    continue
+                compared.add((number, start))
+                misses = 0
+                for a, b in zip(term, sound[start:start + len(term)]):
+                    if a != b:
+                        misses += 1
+                        if misses > 1:
+                            break
+                if misses < fewest.get(number, 2):
+                    fewest[number] = misses
+        return {number: SOUND_SCORE if misses == 0 else NEAR_SCORE for number, misses in fewest.items()
+                if misses == 0 or len(self._terms[number].sound) >= MIN_NEAR_SYLLABLES}
 
     def resolve(self, text: str) -> Resolution:
         found = self.candidates(text)
@@ -307,7 +421,7 @@ class ServiceIndex:
         "不动产证丢了" uses 丢了 (a word of the two card-replacement guides) about a 不动产证,
         which neither of them is for: such a hit does not count.
         """
-        said = normalize(text)
+        said = _said(text)
         hits: Dict[str, int] = {}
         for gid, pattern in self._related:
             if pattern.search(said):
@@ -321,20 +435,32 @@ class ServiceIndex:
         objects = self.named_objects(text)
         return {gid: n for gid, n in counts.items() if all(obj in self._objects_of[gid] for obj in objects)}
 
-    def _tokens(self, cleaned: str) -> List[Tuple[str, str]]:
-        """Words with their part of speech; a lone 证/卡/本 joins the word before it ("不动产" + "证")."""
+    def _tokens(self, cleaned: str) -> Tuple[Tuple[str, str], ...]:
+        """Words with their part of speech; a lone 证/卡/本 joins the word before it ("不动产" + "证").
+
+        A text whose unknown characters would cost the HMM more than POS_HMM_BUDGET is cut without
+        it (each unknown character a word of its own). One text is asked about several times per
+        turn, so the last few are kept.
+        """
+        held = self._token_cache.get(cleaned)
+        if held is not None:
+            return held
+        hmm = _pos_hmm_work(self._tokenizer, cleaned) <= POS_HMM_BUDGET
         out: List[Tuple[str, str]] = []
-        for word, flag in self._posseg.lcut(cleaned):
+        for word, flag in self._posseg.lcut(cleaned, HMM=hmm):
             if (len(word) == 1 and word in SERVICE_OBJECT_ENDINGS and out and len(out[-1][0]) >= 2
                     and out[-1][0] not in GENERIC_NOUNS and out[-1][0] not in QUESTION_VERBS):
                 out[-1] = (out[-1][0] + word, "n")
             else:
                 out.append((word, flag))
-        return out
+        if len(self._token_cache) >= 8:
+            self._token_cache.clear()
+        self._token_cache[cleaned] = tokens = tuple(out)
+        return tokens
 
     def named_objects(self, text: str) -> List[str]:
         """Documents the text names (驾驶证, 户口本, 不动产证): things one loses, renews or replaces."""
-        return [word for word, flag in self._tokens(strip_fillers(text))
+        return [word for word, flag in self._tokens(_cleaned(text))
                 if len(word) >= 2 and flag.startswith(_NOUN_FLAGS) and word.endswith(DOCUMENT_ENDINGS)
                 and word not in GENERIC_NOUNS]
 
@@ -365,7 +491,7 @@ class ServiceIndex:
         "我想把户口迁到闺女家去" shares 户口 / 口迁 / 迁到 with one guide: certain at three or more
         pieces and two ahead of any other guide; two pieces is only a question to confirm.
         """
-        said = normalize(text)
+        said = _said(text)
         counts: Dict[str, int] = {}
         for gram in {said[i:i + 2] for i in range(len(said) - 1)}:
             gid = self._distinctive_grams.get(gram)
@@ -395,7 +521,7 @@ class ServiceIndex:
         for (…证, …照, …户), so "儿子去办行吗" stays on it. Otherwise any content word counts,
         including a material asked for on its own ("户口本丢了"): there is no guide for that either.
         """
-        cleaned = strip_fillers(text)
+        cleaned = _cleaned(text)
         if not _HAN.search(cleaned):
             return None
         vocabulary = self._known_text if strict else self._service_text
@@ -430,6 +556,12 @@ class ServiceIndex:
         return not strict or "".join(run).endswith(SERVICE_OBJECT_ENDINGS) or any(
             w.endswith(SERVICE_OBJECT_ENDINGS) for w in run)
 
+    def clear_caches(self) -> None:
+        """Forget the texts recently cleaned and cut (benchmarks time each resolution from scratch)."""
+        self._token_cache.clear()
+        _said.cache_clear()
+        _cleaned.cache_clear()
+
     def is_known_word(self, word: str) -> bool:
         """A guide name, alias or material name ("户口本")."""
         return normalize(word) in self._known_words
@@ -454,7 +586,7 @@ class ServiceIndex:
         """The one option whose own characters (used by no other option) the text uses most."""
         chars = {gid: set("".join(t.text for t in self._terms if t.guide_id == gid)) - STOP_CHARS
                  for gid in option_ids}
-        said = set(normalize(text))
+        said = set(_said(text))
         scores = {}
         for gid in option_ids:
             others = set().union(*(chars[o] for o in option_ids if o != gid))
