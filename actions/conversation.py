@@ -75,6 +75,8 @@ class Turn:
             self.slots[SLOW] = True  # "说慢一点" holds for the rest of the conversation
         # Set when this turn did not understand the user; two in a row offer a person.
         self.missed = False
+        # Other services this message clearly named besides the one answered ("身份证和社保卡都丢了").
+        self.also_named: List[str] = []
 
     # -- reading -------------------------------------------------------------------------------
     @property
@@ -122,6 +124,9 @@ class Turn:
         if topic == "materials" and not keep_place:
             self.slots[ITEM] = item_index
         self.slots[MISSES] = int(self.slots[MISSES]) + 1 if self.missed else 0
+        if self.also_named and self.guide is not None:
+            # "身份证和社保卡都丢了": one thing at a time, and the other is not forgotten.
+            self.say(replies.also_named([self.guides[g].name for g in self.also_named]))
         if self.slots[MISSES] >= 2:
             self.say(replies.offer_person(get_settings().hotline), [("转人工", "/handoff")])
         guide = self.guide
@@ -174,6 +179,7 @@ class Turn:
         current = self.slots[SERVICE]
         if resolution.status == "certain":
             self.switch_to(resolution.guide_id)
+            self.also_named = self._snapshot.understanding.also_named(self.text, resolution.guide_id)
             return self.guide
         if resolution.status == "ambiguous":
             ids = self.index.option_ids(resolution)

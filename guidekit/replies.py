@@ -249,6 +249,12 @@ def handoff(guide: Optional[Guide], hotline: str) -> str:
     return f"您可以打电话找工作人员:{loc.phone}({loc.name})。\n开门时间:{loc.hours.plain}"
 
 
+def also_named(names: List[str]) -> str:
+    """The second thing a message asked about, kept for after this one."""
+    listed = "、".join(f"「{n}」" for n in names)
+    return f"您还说到了{listed}。这件说完,您再问我那件。"
+
+
 def complaint(guide: Optional[Guide], hotline: str) -> str:
     """A complaint or a dispute about one's own case: heard, said sorry for, sent to a person who can look."""
     who = (f"请您打电话找工作人员:{guide.locations[0].phone}({guide.locations[0].name})。"

@@ -17,7 +17,7 @@ wrong service costs four right ones in the choice. `make understanding` measures
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 from guidekit.meaning import Meaning, MeaningIndex
 from guidekit.resolver import CERTAIN, POSSIBLE, Candidate, Resolution, ServiceIndex
@@ -36,7 +36,7 @@ FLOOR = 0.88
 # A clearly named guide is dropped for "no guide" when the needs we have no guide for lead by this much …
 NAMED_BUT_ELSEWHERE = -0.02
 # … and a sound-alike is replaced by a guide nearer in meaning by this much.
-SOUND_OUTWEIGHED = 0.02
+SOUND_OUTWEIGHED = 0.01
 # Vague words lead to "no guide" when an unguided need is this much nearer than any guide.
 VAGUE_BUT_ELSEWHERE = -0.02
 MAX_OPTIONS = 3
@@ -62,17 +62,40 @@ class Understanding:
             return named  # "我八十了能办点啥" lists what that age may ask for
         return self.decide(named, self.meaning.meaning(text), current)
 
+    def also_named(self, text: str, chosen: str) -> List[str]:
+        """Other guides the message names clearly, each by words of its own ("身份证和社保卡都丢了" →
+        the ID card besides the social security card). A name shared by guides (身份证) counts once, as
+        the guide nearest in meaning."""
+        found = [c for c in self.index.candidates(text) if c.score >= CERTAIN and c.length >= 2]
+        mine = [c.matched for c in found if c.guide_id == chosen]
+        others: dict = {}
+        for c in found:
+            if c.guide_id == chosen or any(c.matched in m or m in c.matched for m in mine):
+                continue
+            others.setdefault(c.matched, []).append(c.guide_id)
+        if not others:
+            return []
+        meant = self.meaning.meaning(text) if self.meaning is not None else None
+        picked: List[str] = []
+        for ids in others.values():
+            best = max(ids, key=meant.score_of) if meant is not None and len(ids) > 1 else ids[0]
+            if best not in picked:
+                picked.append(best)
+        return picked[:1]
+
     def decide(self, named: Resolution, meant: Meaning, current: Optional[str] = None) -> Resolution:
         top, score = meant.top, meant.score
         lead = meant.lead_over_elsewhere
         elsewhere = Resolution("none", unknown_subject=meant.elsewhere_about)
         if named.status == "certain":
             chosen = named.guide_id
-            if top == chosen:
-                return named
             if lead < NAMED_BUT_ELSEWHERE:
                 return elsewhere
-            if named.best.score < 1.0 and score - meant.score_of(chosen) > SOUND_OUTWEIGHED:
+            if top == chosen:
+                return named
+            # A sound-alike, or a bare two-character word (退休, 低保), gives way to a clearly nearer guide.
+            weak = named.best.score < 1.0 or named.best.length <= 2
+            if weak and score - meant.score_of(chosen) > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
             return named
         if named.status == "ambiguous":
@@ -81,7 +104,10 @@ class Understanding:
             ids = [c.guide_id for c in named.options]
             shared_name = not named.vague and named.best is not None and named.best.score >= CERTAIN
             if shared_name:
-                if top in ids and meant.margin >= SHARED_NAME_MARGIN and lead > LEAD_OVER_ELSEWHERE:
+                # "身份证": ask, unless the rest of the message clearly means one of them; "退休了…单位说有
+                #一笔钱要家属去领": the shared word is only the setting of another guide's need.
+                needed = SHARED_NAME_MARGIN if top in ids else VAGUE_MARGIN
+                if meant.margin >= needed and lead > LEAD_OVER_ELSEWHERE:
                     return self._certain(top, score)
                 return named
             if lead > LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN:
@@ -89,7 +115,7 @@ class Understanding:
             band = self._band(meant)
             if len(band) > 1 and lead > 0:
                 return self._options(band, meant)
-            return named
+            return named if lead >= 0 else elsewhere
         # Nothing named. Something we have no guide for was named ("护照"): that stands.
         if named.unknown_subject:
             if lead > LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN and score >= FLOOR:

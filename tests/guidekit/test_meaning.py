@@ -1,0 +1,83 @@
+"""Matching by meaning: descriptions without a name find their guide; a published example works at once."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from guidekit import editorial as ed
+from guidekit.catalog import GuideCatalog, Snapshot
+from guidekit.loader import guide_files, read_guide_file
+from guidekit.meaning import E5_MODEL_SHA256, E5Embedder, ModelFileChanged
+from guidekit.settings import get_settings
+from guidekit.store import get_engine, load_guides
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def understanding():
+    guides = [read_guide_file(p) for p in guide_files(ROOT / "guides")]
+    return Snapshot(guides, 0, str(ROOT / "nlu_data" / "train")).understanding
+
+
+@pytest.mark.parametrize("text, guide", [
+    ("看病时候刷的那张卡芯片读不出来了", "social-security-card-replacement"),
+    ("老头子走了,他厂里说能领一笔安葬的钱", "funeral-allowance"),
+    ("我妈满了八十五,听说每个月政府给点钱", "old-age-allowance"),
+    ("每年都要去证明我还活着,不然退休金就不发了", "pension-qualification"),
+])
+def test_a_description_without_the_services_name_finds_its_guide(understanding, text, guide):
+    assert understanding.resolve(text).guide_id == guide
+
+
+@pytest.mark.parametrize("text", ["驾驶证到期了去换新的,我今年四十八", "公积金能不能拿来还房贷"])
+def test_a_near_miss_we_have_no_guide_for_gets_no_guide(understanding, text):
+    resolution = understanding.resolve(text)
+    assert resolution.status == "none" and resolution.unknown_subject
+
+
+def test_a_name_shared_by_two_guides_is_still_asked(understanding):
+    resolution = understanding.resolve("身份证")
+    assert resolution.status == "ambiguous"
+    assert {c.guide_id for c in resolution.options} == {"id-card-renewal", "id-card-reissue"}
+
+
+def test_a_follow_up_naming_nothing_stays_with_the_current_service(understanding):
+    assert understanding.resolve("那在哪儿交呢", current="old-age-allowance").status == "none"
+
+
+def test_a_changed_model_file_is_refused(monkeypatch):
+    import guidekit.meaning as meaning
+    monkeypatch.setattr(meaning, "E5_MODEL_SHA256", "0" * 64)
+    with pytest.raises(ModelFileChanged):
+        E5Embedder()
+    assert E5_MODEL_SHA256 != "0" * 64
+
+
+def test_a_published_example_sentence_works_within_a_second_without_retraining(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    load_guides(get_engine(url), ROOT / "guides")
+    monkeypatch.setenv("BANSHI_DATABASE_URL", url)
+    monkeypatch.setenv("BANSHI_CATALOG_REFRESH_SECONDS", "0")
+    get_settings.cache_clear()
+    said = "金葫芦卡怎么弄"  # a local nickname nothing in the guides means yet
+    try:
+        catalog = GuideCatalog()
+        assert catalog.current().understanding.resolve(said).guide_id != "senior-preferential-card"
+        with Session(get_engine(url)) as session, session.begin():
+            draft = ed.start_draft(session, "senior-preferential-card", "editor")
+            text = draft.yaml_text.replace("examples:\n", f"examples:\n- {said}\n", 1)
+            ed.save_draft(session, "senior-preferential-card", text, draft.lock, "editor")
+            ed.submit(session, "senior-preferential-card", ed.get_draft(session, "senior-preferential-card").lock, "editor")
+        with Session(get_engine(url)) as session, session.begin():
+            ed.publish(session, "senior-preferential-card", "reviewer")
+        published = time.monotonic()
+        resolution = catalog.current().understanding.resolve(said)
+        took = time.monotonic() - published
+        assert resolution.guide_id == "senior-preferential-card"
+        assert took < 1.0, f"{took:.2f} s"
+    finally:
+        get_settings.cache_clear()
