@@ -16,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.conversation import Assistant, assistant_over
 from api.rasa_client import RasaClient
+from api.security_headers import SecurityHeaders
 from api.session_ids import SessionIds
 from api.turn_limits import limits_from_settings
 from api.editor.auth import NotSignedIn
@@ -84,7 +85,10 @@ async def _http_error(request: Request, exc: StarletteHTTPException):
 def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
     """`assistant` replaces the Rasa-backed one (tests of a front end's timing use a slow one)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = FastAPI(title="长辈办事通 API", lifespan=lifespan)
+    # /docs, /redoc, /openapi.json only where BANSHI_API_DOCS is on (development; off in production).
+    docs = get_settings().api_docs
+    app = FastAPI(title="长辈办事通 API", lifespan=lifespan, docs_url="/docs" if docs else None,
+                  redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
     app.state.assistant = assistant
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
@@ -93,6 +97,7 @@ def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
     app.add_middleware(SessionMiddleware, secret_key=settings.editor_secret_key or secrets.token_urlsafe(32),
                        session_cookie="banshi_editor", max_age=int(settings.editor_session_hours * 3600),
                        same_site="strict", https_only=settings.editor_cookie_secure)
+    app.add_middleware(SecurityHeaders)  # CSP, frame-ancestors, nosniff, Referrer-Policy on every response
     app.include_router(chat.router)
     app.include_router(guides.router)
     app.include_router(health.router)

@@ -59,6 +59,12 @@ async def _in_thread(settings: Settings, work: Callable[..., T], *args) -> T:
     return await asyncio.to_thread(lambda: work(get_engine(settings.database_url), *args))
 
 
+def _storable(text: str) -> str:
+    """The text without NUL characters, which PostgreSQL cannot store in a text column (psycopg2 raises
+    ValueError — not a database error — and the turn would fail); nothing a person means is lost."""
+    return text.replace("\x00", "")
+
+
 def _expired_before(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(minutes=REQUEST_MINUTES)
 
@@ -78,7 +84,7 @@ def remember_turn(engine: Engine, req: ChatRequest, said: str, state: ChatState,
 
     Returns whether to ask (False when the session was already asked within REQUEST_MINUTES).
     """
-    now = now or utc_now()
+    now, said = now or utc_now(), _storable(said)
     with Session(engine) as session, session.begin():
         record_turn(session, session_id=req.session_id, channel=req.channel, text=said,
                     service_id=state.service_id, topic=state.topic, at=now)
@@ -130,7 +136,7 @@ def answer_pending(engine: Engine, req: ChatRequest, said: str, prepared: str,
     `said` is the masked text as the person wrote it (stored as the reason); `prepared` the same
     after pinyin/dialect conversion, tried too when reading a rating.
     """
-    now = now or utc_now()
+    now, said, prepared = now or utc_now(), _storable(said), _storable(prepared)
     with Session(engine) as session, session.begin():
         request = session.get(RatingRequestRow, req.session_id)
         if request is None or request.awaiting is None or request.asked_at < _expired_before(now):

@@ -22,8 +22,14 @@ router = APIRouter(prefix="/editor", tags=["editor"], dependencies=[Depends(chec
 
 
 def _period(days: int, until: Optional[str]) -> tuple:
-    end = dt.datetime.fromisoformat(until) if until else quality.utc_now()
-    return end - dt.timedelta(days=max(1, min(days, 3660))), end
+    """(since, until) in naive UTC, as the tables store time; a date that is not one is a 422, not a 500."""
+    try:
+        end = dt.datetime.fromisoformat(until.strip()) if until else quality.utc_now()
+        if end.tzinfo is not None:
+            end = end.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return end - dt.timedelta(days=max(1, min(days, 3660))), end
+    except (ValueError, OverflowError):
+        raise HTTPException(422, "日期不对,请写成 2026-11-30 这样。(until must be an ISO date, e.g. 2026-11-30)") from None
 
 
 @router.get("/dashboard")

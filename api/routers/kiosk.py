@@ -59,13 +59,16 @@ def checklist(guide_id: str, request: Request, at: Optional[int] = Query(None, g
     if guide is None:
         raise HTTPException(404, f"没有这个办事指南:{guide_id}")
     items = guide.materials_to_bring(with_proxy=proxy and guide.proxy.allowed)
-    base = (settings.public_base_url or str(request.base_url)).rstrip("/")
     query = "&".join(p for p in (f"at={at}" if at else "", "proxy=true" if proxy else "") if p)
-    url = f"{base}/kiosk/checklist/{guide.id}" + (f"?{query}" if query else "")
+    path = f"/kiosk/checklist/{guide.id}" + (f"?{query}" if query else "")
+    # Never the request's Host (anyone can send any): the configured public address, or a relative link
+    # and no QR code (a phone could not open a relative address).
+    base = (settings.public_base_url or "").rstrip("/")
+    url = f"{base}{path}" if base else path
     return templates.TemplateResponse(request, "checklist.html", {
         "guide": guide, "doing": replies.doing(guide), "items": items, "at": at,
         "details": [" ".join(replies.material_detail(m)) for m in items],
-        "locations": guide.locations, "url": url, "qr": qr_svg(url), "hotline": settings.hotline,
+        "locations": guide.locations, "url": url, "qr": qr_svg(url) if base else "", "hotline": settings.hotline,
     })
 
 

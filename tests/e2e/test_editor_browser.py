@@ -6,6 +6,7 @@ import time
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from guidekit import editorial as ed
@@ -63,12 +64,13 @@ def test_edit_check_fix_submit_publish_and_the_assistant_says_it(stack, browser,
     area = page.locator("#plain-material-0")
     area.fill(hard)
     check = page.locator("#check-plain-material-0")
-    page.wait_for_function("document.querySelector('#check-plain-material-0').innerText.includes('没通过')")
+    # Locator assertions: the page's Content-Security-Policy refuses wait_for_function's string predicates.
+    expect(check).to_contain_text("没通过", use_inner_text=True, timeout=30000)
     assert "一式两份" in check.inner_text() or "字" in check.inner_text()
     page.screenshot(path=str(ARTIFACTS.parent / "editor-warning.png"))
     area.fill(new_wording)
-    page.wait_for_function("document.querySelector('#check-plain-material-0').innerText.includes('通过,')"
-                           " && !document.querySelector('#check-plain-material-0').innerText.includes('没通过')")
+    expect(check).not_to_contain_text("没通过", use_inner_text=True, timeout=30000)
+    expect(check).to_contain_text("通过,", use_inner_text=True, timeout=30000)
     page.click("#save")
     page.wait_for_url("**saved=1")
     page.click("#submit")

@@ -7,12 +7,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 
 PORTRAIT = {"width": 1080, "height": 1920}
+# Waits are locator assertions, not page.wait_for_function: a string predicate is evaluated in the page, which
+# the pages' Content-Security-Policy (no 'unsafe-eval', api/security_headers.py) refuses — as it should.
+WAIT = 30000
 
 # Measures every visible text, target and colour pair on the page, the way WCAG defines them.
 MEASURE = """
@@ -90,17 +94,18 @@ def test_conversation_by_taps_walks_the_materials(page, all_guides):
     _start_with_tile(page, guide.name)
     assert page.locator("#material-count").inner_text().strip() == f"第1样 / 共{count}样"
     page.click("#btn-next")
-    page.wait_for_function("document.querySelector('#material-count').innerText.includes('第2样')")
-    with page.expect_response(lambda r: r.url.endswith("/api/chat")):
+    expect(page.locator("#material-count")).to_contain_text("第2样", use_inner_text=True, timeout=WAIT)
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
         page.click("#btn-repeat")
-    page.wait_for_function("!document.querySelector('#btn-next').disabled")  # the answer is shown
+    expect(page.locator("#btn-next")).to_be_enabled(timeout=WAIT)  # the answer is shown
     assert page.locator("#material-count").inner_text().strip() == f"第2样 / 共{count}样"
     assert page.locator("#material-card").is_visible() and page.locator("#btn-next").is_visible()
     page.screenshot(path=str(ARTIFACTS / "conversation.png"))
     _check_measurements(page, "conversation")
     assert page.locator("#btn-checklist").get_attribute("href") == f"/kiosk/checklist/{guide.id}?at=2"
     page.click("#btn-all")
-    page.wait_for_function(f"document.querySelector('[role=log]').innerText.includes('{guide.materials_to_bring()[-1].name}')")
+    expect(page.locator("[role=log]")).to_contain_text(guide.materials_to_bring()[-1].name, use_inner_text=True,
+                                                       timeout=WAIT)
     assert page.evaluate("window.kiosk.lastState().service_id") == guide.id
 
 
@@ -134,7 +139,7 @@ def test_microphone_without_a_recogniser_says_so_plainly(page, all_guides):
     with page.expect_response(lambda r: "/kiosk/audio" in r.url) as heard:
         page.click("#btn-mic")
     assert heard.value.status == 501
-    page.wait_for_function("document.querySelector('[role=log]').innerText.includes('还没有装语音识别')")
+    expect(page.locator("[role=log]")).to_contain_text("还没有装语音识别", use_inner_text=True, timeout=WAIT)
 
 
 def test_idle_kiosk_clears_the_conversation_and_returns_to_start(page, all_guides):
@@ -164,7 +169,8 @@ def test_script_typed_into_the_kiosk_is_shown_as_text(page):
     page.get_by_role("button", name="社会保障卡补领、换领").click()
     page.locator("#material-card").wait_for(state="visible", timeout=30000)
     page.fill("#ask-input", "<script>window.pwned=1</script><img src=x onerror=window.pwned=2>")
-    with page.expect_response(lambda r: r.url.endswith("/api/chat")):
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
         page.click("#btn-send")
-    page.wait_for_function("document.querySelector('[role=log]').innerText.includes('<script>window.pwned=1</script>')")
+    expect(page.locator("[role=log]")).to_contain_text("<script>window.pwned=1</script>", use_inner_text=True,
+                                                       timeout=WAIT)
     assert page.evaluate("window.pwned") is None
