@@ -40,6 +40,13 @@ BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"
 CATALOG = GuideCatalog()
 # From this intent confidence on, the classifier's topic stands without a topic word (chosen on the dev set).
 TOPIC_TRUSTED = 0.8
+# Intents that ask about a topic of a service, and the topic; for these the topic is also read by meaning
+# (guidekit/topics_by_meaning.py), which is taken from this probability on (chosen on the dev set).
+TOPIC_OF_INTENT = {"ask_materials": "materials", "inform_service": "materials", "ask_location": "location",
+                   "ask_hours": "hours", "ask_fee": "fee", "ask_duration": "duration", "ask_online": "online",
+                   "ask_eligibility": "eligibility", "ask_process": "process", "ask_proxy": "proxy",
+                   "handoff": "handoff"}
+TOPIC_BY_MEANING = 0.4
 # Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
 _BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
 
@@ -147,6 +154,16 @@ class Turn:
         """Which service this turn is about, by its words and its meaning (computed once per turn)."""
         return self._snapshot.understanding.resolve(self.text, current=self.slots[SERVICE])
 
+    @cached_property
+    def meant_topic(self) -> Optional[str]:
+        """The topic by meaning, when this is a topic question and the meaning is clear enough; None while
+        the person answers a question of ours (a number, a service's name)."""
+        topics = self._snapshot.topics
+        if topics is None or self.intent not in TOPIC_OF_INTENT or self.slots[OPTIONS] or self.slots[PENDING]:
+            return None
+        topic, probability = topics.topic(self.text)
+        return topic if probability >= TOPIC_BY_MEANING else None
+
     def topic_asked(self, classified: str) -> str:
         """The classifier's topic, unless the sentence has none of its words. Then a follow-up that
         names no service takes the one other topic whose words it has ("我明天去行不行" is about the
@@ -155,6 +172,8 @@ class Turn:
 
         A confident classifier is trusted without a marker word: it learnt topics from varied sentences
         ("是在社区做还是去社保局做" is a where-question with none of 哪/地址/窗口)."""
+        if self.meant_topic is not None and self.meant_topic != "handoff":
+            return self.meant_topic
         if self.confidence >= TOPIC_TRUSTED:
             return classified
         resolution = self.resolution
@@ -240,6 +259,12 @@ class GuideAction(Action, abc.ABC):
             # in two characters. Imported here: the choosing action is built on this module.
             from actions.which_service import ActionChooseOption
             return ActionChooseOption().respond(turn)
+        meant = turn.meant_topic
+        if meant is not None and meant != TOPIC_OF_INTENT[turn.intent]:
+            # Heard as another topic than its meaning says ("医保卡坏了得去哪换" heard as what to bring):
+            # the meaning decides. Imported here: the topic answers are built on this module.
+            from actions.service_info import answer_meant_topic
+            return answer_meant_topic(turn, meant)
         return self.respond(turn)
 
     @abc.abstractmethod

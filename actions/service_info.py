@@ -59,6 +59,16 @@ def answer(turn: Turn, topic: str) -> List[EventType]:
     return answer_proxy(turn) if topic == "proxy" else answer_topic(turn, topic)
 
 
+def answer_meant_topic(turn: Turn, topic: str) -> List[EventType]:
+    """The answer to the topic the question means, whichever intent it was heard as."""
+    if topic == "handoff":
+        from actions.handoff import ActionHandoff
+        return ActionHandoff().respond(turn)
+    if turn.resolve_service(topic) is None:
+        return turn.finish(turn.unresolved_topic())
+    return answer(turn, topic)
+
+
 class ActionAnswerTopic(GuideAction):
     def name(self) -> str:
         return "action_answer_topic"

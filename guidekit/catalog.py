@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from guidekit.dialect import to_mandarin
 from guidekit.meaning import MeaningIndex, shared_cache
+from guidekit.topics_by_meaning import TopicClassifier, shared_classifier
 from guidekit.pinyin_input import PinyinConverter
 from guidekit.resolver import ServiceIndex
 from guidekit.schema import Guide
@@ -75,6 +76,14 @@ class Snapshot:
         if settings.meaning_matching:
             meaning = MeaningIndex(self.guides.values(), shared_cache(str(ROOT / settings.meaning_cache)))
         return Understanding(self.index, meaning)
+
+    @cached_property
+    def topics(self) -> Optional[TopicClassifier]:
+        """What a question asks about, by meaning (guidekit/topics_by_meaning.py); None without meaning matching."""
+        settings = get_settings()
+        if not settings.meaning_matching:
+            return None
+        return shared_classifier(shared_cache(str(ROOT / settings.meaning_cache)), self._nlu_dir)
 
     @cached_property
     def pinyin(self) -> PinyinConverter:

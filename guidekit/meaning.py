@@ -100,6 +100,7 @@ class VectorCache:
     def __init__(self, embedder: Embedder, path: Optional[Path]):
         self.embedder, self.path = embedder, path
         self._vectors: Dict[str, np.ndarray] = {}
+        self._recent: Dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         if path is not None and path.exists():
             try:
@@ -108,6 +109,18 @@ class VectorCache:
                         self._vectors = dict(zip((str(t) for t in saved["texts"]), saved["vectors"]))
             except (OSError, ValueError, KeyError) as exc:
                 log.warning("meaning cache %s unreadable (%s): embedding afresh", path, exc)
+
+    def query(self, text: str) -> np.ndarray:
+        """One message's vector; the last few are kept, as a turn asks for the same message twice
+        (which service, which topic)."""
+        held = self._recent.get(text)
+        if held is None:
+            held = self.embedder.embed([text])[0]
+            with self._lock:
+                if len(self._recent) >= 16:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[text] = held
+        return held
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         missing = sorted({t for t in texts if t not in self._vectors})
@@ -198,7 +211,7 @@ class MeaningIndex:
         self._rows = {gid: np.flatnonzero(self._labels == gid) for gid in self._ids + [NOWHERE]}
 
     def meaning(self, text: str) -> Meaning:
-        query = self.cache.embedder.embed([clip(text)])[0]
+        query = self.cache.query(clip(text))
         sims = self._vectors @ query
         scored = {}
         for gid, rows in self._rows.items():
@@ -229,8 +242,15 @@ def shared_cache(cache_path: Optional[str] = None) -> VectorCache:
         return _SHARED[key]
 
 
-def warm(guides: Iterable[Guide], cache_path: str) -> int:
-    """Embed every saying not yet in the cache file (before starting the action server, so its first
-    turn does not wait for a thousand sentences). Returns how many sayings there are."""
-    index = MeaningIndex(guides, shared_cache(cache_path))
-    return len(index._labels)
+def warm(guides: Iterable[Guide], cache_path: str, nlu_dir: Optional[str] = None) -> int:
+    """Embed every saying (and every topic training sentence) not yet in the cache file, before the action
+    server starts, so its first turn does not wait for thousands of sentences. Returns how many there are."""
+    cache = shared_cache(cache_path)
+    index = MeaningIndex(guides, cache)
+    count = len(index._labels)
+    if nlu_dir is not None:
+        from guidekit.topics_by_meaning import training_sentences
+        texts, _ = training_sentences(nlu_dir)
+        cache.vectors(texts)
+        count += len(texts)
+    return count

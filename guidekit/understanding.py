@@ -33,6 +33,10 @@ SHARED_NAME_MARGIN = 0.05
 OPTION_BAND = 0.005
 # Below this, nothing we know is near: no guide (greetings, chit-chat, other matters).
 FLOOR = 0.88
+# Options offered from meaning alone need a nearer match ("呜呜呜" is 0.88 from something).
+OPTIONS_FLOOR = 0.9
+# A message this short says little beyond its vague word.
+SHORT_MESSAGE = 8
 # A clearly named guide is dropped for "no guide" when the needs we have no guide for lead by this much …
 NAMED_BUT_ELSEWHERE = -0.02
 # … and a sound-alike is replaced by a guide nearer in meaning by this much.
@@ -60,7 +64,7 @@ class Understanding:
         named = self.index.resolve(text)
         if self.meaning is None or named.age is not None:
             return named  # "我八十了能办点啥" lists what that age may ask for
-        return self.decide(named, self.meaning.meaning(text), current)
+        return self.decide(named, self.meaning.meaning(text), current, len(text))
 
     def also_named(self, text: str, chosen: str) -> List[str]:
         """Other guides the message names clearly, each by words of its own ("身份证和社保卡都丢了" →
@@ -83,7 +87,8 @@ class Understanding:
                 picked.append(best)
         return picked[:1]
 
-    def decide(self, named: Resolution, meant: Meaning, current: Optional[str] = None) -> Resolution:
+    def decide(self, named: Resolution, meant: Meaning, current: Optional[str] = None,
+               length: int = 0) -> Resolution:
         top, score = meant.top, meant.score
         lead = meant.lead_over_elsewhere
         elsewhere = Resolution("none", unknown_subject=meant.elsewhere_about)
@@ -110,10 +115,20 @@ class Understanding:
                 if meant.margin >= needed and lead > LEAD_OVER_ELSEWHERE:
                     return self._certain(top, score)
                 return named
-            if lead > LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN:
+            if current is not None:
+                # "补领在哪办" while the senior card is discussed: a vague word stays with it, unless the
+                # meaning is clearly another guide's.
+                if (length > SHORT_MESSAGE and top != current and lead > LEAD_OVER_ELSEWHERE
+                        and score - meant.score_of(current) > SWITCH_MARGIN):
+                    return self._certain(top, score)
+                return named
+            # The vague words point to these options; a short message says nothing more ("补领在哪办"), so
+            # meaning must pick one of them clearly; a description says more, and needs only to lead.
+            needed = SHARED_NAME_MARGIN if top in ids and length <= SHORT_MESSAGE else VAGUE_MARGIN
+            if lead > LEAD_OVER_ELSEWHERE and meant.margin >= needed:
                 return self._certain(top, score)
             band = self._band(meant)
-            if len(band) > 1 and lead > 0:
+            if len(band) > 1 and lead > 0 and score >= OPTIONS_FLOOR:
                 return self._options(band, meant)
             return named if lead >= 0 else elsewhere
         # Nothing named. Something we have no guide for was named ("护照"): that stands.
@@ -124,13 +139,14 @@ class Understanding:
         if score < FLOOR:
             return Resolution("none")
         if current is not None:
-            if top != current and lead > LEAD_OVER_ELSEWHERE and score - meant.score_of(current) > SWITCH_MARGIN:
+            if (length > SHORT_MESSAGE and top != current and lead > LEAD_OVER_ELSEWHERE
+                    and score - meant.score_of(current) > SWITCH_MARGIN):
                 return self._certain(top, score)
             return Resolution("none")
         if lead > LEAD_OVER_ELSEWHERE and meant.margin >= MARGIN:
             return self._certain(top, score)
         band = self._band(meant)
-        if lead > 0 and len(band) > 1:
+        if lead > 0 and len(band) > 1 and score >= OPTIONS_FLOOR:
             return self._options(band, meant)
         if lead > LEAD_OVER_ELSEWHERE:
             return self._certain(top, score)

@@ -193,7 +193,7 @@ class Stack:
         if not settings.meaning_matching:
             return
         with Session(get_engine(self.cfg.database_url)) as session:
-            warm(list_guides(session), str(ROOT / settings.meaning_cache))
+            warm(list_guides(session), str(ROOT / settings.meaning_cache), str(ROOT / settings.nlu_data_dir))
 
     def start(self, timeout: float = 240) -> None:
         self.warm_meaning()
