@@ -19,6 +19,7 @@ from guidekit.resolver import Resolution
 from guidekit.schema import Guide, Material
 from guidekit.settings import get_settings
 from guidekit.textnorm import is_no, is_yes, normalize
+from guidekit.navigation import heard_navigation
 from guidekit.topics import mentions_topic, topics_mentioned
 
 # Slots (see bot/domain.yml).
@@ -47,6 +48,7 @@ TOPIC_OF_INTENT = {"ask_materials": "materials", "inform_service": "materials", 
                    "ask_eligibility": "eligibility", "ask_process": "process", "ask_proxy": "proxy",
                    "handoff": "handoff"}
 TOPIC_BY_MEANING = 0.4
+NAVIGATION = ("next_item", "previous_item", "repeat_item", "slower", "list_all", "whats_left", "have_item")
 # Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
 _BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
 
@@ -159,10 +161,17 @@ class Turn:
         """The topic by meaning, when this is a topic question and the meaning is clear enough; None while
         the person answers a question of ours (a number, a service's name)."""
         topics = self._snapshot.topics
-        if topics is None or self.intent not in TOPIC_OF_INTENT or self.slots[OPTIONS] or self.slots[PENDING]:
+        if topics is None or self.slots[OPTIONS] or self.slots[PENDING]:
+            return None
+        # Not understood as anything, while a service is discussed ("要去社保局吗"): its meaning may tell.
+        unsure = self.intent == "nlu_fallback" and self.slots[SERVICE]
+        if self.intent not in TOPIC_OF_INTENT and not unsure:
             return None
         topic, probability = topics.topic(self.text)
-        return topic if probability >= TOPIC_BY_MEANING else None
+        if probability < TOPIC_BY_MEANING:
+            return None
+        # "低保怎么申请" is a plain how-to, answered with what to bring; the steps are for step words.
+        return "materials" if topic == "process" and not mentions_topic("process", self.text) else topic
 
     def topic_asked(self, classified: str) -> str:
         """The classifier's topic, unless the sentence has none of its words. Then a follow-up that
@@ -259,8 +268,14 @@ class GuideAction(Action, abc.ABC):
             # in two characters. Imported here: the choosing action is built on this module.
             from actions.which_service import ActionChooseOption
             return ActionChooseOption().respond(turn)
+        if turn.intent not in NAVIGATION and turn.slots[SERVICE] and turn.slots[ITEM] is not None:
+            heard = heard_navigation(turn.text)
+            if heard is not None:
+                # "下一各", "虾一个", "在说一遍" inside a walk: the word was misheard or mistyped, not the wish.
+                from actions.materials import navigate
+                return navigate(turn, heard)
         meant = turn.meant_topic
-        if meant is not None and meant != TOPIC_OF_INTENT[turn.intent]:
+        if meant is not None and meant != TOPIC_OF_INTENT.get(turn.intent):
             # Heard as another topic than its meaning says ("医保卡坏了得去哪换" heard as what to bring):
             # the meaning decides. Imported here: the topic answers are built on this module.
             from actions.service_info import answer_meant_topic

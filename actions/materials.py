@@ -130,3 +130,12 @@ class ActionListMaterials(GuideAction):
         turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
                  [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")])
         return turn.finish("materials", None, keep_place=True)
+
+
+def navigate(turn: Turn, intent: str) -> List[EventType]:
+    """Move in the list as `intent` says, for words heard as something else ("下一各")."""
+    from actions.checklist import ActionWhatsLeft
+    action = {"next_item": ActionNextMaterial, "previous_item": ActionPreviousMaterial,
+              "repeat_item": ActionRepeatMaterial, "list_all": ActionListMaterials,
+              "whats_left": ActionWhatsLeft}[intent]
+    return action().respond(turn)
