@@ -35,8 +35,7 @@ class ActionOutOfScope(GuideAction):
         return "action_out_of_scope"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        resolution = turn.resolution
-        if resolution.status == "certain":
+        if turn.doubted_resolution().status == "certain":
             return ActionInformService().respond(turn)
         turn.say(replies.out_of_scope(get_settings().hotline))
         return turn.finish("fallback")

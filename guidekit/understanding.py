@@ -44,6 +44,8 @@ SOUND_OUTWEIGHED = 0.01
 # Vague words lead to "no guide" when an unguided need is this much nearer than any guide.
 VAGUE_BUT_ELSEWHERE = -0.02
 MAX_OPTIONS = 3
+# When the intent classifier heard no government matter, meaning must lead the unguided needs by this much more.
+DOUBTED_LEAD = 0.01
 # While a service is discussed, a message naming nothing moves to another only with this lead over it.
 SWITCH_MARGIN = 0.03
 
@@ -58,13 +60,14 @@ class Understanding:
     def __init__(self, index: ServiceIndex, meaning: Optional[MeaningIndex]):
         self.index, self.meaning = index, meaning
 
-    def resolve(self, text: str, current: Optional[str] = None) -> Resolution:
+    def resolve(self, text: str, current: Optional[str] = None, doubted: bool = False) -> Resolution:
         """`current`: the service being discussed. A follow-up that names nothing ("在哪儿交材料")
-        stays with it unless its meaning is clearly another guide's."""
+        stays with it unless its meaning is clearly another guide's. `doubted`: the intent classifier heard
+        something that is no government service ("血压高吃什么药好"): meaning alone must lead further."""
         named = self.index.resolve(text)
         if self.meaning is None or named.age is not None:
             return named  # "我八十了能办点啥" lists what that age may ask for
-        return self.decide(named, self.meaning.meaning(text), current, len(text))
+        return self.decide(named, self.meaning.meaning(text), current, len(text), doubted)
 
     def also_named(self, text: str, chosen: str) -> List[str]:
         """Other guides the message names clearly, each by words of its own ("身份证和社保卡都丢了" →
@@ -88,9 +91,9 @@ class Understanding:
         return picked[:1]
 
     def decide(self, named: Resolution, meant: Meaning, current: Optional[str] = None,
-               length: int = 0) -> Resolution:
+               length: int = 0, doubted: bool = False) -> Resolution:
         top, score = meant.top, meant.score
-        lead = meant.lead_over_elsewhere
+        lead = meant.lead_over_elsewhere - (DOUBTED_LEAD if doubted else 0.0)
         elsewhere = Resolution("none", unknown_subject=meant.elsewhere_about)
         if named.status == "certain":
             chosen = named.guide_id
