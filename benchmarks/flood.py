@@ -51,6 +51,17 @@ def _user(url: str, seconds: float) -> List[float]:
     return times
 
 
+def _peak_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run(limits: bool, clients: int, seconds: float) -> None:
     defaults = Settings.model_fields
     env = {"BANSHI_TURNS_PER_MINUTE_PER_CLIENT": str(defaults["turns_per_minute_per_client"].default),
@@ -72,6 +83,7 @@ def run(limits: bool, clients: int, seconds: float) -> None:
         print(f"{name}: user alone p50 {statistics.median(quiet):.0f} ms; under {clients}-client flood "
               f"p50 {statistics.median(loaded):.0f} ms, p95 {sorted(loaded)[int(0.95 * (len(loaded) - 1))]:.0f} ms "
               f"({len(loaded)} turns); flood responses by status {dict(sorted(counts.items()))}")
+        print("  peak resident memory: " + ", ".join(f"{name} {_peak_mb(pid):.0f} MB" for name, pid in stack.pids().items()))
     finally:
         stack.stop()
 

@@ -35,6 +35,8 @@ OPTION_BAND = 0.005
 FLOOR = 0.88
 # Options offered from meaning alone need a nearer match ("呜呜呜" is 0.88 from something).
 OPTIONS_FLOOR = 0.9
+# A message this long is a story: the names in it may be context.
+LONG_MESSAGE = 40
 # A message this short says little beyond its vague word.
 SHORT_MESSAGE = 8
 # A clearly named guide is dropped for "no guide" when the needs we have no guide for lead by this much …
@@ -102,7 +104,9 @@ class Understanding:
             if top == chosen:
                 return named
             # A sound-alike, or a bare two-character word (退休, 低保), gives way to a clearly nearer guide.
-            weak = named.best.score < 1.0 or named.best.length <= 2
+            # … and so does any name in a long story, where it is as often life context as the need
+            # ("我退休在家…听说老人坐车不要钱": 退休 is the setting, the senior card the need).
+            weak = named.best.score < 1.0 or named.best.length <= 2 or length > LONG_MESSAGE
             if weak and score - meant.score_of(chosen) > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
             return named
@@ -114,7 +118,7 @@ class Understanding:
             if shared_name:
                 # "身份证": ask, unless the rest of the message clearly means one of them; "退休了…单位说有
                 #一笔钱要家属去领": the shared word is only the setting of another guide's need.
-                needed = SHARED_NAME_MARGIN if top in ids else VAGUE_MARGIN
+                needed = SHARED_NAME_MARGIN if top in ids and length <= LONG_MESSAGE else VAGUE_MARGIN
                 if meant.margin >= needed and lead > LEAD_OVER_ELSEWHERE:
                     return self._certain(top, score)
                 return named
@@ -127,7 +131,8 @@ class Understanding:
                 return named
             # The vague words point to these options; a short message says nothing more ("补领在哪办"), so
             # meaning must pick one of them clearly; a description says more, and needs only to lead.
-            needed = SHARED_NAME_MARGIN if top in ids and length <= SHORT_MESSAGE else VAGUE_MARGIN
+            needed = (SHARED_NAME_MARGIN if top in ids and length <= SHORT_MESSAGE
+                      else MARGIN if length > LONG_MESSAGE else VAGUE_MARGIN)
             if lead > LEAD_OVER_ELSEWHERE and meant.margin >= needed:
                 return self._certain(top, score)
             band = self._band(meant)
