@@ -69,6 +69,7 @@ def run(limits: bool, clients: int, seconds: float) -> None:
     stack = start_bench_stack("banshi-flood-", env)
     try:
         url = f"{stack.cfg.api_url}/api/chat"
+        _user(url, 10)  # warm-up: the first turns after a start load models and build indexes
         quiet = _user(url, 5)
         stop, lock, counts = threading.Event(), threading.Lock(), {}
         flooders = [threading.Thread(target=_flood, args=(url, stop, counts, lock)) for _ in range(clients)]
