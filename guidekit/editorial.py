@@ -217,8 +217,9 @@ def _dump(data: dict) -> str:
 def guide_to_yaml(guide: Guide) -> str:
     """The guides/ file format (keys in schema order), so exports diff cleanly in version control."""
     data = json.loads(guide.model_dump_json())
-    if data.get("ages_from") is None:
-        del data["ages_from"]  # optional, and absent from most guide files: no "ages_from: null" lines
+    for optional in ("ages_from", "purpose"):
+        if data.get(optional) is None:
+            del data[optional]  # optional: no "ages_from: null" lines in guide files
     return _dump(data)
 
 
@@ -372,8 +373,10 @@ def plain_fields(guide: Guide) -> List[Tuple[str, str, Tuple, str, str]]:
     return out
 
 
-def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], aliases: Optional[List[str]] = None) -> str:
-    """The draft with the plain texts (by `plain_fields` key) and aliases replaced; other fields untouched."""
+def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], aliases: Optional[List[str]] = None,
+                      purpose: Optional[str] = None, examples: Optional[List[str]] = None) -> str:
+    """The draft with the plain texts (by `plain_fields` key), aliases, purpose and example messages
+    replaced; other fields untouched."""
     guide = parse_draft(guide_id, yaml_text)
     data = yaml.safe_load(yaml_text)
     for key, _, path, _, _ in plain_fields(guide):
@@ -384,6 +387,13 @@ def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], alia
             node[path[-1]] = edits[key].strip()
     if aliases is not None:
         data["aliases"] = [a.strip() for a in aliases if a.strip()]
+    if purpose is not None:
+        if purpose.strip():
+            data["purpose"] = purpose.strip()
+        else:
+            data.pop("purpose", None)
+    if examples is not None:
+        data["examples"] = [e.strip() for e in examples if e.strip()]
     return _dump(data)
 
 

@@ -170,15 +170,19 @@ async def save_plain(guide_id: str, request: Request, user: UserRow = Depends(cu
         raise HTTPException(422, "表单内容不对,请刷新页面再试。(lock must be a number)") from None
     edits = {k[len("plain:"):]: str(v) for k, v in form.items() if k.startswith("plain:")}
     aliases = str(form.get("aliases", "")).splitlines() if "aliases" in form else None
+    # What people say about the service: the meaning matcher compares messages with these (live on publish).
+    purpose = str(form.get("purpose", "")) if "purpose" in form else None
+    examples = str(form.get("examples", "")).splitlines() if "examples" in form else None
+    typed = dict(edits=edits, aliases=aliases, purpose=purpose, examples=examples)
     try:
         with committed(session):
             draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
-            text = ed.apply_plain_edits(draft.yaml_text, guide_id, edits, aliases)
+            text = ed.apply_plain_edits(draft.yaml_text, guide_id, edits, aliases, purpose, examples)
             ed.save_draft(session, guide_id, text, lock, user.username)
     except ed.DraftConflict as exc:
-        return _conflict(request, user, session, guide_id, exc, edits=edits, aliases=aliases)
+        return _conflict(request, user, session, guide_id, exc, **typed)
     except (GuideFileError, ed.WorkflowError) as exc:
-        return _edit_again(request, user, session, guide_id, views.problems_of(exc), edits=edits, aliases=aliases)
+        return _edit_again(request, user, session, guide_id, views.problems_of(exc), **typed)
     return back_to(f"/editor/guides/{guide_id}?saved=1")
 
 

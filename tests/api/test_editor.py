@@ -1,6 +1,7 @@
 """The editor pages over HTTP (a live app on loopback, a fresh guides database per test)."""
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
@@ -246,6 +247,31 @@ def test_sql_looking_input_is_stored_as_text(api, db_url):
     with Session(get_engine(db_url)) as session:
         assert evil in get_guide(session, GUIDE).aliases
         assert len(list_guides(session)) == 15
+
+
+def test_purpose_and_example_messages_are_edited_on_the_page_and_published(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    examples = html.unescape(re.search(r'<textarea name="examples"[^>]*>([^<]*)</textarea>', page).group(1))
+    assert len(examples.splitlines()) >= 40
+    new_example = "老伴走了单位给的那笔安葬钱去哪领"
+    saved = writer.post(f"/editor/guides/{GUIDE}/save", {
+        "lock": writer.lock_of(GUIDE), "purpose": "家里退休的老人去世了,家属领丧葬补助和抚恤金。",
+        "examples": examples + "\n" + new_example})
+    assert saved.status_code == 303
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    reviewer.post(f"/editor/guides/{GUIDE}/publish", {"override_reason": "测试"})
+    with Session(get_engine(db_url)) as session:
+        published = get_guide(session, GUIDE)
+    assert published.purpose == "家里退休的老人去世了,家属领丧葬补助和抚恤金。"
+    assert published.examples[-1] == new_example and len(published.examples) == len(examples.splitlines()) + 1
+
+
+def test_a_repeated_example_is_refused_naming_the_field_and_the_text_is_kept(api):
+    writer = signed_in(api, "editor1")
+    refused = writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE),
+                                                           "examples": "丧事的钱怎么领\n丧事的钱怎么领"})
+    assert refused.status_code == 422 and "examples" in refused.text and "丧事的钱怎么领" in refused.text
 
 
 def test_a_new_guide_can_be_drafted_and_published(api, db_url):
