@@ -48,6 +48,9 @@ TOPIC_OF_INTENT = {"ask_materials": "materials", "inform_service": "materials", 
 TOPIC_BY_MEANING = 0.4
 TOPIC_SURE = 0.8          # a topic other than what to bring, without its words in the sentence
 HANDOFF_BY_MEANING = 0.5  # a complaint or a wish for a person
+# "3", "第二个", "选三": a bare answer to a numbered question, never read for its meaning.
+SHORT_ANSWER = 4
+_NOT_WORDS = re.compile(r"[\W_]+")
 NAVIGATION = ("next_item", "previous_item", "repeat_item", "slower", "list_all", "whats_left", "have_item")
 # Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
 _BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
@@ -168,8 +171,10 @@ class Turn:
         topics = self._snapshot.topics
         if topics is None or self.slots[OPTIONS] or self.slots[PENDING]:
             return None
-        # Not understood as anything, while a service is discussed ("要去社保局吗"): its meaning may tell.
-        unsure = self.intent == "nlu_fallback" and self.slots[SERVICE]
+        # Not understood as anything, while a service is discussed ("要去社保局吗"), or heard as picking a
+        # number when nothing was offered ("我87了能领多少", "我的电话138…,社保卡丢了"): its meaning may tell.
+        unsure = ((self.intent == "nlu_fallback" and self.slots[SERVICE])
+                  or (self.intent == "choose_option" and len(_NOT_WORDS.sub("", self.text)) > SHORT_ANSWER))
         if self.intent not in TOPIC_OF_INTENT and not unsure:
             return None
         topic, probability = topics.topic(self.text)

@@ -47,12 +47,16 @@ def button_payloads() -> frozenset:
     return frozenset(f"/{n}" for n in names - _NEVER_FROM_USERS)
 
 
+_COMMAND = re.compile(r"^[/／]+\s*[A-Za-z_]*\s*(\{.*?\})?")
+
+
 def user_words(text: str) -> str:
-    """A button's payload passes as it is; any other leading "/" is dropped, so "/restart" or
-    '/inform_service{"x": 1}' typed by a person is just words to Rasa, never a command."""
+    """A button's payload passes as it is. Anything else that looks like a command ("/restart",
+    '/inform_service{"x": 1}') is dropped with its slash: typed by a person it is neither a command nor
+    words; what follows it ("/社保卡丢了" → "社保卡丢了") is kept."""
     if text in button_payloads():
         return text
-    return text.lstrip("/／ ")
+    return _COMMAND.sub("", text).strip()
 
 
 def prepare_text(catalog: GuideCatalog, text: str) -> str:

@@ -46,6 +46,8 @@ SOUND_OUTWEIGHED = 0.01
 # Vague words lead to "no guide" when an unguided need is this much nearer than any guide.
 VAGUE_BUT_ELSEWHERE = -0.02
 MAX_OPTIONS = 3
+# How near a need we have no guide for must be to be named in the 12345 answer.
+ELSEWHERE_NEAR = 0.92
 # When the intent classifier heard no government matter, meaning must lead the unguided needs by this much more.
 DOUBTED_LEAD = 0.01
 # While a service is discussed, a message naming nothing moves to another only with this lead over it.
@@ -96,7 +98,10 @@ class Understanding:
                length: int = 0, doubted: bool = False) -> Resolution:
         top, score = meant.top, meant.score
         lead = meant.lead_over_elsewhere - (DOUBTED_LEAD if doubted else 0.0)
-        elsewhere = Resolution("none", unknown_subject=meant.elsewhere_about)
+        # "No guide, call 12345" only when a need we have no guide for is really near; a question that
+        # names nothing ("要花钱吗") is merely far from everything, and is asked which service it is about.
+        elsewhere = (Resolution("none", unknown_subject=meant.elsewhere_about) if meant.elsewhere >= ELSEWHERE_NEAR
+                     else Resolution("none"))
         if named.status == "certain":
             chosen = named.guide_id
             if lead < NAMED_BUT_ELSEWHERE:
@@ -149,6 +154,12 @@ class Understanding:
         if current is not None:
             if (length > SHORT_MESSAGE and top != current and lead > LEAD_OVER_ELSEWHERE
                     and score - meant.score_of(current) > SWITCH_MARGIN):
+                return self._certain(top, score)
+            return Resolution("none")
+        if 0 < length <= SHORT_MESSAGE:
+            # "要花钱吗", "要预约吗": a short question naming nothing is far from everything alike; only a
+            # clear lead makes it a description ("老人坐车卡"); otherwise ask which service.
+            if lead > 2 * LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN:
                 return self._certain(top, score)
             return Resolution("none")
         if lead > LEAD_OVER_ELSEWHERE and meant.margin >= MARGIN:

@@ -121,8 +121,10 @@ def test_a_single_option_question_is_answered_by_yes(chat, yes):
 
 
 def test_no_to_the_options_clears_them_and_asks_again_kindly(chat):
-    asked = chat.say("驾驶证丢了怎么补")
-    assert asked["state"]["options"] == ["senior-driving-license-health"]
+    # (An ordinary driving licence lost is no longer offered the 70+ health certificate as a guess:
+    # it is a need we have no guide for. A name shared by two guides still asks.)
+    asked = chat.say("身份证要带什么")
+    assert set(asked["state"]["options"]) == {"id-card-renewal", "id-card-reissue"}
     refused = chat.say("不是")
     assert refused["state"]["options"] == [] and refused["state"]["service_id"] is None
     assert refused["all_text"].startswith("好的。") and "12345" in refused["all_text"]

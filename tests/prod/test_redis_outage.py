@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-import uuid
 
 import httpx
 import pytest
@@ -66,7 +65,7 @@ def redis_stack(postgres, own_redis, tmp_path_factory):
 
 
 def test_redis_down_fails_the_turn_politely_names_redis_and_the_conversation_resumes(redis_stack, own_redis):
-    session = f"redisgone-{uuid.uuid4().hex[:8]}"
+    session: dict = {}
     assert chat(redis_stack, session, GUIDE_TEXT).json()["state"]["item_index"] == 1
     assert httpx.get(f"{redis_stack.cfg.api_url}/healthz", timeout=10).json()["checks"]["redis"] is True
     own_redis.stop()
