@@ -65,7 +65,7 @@ class Understanding:
         self.index, self.meaning = index, meaning
 
     def resolve(self, text: str, current: Optional[str] = None, doubted: bool = False) -> Resolution:
-        """`current`: the service being discussed. A follow-up that names nothing ("在哪儿交材料")
+        """`current`: the service being discussed. A follow-up that names nothing ("那去哪里交呢")
         stays with it unless its meaning is clearly another guide's. `doubted`: the intent classifier heard
         something that is no government service ("血压高吃什么药好"): meaning alone must lead further."""
         named = self.index.resolve(text)

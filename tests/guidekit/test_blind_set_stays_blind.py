@@ -2,7 +2,7 @@
 
 Training sentences, guide examples and aliases, the "elsewhere" list and the code are checked for every
 blind message (after removing punctuation and spaces, so a copy with a changed comma is still found): a line
-equal to a blind message, or containing one of 10 characters or more. Short messages (≤ 4 characters:
+equal to a blind message, or containing one of 6 characters or more. Short messages (≤ 4 characters:
 "下一个", "1") are common words, not copies.
 """
 from __future__ import annotations
@@ -39,5 +39,5 @@ def _learned_from() -> set:
 def test_no_blind_sentence_is_in_training_data_guides_or_code():
     learned = _learned_from()
     everything = "\n".join(learned)
-    leaked = sorted(s for s in _blind_sentences() if s in learned or (len(s) >= 10 and s in everything))
+    leaked = sorted(s for s in _blind_sentences() if s in learned or (len(s) >= 6 and s in everything))
     assert not leaked, f"{len(leaked)} blind sentences found in training data, guides or code"
