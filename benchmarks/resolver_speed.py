@@ -66,7 +66,7 @@ def main() -> int:
     rss_before = _rss_mb()
     started = time.perf_counter()
     understanding = snapshot.understanding
-    print(f"meaning index (model + {len(understanding.meaning._labels)} sayings, vectors cached on disk): "
+    print(f"meaning index (model + {understanding.meaning.size} sayings, vectors cached on disk): "
           f"{(time.perf_counter() - started) * 1000:.0f} ms; resident memory {rss_before:.0f} → {_rss_mb():.0f} MB")
     prepared = [snapshot.prepare(t) for t in texts]
     for text in prepared[:20]:

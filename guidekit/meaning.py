@@ -210,6 +210,11 @@ class MeaningIndex:
         self._ids = sorted(set(labels) - {NOWHERE})
         self._rows = {gid: np.flatnonzero(self._labels == gid) for gid in self._ids + [NOWHERE]}
 
+    @property
+    def size(self) -> int:
+        """How many sayings (of the guides and of the needs we have no guide for) are compared."""
+        return len(self._labels)
+
     def meaning(self, text: str) -> Meaning:
         query = self.cache.query(clip(text))
         sims = self._vectors @ query
@@ -247,7 +252,7 @@ def warm(guides: Iterable[Guide], cache_path: str, nlu_dir: Optional[str] = None
     server starts, so its first turn does not wait for thousands of sentences. Returns how many there are."""
     cache = shared_cache(cache_path)
     index = MeaningIndex(guides, cache)
-    count = len(index._labels)
+    count = index.size
     if nlu_dir is not None:
         from guidekit.topics_by_meaning import training_sentences
         texts, _ = training_sentences(nlu_dir)

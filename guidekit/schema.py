@@ -18,6 +18,13 @@ GUIDE_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+def _refuse_repeats(values: List[str], what: str) -> None:
+    """"aliases repeated: 老年证": a list whose entries must each say something new."""
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    if dupes:
+        raise ValueError(f"{what} repeated: {', '.join(dupes)}")
+
+
 class _Strict(BaseModel):
     # Unknown keys are almost always typos ("alias" for "aliases"): refuse them.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -181,9 +188,7 @@ class Guide(_Strict):
         cleaned = [a.strip() for a in aliases]
         if any(not a for a in cleaned):
             raise ValueError("an alias is empty")
-        dupes = sorted({a for a in cleaned if cleaned.count(a) > 1})
-        if dupes:
-            raise ValueError(f"aliases repeated: {', '.join(dupes)}")
+        _refuse_repeats(cleaned, "aliases")
         return cleaned
 
     @field_validator("examples")
@@ -195,9 +200,7 @@ class Guide(_Strict):
                 raise ValueError("an example is empty")
             if len(example) > 120:
                 raise ValueError(f"example {example[:20]!r}… is longer than 120 characters")
-        dupes = sorted({e for e in cleaned if cleaned.count(e) > 1})
-        if dupes:
-            raise ValueError(f"examples repeated: {', '.join(dupes)}")
+        _refuse_repeats(cleaned, "examples")
         return cleaned
 
     @field_validator("related_words")
@@ -210,18 +213,13 @@ class Guide(_Strict):
                 raise ValueError(f"related word {word!r} is empty or has an empty part around …")
             if len(pieces) > 3:
                 raise ValueError(f"related word {word!r} has more than three parts")
-        dupes = sorted({w for w in cleaned if cleaned.count(w) > 1})
-        if dupes:
-            raise ValueError(f"related words repeated: {', '.join(dupes)}")
+        _refuse_repeats(cleaned, "related words")
         return cleaned
 
     @field_validator("materials")
     @classmethod
     def _something_to_bring(cls, materials: List[Material]) -> List[Material]:
-        names = [m.name for m in materials]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"material names repeated: {', '.join(dupes)}")
+        _refuse_repeats([m.name for m in materials], "material names")
         return materials
 
     def materials_to_bring(self, with_proxy: bool = False) -> List[Material]:
