@@ -21,6 +21,7 @@ from guidekit.settings import get_settings
 from guidekit.textnorm import is_no, is_yes, normalize
 from guidekit.navigation import heard_navigation
 from guidekit.topics import mentions_topic, topics_mentioned
+from guidekit.topics_by_meaning import SURE, decide_topic
 
 # Slots (see bot/domain.yml).
 SERVICE = "service_id"
@@ -45,9 +46,6 @@ TOPIC_OF_INTENT = {"ask_materials": "materials", "inform_service": "materials", 
                    "ask_hours": "hours", "ask_fee": "fee", "ask_duration": "duration", "ask_online": "online",
                    "ask_eligibility": "eligibility", "ask_process": "process", "ask_proxy": "proxy",
                    "handoff": "handoff"}
-TOPIC_BY_MEANING = 0.4
-TOPIC_SURE = 0.8          # a topic other than what to bring, without its words in the sentence
-HANDOFF_BY_MEANING = 0.5  # a complaint or a wish for a person
 # "3", "第二个", "选三": a bare answer to a numbered question, never read for its meaning.
 SHORT_ANSWER = 4
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -177,19 +175,15 @@ class Turn:
                   or (self.intent == "choose_option" and len(_NOT_WORDS.sub("", self.text)) > SHORT_ANSWER))
         if self.intent not in TOPIC_OF_INTENT and not unsure:
             return None
-        topic, probability = topics.topic(self.text)
-        if topic == "handoff":
-            return topic if probability >= HANDOFF_BY_MEANING else None
-        if probability < TOPIC_BY_MEANING:
+        if self.intent == "handoff" and max(topics.probabilities(self.text).values()) < SURE:
+            # Heard as a complaint or a wish for a person ("上次去换等了一个月都没拿到,你们怎么回事"), and
+            # the meaning does not clearly say otherwise ("我想问养老金的事" is a question, not a complaint).
             return None
-        # "低保怎么申请" is a plain how-to, answered with what to bring; the steps are for step words.
-        if topic == "materials" or (topic == "process" and not mentions_topic("process", self.text)):
-            return "materials"
-        # Another topic needs to be sure, or to have its words outside the service's own name
-        # ("身体条件证明" has 条件 but asks what to bring).
         resolution = self.resolution
+        # The service's own name says which service, not which topic ("身体条件证明" has 条件): look past it.
         rest = normalize(self.text).replace(resolution.best.matched, "") if resolution.best else self.text
-        return topic if probability >= TOPIC_SURE or mentions_topic(topic, rest) else None
+        return decide_topic(topics.probabilities(self.text, without_name=rest), set(topics_mentioned(rest)),
+                            step_words=mentions_topic("process", self.text))
 
     def topic_asked(self, classified: str) -> str:
         """The classifier's topic, unless the sentence has none of its words. Then a follow-up that
