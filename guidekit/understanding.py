@@ -23,7 +23,11 @@ from guidekit.meaning import Meaning, MeaningIndex
 from guidekit.resolver import CERTAIN, POSSIBLE, Candidate, Resolution, ServiceIndex
 
 # A guide must lead the needs we have no guide for by this much to be chosen from meaning alone …
-LEAD_OVER_ELSEWHERE = 0.02
+LEAD_OVER_ELSEWHERE = 0.005
+# … when nothing of ours is named at all, by this much (a lost 户口本 is near a lost ID card in meaning) …
+MEANING_ALONE_LEAD = 0.015
+# … and when that message is short ("要花钱吗" is far from everything alike), by this much.
+SHORT_LEAD = 0.04
 # … and lead the second guide by this much (when only vague words were matched: VAGUE_MARGIN).
 MARGIN = 0.005
 VAGUE_MARGIN = 0.01
@@ -40,11 +44,13 @@ LONG_MESSAGE = 40
 # A message this short says little beyond its vague word.
 SHORT_MESSAGE = 8
 # A clearly named guide is dropped for "no guide" when the needs we have no guide for lead by this much …
-NAMED_BUT_ELSEWHERE = -0.02
+NAMED_BUT_ELSEWHERE = -0.01
 # … and a sound-alike is replaced by a guide nearer in meaning by this much.
 SOUND_OUTWEIGHED = 0.01
 # Vague words lead to "no guide" when an unguided need is this much nearer than any guide.
-VAGUE_BUT_ELSEWHERE = -0.02
+VAGUE_BUT_ELSEWHERE = -0.01
+# … and a name shared by guides (身份证) only when it is clearly nearer ("孩子第一次办身份证").
+SHARED_NAME_BUT_ELSEWHERE = -0.02
 MAX_OPTIONS = 3
 # How near a need we have no guide for must be to be named in the 12345 answer.
 ELSEWHERE_NEAR = 0.92
@@ -116,17 +122,19 @@ class Understanding:
                 return self._certain(top, score)
             return named
         if named.status == "ambiguous":
-            if lead < VAGUE_BUT_ELSEWHERE or score < FLOOR:
-                return elsewhere
             ids = [c.guide_id for c in named.options]
             shared_name = not named.vague and named.best is not None and named.best.score >= CERTAIN
+            # A name of ours said clearly ("身份证要带啥") gives way to a need we have no guide for only as a
+            # clearly named one does; vague words ("补办") sooner.
+            if score < FLOOR or lead < (SHARED_NAME_BUT_ELSEWHERE if shared_name else VAGUE_BUT_ELSEWHERE):
+                return elsewhere
             if shared_name:
                 # "身份证": ask, unless the rest of the message clearly means one of them; "退休了…单位说有
                 #一笔钱要家属去领": the shared word is only the setting of another guide's need.
                 needed = SHARED_NAME_MARGIN if top in ids and length <= LONG_MESSAGE else VAGUE_MARGIN
                 if meant.margin >= needed and lead > LEAD_OVER_ELSEWHERE:
                     return self._certain(top, score)
-                return named
+                return self._with_nearest(named, ids, meant, lead)
             if current is not None:
                 # "补领在哪办" while the senior card is discussed: a vague word stays with it, unless the
                 # meaning is clearly another guide's.
@@ -143,7 +151,9 @@ class Understanding:
             band = self._band(meant)
             if len(band) > 1 and lead > 0 and score >= OPTIONS_FLOOR:
                 return self._options(band, meant)
-            return named if lead >= 0 else elsewhere
+            if lead < 0:
+                return elsewhere
+            return self._with_nearest(named, ids, meant, lead)
         # Nothing named. Something we have no guide for was named ("护照"): that stands.
         if named.unknown_subject:
             if lead > LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN and score >= FLOOR:
@@ -159,17 +169,25 @@ class Understanding:
         if 0 < length <= SHORT_MESSAGE:
             # "要花钱吗", "要预约吗": a short question naming nothing is far from everything alike; only a
             # clear lead makes it a description ("老人坐车卡"); otherwise ask which service.
-            if lead > 2 * LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN:
+            if lead > SHORT_LEAD and meant.margin >= VAGUE_MARGIN:
                 return self._certain(top, score)
             return Resolution("none")
-        if lead > LEAD_OVER_ELSEWHERE and meant.margin >= MARGIN:
+        if lead > MEANING_ALONE_LEAD and meant.margin >= MARGIN:
             return self._certain(top, score)
         band = self._band(meant)
         if lead > 0 and len(band) > 1 and score >= OPTIONS_FLOOR:
             return self._options(band, meant)
-        if lead > LEAD_OVER_ELSEWHERE:
+        if lead > MEANING_ALONE_LEAD:
             return self._certain(top, score)
         return elsewhere if lead < 0 else Resolution("none")
+
+    def _with_nearest(self, named: Resolution, ids: List[str], meant: Meaning, lead: float) -> Resolution:
+        """The options the words point to, with the guide nearest in meaning among them when it is not
+        ("老年人优待补贴咋申请": 补贴 points to 低保 and 高龄津贴, the meaning to the senior card)."""
+        if lead < 0 or meant.top in ids or meant.score < OPTIONS_FLOOR or len(ids) >= MAX_OPTIONS:
+            return named  # (three options from the words are as many as a person can weigh)
+        ranked = [meant.top] + sorted(ids, key=meant.score_of, reverse=True)
+        return self._options(ranked[:MAX_OPTIONS], meant)
 
     def _band(self, meant: Meaning):
         return [gid for gid, s in meant.ranked[:MAX_OPTIONS] if meant.score - s <= OPTION_BAND]

@@ -45,6 +45,19 @@ def test_a_name_shared_by_two_guides_is_still_asked(understanding):
     assert {c.guide_id for c in resolution.options} == {"id-card-renewal", "id-card-reissue"}
 
 
+def test_options_from_vague_words_also_offer_the_guide_nearest_in_meaning(understanding):
+    # 补贴 is a word of 低保 and 高龄津贴; what is meant ("老年人优待") is the senior card.
+    resolution = understanding.resolve("老年人优待补贴怎么申请")
+    assert resolution.status == "ambiguous"
+    assert resolution.options[0].guide_id == "senior-preferential-card"
+
+
+def test_a_lost_household_register_is_not_answered_with_the_lost_id_card(understanding):
+    # Nothing of ours is named: meaning alone must lead the needs we have no guide for clearly.
+    resolution = understanding.resolve("户口本丢了怎么补办")
+    assert resolution.status == "none"
+
+
 def test_a_follow_up_naming_nothing_stays_with_the_current_service(understanding):
     assert understanding.resolve("那在哪儿交呢", current="old-age-allowance").status == "none"
 
