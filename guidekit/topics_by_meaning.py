@@ -29,11 +29,17 @@ from guidekit.meaning import VectorCache, clip
 
 log = logging.getLogger(__name__)
 
+OTHER = "other"  # no topic: the walk through the materials, greetings, thanks
+
 # Intents whose training sentences teach a topic, and the topic each teaches.
 TOPIC_OF_INTENT = {
     "ask_materials": "materials", "inform_service": "materials", "ask_location": "location",
     "ask_hours": "hours", "ask_fee": "fee", "ask_duration": "duration", "ask_online": "online",
     "ask_proxy": "proxy", "ask_eligibility": "eligibility", "ask_process": "process", "handoff": "handoff",
+    # Not a topic question at all ("还有啥没说的", "你一步一步跟我说", "谢谢"): without this class, what is
+    # no topic would be read as the nearest topic — often a complaint.
+    "next_item": OTHER, "previous_item": OTHER, "repeat_item": OTHER, "slower": OTHER, "list_all": OTHER,
+    "have_item": OTHER, "whats_left": OTHER, "greet": OTHER, "goodbye": OTHER, "thank": OTHER,
 }
 
 
@@ -56,14 +62,17 @@ def last_clause(text: str) -> Optional[str]:
     return clauses[-1] if len(clauses) > 1 else None
 
 
-def decide_topic(probabilities: Dict[str, float], worded: AbstractSet[str], step_words: bool) -> str:
+def decide_topic(probabilities: Dict[str, float], worded: AbstractSet[str], step_words: bool) -> Optional[str]:
     """One topic from the classifier's probabilities and the topics whose words the sentence has (outside
     the service's own name: "身体条件证明" has 条件 but asks what to bring).
 
-    "低保怎么申请" is a plain how-to, answered with what to bring: the steps are for step words.
+    "低保怎么申请" is a plain how-to, answered with what to bring: the steps are for step words. None when
+    the meaning is no topic question at all ("还有啥没说的"): the intent classifier's reading stands.
     """
     ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
     top, p = ranked[0]
+    if top == OTHER:
+        return None
     if top == "handoff":
         return "handoff" if p >= HANDOFF else "materials"
     marked = [t for t, q in ranked if t in worded and t != "materials" and q >= WORDS_NOT_RULED_OUT]

@@ -1,7 +1,7 @@
 """How a question's topic is decided from the meaning classifier's probabilities (guidekit/topics_by_meaning.py)."""
 from guidekit.topics_by_meaning import decide_topic, last_clause
 
-TOPICS = ("materials", "location", "hours", "fee", "duration", "online", "proxy", "eligibility", "process",
+TOPICS = ("materials", "location", "hours", "fee", "duration", "online", "proxy", "eligibility", "process", "other",
           "handoff")
 
 
@@ -51,3 +51,8 @@ def test_a_plain_how_to_without_step_words_is_what_to_bring():
 def test_a_clear_complaint_goes_to_a_person_and_a_weak_one_does_not():
     assert decide_topic(probabilities(handoff=0.7), worded=set(), step_words=False) == "handoff"
     assert decide_topic(probabilities(handoff=0.4, fee=0.3), worded=set(), step_words=False) == "materials"
+
+
+def test_no_topic_question_at_all_leaves_the_classifiers_reading():
+    # "还有啥没说的" is the walk through the materials, not a complaint nor a topic.
+    assert decide_topic(probabilities(other=0.7), worded=set(), step_words=False) is None
