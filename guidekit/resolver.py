@@ -39,7 +39,7 @@ import jieba.posseg
 from jieba.posseg import char_state_tab_P as _POS_CHAR_STATES, trans_P as _POS_TRANSITIONS
 from pypinyin import lazy_pinyin
 
-from guidekit.ages import age_in
+from guidekit.ages import age_in, age_stated
 from guidekit.pinyin_input import split_syllables
 from guidekit.schema import Guide
 from guidekit.textnorm import normalize, strip_fillers
@@ -381,6 +381,8 @@ class ServiceIndex:
         chosen = self._related_choice(text, ids)
         if chosen is None and top.length >= 3:
             chosen = self._distinctive_choice(text, ids)
+        if chosen is None:
+            chosen = self._age_choice(text, ids)
         if chosen:
             best = next(c for c in close if c.guide_id == chosen)
             return Resolution("certain", best=best, options=(best,))
@@ -390,6 +392,15 @@ class ServiceIndex:
             if subject and top.matched in subject:
                 return Resolution("none", unknown_subject=subject)
         return Resolution("ambiguous", best=top, options=tuple(close))
+
+    def _age_choice(self, text: str, ids: Sequence[str]) -> Optional[str]:
+        """"老母亲九十二了,说是有份补贴": 补贴 is a word of 低保 and 高龄津贴; the age says which — the one option
+        that is for people of that age and that the age has reached."""
+        age = age_stated(text)
+        if age is None:
+            return None
+        reached = [gid for ages_from, gid in self._by_age if gid in ids and ages_from <= age]
+        return reached[0] if len(reached) == 1 else None
 
     def _for_age(self, text: str) -> Optional[Resolution]:
         """"我八十了能办点啥": the guides that age has reached, as options; None if no age is asked about."""

@@ -171,3 +171,11 @@ def test_an_age_with_a_named_service_goes_to_that_service(index):
 def test_an_age_with_a_related_word_of_one_of_its_services_picks_that_service(index):
     assert index.resolve("我妈今年八十一了听说每个月能领点钱咋弄").guide_id == "old-age-allowance"
     assert index.resolve("刚满60岁有什么优待").guide_id == "senior-preferential-card"
+
+
+def test_an_age_settles_a_word_shared_by_an_age_service_and_another(index):
+    # 补贴 is a word of 低保 and of 高龄津贴; eighty-eight has reached the one for the very old.
+    assert index.resolve("老爷子八十八了,说是有份补贴").guide_id == "old-age-allowance"
+    # Sixty-five has not: the word alone cannot tell, so both are offered.
+    offered = index.resolve("我六十五了想申请补贴")
+    assert {c.guide_id for c in offered.options} == {"minimum-living-allowance", "old-age-allowance"}
