@@ -240,6 +240,11 @@ class Turn:
             return None
         if current:
             return self.guide
+        if self.slots[OPTIONS]:
+            # "那去哪办呢" or "下一个" after "您问的是哪一件事? 1… 2…": that question still stands; ask it again
+            # with its options (not a general "您想办哪件事"), and answer this topic once one is chosen.
+            self.ask_to_choose(list(self.slots[OPTIONS]), asked_topic)
+            return None
         self.slots[PENDING] = asked_topic
         self.missed = True
         self.say(replies.ask_which_service(get_settings().hotline))

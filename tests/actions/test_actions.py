@@ -88,6 +88,20 @@ def test_clarify_then_choose_by_chinese_number_answers_the_pending_topic():
     assert state["service_id"] == slots["options"][1] and state["topic"] == "location"
 
 
+def test_a_numbered_question_is_asked_again_with_its_options_after_another_reply():
+    _, state, slots = run(ActionAnswerTopic(), "身份证在哪办", "ask_location")
+    options = state["options"]
+    # Not an answer to the question: the same options again, not a general "您想办哪件事".
+    text, state, slots = run(ActionAnswerTopic(), "要带什么", "ask_materials", slots)
+    assert state["topic"] == "clarify" and state["options"] == options
+    assert "1. " in text and "2. " in text and "您想办哪件事" not in text
+    text, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    assert state["topic"] == "clarify" and state["options"] == options
+    # … and a number then answers the question last asked.
+    _, state, _ = run(ActionChooseOption(), "1", "choose_option", slots)
+    assert state["service_id"] == options[0] and state["topic"] == "materials"
+
+
 def test_proxy_not_allowed_keeps_proxy_mode_off():
     _, state, slots = run(ActionProxy(), "身份证到期了让儿子去办", "ask_proxy")
     assert state["service_id"] == "id-card-renewal"
