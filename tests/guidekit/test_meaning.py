@@ -94,3 +94,18 @@ def test_a_published_example_sentence_works_within_a_second_without_retraining(t
         assert took < 1.0, f"{took:.2f} s"
     finally:
         get_settings.cache_clear()
+
+
+def test_two_needs_named_in_one_message_are_both_kept(understanding):
+    text = "身份证和社保卡都丢了,怎么补"
+    chosen = understanding.resolve(text).guide_id
+    other = understanding.also_named(text, chosen)
+    assert {chosen, *other} == {"id-card-reissue", "social-security-card-replacement"}
+
+
+def test_a_short_name_that_is_only_the_setting_is_not_a_second_need(understanding):
+    # 退休 says when; the need is the housing fund.
+    text = "我前年就退休了,单位交的公积金一直没动,现在想全部取出来给孙子用"
+    chosen = understanding.resolve(text).guide_id
+    assert chosen == "housing-fund-retirement-withdrawal"
+    assert understanding.also_named(text, chosen) == []
