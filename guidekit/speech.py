@@ -191,7 +191,8 @@ def _speak_private_numbers(text: str, kept: List[str]) -> str:
 
 _MOBILE = re.compile(r"(?<![0-9*])(?:\+?86[ -]?)?(1[3-9][0-9])[ -]?([0-9*]{4})[ -]?([0-9]{4})(?![0-9*])")
 _LANDLINE = re.compile(
-    r"(?<![0-9])(?:\((0[0-9]{2,3})\)\s*|(0[0-9]{2,3})\s*[-–\s]\s*)([0-9]{7,8})(?![0-9])")
+    # (after an area code, a five- or six-digit number is a service line: 0571-12345, 0000-12333)
+    r"(?<![0-9])(?:\((0[0-9]{2,3})\)\s*|(0[0-9]{2,3})\s*[-–\s]\s*)([0-9]{5,8})(?![0-9])")
 _SERVICE_LINE = re.compile(r"(?<![0-9])([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4})(?![0-9])")
 _NOT_A_QUANTITY = rf"(?![0-9.%])(?!\s*(?:{_QUANTITY_UNITS}))"
 # 123xx are the government hotlines (12345 政务, 12333 社保, 12315 消费...), 95xxx the banks'.

@@ -205,3 +205,10 @@ def test_ampersand_in_a_reply_is_said_as_he_and_the_ssml_still_parses():
 def test_empty_text_gives_empty_speech_and_an_empty_speak_element():
     assert to_speech("") == ""
     assert to_ssml("") == "<speak></speak>"
+
+
+def test_an_area_code_and_a_service_line_are_read_as_one_number_not_as_a_range():
+    # The hyphen of "0571-12345" is no "到": an older listener would dial the wrong thing.
+    assert to_speech("咨询电话 0571-12345") == "咨询电话,零五七幺,幺二三四五"
+    assert "到" not in to_speech("您可以打0000-12333问一问。")
+    assert to_speech("办理时限 3-5 个工作日").count("到") == 1
