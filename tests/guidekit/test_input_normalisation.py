@@ -39,6 +39,12 @@ def test_regional_words_become_mandarin():
     assert to_mandarin("俺的社保卡丢了咋整") == "我的社保卡丢了怎么办"
     assert to_mandarin("阿拉要几钿") == "我要多少钱"
     assert to_mandarin("去边度办啊") == "去哪里办啊"
+    # The question words of the dialects, so that the question is heard: how, when, how long, must I.
+    assert to_mandarin("老年证哪能弄") == "老年证怎么弄"
+    assert to_mandarin("几时可以攞到") == "什么时候可以拿到"
+    assert to_mandarin("要等几耐") == "要等多久"
+    assert to_mandarin("使唔使本人去") == "用不用本人去"
+    assert to_mandarin("低保啷个申请") == "低保怎么申请"
 
 
 def test_traditional_and_spoken_ages_are_normalised():
