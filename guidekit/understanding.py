@@ -160,8 +160,8 @@ class Understanding:
             band = self._band(meant)
             if len(band) > 1 and lead > 0 and score >= OPTIONS_FLOOR:
                 return self._options(band, meant)
-            if lead < 0:
-                return elsewhere
+            # Vague words of ours, and no unguided need clearly nearer ("卡丢了怎么办" is near a lost phone
+            # card too, but names none): ask which of ours it is.
             return self._with_nearest(named, ids, meant, lead)
         # Nothing named. Something we have no guide for was named ("护照"): that stands.
         if named.unknown_subject:
