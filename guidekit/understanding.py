@@ -43,6 +43,7 @@ OPTIONS_FLOOR = 0.9
 LONG_MESSAGE = 40
 # A message this short says little beyond its vague word.
 SHORT_MESSAGE = 8
+VAGUE_SHORT = 12  # characters: "我的卡丢了,怎么补"
 # A clearly named guide is dropped for "no guide" when the needs we have no guide for lead by this much …
 NAMED_BUT_ELSEWHERE = -0.01
 # … and a sound-alike is replaced by a guide nearer in meaning by this much.
@@ -160,8 +161,11 @@ class Understanding:
             band = self._band(meant)
             if len(band) > 1 and lead > 0 and score >= OPTIONS_FLOOR:
                 return self._options(band, meant)
-            # Vague words of ours, and no unguided need clearly nearer ("卡丢了怎么办" is near a lost phone
-            # card too, but names none): ask which of ours it is.
+            # Vague words of ours in a short message, and no unguided need clearly nearer ("卡丢了怎么办" is near
+            # a lost phone card too, but says too little to be about it): ask which of ours it is. A longer one
+            # had room to say what it is about ("驾驶证到期了去换新的,我今年四十八"): the nearer need stands.
+            if lead < 0 and length > VAGUE_SHORT:
+                return elsewhere
             return self._with_nearest(named, ids, meant, lead)
         # Nothing named. Something we have no guide for was named ("护照"): that stands.
         if named.unknown_subject:

@@ -109,3 +109,10 @@ def test_a_short_name_that_is_only_the_setting_is_not_a_second_need(understandin
     chosen = understanding.resolve(text).guide_id
     assert chosen == "housing-fund-retirement-withdrawal"
     assert understanding.also_named(text, chosen) == []
+
+
+def test_a_short_vague_message_of_ours_is_asked_not_sent_elsewhere(understanding):
+    # Near a lost phone card in meaning, but it names no phone card: which card of ours?
+    resolution = understanding.resolve("卡丢了怎么办")
+    assert resolution.status == "ambiguous"
+    assert {"social-security-card-replacement", "id-card-reissue"} <= {c.guide_id for c in resolution.options}
