@@ -71,10 +71,14 @@ def decide_topic(probabilities: Dict[str, float], worded: AbstractSet[str], step
     """
     ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
     top, p = ranked[0]
+    if top == "handoff":
+        if p >= HANDOFF:
+            return "handoff"
+        # Not clearly a complaint ("…这个钱要回老家申请吗?" has worry in it): the question it also is.
+        ranked = ranked[1:]
+        top, p = ranked[0]
     if top == OTHER:
         return None
-    if top == "handoff":
-        return "handoff" if p >= HANDOFF else "materials"
     marked = [t for t, q in ranked if t in worded and t != "materials" and q >= WORDS_NOT_RULED_OUT]
     if top == "materials" or (top == "process" and not step_words):
         # "要带什么,在哪交": a topic with its words, nearly as likely as what to bring, is the question.

@@ -56,3 +56,9 @@ def test_a_clear_complaint_goes_to_a_person_and_a_weak_one_does_not():
 def test_no_topic_question_at_all_leaves_the_classifiers_reading():
     # "还有啥没说的" is the walk through the materials, not a complaint nor a topic.
     assert decide_topic(probabilities(other=0.7), worded=set(), step_words=False) is None
+
+
+def test_a_worried_question_that_is_not_clearly_a_complaint_is_answered_as_the_question():
+    # "…这个钱要回老家申请吗?": some worry, but the question is where.
+    assert decide_topic(probabilities(handoff=0.45, location=0.4), worded={"location"},
+                        step_words=False) == "location"
