@@ -61,6 +61,9 @@ DOUBTED_LEAD = 0.01
 # (measured on dev, dev2 and cases: 23 of 28 messages naming two needs kept, 81 → 7 of 762 false mentions).
 ALSO_NAMED_LENGTH = 4
 ALSO_NAMED_BAND = 0.01
+# A follow-up naming nothing ("能让闺女替我去办吗" while the ID card is discussed) leaves the service being
+# discussed only when its meaning leads the unguided needs by this much …
+SWITCH_LEAD = 0.02
 # While a service is discussed, a message naming nothing moves to another only with this lead over it.
 SWITCH_MARGIN = 0.03
 
@@ -148,7 +151,7 @@ class Understanding:
             if current is not None:
                 # "补领在哪办" while the senior card is discussed: a vague word stays with it, unless the
                 # meaning is clearly another guide's.
-                if (length > SHORT_MESSAGE and top != current and lead > LEAD_OVER_ELSEWHERE
+                if (length > SHORT_MESSAGE and top != current and lead > SWITCH_LEAD
                         and score - meant.score_of(current) > SWITCH_MARGIN):
                     return self._certain(top, score)
                 return named
@@ -175,7 +178,7 @@ class Understanding:
         if score < FLOOR:
             return Resolution("none")
         if current is not None:
-            if (length > SHORT_MESSAGE and top != current and lead > LEAD_OVER_ELSEWHERE
+            if (length > SHORT_MESSAGE and top != current and lead > SWITCH_LEAD
                     and score - meant.score_of(current) > SWITCH_MARGIN):
                 return self._certain(top, score)
             return Resolution("none")

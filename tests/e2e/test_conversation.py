@@ -109,9 +109,17 @@ def test_an_age_question_mid_list_asks_rather_than_staying_on_the_current_servic
     assert asked["state"]["topic"] == "clarify" and asked["state"]["options"][0] == "old-age-allowance"
 
 
+def test_a_clear_description_is_answered_without_a_yes_no_question(chat):
+    # Issue 13: "您是想问「…」吗?" on a clear message is friction.
+    answered = chat.say("俺过七十了,驾照那个身体证明咋整")
+    assert answered["state"]["service_id"] == "senior-driving-license-health"
+    assert answered["state"]["options"] == [] and "请说「是」或「不是」" not in answered["all_text"]
+
+
 @pytest.mark.parametrize("yes", ["是的", "对", "嗯", "好的"])
 def test_a_single_option_question_is_answered_by_yes(chat, yes):
-    asked = chat.say("俺过七十了,驾照那个身体证明咋整")
+    # Only partly named, with nothing asked: worth one yes/no question.
+    asked = chat.say("驾照那个身体证明")
     assert asked["state"]["options"] == ["senior-driving-license-health"]
     assert "请说「是」或「不是」" in asked["all_text"]
     assert [b["title"] for b in asked["messages"][-1]["buttons"]] == ["是", "不是"]
