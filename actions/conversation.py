@@ -179,11 +179,16 @@ class Turn:
             # Heard as a complaint or a wish for a person ("上次去换等了一个月都没拿到,你们怎么回事"), and
             # the meaning does not clearly say otherwise ("我想问养老金的事" is a question, not a complaint).
             return None
-        resolution = self.resolution
-        # The service's own name says which service, not which topic ("身体条件证明" has 条件): look past it.
-        rest = normalize(self.text).replace(resolution.best.matched, "") if resolution.best else self.text
+        rest = self.without_service_name
         return decide_topic(topics.probabilities(self.text, without_name=rest), set(topics_mentioned(rest)),
                             step_words=mentions_topic("process", self.text))
+
+    @cached_property
+    def without_service_name(self) -> str:
+        """The message with the matched service name taken out: the name says which service, not which topic
+        ("身体条件证明要交什么" has 条件, but asks what to bring)."""
+        best = self.resolution.best
+        return normalize(self.text).replace(best.matched, "") if best else self.text
 
     def topic_asked(self, classified: str) -> str:
         """The classifier's topic, unless the sentence has none of its words. Then a follow-up that
@@ -203,8 +208,7 @@ class Turn:
             others = topics_mentioned(self.text)
             return others[0] if len(others) == 1 else classified
         # The service's own name may hold a topic word ("身体条件证明" has 条件): look past it.
-        rest = normalize(self.text).replace(resolution.best.matched, "") if resolution.best else self.text
-        return classified if mentions_topic(classified, rest) else "materials"
+        return classified if mentions_topic(classified, self.without_service_name) else "materials"
 
     def resolve_service(self, asked_topic: str) -> Optional[Guide]:
         """The guide this turn is about, or None after telling the user why (clarify / no guide).

@@ -27,12 +27,15 @@ def age_in(text: str) -> Optional[int]:
     said = normalize(text)
     if not _ASKS_WHAT.search(said) or _ASKS_OTHER.search(said):
         return None
-    return age_stated(said)
+    return _age_of(said)
 
 
 def age_stated(text: str) -> Optional[int]:
     """The age `text` gives, whatever it asks ("老母亲九十二了,说是有份补贴" → 92); None without one."""
-    said = normalize(text)
+    return _age_of(normalize(text))
+
+
+def _age_of(said: str) -> Optional[int]:
     for match in _AGE.finditer(said):
         if not (match.group("before") or match.group("after")):
             continue

@@ -139,11 +139,6 @@ class TopicClassifier:
                      + LAST_CLAUSE_WEIGHT * model.predict_proba(self.cache.query(last)[None, :])[0])
         return {str(t): float(q) for t, q in zip(model.classes_, whole)}
 
-    def topic(self, text: str) -> Tuple[Optional[str], float]:
-        """The most likely topic and its probability."""
-        best = max(self.probabilities(text).items(), key=lambda kv: kv[1])
-        return best
-
 
 _SHARED: dict = {}
 

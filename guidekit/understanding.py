@@ -43,6 +43,7 @@ OPTIONS_FLOOR = 0.9
 LONG_MESSAGE = 40
 # A message this short says little beyond its vague word.
 SHORT_MESSAGE = 8
+# Vague words of ours in a message this short are asked about even when an unguided need is a little nearer.
 VAGUE_SHORT = 12  # characters: "我的卡丢了,怎么补"
 # A clearly named guide is dropped for "no guide" when the needs we have no guide for lead by this much …
 NAMED_BUT_ELSEWHERE = -0.01
@@ -93,11 +94,12 @@ class Understanding:
         the guide nearest in meaning."""
         found = [c for c in self.index.candidates(text) if c.score >= CERTAIN and c.length >= 2]
         mine = [c.matched for c in found if c.guide_id == chosen]
+        found = [c for c in found if c.guide_id != chosen and not any(c.matched in m or m in c.matched for m in mine)]
+        if not found:
+            return []
         meant = self.meaning.meaning(text) if self.meaning is not None else None
         others: dict = {}
         for c in found:
-            if c.guide_id == chosen or any(c.matched in m or m in c.matched for m in mine):
-                continue
             # A short name in a story is as often its setting as a second need ("我是去年退休的…公积金…能一次
             # 全拿出来吗": 退休 is when, not what): it counts when the meaning nearly supports it as well.
             if (c.length < ALSO_NAMED_LENGTH and meant is not None
