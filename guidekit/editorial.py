@@ -306,6 +306,13 @@ def publish(session: Session, guide_id: str, by: str, override_reason: Optional[
     _keep_current_version(session, guide_id)
     report = LoadReport()
     upsert_guide(session, guide, f"editor:{by}", report)
+    if guide_id in report.unchanged:
+        # A draft saved back unchanged (opened, nothing edited, submitted) is the live version already:
+        # the draft is done, and history keeps the one row it has for that version.
+        session.delete(draft)
+        audit(session, by, "publish_unchanged", guide_id, override_reason=override_reason)
+        return session.execute(select(VersionRow).where(VersionRow.guide_id == guide_id)
+                               .order_by(VersionRow.number.desc())).scalars().first()
     _bump_revision(session)
     session.flush()
     number = session.get(GuideRow, guide_id).version

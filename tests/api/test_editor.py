@@ -155,6 +155,21 @@ def test_edit_submit_review_publish_goes_live_with_history_and_audit(api, db_url
     assert history.count("用这个版本做新草稿") == 2  # the loaded version and the published one
 
 
+def test_publishing_a_draft_saved_back_unchanged_closes_it_and_keeps_one_history_row(api, db_url):
+    with Session(get_engine(db_url)) as session:
+        before = get_guide(session, GUIDE)
+        revision = guides_revision(session)
+    with Session(get_engine(db_url)) as session, session.begin():
+        ed.save_draft(session, GUIDE, ed.guide_to_yaml(before), 0, "editor1")
+        ed.submit(session, GUIDE, ed.get_draft(session, GUIDE).lock, "editor1")
+        ed.publish(session, GUIDE, "rev")
+    with Session(get_engine(db_url)) as session:
+        assert ed.get_draft(session, GUIDE) is None
+        assert [v.number for v in ed.history(session, GUIDE)] == [1]
+        assert guides_revision(session) == revision
+        assert get_guide(session, GUIDE) == before
+
+
 def test_second_save_over_a_newer_draft_is_refused_and_keeps_the_text(api, db_url):
     first, second = signed_in(api, "editor1"), signed_in(api, "editor2")
     lock = first.lock_of(GUIDE)
