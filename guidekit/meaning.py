@@ -254,8 +254,9 @@ def warm(guides: Iterable[Guide], cache_path: str, nlu_dir: Optional[str] = None
     index = MeaningIndex(guides, cache)
     count = index.size
     if nlu_dir is not None:
-        from guidekit.topics_by_meaning import training_sentences
+        from guidekit.topics_by_meaning import shared_classifier, training_sentences
         texts, _ = training_sentences(nlu_dir)
         cache.vectors(texts)
+        shared_classifier(cache, nlu_dir).warm()  # fitted once and kept under var/ for the action server
         count += len(texts)
     return count
