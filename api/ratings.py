@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.schemas import Button, ChatRequest, ChatResponse, ChatState, Message
-from guidekit.quality import (LEVELS, RatingRequestRow, TurnRow, is_bad, parse_rating, record_rating,
+from guidekit.quality import (LEVELS, RatingRequestRow, TurnRow, is_bad, parse_rating, record_rating, recorded_topic,
                               record_turn, set_rating_reason, utc_now)
 from guidekit.settings import Settings
 from guidekit.store import get_engine
@@ -87,7 +87,8 @@ def remember_turn(engine: Engine, req: ChatRequest, said: str, state: ChatState,
     now, said = now or utc_now(), _storable(said)
     with Session(engine) as session, session.begin():
         record_turn(session, session_id=req.session_id, channel=req.channel, text=said,
-                    service_id=state.service_id, topic=state.topic, at=now)
+                    service_id=state.service_id, topic=recorded_topic(state.topic, state.service_id, state.options),
+                    at=now)
         if state.topic != "goodbye":
             return False
         session.execute(delete(RatingRequestRow).where(RatingRequestRow.asked_at < _expired_before(now)))

@@ -43,6 +43,20 @@ def is_bad(level: int) -> bool:
 
 # -- tables ----------------------------------------------------------------------------------------
 
+# A turn answered only with the general "您想办哪件事?" (no service, no options): it understood nothing of
+# what was meant, however politely it asked. Recorded under its own topic, counted as unanswered.
+ASKED_WHICH = "asked_which"
+# Unanswered: the assistant said it did not understand, that the matter is not one it knows (out of scope),
+# or asked the general question above. Numbered options are left out: it understood enough to offer them.
+# Handoffs are counted in the dashboard instead.
+UNANSWERED_TOPICS = ("fallback", ASKED_WHICH)
+
+
+def recorded_topic(topic: str, service_id: Optional[str], options: Sequence[str]) -> str:
+    """The topic a turn is recorded under: the general question back counts apart from numbered options."""
+    return ASKED_WHICH if topic == "clarify" and not service_id and not options else topic
+
+
 class TurnRow(Base):
     """One message a person sent and the topic the assistant answered it with."""
 
@@ -342,7 +356,7 @@ def _breakdown(session: Session, turn_key, rating_key, since, until, guide_id, c
     """One Breakdown per value of the key (a turn column and the matching rating column), in one query each."""
     rows: Dict[Optional[str], Breakdown] = {}
     turn_query = (select(turn_key, func.count(distinct(TurnRow.session_id)), func.count(TurnRow.id),
-                         func.sum(case((TurnRow.topic == "fallback", 1), else_=0)),
+                         func.sum(case((TurnRow.topic.in_(UNANSWERED_TOPICS), 1), else_=0)),
                          func.sum(case((TurnRow.topic == "handoff", 1), else_=0)))
                   .where(*_filters(TurnRow, since, until, guide_id, channel)).group_by(turn_key))
     for key, conversations, turns, fallbacks, handoffs in session.execute(turn_query):
@@ -366,7 +380,7 @@ def dashboard(session: Session, *, since: dt.datetime, until: dt.datetime, guide
     filters = _filters(TurnRow, since, until, guide_id, channel)
     conversations, turns, fallbacks, handoffs = session.execute(
         select(func.count(distinct(TurnRow.session_id)), func.count(TurnRow.id),
-               func.sum(case((TurnRow.topic == "fallback", 1), else_=0)),
+               func.sum(case((TurnRow.topic.in_(UNANSWERED_TOPICS), 1), else_=0)),
                func.sum(case((TurnRow.topic == "handoff", 1), else_=0))).where(*filters)).one()
     counts = _zero_counts()
     for level, count in session.execute(select(RatingRow.level, func.count(RatingRow.id))
@@ -382,10 +396,6 @@ def dashboard(session: Session, *, since: dt.datetime, until: dt.datetime, guide
 
 # -- reading: what the assistant could not answer -------------------------------------------------
 
-# Only "fallback" counts as unanswered: the assistant said it did not understand, or that the
-# matter is not one it knows (out of scope). "clarify" is left out: it offered choices or asked
-# which service, so it understood enough to go on. Handoffs are counted in the dashboard instead.
-UNANSWERED_TOPICS = ("fallback",)
 EXAMPLES_PER_GROUP = 3
 _QUESTION_ENDINGS = ("吗", "呢", "啦", "么")
 

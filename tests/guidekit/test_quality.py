@@ -249,3 +249,18 @@ def test_forgetting_a_session_removes_its_turns_but_keeps_its_ratings(engine):
         assert session.execute(select(TurnRow)).first() is None
         kept = session.execute(select(RatingRow)).scalar_one()
         assert kept.session_id == "forgotten" and kept.level == 5 and kept.followup is not None
+
+
+def test_the_general_question_back_counts_as_unanswered_but_numbered_options_do_not(engine):
+    from guidekit.quality import recorded_topic
+    asked = recorded_topic("clarify", None, [])             # "您想办哪件事?比如…"
+    offered = recorded_topic("clarify", None, ["id-card-reissue", "id-card-renewal"])
+    with Session(engine) as s, s.begin():
+        _turn(s, "p1", "kiosk", None, asked, 1, text="这个我有了")
+        _turn(s, "p2", "kiosk", None, offered, 2, text="身份证")
+        _turn(s, "p3", "kiosk", "id-card-reissue", "materials", 3, text="身份证丢了")
+    with Session(engine) as session:
+        groups = unanswered(session, since=SINCE, until=UNTIL)
+        board = dashboard(session, since=SINCE, until=UNTIL)
+    assert [g.examples for g in groups] == [["这个我有了"]]
+    assert offered == "clarify" and board.fallback_rate == pytest.approx(1 / 3)

@@ -1,4 +1,6 @@
 """How a question's topic is decided from the meaning classifier's probabilities (guidekit/topics_by_meaning.py)."""
+import pytest
+
 from guidekit.topics_by_meaning import decide_topic, last_clause
 
 TOPICS = ("materials", "location", "hours", "fee", "duration", "online", "proxy", "eligibility", "process", "other",
@@ -62,3 +64,39 @@ def test_a_worried_question_that_is_not_clearly_a_complaint_is_answered_as_the_q
     # "…这个钱要回老家申请吗?": some worry, but the question is where.
     assert decide_topic(probabilities(handoff=0.45, location=0.4), worded={"location"},
                         step_words=False) == "location"
+
+
+def test_the_fitted_classifier_is_kept_and_a_second_process_reads_it_without_fitting(tmp_path, monkeypatch):
+    import numpy as np
+
+    from guidekit.meaning import VectorCache
+    from guidekit.topics_by_meaning import TopicClassifier
+
+    class Embedder:
+        """Stands in for the sentence model: a sentence's vector from its characters (fast, deterministic)."""
+        name = "test-characters"
+
+        def embed(self, texts):
+            rows = [np.bincount([ord(c) % 64 for c in t], minlength=64).astype(np.float32) + 1 for t in texts]
+            return np.vstack([r / np.linalg.norm(r) for r in rows]) if rows else np.zeros((0, 64), np.float32)
+
+    nlu = tmp_path / "nlu"
+    nlu.mkdir()
+    (nlu / "nlu.yml").write_text(
+        "version: '3.1'\nnlu:\n"
+        "- intent: ask_location\n  examples: |\n    - 在哪里办\n    - 去哪个窗口\n    - 哪里能补\n"
+        "- intent: ask_fee\n  examples: |\n    - 要多少钱\n    - 收费吗\n    - 要钱不\n", encoding="utf-8")
+    first = TopicClassifier(VectorCache(Embedder(), tmp_path / "var" / "cache.npz"), str(nlu))
+    reading = first.probabilities("去哪里补")
+    kept = list((tmp_path / "var").glob("topic-model-*.pkl"))
+    assert len(kept) == 1 and max(reading, key=reading.get) == "location"
+
+    monkeypatch.setattr(TopicClassifier, "_fit", lambda *a: (_ for _ in ()).throw(AssertionError("fitted again")))
+    second = TopicClassifier(VectorCache(Embedder(), tmp_path / "var" / "cache.npz"), str(nlu))
+    assert second.probabilities("去哪里补") == reading
+
+    (nlu / "more.yml").write_text("version: '3.1'\nnlu:\n- intent: ask_fee\n  examples: |\n    - 工本费多少\n",
+                                  encoding="utf-8")
+    third = TopicClassifier(VectorCache(Embedder(), tmp_path / "var" / "cache.npz"), str(nlu))
+    with pytest.raises(AssertionError, match="fitted again"):
+        third.warm()  # new training sentences: another file, fitted afresh
