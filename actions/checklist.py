@@ -36,7 +36,7 @@ class ActionMarkHave(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         asked = need_service(turn)
-        if asked:
+        if asked is not None:
             return asked
         if not is_have_statement(turn.text, [m.name for m in turn.items()]):
             # "我家有房子能办吗", "我儿子有工作": 有 made it sound like "I have it", but nothing is ticked.
@@ -69,7 +69,7 @@ class ActionWhatsLeft(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         asked = need_service(turn)
-        if asked:
+        if asked is not None:
             return asked
         turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
         return turn.finish("materials", None, keep_place=True)

@@ -33,6 +33,8 @@ PENDING = "pending_topic"
 TOPIC = "topic"
 MISSES = "misunderstandings"
 SLOW = "slow_speech"
+# Services a message named besides the one answered, kept for when the person turns to them.
+LATER = "later"
 
 INFO_TOPICS = ("location", "hours", "fee", "duration", "online", "eligibility", "process", "proxy")
 BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"), ("上一个", "/previous_item"),
@@ -76,6 +78,7 @@ class Turn:
             TOPIC: tracker.get_slot(TOPIC),
             MISSES: tracker.get_slot(MISSES) or 0,
             SLOW: bool(tracker.get_slot(SLOW)),
+            LATER: list(tracker.get_slot(LATER) or []),
         }
         if self.slots[SERVICE] not in self.guides:
             self.slots[SERVICE] = None  # the guide was withdrawn since the last turn
@@ -114,6 +117,7 @@ class Turn:
 
     # -- changing ------------------------------------------------------------------------------
     def switch_to(self, guide_id: str) -> None:
+        self.slots[LATER] = [g for g in self.slots[LATER] if g != guide_id and g in self.guides]
         if guide_id != self.slots[SERVICE]:
             self.slots.update({SERVICE: guide_id, ITEM: None, CHECKED: [], PROXY: False})
         self.slots[OPTIONS] = []
@@ -223,14 +227,34 @@ class Turn:
         if resolution.status == "certain":
             self.switch_to(resolution.guide_id)
             self.also_named = self._snapshot.understanding.also_named(self.text, resolution.guide_id)
+            self.slots[LATER] = [g for g in self.slots[LATER] if g not in self.also_named] + self.also_named
             return self.guide
         if resolution.status == "ambiguous":
             ids = self.index.option_ids(resolution)
+            kept = [g for g in self.slots[LATER] if g in ids]
+            if len(kept) == 1:
+                # "身份证和社保卡都丢了" answered the card first; "先说身份证的" is the lost ID card said then,
+                # not a new question of which ID card service.
+                self.switch_to(kept[0])
+                return self.guide
             # "报销怎么弄" while talking about the offsite filing: a vague word goes with the
             # service already being discussed rather than interrupting it with options.
             if resolution.age is None and (current in ids or (resolution.vague and current)):
                 return self.guide
             self.ask_to_choose(ids, asked_topic, resolution.age)
+            return None
+        pending = self.slots[OPTIONS]
+        # While our question waits, as while a service is discussed, only a thing one applies for (护照)
+        # is another matter; "要去社保局吗" names a place, not a need.
+        if pending and not current and not self.index.unknown_subject(self.text, strict=True):
+            if len(pending) == 1 and self.intent in TOPIC_OF_INTENT:
+                # "您是想问「丧葬补助金」吗?" answered with "要去社保局吗": the person goes on with the one
+                # suggestion rather than saying yes; the answer names the service, so a wrong guess is heard.
+                self.switch_to(pending[0])
+                return self.guide
+            # "那去哪办呢" or "下一个" after "您问的是哪一件事? 1… 2…": that question still stands; ask it again
+            # with its options (not a general "您想办哪件事"), and answer this topic once one is chosen.
+            self.ask_to_choose(list(pending), asked_topic)
             return None
         # With no service yet, any thing named that we have no guide for gets the honest answer;
         # with one, only a thing one applies for (护照) — "儿子去办行吗" stays on the current service.
@@ -244,11 +268,6 @@ class Turn:
             return None
         if current:
             return self.guide
-        if self.slots[OPTIONS]:
-            # "那去哪办呢" or "下一个" after "您问的是哪一件事? 1… 2…": that question still stands; ask it again
-            # with its options (not a general "您想办哪件事"), and answer this topic once one is chosen.
-            self.ask_to_choose(list(self.slots[OPTIONS]), asked_topic)
-            return None
         self.slots[PENDING] = asked_topic
         self.missed = True
         self.say(replies.ask_which_service(get_settings().hotline))

@@ -64,7 +64,7 @@ class ActionNextMaterial(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         asked = need_service(turn)
-        if asked:
+        if asked is not None:
             return asked
         index = turn.item_index()
         items = turn.items()
@@ -82,7 +82,7 @@ class ActionPreviousMaterial(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         asked = need_service(turn)
-        if asked:
+        if asked is not None:
             return asked
         index = turn.item_index()
         if index is None:
@@ -101,7 +101,7 @@ class ActionRepeatMaterial(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         asked = need_service(turn)
-        if asked:
+        if asked is not None:
             return asked
         index = turn.item_index()
         last = turn.slots[TOPIC]
@@ -125,7 +125,7 @@ class ActionListMaterials(GuideAction):
     def respond(self, turn: Turn) -> List[EventType]:
         turn.switch_if_named()
         asked = need_service(turn)
-        if asked:
+        if asked is not None:
             return asked
         turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
                  [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")])

@@ -36,7 +36,7 @@ def answer_topic(turn: Turn, topic: str) -> List[EventType]:
         text = replies.topic_answer(guide, topic)
     if topic == "hours":
         asked = when.day_asked(turn.text, when.today(get_settings().timezone))
-        if asked:
+        if asked is not None:
             text = replies.opening_on(guide, *asked)
     turn.say(replies.with_service(guide, text), [b for b in TOPIC_BUTTONS if b[1] != f"/ask_{topic}"])
     return turn.finish(topic)

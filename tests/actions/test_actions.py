@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.which_service import ActionChooseOption
 from actions.fallback import ActionFallback
 from actions.checklist import ActionMarkHave
-from actions.materials import ActionMaterials, ActionNextMaterial, ActionPreviousMaterial
+from actions.materials import ActionMaterials, ActionNextMaterial, ActionPreviousMaterial, ActionRepeatMaterial
 from actions.proxy import ActionProxy
 from actions.service_info import ActionAnswerTopic
 
@@ -100,6 +100,30 @@ def test_a_numbered_question_is_asked_again_with_its_options_after_another_reply
     # … and a number then answers the question last asked.
     _, state, _ = run(ActionChooseOption(), "1", "choose_option", slots)
     assert state["service_id"] == options[0] and state["topic"] == "materials"
+
+
+def test_a_question_after_a_yes_no_suggestion_goes_on_with_the_suggested_service():
+    slots = {"options": ["funeral-allowance"], "pending_topic": "materials"}
+    # "您是想问「丧葬补助金和抚恤金领取」吗?" answered with a question about it, not with 是.
+    text, state, slots = run(ActionAnswerTopic(), "要去社保局吗", "ask_location", slots)
+    assert state["service_id"] == "funeral-allowance" and state["topic"] == "location"
+    assert state["options"] == [] and "丧葬" in text
+
+
+def test_something_we_have_no_guide_for_after_a_yes_no_suggestion_gets_no_guide():
+    slots = {"options": ["funeral-allowance"], "pending_topic": "materials"}
+    text, state, _ = run(ActionAnswerTopic(), "护照在哪办", "ask_location", slots)
+    assert state["service_id"] is None and "护照" in text
+
+
+@pytest.mark.parametrize("action, text, intent", [
+    (ActionNextMaterial(), "下一个", "next_item"), (ActionPreviousMaterial(), "上一个", "previous_item"),
+    (ActionRepeatMaterial(), "重复一边", "repeat_item"), (ActionMarkHave(), "这个我有了", "have_item")])
+def test_a_navigation_word_while_a_yes_no_question_waits_asks_it_again(action, text, intent):
+    slots = {"options": ["funeral-allowance"], "pending_topic": "materials", "topic": "clarify"}
+    said, state, _ = run(action, text, intent, slots)
+    assert state["topic"] == "clarify" and state["options"] == ["funeral-allowance"]
+    assert "丧葬补助金" in said and "是" in said
 
 
 def test_proxy_not_allowed_keeps_proxy_mode_off():

@@ -322,3 +322,13 @@ def test_whole_list_keeps_the_place_and_repeat_repeats_the_list(chat):
     assert listing["state"]["item_index"] is None
     assert chat.say("再说一遍")["all_text"] == listing["all_text"]
     assert chat.say("下一个")["state"]["item_index"] == 3
+
+
+def test_the_second_thing_named_is_taken_up_when_the_person_turns_to_it(chat):
+    both = chat.say("身份证和社保卡都丢了,怎么补")
+    assert both["state"]["service_id"] == "social-security-card-replacement"
+    assert "居民身份证补领" in both["all_text"]
+    # "身份证" alone would be asked about (lost or expired?); here it is the lost one said before.
+    turned = chat.say("先说身份证的吧")
+    assert turned["state"]["service_id"] == "id-card-reissue", turned["all_text"]
+    assert turned["state"]["options"] == []
