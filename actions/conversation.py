@@ -21,7 +21,7 @@ from guidekit.settings import get_settings
 from guidekit.textnorm import is_no, is_yes, normalize
 from guidekit.navigation import heard_navigation
 from guidekit.topics import mentions_topic, topics_mentioned
-from guidekit.topics_by_meaning import SURE, decide_topic
+from guidekit.topics_by_meaning import HANDOFF_SUPPORT, decide_topic
 
 # Slots (see bot/domain.yml).
 SERVICE = "service_id"
@@ -179,9 +179,10 @@ class Turn:
                   or (self.intent == "choose_option" and len(_NOT_WORDS.sub("", self.text)) > SHORT_ANSWER))
         if self.intent not in TOPIC_OF_INTENT and not unsure:
             return None
-        if self.intent == "handoff" and max(topics.probabilities(self.text).values()) < SURE:
+        if self.intent == "handoff" and topics.probabilities(self.text)["handoff"] >= HANDOFF_SUPPORT:
             # Heard as a complaint or a wish for a person ("上次去换等了一个月都没拿到,你们怎么回事"), and
-            # the meaning does not clearly say otherwise ("我想问养老金的事" is a question, not a complaint).
+            # the meaning classifier does not rule it out. A worried description is no complaint ("看病刷的
+            #卡芯片不灵了,机器读不出来", "社区说不认证就停发"): the two classifiers must agree.
             return None
         rest = self.without_service_name
         return decide_topic(topics.probabilities(self.text, without_name=rest), set(topics_mentioned(rest)),

@@ -126,6 +126,14 @@ def test_a_navigation_word_while_a_yes_no_question_waits_asks_it_again(action, t
     assert "丧葬补助金" in said and "是" in said
 
 
+def test_a_worried_description_heard_as_a_complaint_is_answered_as_the_question_it_is():
+    from actions.handoff import ActionHandoff
+    _, state, _ = run(ActionHandoff(), "看病时刷的那张卡芯片坏了,机器读不出来", "handoff")
+    assert state["service_id"] == "social-security-card-replacement" and state["topic"] == "materials"
+    _, state, _ = run(ActionHandoff(), "上次去换卡等了一个月都没拿到,你们到底怎么回事", "handoff")
+    assert state["topic"] == "handoff"
+
+
 def test_proxy_not_allowed_keeps_proxy_mode_off():
     _, state, slots = run(ActionProxy(), "身份证到期了让儿子去办", "ask_proxy")
     assert state["service_id"] == "id-card-renewal"
