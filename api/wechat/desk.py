@@ -198,7 +198,7 @@ class WeChatDesk:
         hotline = self.settings.hotline
         openid = message.source
         if isinstance(message, SubscribeEvent):
-            return [texts.welcome()]
+            return self._welcome(openid)
         if isinstance(message, UnsubscribeEvent):
             await self._forget(openid)
             return None
@@ -227,22 +227,25 @@ class WeChatDesk:
     async def _menu_click(self, openid: str, key: str) -> List[str]:
         if key == COMMON_SERVICES:
             guides = list(self.catalog.current().guides.values())
-            self._menus[openid] = (time.monotonic(), [g.id for g in guides])
+            self._menus[openid] = (time.monotonic(), [f"{doing(g)}要带什么" for g in guides])
             return split_text(texts.service_menu([g.name for g in guides]), self.settings.wechat_message_chars)
         if key in MENU_QUESTIONS:
             return await self.ask(openid, MENU_QUESTIONS[key])
-        return [texts.welcome()]  # HOW_TO_ASK, or a key this version does not know
+        return self._welcome(openid)  # HOW_TO_ASK, or a key this version does not know
+
+    def _welcome(self, openid: str) -> List[str]:
+        """The welcome's numbered examples can be picked by number ("1"), like the services menu."""
+        self._menus[openid] = (time.monotonic(), list(texts.EXAMPLES))
+        return [texts.welcome()]
 
     def _menu_pick(self, openid: str, said: str) -> Optional[str]:
-        """A number right after the services menu means that service: "3" → "办…要带什么"."""
-        since, ids = self._menus.pop(openid, (0.0, []))
-        if not ids or time.monotonic() - since > MENU_SECONDS:
+        """A number right after a numbered list of ours (the services menu, the welcome's examples) means
+        that line: "3" → "办…要带什么", "1" → "补社保卡要带什么"."""
+        since, questions = self._menus.pop(openid, (0.0, []))
+        if not questions or time.monotonic() - since > MENU_SECONDS:
             return None
-        number = parse_option_number(said, len(ids))
-        guides = self.catalog.current().guides
-        if number is None or ids[number - 1] not in guides:
-            return None
-        return f"{doing(guides[ids[number - 1]])}要带什么"
+        number = parse_option_number(said, len(questions))
+        return questions[number - 1] if number is not None else None
 
     async def _forget(self, openid: str) -> None:
         self._menus.pop(openid, None)

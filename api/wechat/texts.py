@@ -10,7 +10,9 @@ def welcome() -> str:
     examples = "\n".join(f"{i}. {q}" for i, q in enumerate(EXAMPLES, 1))
     return ("您好,欢迎关注长辈办事通!\n"
             "我可以告诉您,去办事要带哪些材料。\n"
-            f"您可以打字问我,比如:\n{examples}")
+            "您可以打字问我,也可以按住说话,发语音问我。\n"
+            f"比如:\n{examples}\n"
+            "想问哪一个,回复数字就行,比如「1」。")
 
 
 def voice_not_understood(hotline: str) -> str:

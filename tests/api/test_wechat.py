@@ -160,7 +160,17 @@ def test_safe_mode_with_a_wrong_msg_signature_is_403(safe_mode_api, assistant):
 def test_subscribe_welcomes_with_numbered_examples(wechat_api, assistant):
     content = reply_content(post(wechat_api.url, signed_params(TOKEN), event_xml(OPENID, "subscribe")).text)
     assert "欢迎" in content and "1. " in content and "2. " in content
+    assert "语音" in content  # voice messages work too
     assert assistant.calls == []
+
+
+def test_a_number_in_reply_to_the_welcome_asks_that_example(wechat_api, assistant):
+    from api.wechat.texts import EXAMPLES
+    post(wechat_api.url, signed_params(TOKEN), event_xml(OPENID, "subscribe"))
+    post(wechat_api.url, signed_params(TOKEN), text_xml(OPENID, "2", 1031))
+    assert assistant.calls[-1].text == EXAMPLES[1]
+    post(wechat_api.url, signed_params(TOKEN), text_xml(OPENID, "1", 1032))
+    assert assistant.calls[-1].text == "1"  # one reply only, as with the menu
 
 
 def test_unsubscribe_sends_nothing_and_removes_the_users_conversation(wechat_api, wechat_env):
