@@ -274,10 +274,12 @@ class Turn:
         self.say(replies.ask_which_service(get_settings().hotline))
         return None
 
-    def switch_if_named(self) -> None:
-        """Follow a clearly named service; keep the current one otherwise."""
-        if self.resolution.status == "certain":
-            self.switch_to(self.resolution.guide_id)
+    def switch_if_named(self, by_meaning: bool = True) -> None:
+        """Follow a clearly named service; keep the current one otherwise. `by_meaning=False`: only a name,
+        alias or sound said, not a meaning ("你说啥 听不见" is near 残疾人证 in meaning, and names nothing)."""
+        resolution = self.resolution
+        if resolution.status == "certain" and (by_meaning or (resolution.best is not None and resolution.best.matched)):
+            self.switch_to(resolution.guide_id)
 
     def ask_to_choose(self, ids: List[str], asked_topic: str, age: Optional[int] = None) -> None:
         self.slots[OPTIONS] = ids

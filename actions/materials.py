@@ -5,9 +5,10 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, PROXY, SERVICE, TOPIC,
+from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, OPTIONS, PENDING, PROXY, SERVICE, TOPIC,
                                   GuideAction, Turn)
 from guidekit import replies
+from guidekit.settings import get_settings
 
 
 def present_item(turn: Turn, index: int, intro: Optional[str] = None) -> List[EventType]:
@@ -27,6 +28,10 @@ def start_materials(turn: Turn) -> List[EventType]:
     return present_item(turn, 1, intro)
 
 
+# Wishes to hear it again ("再说一遍", "听不见", "说慢一点"): never a new service by meaning alone.
+HEAR_AGAIN = ("repeat_item", "slower")
+
+
 def need_service(turn: Turn) -> Optional[List[EventType]]:
     """Answer instead of navigating when the words name another service ("社保卡冇咗…" heard as
     "还有呢"), or ask which one when none is known yet; None when the list can be walked."""
@@ -35,11 +40,21 @@ def need_service(turn: Turn) -> Optional[List[EventType]]:
         turn.resolve_service("materials")
         return turn.finish(turn.unresolved_topic())
     before = turn.slots[SERVICE]
-    turn.switch_if_named()
+    hear_again = turn.intent in HEAR_AGAIN
+    # "你说啥 听不见", "大点声": a wish to hear it again, not a description of deafness (残疾人证).
+    turn.switch_if_named(by_meaning=not hear_again)
     if turn.guide is not None and turn.slots[SERVICE] != before:
         return start_materials(turn)
     if turn.guide is not None:
         return None
+    if hear_again:
+        # Nothing said yet to repeat: our question again (its options), or which matter it is.
+        if turn.slots[OPTIONS]:
+            turn.ask_to_choose(list(turn.slots[OPTIONS]), turn.slots[PENDING] or "materials")
+        else:
+            turn.slots[PENDING] = "materials"
+            turn.say(replies.ask_which_service(get_settings().hotline))
+        return turn.finish(turn.unresolved_topic())
     # No service yet: the same answer as any question without one (options, no guide, or which one).
     turn.resolve_service("materials")
     return turn.finish(turn.unresolved_topic())

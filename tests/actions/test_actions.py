@@ -134,6 +134,14 @@ def test_a_worried_description_heard_as_a_complaint_is_answered_as_the_question_
     assert state["topic"] == "handoff"
 
 
+def test_a_wish_to_hear_it_again_repeats_and_is_never_read_as_deafness():
+    slots = {"service_id": "id-card-reissue", "item_index": 2, "topic": "materials"}
+    text, state, _ = run(ActionRepeatMaterial(), "你说啥 听不见", "repeat_item", slots)
+    assert state["service_id"] == "id-card-reissue" and state["item_index"] == 2 and "第2样" in text
+    text, state, _ = run(ActionRepeatMaterial(), "你说啥 听不见", "repeat_item")
+    assert state["service_id"] is None and "残疾" not in text
+
+
 def test_proxy_not_allowed_keeps_proxy_mode_off():
     _, state, slots = run(ActionProxy(), "身份证到期了让儿子去办", "ask_proxy")
     assert state["service_id"] == "id-card-renewal"
