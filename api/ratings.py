@@ -95,6 +95,8 @@ def remember_turn(engine: Engine, req: ChatRequest, said: str, state: ChatState,
         if session.get(RatingRequestRow, req.session_id) is not None:
             return False  # asked a moment ago (a second 再见, or a 谢谢 then a 再见): never nag
         about = conversation_service(session, req.session_id)
+        if about is None:
+            return False  # "你好" then "谢谢": no matter was answered, so there is nothing to rate
         session.add(RatingRequestRow(session_id=req.session_id, service_id=about, asked_at=now,
                                      awaiting=AWAITING_RATING, slow_speech=state.slow_speech))
         return True

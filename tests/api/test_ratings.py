@@ -101,6 +101,14 @@ def test_a_goodbye_gets_the_rating_question_with_five_numbered_buttons(engine):
         assert (request.service_id, request.awaiting) == (CARD, "rating")  # the guide of the conversation
 
 
+def test_thanks_right_after_hello_is_not_asked_for_a_rating(engine):
+    sid = _sid()
+    ratings.remember_turn(engine, _req(sid, "你好"), "你好", ChatState(topic="greeting"))
+    assert ratings.remember_turn(engine, _req(sid, "谢谢"), "谢谢", ChatState(topic="goodbye")) is False
+    with Session(engine) as session:
+        assert session.get(RatingRequestRow, sid) is None
+
+
 def test_other_replies_are_recorded_masked_and_ask_nothing(engine):
     sid = _sid()
     said = f"身份证{ID_NUMBER},电话{PHONE},老年证在哪里办"
