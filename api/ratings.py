@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.schemas import Button, ChatRequest, ChatResponse, ChatState, Message
-from guidekit.quality import (LEVELS, RatingRequestRow, TurnRow, is_bad, parse_rating, record_rating, recorded_topic,
+from guidekit.quality import (SCORES, RatingRequestRow, TurnRow, is_bad, parse_rating, record_rating, recorded_topic,
                               record_turn, set_rating_reason, utc_now)
 from guidekit.settings import Settings
 from guidekit.store import get_engine
@@ -38,7 +38,7 @@ FEEDBACK = "feedback"
 AWAITING_RATING, AWAITING_REASON = "rating", "reason"
 
 # Written to work when read out and when typed: WeChat turns "请说" into "请回复" (api/wechat/format.py).
-RATING_QUESTION = ("请您给这次服务打个分:\n" + "\n".join(f"{level}. {label}" for level, label in LEVELS)
+RATING_QUESTION = ("请您给这次服务打个分,5分最好:\n" + "\n".join(f"{score}. {label}" for score, label in SCORES)
                    + "\n请说数字,或者直接说「满意」「不满意」都可以。")
 THANKS_FOR_RATING = "谢谢您的评价!"
 REASON_QUESTION = "能说说哪里不满意吗?您说的话会交给工作人员改进。不想说也没关系。"
@@ -51,7 +51,7 @@ _DECLINES = re.compile(r"^(不想说|不说了|不用了|不用|没有|没有了
 
 def rating_message() -> Message:
     return Message(text=RATING_QUESTION,
-                   buttons=[Button(title=f"{level}. {label}", payload=str(level)) for level, label in LEVELS])
+                   buttons=[Button(title=f"{score}. {label}", payload=str(score)) for score, label in SCORES])
 
 
 async def _in_thread(settings: Settings, work: Callable[..., T], *args) -> T:

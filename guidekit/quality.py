@@ -34,6 +34,15 @@ from guidekit.textnorm import normalize, parse_option_number, strip_fillers
 
 LEVELS: List[Tuple[int, str]] = [(1, "非常满意"), (2, "满意"), (3, "基本满意"), (4, "不满意"), (5, "非常不满意")]
 LABELS: Dict[int, str] = dict(LEVELS)
+# What people are asked: a score that reads like stars, 5 the best ("给你打五分"/"满分" mean the best; a user who
+# typed "5" on the old 1-best list was recorded as 非常不满意). Stored and reported as the national levels above.
+SCORES: List[Tuple[int, str]] = [(6 - level, label) for level, label in reversed(LEVELS)]
+SCORE_LABELS: Dict[int, str] = dict(SCORES)
+
+
+def level_of_score(score: int) -> int:
+    """The national level (1 非常满意 … 5 非常不满意) of a score as asked (5 非常满意 … 1 非常不满意)."""
+    return 6 - score
 BAD_LEVELS = frozenset({4, 5})  # 差评
 
 
@@ -231,11 +240,10 @@ def _masked_or_none(text: Optional[str]) -> Optional[str]:
 # Whole answers only (after cleaning), so "不满意" can never be read as "满意" inside it.
 # Choices: plain "差" is the milder 差评 (4); "很差/太差了/非常差" are 5. "好/好的/可以/行" are not
 # ratings: after "请您打个分" they usually mean "OK", and a wrong rating is worse than none.
-# "5分/五星" are refused too: on this scale 5 is the worst, while people mean five stars as the best.
 _WORDS: Dict[int, Tuple[str, ...]] = {
     1: ("非常满意", "很满意", "特别满意", "十分满意", "太满意", "相当满意", "超级满意", "非常非常满意",
         "非常好", "很好", "特别好", "十分好", "太好", "好极", "真好", "非常棒", "很棒", "太棒", "特别棒",
-        "很不错", "非常不错", "特别不错", "五星好评", "满分"),
+        "很不错", "非常不错", "特别不错", "五星好评", "满分", "打满分", "五星", "五颗星", "五分"),
     2: ("满意", "挺满意", "比较满意", "蛮满意", "还满意", "还算满意", "都满意",
         "挺好", "蛮好", "比较好", "还挺好", "不错", "挺不错", "蛮不错", "还不错", "好评", "棒"),
     3: ("基本满意", "还行", "还可以", "还算可以", "一般", "一般般", "凑合", "还凑合", "马马虎虎", "过得去",
@@ -249,9 +257,11 @@ _WORDS: Dict[int, Tuple[str, ...]] = {
 _LEVEL_OF_WORD: Dict[str, int] = {word: level for level, words in _WORDS.items() for word in words}
 # Said around the rating word; taken off from the front and the end until none is left.
 _LEADING = ("嗯", "我觉得", "我感觉", "觉得", "感觉", "总体", "总的来说", "整体", "我选", "我", "选", "给",
-            "打", "就", "服务", "都")
+            "你们", "你", "您", "打", "就", "服务", "都")
 _TRAILING = ("了", "的", "啊", "呀", "吧", "哈", "哦", "呢", "啦", "嘛", "哟", "呐")
-# The button's title typed out, "1. 非常满意" → "1非常满意".
+# "5分", "四颗星": the number is the score.
+_SCORE_UNIT = re.compile(r"(分|颗星|星)$")
+# The button's title typed out, "5. 非常满意" → "5非常满意".
 _NUMBERED_LABEL = re.compile(r"^([1-5])(\D+)$")
 
 
@@ -272,22 +282,23 @@ def _rating_words(text: str) -> str:
 def parse_rating(text: str) -> Optional[int]:
     """The 好差评 level (1 非常满意 … 5 非常不满意) a short answer gives, or None if it is not a rating.
 
-    Accepted: "1".."5" (also full-width), 一..五/两, "第一个", "选3", "最后一个" (= 5, the list's last),
-    the five labels, "1. 非常满意" as on the buttons, and common words (很满意/非常好 → 1, 挺好/不错 → 2,
-    还行/一般 → 3, 不好/差 → 4, 很差/太差了 → 5), in traditional characters too.
+    The person is asked for a score, 5 the best (SCORES). Accepted: "1".."5" (also full-width), 一..五/两,
+    "第一个", "选3", "最后一个" (= 5, the list's last), "5分", "五星", the five labels, "5. 非常满意" as on the
+    buttons, and common words (很满意/非常好/满分 → 非常满意, 挺好/不错 → 满意, 还行/一般 → 基本满意,
+    不好/差 → 不满意, 很差/太差了 → 非常不满意), in traditional characters too.
     """
     if not text or not text.strip():
         return None
     text = unicodedata.normalize("NFKC", text)
-    number = parse_option_number(text, len(LEVELS))
-    if number is not None:
-        return number
     words = _rating_words(text)
     if words in _LEVEL_OF_WORD:
         return _LEVEL_OF_WORD[words]
+    number = parse_option_number(_SCORE_UNIT.sub("", words) or text, len(SCORES))
+    if number is not None:
+        return level_of_score(number)
     numbered = _NUMBERED_LABEL.match(words)
-    if numbered and LABELS.get(int(numbered.group(1))) == numbered.group(2):
-        return int(numbered.group(1))
+    if numbered and SCORE_LABELS.get(int(numbered.group(1))) == numbered.group(2):
+        return level_of_score(int(numbered.group(1)))
     return None
 
 

@@ -93,9 +93,9 @@ def test_a_goodbye_gets_the_rating_question_with_five_numbered_buttons(engine):
     reply = asyncio.run(ratings.after_answer(get_settings(), _req(sid, "再见"), "再见", goodbye))
     assert reply.messages[0].text == "不客气。祝您办事顺利,再见!"
     question = reply.messages[-1]
-    assert "打个分" in question.text and "1. 非常满意" in question.text and "5. 非常不满意" in question.text
+    assert "打个分" in question.text and "5. 非常满意" in question.text and "1. 非常不满意" in question.text
     assert [(b.title, b.payload) for b in question.buttons] == [
-        ("1. 非常满意", "1"), ("2. 满意", "2"), ("3. 基本满意", "3"), ("4. 不满意", "4"), ("5. 非常不满意", "5")]
+        ("1. 非常不满意", "1"), ("2. 不满意", "2"), ("3. 基本满意", "3"), ("4. 满意", "4"), ("5. 非常满意", "5")]
     with Session(engine) as session:
         request = session.get(RatingRequestRow, sid)
         assert (request.service_id, request.awaiting) == (CARD, "rating")  # the guide of the conversation
@@ -126,7 +126,7 @@ def test_other_replies_are_recorded_masked_and_ask_nothing(engine):
 def test_a_bad_rating_is_stored_then_the_next_message_becomes_its_reason(engine):
     sid = _sid()
     assert _goodbye_after_card(engine, sid)
-    rated = ratings.answer_pending(engine, _req(sid, "4"), "4", "4")
+    rated = ratings.answer_pending(engine, _req(sid, "2"), "2", "2")  # 2 of 5: 不满意
     assert [m.text for m in rated.messages] == [ratings.THANKS_FOR_RATING, ratings.REASON_QUESTION]
     assert rated.state.topic == "feedback" and rated.state.service_id == CARD
     assert _ratings(engine, sid) == [(4, CARD, "test", None, True)]

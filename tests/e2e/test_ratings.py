@@ -36,8 +36,8 @@ def test_a_bad_rating_after_goodbye_is_stored_with_its_reason_and_opens_a_follow
     goodbye = chat.say("再见")
     assert goodbye["state"]["topic"] == "goodbye" and _asks_for_a_rating(goodbye)
     assert [b["title"] for b in goodbye["messages"][-1]["buttons"]] == [
-        "1. 非常满意", "2. 满意", "3. 基本满意", "4. 不满意", "5. 非常不满意"]
-    rated = chat.say("4")
+        "1. 非常不满意", "2. 不满意", "3. 基本满意", "4. 满意", "5. 非常满意"]
+    rated = chat.say("2")  # 不满意, stored as the national level 4
     assert rated["state"]["topic"] == "feedback"
     assert "谢谢您的评价" in rated["all_text"] and "哪里不满意" in rated["all_text"]
     thanked = chat.say("等了太久")

@@ -36,14 +36,16 @@ def _at(hours: float) -> dt.datetime:
 
 
 @pytest.mark.parametrize("text, level", [
-    ("1", 1), ("2", 2), ("3", 3), ("4", 4), ("5", 5), ("５", 5),
-    ("一", 1), ("三", 3), ("五", 5), ("两", 2), ("第一个", 1), ("第4个", 4), ("选三", 3), ("最后一个", 5),
+    # Asked as a score, 5 the best; stored as the national level, 1 非常满意.
+    ("1", 5), ("2", 4), ("3", 3), ("4", 2), ("5", 1), ("５", 1),
+    ("一", 5), ("三", 3), ("五", 1), ("两", 4), ("第一个", 5), ("第4个", 2), ("选三", 3), ("最后一个", 1),
+    ("5分", 1), ("五星", 1), ("满分", 1), ("给你打满分", 1), ("一颗星", 5), ("四分", 2),
     ("非常满意", 1), ("满意", 2), ("基本满意", 3), ("不满意", 4), ("非常不满意", 5),
     ("非常不滿意", 5), ("很不满意", 5), ("不太满意", 4), ("不是很满意", 4),
     ("我很满意!", 1), ("很满意", 1), ("非常好", 1), ("挺好的", 2), ("不错哦", 2), ("嗯,满意", 2),
     ("还行吧", 3), ("一般", 3), ("我觉得还可以吧", 3),
     ("不好", 4), ("差", 4), ("太差了", 5), ("很差", 5),
-    ("1. 非常满意", 1), ("4. 不满意", 4),
+    ("5. 非常满意", 1), ("2. 不满意", 4),
 ])
 def test_parse_rating_understands_numbers_labels_and_common_words(text, level):
     assert parse_rating(text) == level
@@ -51,7 +53,7 @@ def test_parse_rating_understands_numbers_labels_and_common_words(text, level):
 
 @pytest.mark.parametrize("text", [
     "", "   ", "6", "0", "十", "好的", "好", "可以", "谢谢", "再见", "不好意思", "满意满意",
-    "5分", "五星", "2. 非常满意", "补社保卡要带什么", "老年证在哪里办", "呜呜呜",
+    "2. 非常满意", "1. 非常满意", "补社保卡要带什么", "老年证在哪里办", "呜呜呜",
 ])
 def test_parse_rating_refuses_what_is_not_a_rating(text):
     assert parse_rating(text) is None
@@ -59,6 +61,12 @@ def test_parse_rating_refuses_what_is_not_a_rating(text):
 
 def test_levels_are_the_national_scale_in_order():
     assert LEVELS == [(1, "非常满意"), (2, "满意"), (3, "基本满意"), (4, "不满意"), (5, "非常不满意")]
+
+
+def test_people_are_asked_for_a_score_where_5_is_the_best():
+    from guidekit.quality import SCORES, level_of_score
+    assert SCORES == [(1, "非常不满意"), (2, "不满意"), (3, "基本满意"), (4, "满意"), (5, "非常满意")]
+    assert [level_of_score(score) for score, _ in SCORES] == [5, 4, 3, 2, 1]
 
 
 def test_bad_ratings_open_a_follow_up_and_good_ones_do_not(engine):

@@ -38,7 +38,7 @@ def _dump(url: str) -> str:
 
 def test_id_phone_and_card_numbers_never_reach_stores_or_logs(prod_stack):
     session = None
-    for text in (f"我的身份证号是{ID_NUMBER},补社保卡要带什么", f"我电话{PHONE},银行卡{CARD}", "再见", "4",
+    for text in (f"我的身份证号是{ID_NUMBER},补社保卡要带什么", f"我电话{PHONE},银行卡{CARD}", "再见", "2",
                  f"太慢了,有事打我电话{PHONE}"):
         response = httpx.post(f"{prod_stack.cfg.api_url}/api/chat", json={"session_id": session, "text": text},
                               timeout=60)
