@@ -21,6 +21,7 @@ from guidekit.settings import get_settings
 from guidekit.textnorm import is_no, is_yes, normalize
 from guidekit.navigation import heard_navigation
 from guidekit.topics import mentions_topic, topics_mentioned
+from guidekit.material_questions import material_question
 from guidekit.topics_by_meaning import HANDOFF_SUPPORT, decide_topic
 
 # Slots (see bot/domain.yml).
@@ -316,6 +317,13 @@ class GuideAction(Action, abc.ABC):
                 # "下一各", "虾一个", "在说一遍" inside a walk: the word was misheard or mistyped, not the wish.
                 from actions.materials import navigate
                 return navigate(turn, heard)
+        asked = material_question(turn.text) if turn.slots[SERVICE] and turn.slots[ITEM] is not None else None
+        if asked and not turn.slots[OPTIONS] and turn.resolution.guide_id in (None, turn.slots[SERVICE]):
+            # "这些东西复印几份" (heard as a goodbye), "照片要自己带吗": about an item of this list.
+            from actions.materials import answer_material_question
+            answered = answer_material_question(turn, asked)
+            if answered is not None:
+                return answered
         meant = turn.meant_topic
         if meant is not None and meant != TOPIC_OF_INTENT.get(turn.intent):
             # Heard as another topic than its meaning says ("医保卡坏了得去哪换" heard as what to bring):

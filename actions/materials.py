@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType
 from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, OPTIONS, PENDING, PROXY, SERVICE, TOPIC,
                                   GuideAction, Turn)
 from guidekit import replies
+from guidekit.material_questions import material_named
 from guidekit.settings import get_settings
 
 
@@ -145,6 +146,17 @@ class ActionListMaterials(GuideAction):
         turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
                  [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")])
         return turn.finish("materials", None, keep_place=True)
+
+
+def answer_material_question(turn: Turn, asked: str) -> Optional[List[EventType]]:
+    """"这些东西复印几份", "照片要自己带吗" inside a walk: the item named, or the current one, answered from its
+    fields; the place moves to it. None when there is no such item."""
+    items = turn.items()
+    number = material_named(turn.text, items) or turn.item_index()
+    if not number or number > len(items):
+        return None
+    turn.say(replies.material_answer(items[number - 1], asked))
+    return turn.finish("materials", number)
 
 
 def navigate(turn: Turn, intent: str) -> List[EventType]:

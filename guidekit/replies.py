@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import List, Optional, Sequence
 
-from guidekit.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod
+from guidekit.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod, Source
 
 WEEKDAY_NAMES = {1: "星期一", 2: "星期二", 3: "星期三", 4: "星期四", 5: "星期五", 6: "星期六", 7: "星期日"}
 NAV_HINT = "您可以说「下一个」「上一个」「再说一遍」,或者「全部说一遍」。"
@@ -34,6 +34,18 @@ def how_many(material: Material) -> str:
     if material.form is MaterialForm.copy:
         return f"请复印{material.copies}份带来(复印件)。"
     return f"请带原本的那份(原件),再复印{material.copies}份(复印件)。"
+
+
+def material_answer(material: Material, asked: str) -> str:
+    """A question about one item ("复印几份", "要自己带吗"), answered from its fields, the item's name first."""
+    if material.where_to_get is Source.system:
+        return f"{material.name}:不用带。工作人员在系统里查。"
+    if asked == "bring":
+        who = "要您自己准备好带来。" if material.where_to_get is Source.applicant else material.plain
+        return f"{material.name}:{who}"
+    if asked == "copies" and material.form is MaterialForm.original:
+        return f"{material.name}:不用复印。{how_many(material)}"
+    return f"{material.name}:{how_many(material)}"
 
 
 def material_detail(material: Material) -> List[str]:

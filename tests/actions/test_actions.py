@@ -142,6 +142,34 @@ def test_a_wish_to_hear_it_again_repeats_and_is_never_read_as_deafness():
     assert state["service_id"] is None and "残疾" not in text
 
 
+def test_questions_about_an_item_are_answered_from_its_fields_whatever_intent_was_heard():
+    from actions.smalltalk import ActionGoodbye
+    from guidekit.catalog import ROOT
+    from guidekit.loader import read_guide_file
+    guide = read_guide_file(ROOT / "guides" / "chronic-disease-outpatient.yml")
+    items = guide.materials_to_bring(with_proxy=False)
+    both = next(n for n, m in enumerate(items, 1) if m.form.value == "原件和复印件")
+    only_original = next(n for n, m in enumerate(items, 1) if m.form.value == "原件" and m.where_to_get.value != "系统自动获取")
+    walk = {"service_id": guide.id, "item_index": both, "topic": "materials"}
+    # "复印几份" was heard as a goodbye and ended the conversation.
+    text, state, _ = run(ActionGoodbye(), "这些东西复印几份", "goodbye", walk)
+    assert state["topic"] == "materials" and state["service_id"] == guide.id and "再见" not in text
+    assert text.startswith(items[both - 1].name) and f"复印{items[both - 1].copies}份" in text
+    walk["item_index"] = only_original
+    text, state, _ = run(ActionMaterials(), "复印几份", "ask_materials", walk)
+    assert text.startswith(f"{items[only_original - 1].name}:不用复印") and state["item_index"] == only_original
+    # An item named by the question, not the current one.
+    named = items[both - 1].name
+    walk["item_index"] = 1
+    text, state, _ = run(ActionMaterials(), f"{named}要自己带吗", "ask_materials", walk)
+    assert text.startswith(named) and state["item_index"] == both
+
+
+def test_a_material_question_outside_a_walk_is_an_ordinary_question():
+    text, state, _ = run(ActionMaterials(), "补社保卡要带原件还是复印件", "ask_materials")
+    assert state["service_id"] == "social-security-card-replacement" and state["item_index"] == 1
+
+
 def test_proxy_not_allowed_keeps_proxy_mode_off():
     _, state, slots = run(ActionProxy(), "身份证到期了让儿子去办", "ask_proxy")
     assert state["service_id"] == "id-card-renewal"
