@@ -54,6 +54,7 @@ def need_service(turn: Turn) -> Optional[List[EventType]]:
             turn.ask_to_choose(list(turn.slots[OPTIONS]), turn.slots[PENDING] or "materials")
         else:
             turn.slots[PENDING] = "materials"
+            turn.missed = True  # as any message that says nothing we can go on with: two in a row offer a person
             turn.say(replies.ask_which_service(get_settings().hotline))
         return turn.finish(turn.unresolved_topic())
     # No service yet: the same answer as any question without one (options, no guide, or which one).
