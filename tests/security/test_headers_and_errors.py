@@ -205,10 +205,13 @@ def test_nul_characters_in_text_do_not_break_the_quality_tables_on_postgresql(po
     def turn(text: str) -> ChatRequest:
         return ChatRequest(session_id=sid, text=text, channel="api")
 
+    answered = ChatResponse(session_id=sid, messages=[Message(text="第1样")],
+                            state=ChatState(topic="materials", service_id="social-security-card-replacement"))
+    asyncio.run(after_answer(settings, turn("补社保卡\x00要带什么"), "补社保卡\x00要带什么", answered))
     goodbye = ChatResponse(session_id=sid, messages=[Message(text="再见")], state=ChatState(topic="goodbye"))
-    reply = asyncio.run(after_answer(settings, turn("补社保卡\x00要带什么"), "补社保卡\x00要带什么", goodbye))
+    reply = asyncio.run(after_answer(settings, turn("再见\x00"), "再见\x00", goodbye))
     assert len(reply.messages) == 2  # recorded, and the rating question added
-    rated = asyncio.run(take_rating_turn(settings, turn("5\x00"), "5\x00", "5\x00"))
+    rated = asyncio.run(take_rating_turn(settings, turn("1\x00"), "1\x00", "1\x00"))  # 1 of 5: a 差评, asks why
     assert rated is not None and rated.state.topic == "feedback"
     reason = asyncio.run(take_rating_turn(settings, turn("等\x00太久了"), "等\x00太久了", "等\x00太久了"))
     assert reason is not None
