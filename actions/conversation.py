@@ -270,10 +270,15 @@ class Turn:
             return None
         if current:
             return self.guide
+        self.ask_which_service(asked_topic)
+        return None
+
+    def ask_which_service(self, asked_topic: str) -> None:
+        """Nothing we can go on with: ask which matter, and answer `asked_topic` once it is named. Counts as a
+        miss (two in a row offer a person)."""
         self.slots[PENDING] = asked_topic
         self.missed = True
         self.say(replies.ask_which_service(get_settings().hotline))
-        return None
 
     def switch_if_named(self, by_meaning: bool = True) -> None:
         """Follow a clearly named service; keep the current one otherwise. `by_meaning=False`: only a name,

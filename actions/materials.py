@@ -9,7 +9,6 @@ from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, OPTION
                                   GuideAction, Turn)
 from guidekit import replies
 from guidekit.material_questions import material_named
-from guidekit.settings import get_settings
 
 
 def present_item(turn: Turn, index: int, intro: Optional[str] = None) -> List[EventType]:
@@ -53,9 +52,7 @@ def need_service(turn: Turn) -> Optional[List[EventType]]:
         if turn.slots[OPTIONS]:
             turn.ask_to_choose(list(turn.slots[OPTIONS]), turn.slots[PENDING] or "materials")
         else:
-            turn.slots[PENDING] = "materials"
-            turn.missed = True  # as any message that says nothing we can go on with: two in a row offer a person
-            turn.say(replies.ask_which_service(get_settings().hotline))
+            turn.ask_which_service("materials")
         return turn.finish(turn.unresolved_topic())
     # No service yet: the same answer as any question without one (options, no guide, or which one).
     turn.resolve_service("materials")

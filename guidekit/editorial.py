@@ -311,8 +311,7 @@ def publish(session: Session, guide_id: str, by: str, override_reason: Optional[
         # the draft is done, and history keeps the one row it has for that version.
         session.delete(draft)
         audit(session, by, "publish_unchanged", guide_id, override_reason=override_reason)
-        return session.execute(select(VersionRow).where(VersionRow.guide_id == guide_id)
-                               .order_by(VersionRow.number.desc())).scalars().first()
+        return history(session, guide_id)[0]
     _bump_revision(session)
     session.flush()
     number = session.get(GuideRow, guide_id).version

@@ -248,15 +248,15 @@ def shared_cache(cache_path: Optional[str] = None) -> VectorCache:
 
 
 def warm(guides: Iterable[Guide], cache_path: str, nlu_dir: Optional[str] = None) -> int:
-    """Embed every saying (and every topic training sentence) not yet in the cache file, before the action
-    server starts, so its first turn does not wait for thousands of sentences. Returns how many there are."""
+    """Embed every saying not yet in the cache file, and fit the topic classifier (embedding its training
+    sentences) unless a fitted one is kept, before the action server starts, so its first turn does not wait for
+    thousands of sentences. Returns how many sentences there are."""
     cache = shared_cache(cache_path)
     index = MeaningIndex(guides, cache)
     count = index.size
     if nlu_dir is not None:
         from guidekit.topics_by_meaning import shared_classifier, training_sentences
-        texts, _ = training_sentences(nlu_dir)
-        cache.vectors(texts)
-        shared_classifier(cache, nlu_dir).warm()  # fitted once and kept under var/ for the action server
-        count += len(texts)
+        # Fitted once (embedding its training sentences) and kept under var/ for the action server.
+        shared_classifier(cache, nlu_dir).warm()
+        count += len(training_sentences(nlu_dir)[0])
     return count
