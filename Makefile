@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-wechat bench-voice bench-publish load audit lock clean
+.PHONY: run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-replies bench-wechat bench-voice bench-publish load audit lock clean
 
 run: $(STAMP) system-packages
 	$(BIN)/python -m ops.run
@@ -62,6 +62,10 @@ clean:
 # (blind: figures only). Options: make understanding ARGS='--sets dev --json var/understanding.json'.
 understanding: train
 	$(BIN)/python -m benchmarks.understanding $(ARGS)
+
+# Reply length and repetition over scripted conversations (benchmarks/replies/conversations.yml).
+bench-replies: train
+	$(BIN)/python -m benchmarks.replies $(ARGS)
 
 # Resolver speed per utterance over the understanding set (p50/p95).
 bench-resolver: $(STAMP)

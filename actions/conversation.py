@@ -36,6 +36,8 @@ MISSES = "misunderstandings"
 SLOW = "slow_speech"
 # Services a message named besides the one answered, kept for when the person turns to them.
 LATER = "later"
+# The hint of what to say next ("说「下一个」…") was given: once per conversation, again after a miss.
+HINTED = "hinted"
 
 INFO_TOPICS = ("location", "hours", "fee", "duration", "online", "eligibility", "process", "proxy")
 BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"), ("上一个", "/previous_item"),
@@ -80,6 +82,7 @@ class Turn:
             MISSES: tracker.get_slot(MISSES) or 0,
             SLOW: bool(tracker.get_slot(SLOW)),
             LATER: list(tracker.get_slot(LATER) or []),
+            HINTED: bool(tracker.get_slot(HINTED)),
         }
         if self.slots[SERVICE] not in self.guides:
             self.slots[SERVICE] = None  # the guide was withdrawn since the last turn
@@ -138,15 +141,17 @@ class Turn:
         if topic == "materials" and not keep_place:
             self.slots[ITEM] = item_index
         self.slots[MISSES] = int(self.slots[MISSES]) + 1 if self.missed else 0
+        if self.missed:
+            self.slots[HINTED] = False  # after a misunderstanding, the next item says again how to go on
         if self.also_named and self.guide is not None:
             # "身份证和社保卡都丢了": one thing at a time, and the other is not forgotten.
-            self.say(replies.also_named([self.guides[g].name for g in self.also_named]))
+            self.say(replies.also_named([self.guides[g].called for g in self.also_named]))
         if self.slots[MISSES] >= 2:
             self.say(replies.offer_person(get_settings().hotline), [("转人工", "/handoff")])
         guide = self.guide
         self.dispatcher.utter_message(json_message={"state": {
             "service_id": guide.id if guide else None,
-            "service_name": guide.name if guide else None,
+            "service_name": guide.called if guide else None,
             "topic": topic,
             "item_index": item_index if topic == "materials" else None,
             "item_count": len(self.items()) if guide else None,
@@ -256,7 +261,7 @@ class Turn:
                 return self.guide
             # "那去哪办呢" or "下一个" after "您问的是哪一件事? 1… 2…": that question still stands; ask it again
             # with its options (not a general "您想办哪件事"), and answer this topic once one is chosen.
-            self.ask_to_choose(list(pending), asked_topic)
+            self.restate_options(list(pending), asked_topic)
             return None
         # With no service yet, any thing named that we have no guide for gets the honest answer;
         # with one, only a thing one applies for (护照) — "儿子去办行吗" stays on the current service.
@@ -278,7 +283,7 @@ class Turn:
         miss (two in a row offer a person)."""
         self.slots[PENDING] = asked_topic
         self.missed = True
-        self.say(replies.ask_which_service(get_settings().hotline))
+        self.say(replies.ask_which_service(get_settings().hotline, int(self.slots[MISSES])))
 
     def switch_if_named(self, by_meaning: bool = True) -> None:
         """Follow a clearly named service; keep the current one otherwise. `by_meaning=False`: only a name,
@@ -290,11 +295,26 @@ class Turn:
     def ask_to_choose(self, ids: List[str], asked_topic: str, age: Optional[int] = None) -> None:
         self.slots[OPTIONS] = ids
         self.slots[PENDING] = asked_topic
-        names = [self.guides[i].name for i in ids]
+        names = [self.guides[i].called for i in ids]
         text = replies.for_age(age, names) if age is not None else replies.clarify(names)
         buttons = ([("是", "是"), ("不是", "不是")] if len(names) == 1
                    else [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
         self.say(text, buttons)
+
+    def restate_options(self, ids: List[str], asked_topic: str) -> None:
+        """Our question still waits and the reply did not answer it ("下一个", "这个复印几份"): ask it again,
+        shorter and in other words each time; twice at most, then offer a person instead of a third time
+        (each restatement counts as a misunderstanding: two in a row offer a person)."""
+        restated = int(self.slots[MISSES])
+        self.missed = True
+        if restated >= 2:
+            self.slots.update({OPTIONS: [], PENDING: None})
+            return  # finish() offers a person
+        self.slots[OPTIONS], self.slots[PENDING] = ids, asked_topic
+        names = [self.guides[i].called for i in ids]
+        buttons = ([("是", "是"), ("不是", "不是")] if len(names) == 1
+                   else [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
+        self.say(replies.options_again(names, restated), buttons)
 
     def unresolved_topic(self) -> str:
         """The topic to report after resolve_service answered instead of the guide."""

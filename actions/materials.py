@@ -5,27 +5,33 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import (BUTTONS_MATERIAL, CHECKED, INFO_TOPICS, OPTIONS, PENDING, PROXY, SERVICE, TOPIC,
-                                  GuideAction, Turn)
+from actions.conversation import (BUTTONS_MATERIAL, CHECKED, HINTED, INFO_TOPICS, OPTIONS, PENDING, PROXY, SERVICE,
+                                  TOPIC, GuideAction, Turn)
 from guidekit import replies
 from guidekit.material_questions import material_named
 
 
-def present_item(turn: Turn, index: int, intro: Optional[str] = None) -> List[EventType]:
+def present_item(turn: Turn, index: int, intro: Optional[str] = None, full: bool = False) -> List[EventType]:
+    """One item; how to go on is said once per conversation (and again after a misunderstanding). `full`: asked
+    to say it again, the whole explanation with its notes."""
     items = turn.items()
-    text = replies.material_step(items, index, turn.slots[CHECKED])
+    text = replies.material_step(items, index, turn.slots[CHECKED], hint=not turn.slots[HINTED], full=full)
+    turn.slots[HINTED] = True
     turn.say(f"{intro}\n{text}" if intro else text, BUTTONS_MATERIAL)
     return turn.finish("materials", index)
 
 
 def start_materials(turn: Turn) -> List[EventType]:
+    """Item 1 by name at once ("第1样,户口本。…"), then which service and how many items."""
     guide = turn.guide
     items = turn.items()
     if not items:
         turn.say(replies.with_service(guide, replies.nothing_to_bring(guide)))
         return turn.finish("materials", None)
-    intro = replies.with_service(guide, replies.materials_intro(guide, items, turn.slots[PROXY]))
-    return present_item(turn, 1, intro)
+    turn.say(replies.first_materials(guide, items, turn.slots[PROXY], turn.slots[CHECKED],
+                                     hint=not turn.slots[HINTED]), BUTTONS_MATERIAL)
+    turn.slots[HINTED] = True
+    return turn.finish("materials", 1)
 
 
 # Wishes to hear it again ("再说一遍", "听不见", "说慢一点"): never a new service by meaning alone.
@@ -66,9 +72,13 @@ class ActionMaterials(GuideAction):
         return "action_materials"
 
     def respond(self, turn: Turn) -> List[EventType]:
+        before, place = turn.slots[SERVICE], turn.item_index()
         guide = turn.resolve_service("materials")
         if guide is None:
             return turn.finish(turn.unresolved_topic())
+        if guide.id == before and place is not None and 1 <= place <= len(turn.items()):
+            # "要带啥" again in the middle of the list ("在哪办" came between): go on from there.
+            return present_item(turn, place, replies.continuing(place))
         return start_materials(turn)
 
 
@@ -129,7 +139,7 @@ class ActionRepeatMaterial(GuideAction):
         if index is None or turn.previous_action() == "action_list_materials":
             turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]))
             return turn.finish("materials", None, keep_place=True)
-        return present_item(turn, index)
+        return present_item(turn, index, full=True)
 
 
 class ActionListMaterials(GuideAction):

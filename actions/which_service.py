@@ -44,7 +44,7 @@ class ActionChooseOption(GuideAction):
                 turn.slots[PENDING] = None
                 turn.say(replies.none_of_these(get_settings().hotline))
                 return turn.finish("clarify")
-            turn.ask_to_choose(options, pending)
+            turn.restate_options(options, pending)
             return turn.finish("clarify")
         # No question pending: during the materials walk a number means "that item".
         items = turn.items()

@@ -38,8 +38,10 @@ FEEDBACK = "feedback"
 AWAITING_RATING, AWAITING_REASON = "rating", "reason"
 
 # Written to work when read out and when typed: WeChat turns "请说" into "请回复" (api/wechat/format.py).
-RATING_QUESTION = ("请您给这次服务打个分,5分最好:\n" + "\n".join(f"{score}. {label}" for score, label in SCORES)
-                   + "\n请说数字,或者直接说「满意」「不满意」都可以。")
+# One line of scores with their words, best first, as it is heard: a numbered list of five is long to listen to
+# (the buttons show the five as a list).
+RATING_QUESTION = ("请您给这次服务打个分:\n" + ",".join(f"{score}分{label}" for score, label in reversed(SCORES))
+                   + "。\n请说数字。")
 THANKS_FOR_RATING = "谢谢您的评价!"
 REASON_QUESTION = "能说说哪里不满意吗?您说的话会交给工作人员改进。不想说也没关系。"
 THANKS_FOR_REASON = "谢谢您,我们会认真改进。"

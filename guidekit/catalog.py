@@ -8,6 +8,7 @@ alias works at the next turn without restarting or retraining.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import threading
 import time
 from functools import cached_property, lru_cache
@@ -22,6 +23,8 @@ from guidekit.dialect import to_mandarin
 from guidekit.meaning import MeaningIndex, shared_cache
 from guidekit.topics_by_meaning import TopicClassifier, shared_classifier
 from guidekit.pinyin_input import PinyinConverter
+from guidekit.quality import asked_counts
+from guidekit.services_by_meaning import shared_models
 from guidekit.resolver import ServiceIndex
 from guidekit.schema import Guide
 from guidekit.settings import get_settings
@@ -49,7 +52,7 @@ def nlu_vocabulary(directory: str) -> Tuple[Tuple[str, int], ...]:
 def guide_vocabulary(guides: Iterable[Guide]) -> List[Tuple[str, int]]:
     words = []
     for guide in guides:
-        for word in [guide.name, *guide.aliases, *(m.name for m in guide.materials + guide.proxy.materials)]:
+        for word in [guide.name, *([guide.short_name] if guide.short_name else []), *guide.aliases, *(m.name for m in guide.materials + guide.proxy.materials)]:
             words.append((word, GUIDE_WORD_WEIGHT))
     return words
 
@@ -75,7 +78,13 @@ class Snapshot:
         meaning = None
         if settings.meaning_matching:
             meaning = MeaningIndex(self.guides.values(), shared_cache(str(ROOT / settings.meaning_cache)))
-        return Understanding(self.index, meaning)
+        if meaning is None:
+            return Understanding(self.index, None)
+        # The service classifier for these guides: kept under var/, or fitted in the background (the one before
+        # answers meanwhile).
+        models = shared_models(meaning.cache)
+        digest = models.ensure(meaning.training)
+        return Understanding(self.index, meaning, lambda: models.get(digest))
 
     @cached_property
     def topics(self) -> Optional[TopicClassifier]:
@@ -94,11 +103,32 @@ class Snapshot:
         return self.pinyin.convert(to_mandarin(to_simplified(without_tone_marks(text))))
 
 
+# Tiles and menus offer the guides most asked about in this many days first …
+ASKED_DAYS = 90
+# … counted again at most this often (one grouped query over the turns).
+ASKED_REFRESH_SECONDS = 300.0
+
+
 class GuideCatalog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._snapshot: Optional[Snapshot] = None
         self._checked_at = float("-inf")
+        self._asked: Dict[str, int] = {}
+        self._asked_at = float("-inf")
+
+    def most_asked_first(self) -> List[Guide]:
+        """The published guides, those most conversations asked about in the last ASKED_DAYS days first: the
+        kiosk's tiles and the WeChat menu put what people come for within reach. Guides asked equally often
+        (a new deployment: none) keep the catalogue's order."""
+        snapshot = self.current()
+        if time.monotonic() - self._asked_at >= ASKED_REFRESH_SECONDS:
+            since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=ASKED_DAYS)
+            with Session(get_engine(get_settings().database_url)) as session:
+                self._asked = asked_counts(session, since)
+            self._asked_at = time.monotonic()
+        ranked = sorted(enumerate(snapshot.guides.values()), key=lambda ig: (-self._asked.get(ig[1].id, 0), ig[0]))
+        return [guide for _, guide in ranked]
 
     def current(self) -> Snapshot:
         """The snapshot for the published revision, asking the database at most once per

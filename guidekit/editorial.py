@@ -217,7 +217,7 @@ def _dump(data: dict) -> str:
 def guide_to_yaml(guide: Guide) -> str:
     """The guides/ file format (keys in schema order), so exports diff cleanly in version control."""
     data = json.loads(guide.model_dump_json())
-    for optional in ("ages_from", "purpose"):
+    for optional in ("short_name", "ages_from", "purpose"):
         if data.get(optional) is None:
             del data[optional]  # optional: no "ages_from: null" lines in guide files
     return _dump(data)
@@ -380,9 +380,10 @@ def plain_fields(guide: Guide) -> List[Tuple[str, str, Tuple, str, str]]:
 
 
 def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], aliases: Optional[List[str]] = None,
-                      purpose: Optional[str] = None, examples: Optional[List[str]] = None) -> str:
-    """The draft with the plain texts (by `plain_fields` key), aliases, purpose and example messages
-    replaced; other fields untouched."""
+                      purpose: Optional[str] = None, examples: Optional[List[str]] = None,
+                      short_name: Optional[str] = None) -> str:
+    """The draft with the plain texts (by `plain_fields` key), aliases, short name, purpose and example
+    messages replaced; other fields untouched."""
     guide = parse_draft(guide_id, yaml_text)
     data = yaml.safe_load(yaml_text)
     for key, _, path, _, _ in plain_fields(guide):
@@ -393,6 +394,11 @@ def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], alia
             node[path[-1]] = edits[key].strip()
     if aliases is not None:
         data["aliases"] = [a.strip() for a in aliases if a.strip()]
+    if short_name is not None:
+        if short_name.strip():
+            data = _with_short_name(data, short_name.strip())
+        else:
+            data.pop("short_name", None)
     if purpose is not None:
         if purpose.strip():
             data["purpose"] = purpose.strip()
@@ -401,6 +407,19 @@ def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], alia
     if examples is not None:
         data["examples"] = [e.strip() for e in examples if e.strip()]
     return _dump(data)
+
+
+def _with_short_name(data: dict, short_name: str) -> dict:
+    """The short name set, placed right after the official name as in the guide files."""
+    if "short_name" in data:
+        data["short_name"] = short_name
+        return data
+    placed: dict = {}
+    for key, value in data.items():
+        placed[key] = value
+        if key == "name":
+            placed["short_name"] = short_name
+    return placed
 
 
 NEW_MATERIAL = {"name": "新材料", "official_name": "(请填写官方名称)", "plain": "(请用大白话写这是什么)", "form": "原件",

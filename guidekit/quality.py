@@ -156,6 +156,15 @@ def record_turn(session: Session, *, session_id: str, channel: str, text: str, s
     return row
 
 
+def asked_counts(session: Session, since: dt.datetime) -> Dict[str, int]:
+    """How many conversations asked about each guide since then (a conversation asking twice counts once):
+    the order in which kiosk tiles and the WeChat menu offer the guides."""
+    rows = session.execute(select(TurnRow.service_id, func.count(distinct(TurnRow.session_id)))
+                           .where(TurnRow.service_id.is_not(None), TurnRow.at >= since)
+                           .group_by(TurnRow.service_id))
+    return {str(service_id): int(count) for service_id, count in rows}
+
+
 def record_rating(session: Session, *, session_id: str, channel: str, service_id: Optional[str], level: int,
                   reason: Optional[str] = None, at: Optional[dt.datetime] = None) -> RatingRow:
     """Store a rating; a 差评 (4 or 5) opens its follow-up in the same transaction."""

@@ -6,12 +6,19 @@ WeChat, the kiosk and voice, and so they can be tested without Rasa.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import List, Optional, Sequence
 
 from guidekit.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod, Source
 
 WEEKDAY_NAMES = {1: "星期一", 2: "星期二", 3: "星期三", 4: "星期四", 5: "星期五", 6: "星期六", 7: "星期日"}
 NAV_HINT = "您可以说「下一个」「上一个」「再说一遍」,或者「全部说一遍」。"
+# What to say next, on an item: once per conversation, and again after a misunderstanding.
+NEXT_HINT = "说「下一个」听下一样。"
+# On the first hearing an item is explained in about this many characters (its plain text's first sentences);
+# asked again ("再说一遍", "说慢一点") it is explained in full, with its notes.
+SHORT_EXPLANATION = 28
+LAST_HINT = "说「还差哪些」,听还没准备的。"
 WHAT_ELSE = "您还可以问我:在哪里办、几点开门、要不要钱、家人能不能代办。"
 EXAMPLES = "比如您可以说:「补社保卡要带什么」「老年证在哪里办」。"
 
@@ -21,7 +28,10 @@ def _numbered(lines: Sequence[str]) -> str:
 
 
 def doing(guide: Guide) -> str:
-    """"办老年人优待证", never "办老年人优待证办理"."""
+    """The thing to do, as people say it: the short name ("补办身份证", "办退休"); without one, "办" and the
+    official name ("办老年人优待证", never "办老年人优待证办理")."""
+    if guide.short_name:
+        return guide.short_name
     name = guide.name[:-2] if guide.name.endswith("办理") else guide.name
     return f"办{name}"
 
@@ -48,33 +58,93 @@ def material_answer(material: Material, asked: str) -> str:
     return f"{material.name}:{how_many(material)}"
 
 
-def material_detail(material: Material) -> List[str]:
-    sentences = [material.plain, how_many(material)]
-    if material.necessity is Necessity.optional:
-        sentences.append("这一样不是每个人都要带。")
-    elif material.necessity is Necessity.later:
-        sentences.append("这一样如果一时没有,也能先办,以后再补。")
+def _sentences(text: str) -> List[str]:
+    return [s + "。" for s in text.split("。") if s.strip()]
+
+
+def explanation(material: Material, full: bool) -> str:
+    """What the item is: the first sentences of its plain text (all of it when `full`), and the copies where
+    they matter and those sentences did not say them."""
+    said = _sentences(material.plain)
+    if not full:
+        kept = said[:1]
+        for sentence in said[1:]:
+            if len("".join(kept)) + len(sentence) > SHORT_EXPLANATION:
+                break
+            kept.append(sentence)
+        said = kept
+    text = "".join(said)
+    return text + form_note(material, text)
+
+
+def form_note(material: Material, said: Optional[str] = None) -> str:
+    """The form and counts, only where they matter: bringing a thing means bringing the thing itself, so one
+    original is not worth a sentence (nor a form the window hands out); copies and several originals are. Said
+    once: a plain text that already tells the copies ("带上原来的,再带1份复印的") gets nothing more."""
+    said = material.plain if said is None else said
+    if material.form is MaterialForm.original:
+        counted = _COUNTED.search(said)  # "3张小照片"
+        return f"要{material.originals}份。" if material.originals > 1 and not counted else ""
+    if "复印" in said:
+        return ""
+    if material.form is MaterialForm.copy:
+        return f"复印{material.copies}份带来,不用带原来的。"
+    return f"带上原来的,再复印{material.copies}份。"
+
+
+_COUNTED = re.compile(r"[0-9一二两三四五六七八九十]+\s*[张份本个]")
+
+
+def material_detail(material: Material, full: bool = True) -> List[str]:
+    """What the item is (its plain text and, where it matters, the copies), then when it applies; its notes
+    only in `full`."""
+    sentences = [explanation(material, full)]
     if material.condition:
         sentences.append(material.condition)
-    if material.notes:
+    elif material.necessity is Necessity.optional:
+        sentences.append("这一样不是每个人都要带。")
+    if material.necessity is Necessity.later and not material.condition:
+        sentences.append("这一样如果一时没有,也能先办,以后再补。")
+    if material.notes and full:
         sentences.append(material.notes)
     return sentences
 
 
-def material_step(items: Sequence[Material], index: int, checked: Sequence[str] = ()) -> str:
-    """One item: "第2样,共5样:户口本。" then what it is, the counts and how to go on."""
+def material_step(items: Sequence[Material], index: int, checked: Sequence[str] = (), hint: bool = True,
+                  about: Optional[str] = None, full: bool = False) -> str:
+    """One item, its name first ("第2样,户口本。"), then what it is in a sentence or two, when it applies, and —
+    with `hint`, once per conversation — how to go on. `about`: which service and how many items, said after
+    the first item's name rather than before it (the name is what the person listens for). `full`: asked
+    again, the whole explanation with the notes."""
     material = items[index - 1]
-    head = f"第{index}样,共{len(items)}样:{material.name}。"
-    lines = [head, *material_detail(material)]
+    detail = material_detail(material, full)
+    lines = [f"第{index}样,{material.name}。{detail[0]}", *detail[1:]]
     if material.name in checked:
         lines.append("这一样您说过已经有了。")
-    lines.append("这是最后一样了。说「还差哪些」,听还没准备的。" if index == len(items) else NAV_HINT)
+    if about:
+        lines.append(about)
+    if index == len(items):
+        lines.append("这是最后一样了。" + (LAST_HINT if hint else ""))
+    elif hint:
+        lines.append(NEXT_HINT)
     return "\n".join(lines)
 
 
 def materials_intro(guide: Guide, items: Sequence[Material], proxy_mode: bool) -> str:
-    who = "家人帮您去办" if proxy_mode else doing(guide)
-    return f"{who},一共要带{len(items)}样东西。我一样一样告诉您。"
+    """Which service and how many items: "补办身份证要带3样。"."""
+    who = "家人帮您去办," if proxy_mode else doing(guide)
+    return f"{who}要带{len(items)}样。"
+
+
+def first_materials(guide: Guide, items: Sequence[Material], proxy_mode: bool, checked: Sequence[str] = (),
+                    hint: bool = True) -> str:
+    """The first answer to "要带什么": item 1 by name at once, then which service and how many there are."""
+    return material_step(items, 1, checked, hint, about=materials_intro(guide, items, proxy_mode))
+
+
+def continuing(index: int) -> str:
+    """"要带啥" asked again in the middle of the list: go on from there rather than start over."""
+    return f"我们说到第{index}样了。"
 
 
 def nothing_to_bring(guide: Guide) -> str:
@@ -106,10 +176,20 @@ def list_all(guide: Guide, items: Sequence[Material], checked: Sequence[str] = (
     lines = []
     for material in items:
         mark = "(已有)" if material.name in checked else ""
-        lines.append(f"{material.name}{mark}:{how_many(material)}")
+        lines.append(f"{material.name}{_count_in_summary(material)}{mark}")
     text = f"{doing(guide)},一共要带{len(items)}样:\n{_numbered(lines)}"
     note = system_fetched_note(guide)
     return f"{text}\n{note}" if note else text
+
+
+def _count_in_summary(material: Material) -> str:
+    """In the whole list only what a name does not say: copies and several originals ("照片,3张" is in the
+    plain text; "户口本(再复印1份)")."""
+    if material.form is MaterialForm.copy:
+        return f"(复印件{material.copies}份)"
+    if material.form is MaterialForm.both and material.copies:
+        return f"(再复印{material.copies}份)"
+    return f"({material.originals}份)" if material.originals > 1 else ""
 
 
 def marked(material: Material, remaining: int, going_on: bool = False) -> str:
@@ -176,13 +256,13 @@ def hours_answer(guide: Guide) -> str:
 
 def proxy_answer(guide: Guide) -> str:
     if not guide.proxy.allowed:
-        return f"{guide.name},要您本人去办,家人不能替您办。\n{guide.proxy.plain}"
+        return f"{guide.called},要您本人去办,家人不能替您办。\n{guide.proxy.plain}"
     extra = guide.proxy.materials
     lines = [guide.proxy.plain]
     if extra:
-        lines.append(f"家人除了带您的材料,还要带{len(extra)}样:")
-        lines.append(_numbered(f"{m.name}:{m.plain}" for m in extra))
-        lines.append("说「要带什么」,我把家人要带的东西一样一样说一遍。")
+        # Their names only: what each is comes one at a time in the walk.
+        lines.append(f"家人还要带{len(extra)}样:{'、'.join(m.name for m in extra)}。")
+        lines.append("说「要带什么」,一样一样听。")
     return "\n".join(lines)
 
 
@@ -224,13 +304,25 @@ def no_such_item(number: int, count: int) -> str:
 
 def with_service(guide: Guide, text: str) -> str:
     """Say which service an answer is about, so a switch of service is never silent."""
-    return f"【{guide.name}】\n{text}"
+    return f"【{guide.called}】\n{text}"
 
 
 def clarify(names: Sequence[str]) -> str:
     if len(names) == 1:
         return f"您是想问「{names[0]}」吗?\n请说「是」或「不是」。"
     return "您问的是哪一件事?\n" + _numbered(names) + "\n请说数字,比如「1」。"
+
+
+def options_again(names: Sequence[str], times: int) -> str:
+    """Our question asked again because the reply did not answer it: shorter, and worded otherwise the second
+    time (never the same words twice in a row)."""
+    if len(names) == 1:
+        if times == 0:
+            return f"请先告诉我:您问的是「{names[0]}」吗?请说「是」或「不是」。"
+        return f"说「是」就行,我接着讲「{names[0]}」。不是这件事,请说「不是」。"
+    if times == 0:
+        return "请先告诉我是哪一件:\n" + _numbered(names) + "\n请说数字。"
+    return "说数字就行:" + ",".join(f"{n}是{name}" for n, name in enumerate(names, 1)) + "。"
 
 
 def for_age(age: int, names: Sequence[str]) -> str:
@@ -245,8 +337,13 @@ def none_of_these(hotline: str) -> str:
     return "好的。\n" + ask_which_service(hotline)
 
 
-def ask_which_service(hotline: str) -> str:
-    return f"您想办哪件事?{EXAMPLES}\n我这里没有的事,您可以打{hotline}问一问。"
+def ask_which_service(hotline: str, times: int = 0) -> str:
+    """Which matter: with examples the first time; shorter, and worded otherwise, when asked again at once."""
+    if times == 0:
+        return f"您想办哪件事?{EXAMPLES}\n我这里没有的事,您可以打{hotline}问一问。"
+    if times % 2:
+        return "请说您要办的事,比如「补社保卡」。"
+    return "您要办哪件事?说个名字就行,比如「老年证」。"
 
 
 def no_guide(subject: Optional[str], hotline: str) -> str:

@@ -256,7 +256,7 @@ class ServiceIndex:
         words = set()
         for guide in guides:
             self.names[guide.id] = guide.name
-            for term in [guide.name, *guide.aliases]:
+            for term in [guide.name, *([guide.short_name] if guide.short_name else []), *guide.aliases]:
                 norm = normalize(term)
                 if norm:
                     self._terms.append(_Term(guide.id, norm, sound_syllables(norm)))

@@ -18,6 +18,11 @@ GUIDE_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+# A short name is heard and fits a kiosk tile: at most this many characters, no punctuation or brackets.
+SHORT_NAME_MAX = 8
+_NOT_IN_SHORT_NAME = re.compile(r"[\s,，。.、;；:：!！?？()（）\[\]【】「」《》\"'“”‘’/\\]")
+
+
 def _refuse_repeats(values: List[str], what: str) -> None:
     """"aliases repeated: 老年证": a list whose entries must each say something new."""
     dupes = sorted({v for v in values if values.count(v) > 1})
@@ -157,6 +162,10 @@ class Guide(_Strict):
 
     id: str = Field(pattern=GUIDE_ID_PATTERN)
     name: str = Field(min_length=2)
+    # What people call it, as a short thing to do ("补办身份证", "办退休", "异地看病备案"): said and shown
+    # wherever a person hears or picks a service (options, tiles, menus, titles). The official name
+    # ("职工基本养老保险退休申请及基本养老金申领") is too long to listen to or to choose from.
+    short_name: Optional[str] = Field(default=None, min_length=2, max_length=SHORT_NAME_MAX)
     aliases: List[str] = Field(min_length=1)
     # Words people use when they may mean this service or another one ("补办", "每个月…领…钱").
     # They never pick this service alone: they put it among the numbered options to choose from.
@@ -190,6 +199,21 @@ class Guide(_Strict):
             raise ValueError("an alias is empty")
         _refuse_repeats(cleaned, "aliases")
         return cleaned
+
+    @field_validator("short_name")
+    @classmethod
+    def _short_name_plain(cls, short_name: Optional[str]) -> Optional[str]:
+        if short_name is None:
+            return None
+        short_name = short_name.strip()
+        if _NOT_IN_SHORT_NAME.search(short_name):
+            raise ValueError(f"short name {short_name!r} has punctuation or brackets: a plain name has none")
+        return short_name
+
+    @property
+    def called(self) -> str:
+        """The name a person hears and picks: the short name, or the official one where none is set."""
+        return self.short_name or self.name
 
     @field_validator("examples")
     @classmethod

@@ -17,10 +17,11 @@ wrong service costs four right ones in the choice. `make understanding` measures
 """
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Callable, List, Optional
 
-from guidekit.meaning import Meaning, MeaningIndex
+from guidekit.meaning import Meaning, MeaningIndex, clip
 from guidekit.resolver import CERTAIN, POSSIBLE, Candidate, Resolution, ServiceIndex
+from guidekit.services_by_meaning import ServiceClassifier
 
 # A guide must lead the needs we have no guide for by this much to be chosen from meaning alone …
 LEAD_OVER_ELSEWHERE = 0.005
@@ -67,6 +68,13 @@ ALSO_NAMED_BAND = 0.01
 SWITCH_LEAD = 0.02
 # While a service is discussed, a message naming nothing moves to another only with this lead over it.
 SWITCH_MARGIN = 0.03
+# The service classifier (guidekit/services_by_meaning.py) settles a message left undecided when it gives one
+# guide this probability, and the needs we have no guide for at most NO_GUIDE_UNLIKELY …
+CLASSIFIER_SURE = 0.6
+NO_GUIDE_UNLIKELY = 0.1
+# … except a message this short with vague words of ours ("看病报销的那个登记怎么弄", "退休了钱咋领"): it says too
+# little to choose for the person, who is asked.
+CLASSIFIER_VAGUE_SHORT = 14
 
 
 def _candidate(index: ServiceIndex, guide_id: str, score: float) -> Candidate:
@@ -76,8 +84,11 @@ def _candidate(index: ServiceIndex, guide_id: str, score: float) -> Candidate:
 class Understanding:
     """One revision's name/sound index and meaning index; `resolve` is what the actions ask."""
 
-    def __init__(self, index: ServiceIndex, meaning: Optional[MeaningIndex]):
+    def __init__(self, index: ServiceIndex, meaning: Optional[MeaningIndex],
+                 services: Optional[Callable[[], Optional[ServiceClassifier]]] = None):
         self.index, self.meaning = index, meaning
+        # The fitted service classifier, asked at each use: after a publish it is refitted in the background.
+        self.services = services
 
     def resolve(self, text: str, current: Optional[str] = None, doubted: bool = False) -> Resolution:
         """`current`: the service being discussed. A follow-up that names nothing ("那去哪里交呢")
@@ -86,7 +97,24 @@ class Understanding:
         named = self.index.resolve(text)
         if self.meaning is None or named.age is not None:
             return named  # "我八十了能办点啥" lists what that age may ask for
-        return self.decide(named, self.meaning.meaning(text), current, len(text), doubted)
+        decided = self.decide(named, self.meaning.meaning(text), current, len(text), doubted)
+        if decided.status == "certain" or named.status == "certain" or current is not None or doubted:
+            return decided
+        return self._classified(text, named) or decided
+
+    def _classified(self, text: str, named: Resolution) -> Optional[Resolution]:
+        """The guide the service classifier is sure of, for a message the nearest sayings left undecided
+        ("人在海南过冬,看病想用东北的医保,手机上能弄吗" was offered three guides); None when it is not sure."""
+        classifier = self.services() if self.services is not None else None
+        if classifier is None or (named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT):
+            return None
+        read = clip(text)
+        guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
+        guides = {gid: p for gid, p in guides.items() if gid in self.index.names}  # (a guide since withdrawn)
+        if not guides or nowhere > NO_GUIDE_UNLIKELY:
+            return None
+        top = max(guides, key=guides.__getitem__)
+        return self._certain(top, CERTAIN) if guides[top] >= CLASSIFIER_SURE else None
 
     def also_named(self, text: str, chosen: str) -> List[str]:
         """Other guides the message names clearly, each by words of its own ("身份证和社保卡都丢了" →

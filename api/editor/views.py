@@ -84,8 +84,8 @@ def channel_previews(guide: Guide) -> Dict[str, str]:
     """How the first answer about this guide reads on each channel."""
     items = guide.materials_to_bring()
     if items:
-        text = replies.materials_intro(guide, items, False) + "\n" + replies.material_step(items, 1)
-        state = ChatState(service_id=guide.id, service_name=guide.name, topic="materials", item_index=1,
+        text = replies.first_materials(guide, items, False)
+        state = ChatState(service_id=guide.id, service_name=guide.called, topic="materials", item_index=1,
                           item_count=len(items))
     else:
         text, state = replies.nothing_to_bring(guide), ChatState(service_id=guide.id, topic="materials")

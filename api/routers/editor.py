@@ -173,11 +173,14 @@ async def save_plain(guide_id: str, request: Request, user: UserRow = Depends(cu
     # What people say about the service: the meaning matcher compares messages with these (live on publish).
     purpose = str(form.get("purpose", "")) if "purpose" in form else None
     examples = str(form.get("examples", "")).splitlines() if "examples" in form else None
-    typed = dict(edits=edits, aliases=aliases, purpose=purpose, examples=examples)
+    # What people call it (options, tiles, menus, titles): checked like every field on save.
+    short_name = str(form.get("short_name", "")) if "short_name" in form else None
+    typed = dict(edits=edits, aliases=aliases, purpose=purpose, examples=examples, short_name=short_name)
     try:
         with committed(session):
             draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
-            text = ed.apply_plain_edits(draft.yaml_text, guide_id, edits, aliases, purpose, examples)
+            text = ed.apply_plain_edits(draft.yaml_text, guide_id, edits, aliases, purpose, examples,
+                                         short_name)
             ed.save_draft(session, guide_id, text, lock, user.username)
     except ed.DraftConflict as exc:
         return _conflict(request, user, session, guide_id, exc, **typed)

@@ -226,9 +226,9 @@ class WeChatDesk:
 
     async def _menu_click(self, openid: str, key: str) -> List[str]:
         if key == COMMON_SERVICES:
-            guides = list(self.catalog.current().guides.values())
+            guides = self.catalog.most_asked_first()
             self._menus[openid] = (time.monotonic(), [f"{doing(g)}要带什么" for g in guides])
-            return split_text(texts.service_menu([g.name for g in guides]), self.settings.wechat_message_chars)
+            return split_text(texts.service_menu([g.called for g in guides]), self.settings.wechat_message_chars)
         if key in MENU_QUESTIONS:
             return await self.ask(openid, MENU_QUESTIONS[key])
         return self._welcome(openid)  # HOW_TO_ASK, or a key this version does not know

@@ -13,7 +13,6 @@ from api.schemas import ChatResponse
 # The chat replies are written for speech and kiosk ("说"); in WeChat the user types a reply.
 _SAY_TO_REPLY = (("您可以说「", "您可以回复「"), ("请说「", "请回复「"), ("请说数字", "请回复数字"),
                  ("说「还差哪些」,听", "回复「还差哪些」,看"), ("说「", "回复「"))
-MATERIAL_HINT = "回复「下一个」看下一样,回复「全部说一遍」看全部。"
 _MARKDOWN = re.compile(r"(\*\*|__|`|^#{1,6}\s*|^>\s*)", re.MULTILINE)
 # WeChat sends its built-in faces inside text as "/::)" "/:rose" or "[微笑]".
 _WECHAT_FACES = re.compile(r"\[[\u3400-\u9fff]{1,4}\]|/:[^\s\u3400-\u9fff/\[]{1,10}")
@@ -32,9 +31,9 @@ def for_wechat(text: str) -> str:
 
 def answer_texts(reply: ChatResponse, limit: int) -> List[str]:
     """The whole answer as WeChat messages of at most `limit` characters each, in order."""
+    # (How to go on is said by the assistant once per conversation and after a misunderstanding, as
+    # "说「下一个」…", which becomes "回复「下一个」…" here; it is not added to every item.)
     parts = [for_wechat(m.text) for m in reply.messages if m.text.strip()]
-    if reply.state.item_index is not None and not any("回复「" in p for p in parts):
-        parts.append(MATERIAL_HINT)
     return split_text("\n\n".join(parts), limit)
 
 

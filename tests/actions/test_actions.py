@@ -59,7 +59,7 @@ def test_mark_have_ticks_the_current_item_and_goes_on_to_the_next():
     _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
     text, state, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
     assert slots["checked"] == ["身份证"]
-    assert "身份证记下了。还差2样。" in text and "第2样,共3样" in text and state["item_index"] == 2
+    assert "身份证记下了。还差2样。" in text and "第2样,旧社保卡" in text and state["item_index"] == 2
     _, _, slots = run(ActionMarkHave(), "有了", "have_item", slots)
     assert slots["checked"] == ["身份证", "旧社保卡"]
 
@@ -123,7 +123,7 @@ def test_a_navigation_word_while_a_yes_no_question_waits_asks_it_again(action, t
     slots = {"options": ["funeral-allowance"], "pending_topic": "materials", "topic": "clarify"}
     said, state, _ = run(action, text, intent, slots)
     assert state["topic"] == "clarify" and state["options"] == ["funeral-allowance"]
-    assert "丧葬补助金" in said and "是" in said
+    assert "领丧葬费" in said and "是" in said
 
 
 def test_a_worried_description_heard_as_a_complaint_is_answered_as_the_question_it_is():
@@ -205,3 +205,27 @@ def test_vague_word_keeps_the_service_already_being_discussed():
     assert slots["service_id"] == "senior-preferential-card"
     text, state, _ = run(ActionAnswerTopic(), "补领在哪办", "ask_location", slots)
     assert state["topic"] == "location" and state["service_id"] == "senior-preferential-card"
+
+
+def test_a_question_left_unanswered_is_restated_in_other_words_twice_then_a_person_is_offered():
+    """"我下个月退休…" was asked which of two; "这个复印几份", "下一个", "上一个" answer nothing: never the same
+    words twice in a row, and no fourth round of the same question."""
+    slots = {"options": ["housing-fund-retirement-withdrawal", "retirement-pension-claim"],
+             "pending_topic": "materials", "topic": "clarify"}
+    first, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    assert state["options"] == ["housing-fund-retirement-withdrawal", "retirement-pension-claim"]
+    assert "1. 退休取公积金" in first and "2. 办退休" in first
+    second, state, slots = run(ActionPreviousMaterial(), "上一个", "previous_item", slots)
+    assert second != first and "1是退休取公积金" in second and state["options"]
+    third, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    assert state["options"] == [] and "转人工" in third and "退休取公积金" not in third
+    assert len({first, second, third}) == 3
+
+
+def test_hint_is_given_again_after_a_misunderstanding():
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    assert slots["hinted"] is True
+    _, _, slots = run(ActionFallback(), "呜呜呜啦啦啦", "nlu_fallback", slots)
+    assert not slots["hinted"]
+    text, _, _ = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    assert "说「下一个」" in text

@@ -93,7 +93,8 @@ def test_a_goodbye_gets_the_rating_question_with_five_numbered_buttons(engine):
     reply = asyncio.run(ratings.after_answer(get_settings(), _req(sid, "再见"), "再见", goodbye))
     assert reply.messages[0].text == "不客气。祝您办事顺利,再见!"
     question = reply.messages[-1]
-    assert "打个分" in question.text and "5. 非常满意" in question.text and "1. 非常不满意" in question.text
+    assert "打个分" in question.text and "5分非常满意" in question.text and "1分非常不满意" in question.text
+    assert question.text.index("5分") < question.text.index("1分") and len(question.text) <= 60
     assert [(b.title, b.payload) for b in question.buttons] == [
         ("1. 非常不满意", "1"), ("2. 不满意", "2"), ("3. 基本满意", "3"), ("4. 满意", "4"), ("5. 非常满意", "5")]
     with Session(engine) as session:

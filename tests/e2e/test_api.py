@@ -58,7 +58,8 @@ def test_conversation_still_works_after_bad_input(stack):
 def test_guides_list_and_one_guide_and_404(stack):
     listing = httpx.get(f"{stack.cfg.api_url}/api/guides").json()
     assert len(listing) >= 15
-    assert {"id", "name", "aliases"} <= set(listing[0])
+    assert {"id", "name", "short_name", "aliases"} <= set(listing[0])
+    assert all(len(g["short_name"]) <= 8 for g in listing)  # what a tile shows
     one = httpx.get(f"{stack.cfg.api_url}/api/guides/senior-preferential-card").json()
     assert one["id"] == "senior-preferential-card"
     assert all(m["name"] for m in one["materials"])

@@ -14,12 +14,12 @@ def test_materials_are_given_one_at_a_time_with_next_previous_repeat(chat):
     assert state["service_id"] == "social-security-card-replacement"
     assert state["topic"] == "materials" and state["item_index"] == 1
     count = state["item_count"]
-    assert f"第1样,共{count}样:身份证" in first["all_text"]
+    assert first["all_text"].startswith("第1样,身份证。") and f"补换社保卡要带{count}样。" in first["all_text"]
     assert any(b["title"] == "下一个" for b in first["messages"][-1]["buttons"])
 
     second = chat.say("下一个")
     assert second["state"]["item_index"] == 2
-    assert f"第2样,共{count}样" in second["all_text"]
+    assert second["all_text"].startswith("第2样,") and "下一个" not in second["all_text"]  # the hint was said once
     assert chat.say("还有呢")["state"]["item_index"] == 3
     back = chat.say("上一个")
     assert back["state"]["item_index"] == 2
@@ -98,7 +98,7 @@ def test_an_age_question_lists_what_that_age_can_apply_for_and_a_number_picks_on
     assert asked["state"]["topic"] == "clarify"
     assert asked["state"]["options"][0] == "old-age-allowance"
     assert "senior-preferential-card" in asked["state"]["options"]
-    assert "满80岁的人,常办这几件事" in asked["all_text"] and "1. 高龄津贴申领" in asked["all_text"]
+    assert "满80岁的人,常办这几件事" in asked["all_text"] and "1. 领高龄津贴" in asked["all_text"]
     chosen = chat.say("1")
     assert chosen["state"]["service_id"] == "old-age-allowance"
 
@@ -327,8 +327,28 @@ def test_whole_list_keeps_the_place_and_repeat_repeats_the_list(chat):
 def test_the_second_thing_named_is_taken_up_when_the_person_turns_to_it(chat):
     both = chat.say("身份证和社保卡都丢了,怎么补")
     assert both["state"]["service_id"] == "social-security-card-replacement"
-    assert "居民身份证补领" in both["all_text"]
+    assert "补办身份证" in both["all_text"]
     # "身份证" alone would be asked about (lost or expired?); here it is the lost one said before.
     turned = chat.say("先说身份证的吧")
     assert turned["state"]["service_id"] == "id-card-reissue", turned["all_text"]
     assert turned["state"]["options"] == []
+
+
+def test_asking_what_to_bring_again_goes_on_from_where_the_person_is(chat):
+    chat.say("补社保卡要带什么")
+    chat.say("下一个")
+    chat.say("在哪里办")
+    again = chat.say("要带啥")
+    assert again["state"]["item_index"] == 2 and again["state"]["topic"] == "materials"
+    assert again["all_text"].startswith("我们说到第2样了。") and "要带3样" not in again["all_text"]
+
+
+def test_how_to_go_on_is_said_once_then_only_after_a_misunderstanding(chat):
+    first = chat.say("补社保卡要带什么")
+    assert "说「下一个」" in first["all_text"]
+    second = chat.say("下一个")
+    assert "下一个" not in second["all_text"]
+    missed = chat.say("呜呜呜啦啦啦")
+    assert missed["state"]["item_index"] is None or "下一个" not in missed["all_text"]
+    back = chat.say("上一个")
+    assert back["state"]["item_index"] == 1 and "说「下一个」" in back["all_text"]

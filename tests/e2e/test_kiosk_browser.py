@@ -83,7 +83,7 @@ def test_start_screen_shows_every_service_as_a_big_tile(page, all_guides):
     page.goto("/kiosk")
     for guide in all_guides:
         # The tiles come from GET /api/guides after the page loads: wait for each to appear.
-        page.get_by_role("button", name=guide.name).wait_for(state="visible", timeout=10000)
+        page.get_by_role("button", name=guide.called).wait_for(state="visible", timeout=10000)
     page.screenshot(path=str(ARTIFACTS / "start.png"))
     _check_measurements(page, "start screen")
 
@@ -91,7 +91,7 @@ def test_start_screen_shows_every_service_as_a_big_tile(page, all_guides):
 def test_conversation_by_taps_walks_the_materials(page, all_guides):
     guide = next(g for g in all_guides if g.id == "social-security-card-replacement")
     count = len(guide.materials_to_bring())
-    _start_with_tile(page, guide.name)
+    _start_with_tile(page, guide.called)
     assert page.locator("#material-count").inner_text().strip() == f"第1样 / 共{count}样"
     page.click("#btn-next")
     expect(page.locator("#material-count")).to_contain_text("第2样", use_inner_text=True, timeout=WAIT)
@@ -114,9 +114,9 @@ def test_axe_core_finds_no_serious_or_critical_violations(page, all_guides):
     axe = Axe()
     reports = {}
     page.goto("/kiosk")
-    page.get_by_role("button", name=all_guides[-1].name).wait_for(state="visible", timeout=10000)  # tiles loaded
+    page.get_by_role("button", name=all_guides[-1].called).wait_for(state="visible", timeout=10000)  # tiles loaded
     reports["start"] = axe.run(page).response
-    _start_with_tile(page, all_guides[0].name)
+    _start_with_tile(page, all_guides[0].called)
     reports["conversation"] = axe.run(page).response
     (ARTIFACTS / "axe-report.json").write_text(json.dumps(reports, ensure_ascii=False, indent=1), encoding="utf-8")
     bad = {screen: [(v["id"], v["impact"], len(v["nodes"])) for v in r["violations"]
@@ -125,7 +125,7 @@ def test_axe_core_finds_no_serious_or_critical_violations(page, all_guides):
 
 
 def test_read_aloud_plays_the_current_answer(page, all_guides):
-    _start_with_tile(page, all_guides[1].name)
+    _start_with_tile(page, all_guides[1].called)
     with page.expect_response(lambda r: r.url.endswith("/voice/tts")) as spoken:
         page.click("#btn-read")
     response = spoken.value
@@ -133,7 +133,7 @@ def test_read_aloud_plays_the_current_answer(page, all_guides):
 
 
 def test_microphone_without_a_recogniser_says_so_plainly(page, all_guides):
-    _start_with_tile(page, all_guides[2].name)
+    _start_with_tile(page, all_guides[2].called)
     page.click("#btn-mic")
     page.wait_for_timeout(1200)
     with page.expect_response(lambda r: "/kiosk/audio" in r.url) as heard:
@@ -144,11 +144,11 @@ def test_microphone_without_a_recogniser_says_so_plainly(page, all_guides):
 
 def test_idle_kiosk_clears_the_conversation_and_returns_to_start(page, all_guides):
     page.goto("/kiosk?idle=2")
-    page.get_by_role("button", name=all_guides[0].name).click()
+    page.get_by_role("button", name=all_guides[0].called).click()
     page.locator("#material-card").wait_for(state="visible", timeout=30000)
     first_session = page.evaluate("window.kiosk.sessionId()")
     page.wait_for_timeout(3500)
-    page.get_by_role("button", name=all_guides[0].name).wait_for(state="visible", timeout=5000)
+    page.get_by_role("button", name=all_guides[0].called).wait_for(state="visible", timeout=5000)
     assert page.locator("[role=log]").inner_text().strip() == "" or not page.locator("[role=log]").is_visible()
     assert page.evaluate("window.kiosk.sessionId()") != first_session
 

@@ -36,3 +36,38 @@ def test_alias_added_to_the_database_is_matched_without_restart(tmp_path, monkey
         assert after.prepare("xiyanghong xiaobenben") == "夕阳红小本本"
     finally:
         get_settings.cache_clear()
+
+
+def test_tiles_and_menus_offer_the_guides_most_asked_about_first(tmp_path, monkeypatch):
+    """A kiosk's tiles and the WeChat menu put what people come for within reach: the guide most conversations
+    asked about in the last 90 days comes first, an old burst of questions counts for nothing."""
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from guidekit.quality import record_turn
+    url = f"sqlite:///{tmp_path / 'g.db'}"
+    engine = get_engine(url)
+    load_guides(engine, ROOT / "guides")
+    monkeypatch.setenv("BANSHI_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        default = [g.id for g in GuideCatalog().most_asked_first()]
+        assert len(default) == 15
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        with Session(engine) as session, session.begin():
+            for n in range(3):  # three conversations, one asking twice
+                for _ in range(2 if n == 0 else 1):
+                    record_turn(session, session_id=f"s{n}", channel="kiosk", text="退休要带什么",
+                                service_id="retirement-pension-claim", topic="materials")
+            record_turn(session, session_id="s9", channel="kiosk", text="补身份证", service_id="id-card-reissue",
+                        topic="materials")
+            for n in range(5):  # long ago
+                record_turn(session, session_id=f"old{n}", channel="kiosk", text="低保", topic="materials",
+                            service_id="minimum-living-allowance", at=now - dt.timedelta(days=200))
+        ranked = [g.id for g in GuideCatalog().most_asked_first()]
+        assert ranked[:2] == ["retirement-pension-claim", "id-card-reissue"]
+        rest = [g for g in default if g not in ranked[:2]]
+        assert ranked[2:] == rest  # the others keep the catalogue's order
+    finally:
+        get_settings.cache_clear()

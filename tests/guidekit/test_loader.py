@@ -69,6 +69,17 @@ def test_bad_related_word_is_reported_with_its_field_and_line():
     assert problem.line == text.splitlines().index("related_words:") + 1
 
 
+@pytest.mark.parametrize("short_name, said", [("补换社保卡(新)", "punctuation"), ("社会保障卡补领换领业务", "8")])
+def test_a_short_name_too_long_to_hear_or_with_brackets_is_refused_with_its_line(short_name, said):
+    text = _example_text().replace("short_name: 补换社保卡\n", f"short_name: {short_name}\n", 1)
+    assert f"short_name: {short_name}" in text
+    with pytest.raises(GuideFileError) as err:
+        parse_guide(text, "guides/social-security-card-replacement.yml")
+    problem = err.value.problems[0]
+    assert problem.field == "short_name" and said in problem.message
+    assert problem.line == text.splitlines().index(f"short_name: {short_name}") + 1
+
+
 def test_invalid_yaml_gives_the_line():
     with pytest.raises(GuideFileError) as err:
         parse_guide("id: a\nname: [unclosed\n", "g/a.yml")

@@ -289,8 +289,10 @@ function encodeWav(float32Samples, sampleRate) {
   }
 
   // ---------- start screen tiles ----------
-  function askText(name) {
-    const base = String(name).trim().replace(/办理$/, '');
+  // A short name is already a thing to do ("补办身份证"); an official one gets 办 ("办老年人优待证").
+  function askText(g, called) {
+    if (called !== g.name) return `${called}要带什么`;
+    const base = String(g.name).trim().replace(/办理$/, '');
     return `办${base}要带什么`;
   }
 
@@ -316,10 +318,12 @@ function encodeWav(float32Samples, sampleRate) {
       const tile = document.createElement('button');
       tile.type = 'button';
       tile.className = 'tile';
-      tile.textContent = g.name;
+      // What people call it ("补办身份证"), where editors set it; the official name otherwise.
+      const called = typeof g.short_name === 'string' && g.short_name ? g.short_name : g.name;
+      tile.textContent = called;
       if (typeof g.id === 'string') tile.dataset.guideId = g.id;
       tile.disabled = busy;
-      tile.addEventListener('click', () => ask(askText(g.name), askText(g.name)));
+      tile.addEventListener('click', () => ask(askText(g, called), askText(g, called)));
       el.tiles.appendChild(tile);
     });
   }
