@@ -1,6 +1,7 @@
 """The FastAPI application: routers, the shared Rasa client, and plain-worded input errors."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from urllib.parse import quote
@@ -29,11 +30,22 @@ from guidekit.catalog import GuideCatalog
 from guidekit.settings import get_settings, rasa_instances
 
 
+async def _warm_text_preparation(catalog: GuideCatalog) -> None:
+    """Build the text preparation (jieba, the pinyin vocabulary: about a second) before the first turn, so the
+    first WeChat message after a start is answered within WeChat's passive window. A database not reachable yet
+    is not fatal: the first turn then builds it."""
+    try:
+        await asyncio.to_thread(lambda: catalog.current().prepare("补社保卡要带什么"))
+    except Exception as exc:  # noqa: BLE001 - any failure here only costs the first turn its speed
+        logging.getLogger(__name__).warning("text preparation not warmed at start (%s)", exc)
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     settings = get_settings()
     app.state.rasa = RasaClient(rasa_instances(settings), settings.rasa_timeout)
     app.state.catalog = GuideCatalog()
+    await _warm_text_preparation(app.state.catalog)
     assistant: Assistant = app.state.assistant or assistant_over(app.state.rasa, app.state.catalog, settings)
     app.state.ask = assistant
     app.state.wechat = WeChatDesk(settings, assistant, app.state.catalog) if settings.wechat_token else None

@@ -236,12 +236,12 @@ def report(results: List[Result]) -> Summary:
 
 # -- dev/ and blind/: loading and checking the labels ------------------------------------------------
 def guide_names(guides_dir: Path = GUIDES_DIR) -> Dict[str, str]:
-    """Guide id → official name, from the guide files (what the assistant says when naming one)."""
+    """Guide id → the name the assistant says when naming one: its short name, else its official name."""
     names = {}
     for path in sorted(guides_dir.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if isinstance(data, dict) and data.get("id"):
-            names[str(data["id"])] = str(data.get("name") or data["id"])
+            names[str(data["id"])] = str(data.get("short_name") or data.get("name") or data["id"])
     return names
 
 

@@ -107,8 +107,10 @@ class ServiceModels:
 
     def ensure(self, sayings: Sequence[Tuple[str, str]], wait: bool = False) -> str:
         """Have the model for these sayings: kept in memory, read from var/, or fitted (in the background unless
-        `wait`). Returns its digest for `get`."""
+        `wait`, or unless there is no model at all yet: the first answers of a process never depend on how
+        far a fit has come). Returns its digest for `get`."""
         digest = self.digest(sayings)
+        wait = wait or self._latest is None
         with self._lock:
             if digest in self._fitted:
                 return digest

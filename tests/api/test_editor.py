@@ -282,6 +282,28 @@ def test_purpose_and_example_messages_are_edited_on_the_page_and_published(api, 
     assert published.examples[-1] == new_example and len(published.examples) == len(examples.splitlines()) + 1
 
 
+def test_the_short_name_is_edited_on_the_page_and_published_after_the_official_name(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    assert re.search(r'<input type="text" name="short_name" id="short_name" maxlength="8" value="领丧葬费">', page)
+    saved = writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE), "short_name": "领丧葬补助"})
+    assert saved.status_code == 303
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    reviewer.post(f"/editor/guides/{GUIDE}/publish", {"override_reason": "测试"})
+    with Session(get_engine(db_url)) as session:
+        published = get_guide(session, GUIDE)
+    assert published.short_name == "领丧葬补助" and published.called == "领丧葬补助"
+    listing = httpx.get(f"{api.url}/api/guides").json()
+    assert next(g for g in listing if g["id"] == GUIDE)["short_name"] == "领丧葬补助"
+
+
+def test_a_short_name_too_long_to_hear_is_refused_and_what_was_typed_is_kept(api):
+    writer = signed_in(api, "editor1")
+    refused = writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE),
+                                                           "short_name": "丧葬补助金和抚恤金领取"})
+    assert refused.status_code == 422 and "short_name" in refused.text and "丧葬补助金和抚恤金领取" in refused.text
+
+
 def test_a_repeated_example_is_refused_naming_the_field_and_the_text_is_kept(api):
     writer = signed_in(api, "editor1")
     refused = writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE),

@@ -343,12 +343,31 @@ def test_asking_what_to_bring_again_goes_on_from_where_the_person_is(chat):
     assert again["all_text"].startswith("我们说到第2样了。") and "要带3样" not in again["all_text"]
 
 
-def test_how_to_go_on_is_said_once_then_only_after_a_misunderstanding(chat):
+def test_how_to_go_on_is_said_once_per_conversation(chat):
+    # (Said again after a misunderstanding: tests/actions/test_actions.py, the fallback turning the slot off.)
     first = chat.say("补社保卡要带什么")
     assert "说「下一个」" in first["all_text"]
     second = chat.say("下一个")
-    assert "下一个" not in second["all_text"]
-    missed = chat.say("呜呜呜啦啦啦")
-    assert missed["state"]["item_index"] is None or "下一个" not in missed["all_text"]
+    assert second["state"]["item_index"] == 2 and "下一个" not in second["all_text"]
     back = chat.say("上一个")
-    assert back["state"]["item_index"] == 1 and "说「下一个」" in back["all_text"]
+    assert back["state"]["item_index"] == 1 and "下一个" not in back["all_text"]
+
+
+def test_a_question_left_unanswered_is_asked_again_in_other_words_then_a_person_is_offered(chat):
+    asked = chat.say("我的卡丢了")
+    assert asked["state"]["topic"] == "clarify" and len(asked["state"]["options"]) == 2
+    replies = [asked["all_text"]]
+    for text in ("这个复印几份", "下一个", "上一个"):
+        reply = chat.say(text)
+        assert reply["all_text"] != replies[-1], text  # never the same words twice in a row
+        replies.append(reply["all_text"])
+    assert "1. " in replies[1] and "说数字就行" in replies[2]
+    assert "转人工" in replies[3] and reply["state"]["options"] == []
+
+
+def test_louder_please_repeats_the_item(chat):
+    chat.say("补社保卡要带什么")
+    second = chat.say("下一个")
+    louder = chat.say("大点声")
+    assert louder["state"]["item_index"] == second["state"]["item_index"] == 2
+    assert louder["state"]["service_id"] == "social-security-card-replacement"

@@ -166,7 +166,7 @@ def test_checklist_prints_to_an_a4_pdf(page, all_guides):
 
 def test_script_typed_into_the_kiosk_is_shown_as_text(page):
     page.goto("/kiosk")
-    page.get_by_role("button", name="社会保障卡补领、换领").click()
+    page.get_by_role("button", name="补换社保卡").click()
     page.locator("#material-card").wait_for(state="visible", timeout=30000)
     page.fill("#ask-input", "<script>window.pwned=1</script><img src=x onerror=window.pwned=2>")
     with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):

@@ -45,7 +45,7 @@ def test_voice_turn_returns_display_text_speech_text_and_ssml(caller):
 
 def test_low_confidence_is_confirmed_before_answering(caller):
     asked = caller.say("补社保卡要带什么", confidence=0.3)
-    assert "您是想问" in asked["reply_text"] and "社会保障卡" in asked["reply_text"]
+    assert "您是想问" in asked["reply_text"] and "补换社保卡" in asked["reply_text"]
     assert "「是」" in asked["reply_text"] and asked["state"]["topic"] == "clarify" and asked["expect_reply"]
     answered = caller.say("是", confidence=0.9)
     assert "第1样" in answered["reply_text"]
