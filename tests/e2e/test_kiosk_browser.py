@@ -93,8 +93,15 @@ def test_conversation_by_taps_walks_the_materials(page, all_guides):
     count = len(guide.materials_to_bring())
     _start_with_tile(page, guide.called)
     assert page.locator("#material-count").inner_text().strip() == f"第1样 / 共{count}样"
+    items = guide.materials_to_bring()
+    assert page.locator("#material-name").inner_text().strip() == items[0].name  # the name, large
+    assert page.locator("#btn-next").inner_text().strip() == "下一个"  # one name per action, as in the answers
     page.click("#btn-next")
     expect(page.locator("#material-count")).to_contain_text("第2样", use_inner_text=True, timeout=WAIT)
+    assert page.locator("#material-name").inner_text().strip() == items[1].name
+    # The first answer's buttons no longer apply: not shown, not clickable.
+    assert page.locator(".msg-buttons:not(.stale)").count() == 1
+    assert all(b.is_disabled() for b in page.locator(".msg-buttons.stale button").all())
     with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
         page.click("#btn-repeat")
     expect(page.locator("#btn-next")).to_be_enabled(timeout=WAIT)  # the answer is shown
@@ -151,6 +158,40 @@ def test_idle_kiosk_clears_the_conversation_and_returns_to_start(page, all_guide
     page.get_by_role("button", name=all_guides[0].called).wait_for(state="visible", timeout=5000)
     assert page.locator("[role=log]").inner_text().strip() == "" or not page.locator("[role=log]").is_visible()
     assert page.evaluate("window.kiosk.sessionId()") != first_session
+
+
+def test_the_kiosk_asks_whether_the_person_is_still_there_before_clearing(page, all_guides):
+    page.goto("/kiosk?idle=6")  # asked 3 s before the reset (15 s with the hall's 90 s)
+    page.get_by_role("button", name=all_guides[0].called).click()
+    page.locator("#material-card").wait_for(state="visible", timeout=30000)
+    first_session = page.evaluate("window.kiosk.sessionId()")
+    asked = page.locator("#still-there")
+    expect(asked).to_be_visible(timeout=8000)
+    assert "您还在吗" in asked.inner_text() and "3秒后回到首页" in asked.inner_text()
+    page.click("#btn-still-here")
+    expect(asked).to_be_hidden(timeout=WAIT)
+    assert page.evaluate("window.kiosk.sessionId()") == first_session  # the conversation goes on
+    assert page.locator("#material-card").is_visible()
+
+
+def test_a_question_back_shows_its_options_by_their_short_names_and_a_tap_answers_it(page):
+    page.goto("/kiosk")
+    page.get_by_role("button", name="补换社保卡").wait_for(state="visible", timeout=10000)
+    page.get_by_role("button", name="说话").wait_for(state="visible")
+    page.get_by_role("button", name="补换社保卡").click()  # into a conversation, where the typing box is
+    page.locator("#material-card").wait_for(state="visible", timeout=30000)
+    page.fill("#ask-input", "身份证要带什么")  # lost, or expired?
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
+        page.click("#btn-send")
+    option = page.locator(".msg-buttons:not(.stale) button", has_text="补办身份证")
+    option.wait_for(state="visible", timeout=WAIT)
+    page.screenshot(path=str(ARTIFACTS / "options.png"))
+    assert not page.locator("#btn-next").is_visible() and not page.locator("#btn-all").is_visible()  # nothing to walk
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
+        option.click()
+    expect(page.locator("#material-name")).to_have_text("户口本", timeout=WAIT)
+    assert page.locator("#btn-next").is_visible()
+    assert page.evaluate("window.kiosk.lastState().service_id") == "id-card-reissue"
 
 
 def test_checklist_prints_to_an_a4_pdf(page, all_guides):

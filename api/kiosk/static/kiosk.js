@@ -61,9 +61,10 @@ function encodeWav(float32Samples, sampleRate) {
     greetingSpeech: '您好!请问您要办什么事?点下面的事项,或者按说话说出来。',
   };
   const COMMANDS = {
-    'btn-next': ['/next_item', '下一样'],
+    // One name per action: the same words as the assistant's own buttons and hints.
+    'btn-next': ['/next_item', '下一个'],
     'btn-repeat': ['/repeat_item', '再说一遍'],
-    'btn-all': ['/list_all', '全部材料'],
+    'btn-all': ['/list_all', '全部说一遍'],
     'btn-human': ['/handoff', '找人工'],
   };
 
@@ -75,9 +76,13 @@ function encodeWav(float32Samples, sampleRate) {
     tiles: $('tiles'),
     tilesStatus: $('tiles-status'),
     tilesRetry: $('btn-tiles-retry'),
+    stillThere: $('still-there'),
+    stillThereText: $('still-there-text'),
+    stillHere: $('btn-still-here'),
     log: $('log'),
     card: $('material-card'),
     cardCount: $('material-count'),
+    cardName: $('material-name'),
     cardText: $('material-text'),
     form: $('ask-form'),
     input: $('ask-input'),
@@ -95,6 +100,7 @@ function encodeWav(float32Samples, sampleRate) {
   let generation = 0;            // bumped by restart(): late answers for an old session are dropped
   let view = 'start';
   let idleTimer = 0;
+  let warnTimer = 0;             // "您还在吗?" shortly before the idle reset
 
   // ---------- session ----------
   // The server issues the conversation id: none on the first turn, then the one each reply carries.
@@ -175,13 +181,19 @@ function encodeWav(float32Samples, sampleRate) {
   function applyState(next, latestText) {
     if (!next || typeof next !== 'object') return;
     state = next;
+    // While our question waits, the walk's buttons do not apply: the options under the question are what to tap.
+    body.classList.toggle('choosing', Array.isArray(next.options) && next.options.length > 0);
     const index = next.item_index;
     if (typeof index === 'number' && Number.isFinite(index)) {
       const total = next.item_count;
       el.cardCount.textContent = (typeof total === 'number' && Number.isFinite(total))
         ? `第${index}样 / 共${total}样`
         : `第${index}样`;
-      el.cardText.textContent = latestText || lastSpoken || '';
+      const said = latestText || lastSpoken || '';
+      // "第2样,户口本。…": the item's name, shown large above what it is.
+      const named = said.match(new RegExp('第' + index + '样,([^。\\n]+)。'));
+      el.cardName.textContent = named ? named[1] : '';
+      el.cardText.textContent = said;
       el.card.hidden = false;
       el.cardText.scrollTop = 0;
     } else {
@@ -194,6 +206,7 @@ function encodeWav(float32Samples, sampleRate) {
   function hideCard() {
     el.card.hidden = true;
     el.cardCount.textContent = '';
+    el.cardName.textContent = '';
     el.cardText.textContent = '';
   }
 
@@ -213,6 +226,11 @@ function encodeWav(float32Samples, sampleRate) {
   /** Show a chat-shaped reply (200 or the polite 503). */
   function renderReply(data) {
     let latest = '';
+    // Buttons of earlier answers no longer apply ("1. 补办身份证" after the choice was made): hidden and disabled.
+    el.log.querySelectorAll('.msg-buttons').forEach((row) => {
+      row.classList.add('stale');
+      row.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+    });
     const messages = Array.isArray(data.messages) ? data.messages : [];
     messages.forEach((m) => {
       if (!m) return;
@@ -234,7 +252,7 @@ function encodeWav(float32Samples, sampleRate) {
     const targets = [
       $('btn-next'), $('btn-repeat'), $('btn-all'), $('btn-human'), el.send,
       ...el.tiles.querySelectorAll('button'),
-      ...el.log.querySelectorAll('.msg-buttons button'),
+      ...el.log.querySelectorAll('.msg-buttons:not(.stale) button'),
     ];
     targets.forEach((b) => { if (b) b.disabled = on; });
     if (mic.state !== 'recording') el.mic.disabled = on;
@@ -621,6 +639,8 @@ function encodeWav(float32Samples, sampleRate) {
     else if (mic.state === 'starting') mic.state = 'idle';
     if (mic.hint) { mic.hint.remove(); mic.hint = null; }
     el.log.textContent = '';
+    hideStillThere();
+    body.classList.remove('choosing');
     state = null;
     lastSpoken = '';
     hideCard();
@@ -645,9 +665,28 @@ function encodeWav(float32Samples, sampleRate) {
     return Number.isFinite(seconds) && seconds > 0 ? seconds : 90;
   }
 
+  /** Asked this long before the reset: 15 s, or half the idle time when that is shorter. */
+  function warnSeconds() {
+    return Math.min(15, idleSeconds() / 2);
+  }
+
   function armIdle() {
     clearTimeout(idleTimer);
+    clearTimeout(warnTimer);
+    hideStillThere();
+    warnTimer = setTimeout(showStillThere, (idleSeconds() - warnSeconds()) * 1000);
     idleTimer = setTimeout(onIdle, idleSeconds() * 1000);
+  }
+
+  /** Only a conversation is worth keeping: the start screen is cleared without asking. */
+  function showStillThere() {
+    if (view !== 'chat') return;
+    el.stillThereText.textContent = `您还在吗?${Math.round(warnSeconds())}秒后回到首页。`;
+    el.stillThere.hidden = false;
+  }
+
+  function hideStillThere() {
+    el.stillThere.hidden = true;
   }
 
   function onIdle() {
@@ -661,6 +700,7 @@ function encodeWav(float32Samples, sampleRate) {
     $(id).addEventListener('click', () => ask(payload, label));
   });
   el.restart.addEventListener('click', restart);
+  el.stillHere.addEventListener('click', armIdle);  // (any touch re-arms it too)
   el.read.addEventListener('click', onRead);
   el.mic.addEventListener('click', onMic);
   el.tilesRetry.addEventListener('click', loadGuides);
