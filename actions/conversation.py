@@ -59,6 +59,13 @@ NAVIGATION = ("next_item", "previous_item", "repeat_item", "slower", "list_all",
 _BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
 
 
+def _option_buttons(names: List[str]) -> List[Tuple[str, str]]:
+    """是 / 不是 for one suggestion, a numbered button per option for several."""
+    if len(names) == 1:
+        return [("是", "是"), ("不是", "不是")]
+    return [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)]
+
+
 class Turn:
     """One action's view of the conversation, and what it will say and change."""
 
@@ -297,9 +304,7 @@ class Turn:
         self.slots[PENDING] = asked_topic
         names = [self.guides[i].called for i in ids]
         text = replies.for_age(age, names) if age is not None else replies.clarify(names)
-        buttons = ([("是", "是"), ("不是", "不是")] if len(names) == 1
-                   else [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
-        self.say(text, buttons)
+        self.say(text, _option_buttons(names))
 
     def restate_options(self, ids: List[str], asked_topic: str) -> None:
         """Our question still waits and the reply did not answer it ("下一个", "这个复印几份"): ask it again,
@@ -312,9 +317,7 @@ class Turn:
             return  # finish() offers a person
         self.slots[OPTIONS], self.slots[PENDING] = ids, asked_topic
         names = [self.guides[i].called for i in ids]
-        buttons = ([("是", "是"), ("不是", "不是")] if len(names) == 1
-                   else [(f"{n}. {name}", str(n)) for n, name in enumerate(names, 1)])
-        self.say(replies.options_again(names, restated), buttons)
+        self.say(replies.options_again(names, restated), _option_buttons(names))
 
     def unresolved_topic(self) -> str:
         """The topic to report after resolve_service answered instead of the guide."""

@@ -12,7 +12,6 @@ from typing import List, Optional, Sequence
 from guidekit.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod, Source
 
 WEEKDAY_NAMES = {1: "星期一", 2: "星期二", 3: "星期三", 4: "星期四", 5: "星期五", 6: "星期六", 7: "星期日"}
-NAV_HINT = "您可以说「下一个」「上一个」「再说一遍」,或者「全部说一遍」。"
 # What to say next, on an item: once per conversation, and again after a misunderstanding.
 NEXT_HINT = "说「下一个」听下一样。"
 # On the first hearing an item is explained in about this many characters (its plain text's first sentences);

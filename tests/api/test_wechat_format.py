@@ -1,7 +1,7 @@
 """Formatting answers for WeChat, and cleaning what users type there."""
 from api.schemas import ChatResponse, ChatState, Message
 from api.wechat.format import answer_texts, for_wechat, split_text, user_text
-from guidekit.replies import NAV_HINT
+from guidekit.replies import NEXT_HINT
 
 
 def test_split_keeps_every_character_and_prefers_paragraph_breaks():
@@ -18,8 +18,8 @@ def test_a_single_long_line_is_cut_after_a_full_stop():
 
 
 def test_spoken_hints_become_reply_hints():
-    assert "回复「下一个」" in for_wechat(NAV_HINT)
-    assert "说「" not in for_wechat(NAV_HINT)
+    assert "回复「下一个」" in for_wechat(NEXT_HINT)
+    assert "说「" not in for_wechat(NEXT_HINT)
     assert for_wechat("**重要**:带身份证") == "重要:带身份证"
 
 
