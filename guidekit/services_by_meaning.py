@@ -24,8 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import pickle
 import threading
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -33,6 +31,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from scipy import sparse
 
+from guidekit.kept_models import keep, read_kept
 from guidekit.meaning import NOWHERE, VectorCache, clip
 from guidekit.textnorm import normalize
 
@@ -145,28 +144,13 @@ class ServiceModels:
 
     def _load(self, digest: str) -> Optional[ServiceClassifier]:
         path = self._path(digest)
-        if path is None or not path.exists():
-            return None
-        try:
-            with path.open("rb") as f:
-                characters, model = pickle.load(f)
-            return ServiceClassifier(characters, model)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError) as exc:
-            log.warning("service model %s unreadable (%s): fitting afresh", path, exc)
-            return None
+        kept = read_kept(path, "service model") if path is not None else None
+        return ServiceClassifier(*kept) if kept is not None else None
 
     def _save(self, digest: str, model: ServiceClassifier) -> None:
         path = self._path(digest)
-        if path is None:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            with tmp.open("wb") as f:
-                pickle.dump((model._characters, model._model), f)
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.warning("service model not saved (%s)", exc)
+        if path is not None:
+            keep(path, (model._characters, model._model), "service model")
 
 
 _SHARED: Dict[int, ServiceModels] = {}

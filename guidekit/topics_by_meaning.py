@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import os
-import pickle
 import re
 import threading
 from pathlib import Path
@@ -31,10 +28,10 @@ import numpy as np
 import yaml
 from scipy import sparse
 
+from guidekit.kept_models import keep, read_kept
 from guidekit.meaning import VectorCache, clip
 from guidekit.textnorm import normalize
 
-log = logging.getLogger(__name__)
 
 OTHER = "other"  # no topic: the walk through the materials, greetings, thanks
 
@@ -142,16 +139,13 @@ class TopicClassifier:
             if self._model is None:
                 texts, topics = training_sentences(self.nlu_dir)
                 saved = self._saved_path(texts, topics)
-                if saved is not None and saved.exists():
-                    try:
-                        with saved.open("rb") as f:
-                            self._characters, self._model = pickle.load(f)
-                        return self._model
-                    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as exc:
-                        log.warning("topic model %s unreadable (%s): fitting afresh", saved, exc)
+                kept = read_kept(saved, "topic model") if saved is not None else None
+                if kept is not None:
+                    self._characters, self._model = kept
+                    return self._model
                 self._fit(texts, topics)
                 if saved is not None:
-                    self._save(saved)
+                    keep(saved, (self._characters, self._model), "topic model")
             return self._model
 
     def _fit(self, texts: List[str], topics: List[str]) -> None:
@@ -172,15 +166,6 @@ class TopicClassifier:
         digest = hashlib.sha256(json.dumps([self.cache.embedder.name, CHARACTER_WEIGHT, MODEL_VERSION, texts, topics],
                                            ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
         return self.cache.path.parent / f"topic-model-{digest}.pkl"
-
-    def _save(self, path: Path) -> None:
-        try:
-            tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-            with tmp.open("wb") as f:
-                pickle.dump((self._characters, self._model), f)
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.warning("topic model not saved (%s)", exc)
 
     def warm(self) -> None:
         self._fitted()
