@@ -6,6 +6,7 @@ from typing import Iterator
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api.kiosk.help_desk import HelpDesk
 from api.rasa_client import RasaClient
 from guidekit.catalog import GuideCatalog
 from guidekit.settings import Settings, get_settings
@@ -27,3 +28,7 @@ def rasa_client(request: Request) -> RasaClient:
 
 def guide_catalog(request: Request) -> GuideCatalog:
     return request.app.state.catalog
+
+
+def help_desk(request: Request) -> HelpDesk:
+    return request.app.state.help_desk

@@ -22,6 +22,7 @@ from api.session_ids import SessionIds
 from api.turn_limits import limits_from_settings
 from api.editor.auth import NotSignedIn
 from api.routers import chat, editor, editor_dashboard, guides, health, kiosk, voice, wechat
+from api.kiosk.help_desk import HelpDesk
 from api.voice.asr import recognizer_from_settings
 from api.voice.tts import synthesizer_from_settings
 from api.voice.turns import PendingConfirmations, RedisPendingConfirmations, VoiceTurns
@@ -58,6 +59,7 @@ async def lifespan(app: FastAPI):
     app.state.turn_limits = limits_from_settings(settings)
     app.state.synthesizer = synthesizer_from_settings(settings)
     app.state.recognizer = recognizer_from_settings(settings)
+    app.state.help_desk = HelpDesk.from_settings(settings)
     yield
     if app.state.wechat is not None:
         await app.state.wechat.stop()

@@ -363,11 +363,14 @@ def also_named(names: List[str]) -> str:
     return f"您还说到了{listed}。这件说完,您再问我那件。"
 
 
+COMPLAINT_HEARD = "对不起,让您着急了。"
+
+
 def complaint(guide: Optional[Guide], hotline: str) -> str:
     """A complaint or a dispute about one's own case: heard, said sorry for, sent to a person who can look."""
     who = (f"请您打电话找工作人员:{guide.locations[0].phone}({guide.locations[0].name})。"
            if guide is not None else f"请您打{hotline}政务服务热线。")
-    return f"对不起,让您着急了。您说的情况,要工作人员查您自己的材料才能回答。\n{who}\n您也可以到大厅的服务台当面说。"
+    return f"{COMPLAINT_HEARD}您说的情况,要工作人员查您自己的材料才能回答。\n{who}\n您也可以到大厅的服务台当面说。"
 
 
 def not_understood() -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Dict, Optional
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +27,14 @@ class Settings(BaseSettings):
     # Seconds the API waits for Rasa before giving the user the polite hotline answer.
     rasa_timeout: float = 10.0
     hotline: str = "12345"
+    # 找人工 at a hall kiosk (api/kiosk/help_desk.py): where the help desk is, said as a person would say it,
+    # per kiosk id (the page address /kiosk?kiosk=<id>; JSON here: {"east-1": "东门进来右手边的咨询台"}),
+    # else the default; and the hall's staff call system, if any (a JSON POST; unset → no call).
+    kiosk_help_desk: str = "大厅的咨询台"
+    kiosk_help_desks: Dict[str, str] = Field(default_factory=dict)
+    kiosk_staff_call_url: Optional[str] = None
+    kiosk_staff_call_timeout: float = 3.0
+    kiosk_staff_call_cooldown_seconds: float = 120.0
     timezone: str = "Asia/Shanghai"
     max_text_chars: int = 500
     # Matching messages to guides by meaning (guidekit/meaning.py); the sayings' vectors are kept here.

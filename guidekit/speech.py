@@ -207,14 +207,24 @@ def _read_phone_groups(*groups: str) -> str:
     return ",".join(_read_digits(group, _PHONE_DIGITS) for group in groups if group.strip("*"))
 
 
+def _local_groups(number: str) -> tuple:
+    """A local number of 7 or 8 digits in the two groups people say it in (321-2345, 8765-4321): a listener
+    writing it down needs the pause in the middle, not eight digits in one breath."""
+    if len(number) == 8:
+        return number[:4], number[4:]
+    if len(number) == 7:
+        return number[:3], number[3:]
+    return (number,)
+
+
 def _speak_phone_numbers(text: str) -> str:
     """Mobiles (3-4-4), landlines (area code, number), 400 lines and hotlines, read digit by digit."""
     text = _MOBILE.sub(lambda m: _read_phone_groups(*m.groups()), text)
-    text = _LANDLINE.sub(lambda m: _read_phone_groups(m.group(1) or m.group(2), m.group(3)), text)
+    text = _LANDLINE.sub(lambda m: _read_phone_groups(m.group(1) or m.group(2), *_local_groups(m.group(3))), text)
     text = _SERVICE_LINE.sub(lambda m: _read_phone_groups(*m.groups()), text)
     text = _HOTLINE.sub(lambda m: _read_phone_groups(m.group(0)), text)
     return _DIAL_CUE.sub(
-        lambda m: m.group(1) + (m.group(2) or "") + m.group(3) + _read_phone_groups(m.group(4)), text)
+        lambda m: m.group(1) + (m.group(2) or "") + m.group(3) + _read_phone_groups(*_local_groups(m.group(4))), text)
 
 
 _YEAR_RANGE = re.compile(rf"(?<![0-9])([12][0-9]{{3}}){_RANGE_SEP}([12][0-9]{{3}})\s*年")

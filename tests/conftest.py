@@ -36,15 +36,58 @@ def use_guides_db(guides_db_url, monkeypatch):
     get_settings.cache_clear()
 
 
+class StaffCalls:
+    """A hall's staff call system on a loopback port: it records each call the kiosk makes (a JSON POST)."""
+
+    def __init__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        calls = self.calls = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the standard library's name
+                length = int(self.headers.get("Content-Length") or 0)
+                calls.append(json.loads(self.rfile.read(length) or b"null"))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/staff-call"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture(scope="session")
-def stack(guides_db_url, tmp_path_factory):
+def staff_calls():
+    calls = StaffCalls()
+    yield calls
+    calls.close()
+
+
+# The kiosk the browser tests call "hall-east" has a help desk of its own; any other uses the default.
+HALL_EAST_DESK = "东门进来右手边的咨询台"
+
+
+@pytest.fixture(scope="session")
+def stack(guides_db_url, tmp_path_factory, staff_calls):
     """The real stack (action server, Rasa, API on free loopback ports), once for the whole run."""
+    import json
     from ops.stack import Stack, StackConfig, free_port
     from ops.train import ensure_model
     model = ensure_model(guides_db_url)
     cfg = StackConfig(database_url=guides_db_url, model=model, var_dir=tmp_path_factory.mktemp("stack"),
                       api_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
                       extra_env={"BANSHI_VOICE_PLATFORM_KEYS": f"phone:{VOICE_KEY}",
+                                 "BANSHI_KIOSK_STAFF_CALL_URL": staff_calls.url,
+                                 "BANSHI_KIOSK_HELP_DESKS": json.dumps({"hall-east": HALL_EAST_DESK},
+                                                                       ensure_ascii=False),
                                  # Many tests talk from this one address: the limits themselves are
                                  # tested in tests/security/test_turn_limits.py.
                                  "BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "100000",

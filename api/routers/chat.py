@@ -1,7 +1,7 @@
 """`POST /api/chat`: the conversation endpoint for programs (and the base of every other front end)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Awaitable, Callable, Optional
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -36,12 +36,14 @@ CONTRACT = {
 
 
 async def answer(request: Request, turn: ChatTurn, namespace: str, channel: str, client: RasaClient,
-                 catalog: GuideCatalog, settings: Settings):
+                 catalog: GuideCatalog, settings: Settings,
+                 after: Optional[Callable[[ChatResponse], Awaitable[ChatResponse]]] = None):
+    """One turn; `after` shapes a front end's own answers (the kiosk's 找人工 names the hall's help desk)."""
     async def ask(req: ChatRequest):
         status, reply = await chat_turn(client, catalog, req, settings)
         if status != 200:
             return JSONResponse(status_code=status, content=reply.model_dump())
-        return reply
+        return await after(reply) if after is not None else reply
     return await guarded_turn(request, turn.session_id, turn.text, namespace, channel, ask)
 
 

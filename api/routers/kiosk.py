@@ -16,7 +16,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from api.body import BodyTooLarge, read_limited_body
-from api.deps import db_session, guide_catalog, rasa_client, settings_dep
+from api.deps import db_session, guide_catalog, help_desk, rasa_client, settings_dep
+from api.kiosk.help_desk import KIOSK_ID_PATTERN, HelpDesk
 from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
 from api.rasa_client import RasaClient
 from api.routers.chat import CONTRACT, ChatTurn, answer
@@ -81,11 +82,18 @@ class AudioTurnResponse(ChatResponse):
     transcript: str
 
 
+KIOSK_ID = Query(None, pattern=KIOSK_ID_PATTERN,
+                 description="which kiosk this is (the page's own ?kiosk=): its help desk and staff call")
+
+
 @router.post("/chat", response_model=ChatResponse, responses=CONTRACT)
-async def kiosk_chat(turn: ChatTurn, request: Request, client: RasaClient = Depends(rasa_client),
-                     catalog: GuideCatalog = Depends(guide_catalog), settings: Settings = Depends(settings_dep)):
-    """A kiosk turn: the same contract as /api/chat; its conversations live under kiosk:."""
-    return await answer(request, turn, "kiosk", "kiosk", client, catalog, settings)
+async def kiosk_chat(turn: ChatTurn, request: Request, kiosk: Optional[str] = KIOSK_ID,
+                     client: RasaClient = Depends(rasa_client), catalog: GuideCatalog = Depends(guide_catalog),
+                     settings: Settings = Depends(settings_dep), desk: HelpDesk = Depends(help_desk)):
+    """A kiosk turn: the same contract as /api/chat; its conversations live under kiosk:. A hand-off names the
+    hall's help desk and rings the staff call."""
+    return await answer(request, turn, "kiosk", "kiosk", client, catalog, settings,
+                        after=lambda reply: desk.answer_at_kiosk(reply, kiosk))
 
 
 @router.post("/audio", response_model=AudioTurnResponse,
@@ -93,7 +101,8 @@ async def kiosk_chat(turn: ChatTurn, request: Request, client: RasaClient = Depe
 async def audio_turn(request: Request,
                      session_id: Optional[str] = Query(None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN,
                                                        description=SESSION_ID_DOC),
-                     settings: Settings = Depends(settings_dep)):
+                     kiosk: Optional[str] = KIOSK_ID,
+                     settings: Settings = Depends(settings_dep), desk: HelpDesk = Depends(help_desk)):
     """What the kiosk's 说话 button recorded (16 kHz mono WAV in the body): heard, then answered as a kiosk turn."""
     recognizer = request.app.state.recognizer
     if recognizer is None:
@@ -114,6 +123,6 @@ async def audio_turn(request: Request,
         if not transcript:
             return AudioTurnResponse(session_id=req.session_id, transcript="", messages=[
                 Message(text="对不起,我没有听清。请您再说一遍,或者点按钮。")], state=ChatState(topic="fallback"))
-        reply = await request.app.state.ask(req)
+        reply = await desk.answer_at_kiosk(await request.app.state.ask(req), kiosk)
         return AudioTurnResponse(transcript=transcript, **reply.model_dump())
     return await guarded_turn(request, session_id, transcript, "kiosk", "kiosk", ask)

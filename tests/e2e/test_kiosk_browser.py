@@ -9,6 +9,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import HALL_EAST_DESK
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
@@ -99,9 +100,14 @@ def test_conversation_by_taps_walks_the_materials(page, all_guides):
     page.click("#btn-next")
     expect(page.locator("#material-count")).to_contain_text("第2样", use_inner_text=True, timeout=WAIT)
     assert page.locator("#material-name").inner_text().strip() == items[1].name
-    # The first answer's buttons no longer apply: not shown, not clickable.
-    assert page.locator(".msg-buttons:not(.stale)").count() == 1
-    assert all(b.is_disabled() for b in page.locator(".msg-buttons.stale button").all())
+    # Said once: the log keeps the item's one line, the card has the whole answer.
+    assert page.locator(".msg-bot .bubble").last.inner_text().strip() == f"第2样,{items[1].name}"
+    rest = page.locator("#material-text").inner_text().strip()
+    assert rest and items[1].name not in rest.split("。")[0] and rest not in page.locator("[role=log]").inner_text()
+    # One name per action: the walk's buttons are the bar's, each once (上一个 and 这个我有了 join it).
+    assert page.locator(".msg-buttons:not(.stale)").count() == 0
+    bar = [b.inner_text().strip() for b in page.locator("#actions button:visible").all()]
+    assert len(bar) == len(set(bar)) and {"下一个", "上一个", "再说一遍", "这个我有了", "全部说一遍"} <= set(bar), bar
     with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
         page.click("#btn-repeat")
     expect(page.locator("#btn-next")).to_be_enabled(timeout=WAIT)  # the answer is shown
@@ -109,7 +115,6 @@ def test_conversation_by_taps_walks_the_materials(page, all_guides):
     assert page.locator("#material-card").is_visible() and page.locator("#btn-next").is_visible()
     page.screenshot(path=str(ARTIFACTS / "conversation.png"))
     _check_measurements(page, "conversation")
-    assert page.locator("#btn-checklist").get_attribute("href") == f"/kiosk/checklist/{guide.id}?at=2"
     page.click("#btn-all")
     expect(page.locator("[role=log]")).to_contain_text(guide.materials_to_bring()[-1].name, use_inner_text=True,
                                                        timeout=WAIT)
@@ -183,22 +188,85 @@ def test_a_question_back_shows_its_options_by_their_short_names_and_a_tap_answer
     page.fill("#ask-input", "身份证要带什么")  # lost, or expired?
     with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
         page.click("#btn-send")
-    option = page.locator(".msg-buttons:not(.stale) button", has_text="补办身份证")
+    # The bar follows the state: the question's options are what it offers now (and only there).
+    option = page.locator("#bar-options button", has_text="补办身份证")
     option.wait_for(state="visible", timeout=WAIT)
+    assert page.locator(".msg-buttons:not(.stale) button", has_text="补办身份证").count() == 0
     page.screenshot(path=str(ARTIFACTS / "options.png"))
     assert not page.locator("#btn-next").is_visible() and not page.locator("#btn-all").is_visible()  # nothing to walk
     with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
         option.click()
     expect(page.locator("#material-name")).to_have_text("户口本", timeout=WAIT)
-    assert page.locator("#btn-next").is_visible()
+    assert page.locator("#btn-next").is_visible() and page.locator("#bar-options button", has_text="补办").count() == 0
     assert page.evaluate("window.kiosk.lastState().service_id") == "id-card-reissue"
+
+
+def test_the_checklist_opens_inside_the_kiosk_prints_and_goes_back(page, all_guides):
+    guide = next(g for g in all_guides if g.id == "social-security-card-replacement")
+    _start_with_tile(page, guide.called)
+    page.click("#btn-next")
+    expect(page.locator("#material-count")).to_contain_text("第2样", use_inner_text=True, timeout=WAIT)
+    page.click("#btn-checklist")
+    frame = page.frame_locator("#checklist-frame")
+    expect(frame.locator("h1")).to_be_visible(timeout=WAIT)
+    assert frame.locator("input[type=checkbox]").count() == len(guide.materials_to_bring())
+    expect(frame.locator("li.here")).to_contain_text(guide.materials_to_bring()[1].name)  # where the kiosk was
+    assert page.locator("#btn-print").is_visible() and page.locator("#btn-back").is_visible()
+    assert not page.locator("#btn-restart").is_visible()  # only 打印 and 返回 while the list is open
+    page.screenshot(path=str(ARTIFACTS / "checklist.png"))
+    _check_measurements(page, "checklist in the kiosk")
+    # 打印 prints the list itself (the browser's print is counted here instead of opening a dialog).
+    page.evaluate("""() => { const w = document.getElementById('checklist-frame').contentWindow;
+                             w.print = () => { window.printedFrom = w.location.pathname; }; }""")
+    page.click("#btn-print")
+    assert page.evaluate("window.printedFrom") == f"/kiosk/checklist/{guide.id}"
+    page.click("#btn-back")
+    expect(page.locator("#checklist-view")).to_be_hidden(timeout=WAIT)
+    assert page.locator("#material-card").is_visible() and page.locator("#btn-next").is_visible()
+    assert page.locator("#checklist-frame").get_attribute("src") == "about:blank"
+
+
+def test_an_open_checklist_is_cleared_with_the_kiosk(page, all_guides):
+    page.goto("/kiosk?idle=4")
+    page.get_by_role("button", name=all_guides[0].called).click()
+    page.locator("#material-card").wait_for(state="visible", timeout=30000)
+    page.click("#btn-checklist")
+    expect(page.frame_locator("#checklist-frame").locator("h1")).to_be_visible(timeout=WAIT)
+    # Nobody touches it: the next visitor finds the start screen, not the last person's list.
+    expect(page.locator("#start-view")).to_be_visible(timeout=10000)
+    assert page.locator("#checklist-view").is_hidden()
+    assert page.locator("#checklist-frame").get_attribute("src") == "about:blank"
+
+
+def test_asking_for_a_person_at_the_kiosk_names_its_help_desk_and_calls_the_staff(page, all_guides, staff_calls):
+    guide = next(g for g in all_guides if g.id == "id-card-reissue")
+    page.goto("/kiosk?kiosk=hall-east")
+    page.get_by_role("button", name=guide.called).click()
+    page.locator("#material-card").wait_for(state="visible", timeout=30000)
+    before = len(staff_calls.calls)
+    with page.expect_response(lambda r: "/kiosk/chat?kiosk=hall-east" in r.url):
+        page.click("#btn-human")
+    reply = page.locator(".msg-bot .bubble").last
+    expect(reply).to_contain_text("工作人员马上过来", use_inner_text=True, timeout=WAIT)
+    assert HALL_EAST_DESK in reply.inner_text() and "12345" not in reply.inner_text()
+    assert len(staff_calls.calls) == before + 1
+    call = staff_calls.calls[-1]
+    assert call["kiosk"] == "hall-east" and call["desk"] == HALL_EAST_DESK and call["service_id"] == guide.id
+    assert set(call) == {"kiosk", "desk", "service_id", "asked_at"}  # nothing about the person
+    # Said in words too, and tapped again: not rung a second time.
+    page.fill("#ask-input", "我要找工作人员")
+    with page.expect_response(lambda r: "/kiosk/chat" in r.url):
+        page.click("#btn-send")
+    expect(page.locator(".msg-bot .bubble").last).to_contain_text("已经在来的路上", use_inner_text=True,
+                                                                 timeout=WAIT)
+    assert len(staff_calls.calls) == before + 1
 
 
 def test_checklist_prints_to_an_a4_pdf(page, all_guides):
     guide = next(g for g in all_guides if g.id == "id-card-reissue")
     page.goto(f"/kiosk/checklist/{guide.id}")
     assert page.locator("input[type=checkbox]").count() == len(guide.materials_to_bring())
-    page.screenshot(path=str(ARTIFACTS / "checklist.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "checklist-page.png"), full_page=True)
     pdf = ARTIFACTS / "checklist.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     data = pdf.read_bytes()

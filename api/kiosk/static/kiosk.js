@@ -68,6 +68,7 @@ function encodeWav(float32Samples, sampleRate) {
     'btn-human': ['/handoff', '找人工'],
   };
 
+  const BAR_PAYLOADS = new Set(Object.values(COMMANDS).map(([payload]) => payload));
   const $ = (id) => document.getElementById(id);
   const body = document.body;
   const el = {
@@ -91,7 +92,24 @@ function encodeWav(float32Samples, sampleRate) {
     mic: $('btn-mic'),
     restart: $('btn-restart'),
     checklist: $('btn-checklist'),
+    barOptions: $('bar-options'),
+    checklistView: $('checklist-view'),
+    checklistFrame: $('checklist-frame'),
+    print: $('btn-print'),
+    back: $('btn-back'),
   };
+  // Which kiosk this is (/kiosk?kiosk=east-1): the server names its help desk and rings its staff call.
+  const kioskId = (() => {
+    const id = new URLSearchParams(location.search).get('kiosk') || '';
+    return /^[A-Za-z0-9_-]{1,40}$/.test(id) ? id : '';
+  })();
+  /** A kiosk endpoint's address, with this kiosk's id and any other parameters. */
+  function kioskUrl(path, params) {
+    const query = new URLSearchParams(params || {});
+    if (kioskId) query.set('kiosk', kioskId);
+    const text = query.toString();
+    return text ? path + '?' + text : path;
+  }
 
   let sessionId = null;
   let state = null;              // last `state` from the server
@@ -175,6 +193,13 @@ function encodeWav(float32Samples, sampleRate) {
     return node;
   }
 
+  /** "第2样,户口本" when `text` is the answer about item `index` (the card shows it whole), else ''. */
+  function materialLine(text, index) {
+    if (typeof index !== 'number' || !Number.isFinite(index)) return '';
+    const named = String(text).match(new RegExp('^第' + index + '样,([^。\\n]+)。'));
+    return named ? `第${index}样,${named[1]}` : '';
+  }
+
   function addWaiting() { return addMessage('wait', TEXT.wait); }
 
   // ---------- state: material card and checklist link ----------
@@ -193,7 +218,8 @@ function encodeWav(float32Samples, sampleRate) {
       // "第2样,户口本。…": the item's name, shown large above what it is.
       const named = said.match(new RegExp('第' + index + '样,([^。\\n]+)。'));
       el.cardName.textContent = named ? named[1] : '';
-      el.cardText.textContent = said;
+      // The count and the name are above, large: the text goes on from there.
+      el.cardText.textContent = named && said.startsWith(named[0]) ? said.slice(named[0].length).trim() : said;
       el.card.hidden = false;
       el.cardText.scrollTop = 0;
     } else {
@@ -210,17 +236,67 @@ function encodeWav(float32Samples, sampleRate) {
     el.cardText.textContent = '';
   }
 
-  function updateChecklist() {
+  /** The checklist of the service being talked about, marked where the kiosk left off; '' when there is none. */
+  function checklistUrl() {
     const id = state && typeof state.service_id === 'string' ? state.service_id : '';
-    if (id && view === 'chat') {
-      // The printed list (and its QR code) marks where the kiosk left off.
-      const at = state && Number.isInteger(state.item_index) ? '?at=' + state.item_index : '';
-      el.checklist.href = '/kiosk/checklist/' + encodeURIComponent(id) + at;
-      el.checklist.hidden = false;
-    } else {
-      el.checklist.hidden = true;
-      el.checklist.href = '/kiosk/checklist/';
-    }
+    if (!id) return '';
+    const at = Number.isInteger(state.item_index) ? '?at=' + state.item_index : '';
+    return '/kiosk/checklist/' + encodeURIComponent(id) + at;
+  }
+
+  function updateChecklist() {
+    el.checklist.hidden = !(checklistUrl() && view === 'chat');
+  }
+
+  // ---------- the checklist, inside the kiosk ----------
+  // Shown in a frame of this page (never a new page the next visitor would find), with 打印 and 返回.
+  function openChecklist() {
+    const url = checklistUrl();
+    if (!url) return;
+    el.checklistFrame.src = url;
+    el.checklistView.hidden = false;
+    body.classList.add('view-checklist');
+    el.back.focus();
+  }
+
+  function closeChecklist() {
+    el.checklistView.hidden = true;
+    body.classList.remove('view-checklist');
+    el.checklistFrame.src = 'about:blank';
+  }
+
+  function printChecklist() {
+    const win = el.checklistFrame.contentWindow;
+    if (win && el.checklistFrame.src !== 'about:blank') win.print();
+  }
+
+  /** Reading the list and scrolling it inside the frame count as being here. */
+  function watchChecklistFrame() {
+    let doc = null;
+    try { doc = el.checklistFrame.contentDocument; } catch (e) { doc = null; }
+    if (!doc) return;
+    ['pointerdown', 'touchstart', 'keydown', 'wheel', 'scroll'].forEach((type) => {
+      doc.addEventListener(type, armIdle, { capture: true, passive: true });
+    });
+  }
+
+  // ---------- the bar follows the state ----------
+  /** The buttons of the moment in the bar's first row: our question's options while it waits, the walk's
+   *  上一个 and 这个我有了 while a material is shown; nothing otherwise. */
+  function showBarOptions(buttons) {
+    el.barOptions.textContent = '';
+    (buttons || []).forEach((b) => {
+      if (!b || typeof b.title !== 'string') return;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'btn btn-option';
+      button.textContent = b.title;
+      const payload = typeof b.payload === 'string' && b.payload ? b.payload : b.title;
+      button.disabled = busy;
+      button.addEventListener('click', () => ask(payload, b.title));
+      el.barOptions.appendChild(button);
+    });
+    el.barOptions.hidden = el.barOptions.childElementCount === 0;
   }
 
   /** Show a chat-shaped reply (200 or the polite 503). */
@@ -232,15 +308,35 @@ function encodeWav(float32Samples, sampleRate) {
       row.querySelectorAll('button').forEach((b) => { b.disabled = true; });
     });
     const messages = Array.isArray(data.messages) ? data.messages : [];
+    const next = data.state && typeof data.state === 'object' ? data.state : {};
+    const choosing = Array.isArray(next.options) && next.options.length > 0;
+    let options = [];
     messages.forEach((m) => {
       if (!m) return;
       const text = typeof m.text === 'string' ? m.text : '';
-      const buttons = Array.isArray(m.buttons) ? m.buttons : [];
+      let buttons = Array.isArray(m.buttons) ? m.buttons : [];
       if (!text && !buttons.length) return;
-      addBot(text, buttons);
+      if (choosing && buttons.length) {  // the question's options go to the bar, not under the bubble
+        options = buttons;
+        buttons = [];
+      }
+      // A material answer is said once: its line in the log, the whole of it in the card; its buttons are
+      // the bar's (下一个, 再说一遍, 全部说一遍 are there already; 上一个, 这个我有了 join them).
+      const line = materialLine(text, next.item_index);
+      if (line && !choosing) {
+        options = buttons.filter((b) => b && !BAR_PAYLOADS.has(b.payload));
+        buttons = [];
+      }
+      if (line) {
+        addMessage('bot', line, buttons).classList.add('msg-compact');
+        lastSpoken = text;
+      } else {
+        addBot(text, buttons);
+      }
       if (text) latest = text;
     });
     if (!messages.length) addBot(TEXT.empty);
+    showBarOptions(options);
     applyState(data.state, latest);
   }
 
@@ -253,6 +349,7 @@ function encodeWav(float32Samples, sampleRate) {
       $('btn-next'), $('btn-repeat'), $('btn-all'), $('btn-human'), el.send,
       ...el.tiles.querySelectorAll('button'),
       ...el.log.querySelectorAll('.msg-buttons:not(.stale) button'),
+      ...el.barOptions.querySelectorAll('button'),
     ];
     targets.forEach((b) => { if (b) b.disabled = on; });
     if (mic.state !== 'recording') el.mic.disabled = on;
@@ -283,7 +380,7 @@ function encodeWav(float32Samples, sampleRate) {
     let data = null;
     let failed = false;
     try {
-      const send = () => fetch('/kiosk/chat', {
+      const send = () => fetch(kioskUrl('/kiosk/chat'), {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify({ session_id: sessionId, text: clean }),
@@ -603,7 +700,7 @@ function encodeWav(float32Samples, sampleRate) {
     let res = null;
     let data = null;
     try {
-      const send = () => fetch('/kiosk/audio' + (sessionId ? '?session_id=' + encodeURIComponent(sessionId) : ''), {
+      const send = () => fetch(kioskUrl('/kiosk/audio', sessionId ? { session_id: sessionId } : {}), {
         method: 'POST',
         headers: { 'Content-Type': 'audio/wav', Accept: 'application/json' },
         body: wav,
@@ -640,6 +737,8 @@ function encodeWav(float32Samples, sampleRate) {
     if (mic.hint) { mic.hint.remove(); mic.hint = null; }
     el.log.textContent = '';
     hideStillThere();
+    closeChecklist();
+    showBarOptions([]);
     body.classList.remove('choosing');
     state = null;
     lastSpoken = '';
@@ -700,6 +799,10 @@ function encodeWav(float32Samples, sampleRate) {
     $(id).addEventListener('click', () => ask(payload, label));
   });
   el.restart.addEventListener('click', restart);
+  el.checklist.addEventListener('click', openChecklist);
+  el.back.addEventListener('click', closeChecklist);
+  el.print.addEventListener('click', printChecklist);
+  el.checklistFrame.addEventListener('load', watchChecklistFrame);
   el.stillHere.addEventListener('click', armIdle);  // (any touch re-arms it too)
   el.read.addEventListener('click', onRead);
   el.mic.addEventListener('click', onMic);
