@@ -43,7 +43,7 @@ from guidekit.ages import age_in, age_stated
 from guidekit.pinyin_input import split_syllables
 from guidekit.schema import Guide
 from guidekit.textnorm import normalize, strip_fillers
-from guidekit.topics import any_topic_word
+from guidekit.topics import TOPIC_PAIRS, any_topic_word
 
 CERTAIN = 0.85
 POSSIBLE = 0.6
@@ -96,6 +96,8 @@ QUESTION_VERBS = frozenset("""
 
 # Characters of questions and grammar: they say nothing about which service is meant.
 STOP_CHARS = frozenset("的了吗呢啊吧呀么什怎要带办哪在几多少钱能可以去我你他她们这那个是有没不和就还也都又再想问请一下咋啥弄整手续")
+# "新证", "那张卡", "原来的本": a pointing word, then the one-character head of a thing.
+_POINTING = re.compile(r"(?:新|旧|老|原|原来的|这|那|这个|那个|这张|那张|这本|那本)(.)")
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "vn", "j", "eng")
 
 
@@ -274,8 +276,10 @@ class ServiceIndex:
                 self._related.append((guide.id, re.compile(f".{{0,{RELATED_GAP}}}".join(pieces))))
         for term in self._terms:
             self._objects_of[term.guide_id] = self._objects_of.get(term.guide_id, "") + "|" + term.text
+        # A topic word inside an alias ("什么时候退休" has 时候) says what is asked, not which service: "身份证
+        # 什么时候能拿到" was offered the retirement guide on it.
         self._distinctive_grams = {gram: next(iter(ids)) for gram, ids in owners.items()
-                                   if len(ids) == 1 and not set(gram) <= STOP_CHARS}
+                                   if len(ids) == 1 and not set(gram) <= STOP_CHARS and gram not in TOPIC_PAIRS}
         # Every pair of neighbouring syllables of every alias, with the alias and where the pair sits in it.
         self._sound_pairs: Dict[Tuple[str, str], List[Tuple[int, int]]] = {}
         for number, term in enumerate(self._terms):
@@ -292,6 +296,15 @@ class ServiceIndex:
         # All names, aliases (and, for _known_text, material names) in one string, to look words up in.
         self._service_text = "|".join(t.text for t in self._terms)
         self._known_text = "|".join(sorted(words))
+
+    def points_at(self, subject: str, guide_id: str) -> bool:
+        """Whether an unknown subject is only this guide's own thing said with a pointing word: "新证" or "那个证"
+        while the ID card is discussed, "旧卡" for the social security card ("什么时候能拿到新证" is no new service
+        we lack a guide for). A named thing ("驾驶证") is never one: only these words before the head."""
+        said = _POINTING.fullmatch(normalize(subject))
+        if said is None:
+            return False
+        return any(term.guide_id == guide_id and term.text.endswith(said.group(1)) for term in self._terms)
 
     def candidates(self, text: str) -> List[Candidate]:
         cleaned = _cleaned(text)

@@ -28,6 +28,8 @@ def mentions_topic(topic: str, text: str) -> bool:
 
 _ALL_MARKERS = tuple(m for markers in TOPIC_MARKERS.values() for m in markers)
 _MARKER_SET = frozenset(_ALL_MARKERS)
+# The two-character topic words ("时候", "拿到", "多久"): what a question asks, never which service it is about.
+TOPIC_PAIRS = frozenset(m for m in _ALL_MARKERS if len(m) == 2)
 
 
 def any_topic_word(word: str, exact: bool = False) -> bool:

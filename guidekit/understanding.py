@@ -95,6 +95,8 @@ class Understanding:
         stays with it unless its meaning is clearly another guide's. `doubted`: the intent classifier heard
         something that is no government service ("血压高吃什么药好"): meaning alone must lead further."""
         named = self.index.resolve(text)
+        if current is not None and named.unknown_subject and self.index.points_at(named.unknown_subject, current):
+            named = Resolution("none")  # "什么时候能拿到新证" in the ID card's walk: its new card
         if self.meaning is None or named.age is not None:
             return named  # "我八十了能办点啥" lists what that age may ask for
         decided = self.decide(named, self.meaning.meaning(text), current, len(text), doubted)

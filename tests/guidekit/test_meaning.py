@@ -116,3 +116,10 @@ def test_a_short_vague_message_of_ours_is_asked_not_sent_elsewhere(understanding
     resolution = understanding.resolve("卡丢了怎么办")
     assert resolution.status == "ambiguous"
     assert {"social-security-card-replacement", "id-card-reissue"} <= {c.guide_id for c in resolution.options}
+
+
+def test_the_new_card_of_the_service_being_discussed_is_no_unknown_service(understanding):
+    # "什么时候能拿到新证" in the ID card's walk: its new card, not a 新证 we have no guide for.
+    assert understanding.resolve("什么时候能拿到新证", current="id-card-reissue").unknown_subject is None
+    assert understanding.resolve("什么时候能拿到新证", current="id-card-reissue").status == "none"
+    assert understanding.resolve("驾驶证什么时候能拿到", current="id-card-reissue").status != "certain"

@@ -179,3 +179,17 @@ def test_an_age_settles_a_word_shared_by_an_age_service_and_another(index):
     # Sixty-five has not: the word alone cannot tell, so both are offered.
     offered = index.resolve("我六十五了想申请补贴")
     assert {c.guide_id for c in offered.options} == {"minimum-living-allowance", "old-age-allowance"}
+
+
+def test_a_topic_word_inside_an_alias_is_no_evidence_of_its_service(index):
+    # 什么时候退休 is an alias of the retirement guide: its 时候 asks when, it does not say which service.
+    assert index.resolve("什么时候能拿到").status == "none"
+    assert index.resolve("啥时候能拿到").status == "none"
+
+
+@pytest.mark.parametrize("subject, guide, meant", [
+    ("新证", "id-card-reissue", True), ("那个证", "id-card-reissue", True), ("旧卡", "social-security-card-replacement", True),
+    ("驾驶证", "id-card-reissue", False), ("新卡", "id-card-reissue", False), ("护照", "id-card-reissue", False),
+])
+def test_a_pointing_word_with_the_current_things_head_is_that_thing(index, subject, guide, meant):
+    assert index.points_at(subject, guide) is meant
