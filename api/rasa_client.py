@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import itertools
+import logging
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import httpx
+from pydantic import ValidationError
 
 from api.schemas import Button, ChatState, Message
+
+log = logging.getLogger("banshi.rasa")
 
 
 class RasaUnavailable(Exception):
@@ -64,9 +68,27 @@ def parse_reply(events: List[Dict[str, Any]]) -> Tuple[List[Message], Optional[C
     for event in events:
         custom = event.get("custom")
         if isinstance(custom, dict) and "state" in custom:
-            state = ChatState.model_validate(custom["state"])
+            state = _state(custom["state"])
         if event.get("text"):
             buttons = [Button(title=b.get("title", ""), payload=b.get("payload", ""))
                        for b in event.get("buttons") or []]
             messages.append(Message(text=event["text"], buttons=buttons))
     return messages, state
+
+
+def _state(sent: Any) -> ChatState:
+    """The actions' state as the API's contract has it. A field the contract does not know the value of (a topic
+    added to the actions but not to api/schemas.py) is logged and left at its default: the person still gets
+    the answer, not an error."""
+    try:
+        return ChatState.model_validate(sent)
+    except ValidationError as exc:
+        bad = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+        log.error("the actions sent a state the API does not accept (%s); those fields are left at their defaults",
+                  "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        if not isinstance(sent, dict):
+            return ChatState()
+        try:
+            return ChatState.model_validate({k: v for k, v in sent.items() if k not in bad})
+        except ValidationError:
+            return ChatState()
