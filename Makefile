@@ -6,18 +6,29 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-replies bench-wechat bench-voice bench-publish load audit lock clean
+.PHONY: help lint run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-replies bench-wechat bench-voice bench-publish load audit lock clean
 
+# Start the stack (action server, Rasa, API on :8000) in the foreground; Ctrl-C stops it.
 run: $(STAMP) system-packages
 	$(BIN)/python -m ops.run
 
-test: $(STAMP) system-packages
+# The lint step, then every test (the e2e ones start the real stack; tests/prod needs PostgreSQL and Redis).
+test: $(STAMP) system-packages lint
 	$(BIN)/python -m pytest
+
+# pyflakes, pycodestyle and bugbear checks (settings in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# The targets and what each does (the first comment line above each target).
+help:
+	@awk '/^# / { if (doc == "") doc = substr($$0, 3); next } /^[a-z][a-z-]*:/ { split($$0, t, ":"); if (doc != "") printf "  %-16s %s\n", t[1], doc } { doc = "" }' $(MAKEFILE_LIST)
 
 # espeak-ng, chromium and CJK fonts from Debian (only what is missing).
 system-packages:
 	@bash ops/system-packages.sh
 
+# The virtual environment from requirements/lock.txt (Rasa 3.6 on Python 3.11: see the rule below).
 env: $(STAMP)
 
 # Rasa 3.6 and rasa-sdk declare Python <3.11: install those two wheels without their metadata,
@@ -29,12 +40,15 @@ $(STAMP): requirements/lock.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements/lock.txt
 	@touch $(STAMP)
 
+# Check every guide file (errors as file:line: field: message).
 validate-guides: $(STAMP)
 	$(BIN)/python -m guidekit.cli validate guides
 
+# Load guides/ into the database (BANSHI_DATABASE_URL).
 load-guides: $(STAMP)
 	$(BIN)/python -m guidekit.cli load
 
+# Train the Rasa model (cached by the hash of its inputs under models/).
 train: load-guides
 	$(BIN)/python -m ops.train
 
@@ -42,9 +56,11 @@ train: load-guides
 nlu-eval: train
 	$(BIN)/python -m benchmarks.nlu_eval
 
+# Rasa's test stories (bot/tests) against the trained model.
 test-stories: train
 	$(BIN)/python -m benchmarks.test_stories
 
+# Chat latency through the whole stack (p50/p95, turns per second).
 bench: train
 	$(BIN)/python -m benchmarks.latency
 
@@ -55,6 +71,7 @@ lock: $(STAMP)
 	  echo "# Regenerate: make lock"; \
 	  $(BIN)/pip freeze --all --exclude rasa --exclude rasa-sdk --exclude pip; } > requirements/lock.txt
 
+# Remove generated files: var/, models/, the jieba dictionary, pytest's cache.
 clean:
 	rm -rf var models bot/jieba_userdict .pytest_cache
 

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from guidekit.settings import get_settings
 from ops.train import ROOT, RASA, ensure_model

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from functools import partial
 from typing import Callable, List
 
 import httpx
@@ -39,11 +40,11 @@ def main() -> int:
                 session = None
                 sink: List[float] = [] if round_no == 0 else turns
                 for text in CONVERSATION:
-                    reply = timed(lambda: client.post(f"{api}/voice/turn", json={
+                    reply = timed(partial(client.post, f"{api}/voice/turn", json={
                         "session_id": session, "text": text, "confidence": 0.9}, headers=VOICE_HEADERS), sink).json()
                     session = reply["session_id"]
                 if round_no:
-                    timed(lambda: client.post(f"{api}/voice/tts", json={"text": reply["reply_text"], "slow": False}), tts)
+                    timed(partial(client.post, f"{api}/voice/tts", json={"text": reply["reply_text"], "slow": False}), tts)
         print(f"{'endpoint':12s} {'n':>4s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
         for name, values in (("/voice/turn", turns), ("/voice/tts", tts)):
             print(f"{name:12s} {len(values):4d} {percentile(values, 0.5):8.1f} {percentile(values, 0.95):8.1f} "

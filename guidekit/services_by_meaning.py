@@ -32,7 +32,7 @@ import numpy as np
 from scipy import sparse
 
 from guidekit.kept_models import keep, read_kept
-from guidekit.meaning import NOWHERE, VectorCache, clip
+from guidekit.meaning import NOWHERE, VectorCache
 from guidekit.textnorm import normalize
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,37 @@ from guidekit.store import get_engine, list_guides, load_guides
 ROOT = Path(__file__).resolve().parent.parent
 VOICE_KEY = "e2e-voice-key"
 GUIDES = ROOT / "guides"
+# Where a developer's machine usually has them; the production-profile tests use them when they answer.
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+def _postgres_answers(url: str) -> bool:
+    try:
+        import psycopg2
+        psycopg2.connect(url, connect_timeout=2).close()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not here"
+        return False
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        import redis
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def pytest_configure(config):
+    """A plain `make test` runs the production-profile tests (tests/prod and a few others) whenever PostgreSQL and
+    Redis answer at their usual local addresses; BANSHI_TEST_POSTGRES_URL / BANSHI_TEST_REDIS_URL name others.
+    What is skipped, and why, is listed at the end of the run (pytest -ra)."""
+    import os
+    for name, default, answers in (("BANSHI_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL, _postgres_answers),
+                                   ("BANSHI_TEST_REDIS_URL", DEFAULT_REDIS_URL, _redis_answers)):
+        if not os.environ.get(name) and answers(default):
+            os.environ[name] = default
 
 
 @pytest.fixture(scope="session")

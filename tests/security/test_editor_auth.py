@@ -5,7 +5,6 @@ follow a policy, and any account listed can be deactivated."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import time

@@ -4,7 +4,6 @@ never trusts the request's Host, and NUL characters that cannot break the qualit
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from pathlib import Path
 
