@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     # Matching messages to guides by meaning (guidekit/meaning.py); the sayings' vectors are kept here.
     meaning_matching: bool = True
     meaning_cache: str = "var/meaning-cache.npz"
+    # Threads the sentence model uses for one message (its C engine's OpenMP threads). Two on the 2-core machine:
+    # a long story is read in about 60 % of the time of one thread (benchmarks/resolver_speed.py).
+    meaning_threads: int = Field(2, ge=1, le=16)
     # Conversation ids are signed with this key (api/session_ids.py). Set it in production and give every
     # API process the same one; unset → a random key per process (ids die with a restart).
     session_secret: Optional[str] = None
