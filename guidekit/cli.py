@@ -117,6 +117,20 @@ def _purge(settings, days) -> int:
     return 0
 
 
+def _migrate(database_url: str) -> int:
+    """Before deploying a release: the database to the newest schema (every process would also do it at start)."""
+    from sqlalchemy.engine import make_url
+
+    from guidekit import migrate
+    from guidekit.store import get_engine
+    engine = get_engine(database_url)
+    with engine.connect() as connection:
+        at = migrate.current(connection)
+    print(f"{make_url(database_url).render_as_string(hide_password=True)}: schema at revision {at} "
+          f"(newest {migrate.head()})")
+    return 0 if at == migrate.head() else 1
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="guidekit")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -137,6 +151,7 @@ def main(argv=None) -> int:
     p_export.add_argument("out", type=Path)
     p_purge = sub.add_parser("purge", help="remove conversations older than the retention period")
     p_purge.add_argument("--days", type=float, default=None, help="default: BANSHI_RETENTION_DAYS (180)")
+    sub.add_parser("migrate", help="upgrade the database (BANSHI_DATABASE_URL) to the newest schema")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.directory)
@@ -152,6 +167,8 @@ def main(argv=None) -> int:
         return _purge(settings, args.days)
     if args.command == "export":
         return _export(settings.database_url, args.out)
+    if args.command == "migrate":
+        return _migrate(settings.database_url)
     return _userdict(settings.database_url, args.out)
 
 

@@ -36,8 +36,8 @@ class UserRow(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False)
     # Every session cookie carries the version it was issued under; signing out, deactivation and a new
-    # password bump it, so no copy of an older cookie works again. Added after the first release: fresh
-    # databases get it from create_all, older ones from guidekit.store.add_missing_columns.
+    # password bump it, so no copy of an older cookie works again. Added after the first release, before there
+    # were migrations: guidekit/migrate.py adds it to a database from before them.
     session_version = Column(Integer, nullable=False, default=0, server_default="0")
 
 

@@ -59,34 +59,10 @@ def get_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
     _register_tables()
-    Base.metadata.create_all(engine)
-    add_missing_columns(engine)
+    # The schema comes from the migrations (guidekit/migrate.py), never from create_all.
+    from guidekit.migrate import upgrade
+    upgrade(engine)
     return engine
-
-
-# The project has no migrations: create_all makes new tables with every column (fresh databases, CI), but
-# never changes a table that exists. Columns added to an existing table since the first release are
-# listed here and added, once, to an older database (SQLite and PostgreSQL alike).
-ADDED_COLUMNS = (
-    ("editor_users", "session_version", "INTEGER NOT NULL DEFAULT 0"),
-)
-
-
-def add_missing_columns(engine: Engine) -> None:
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import DBAPIError
-    inspector = inspect(engine)
-    tables = set(inspector.get_table_names())
-    for table, column, ddl in ADDED_COLUMNS:
-        if table not in tables or column in {c["name"] for c in inspector.get_columns(table)}:
-            continue
-        try:
-            with engine.begin() as conn:
-                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
-        except DBAPIError:
-            # Another process added it first.
-            if column not in {c["name"] for c in inspect(engine).get_columns(table)}:
-                raise
 
 
 # Modules that add their own tables to Base (editorial workflow, quality monitoring). Imported

@@ -34,8 +34,7 @@ class OutboxRow(Base):
 class Outbox:
     def __init__(self, database_url: str, retry_seconds: float):
         self.engine = get_engine(database_url)
-        self.retry = dt.timedelta(seconds=retry_seconds)
-        Base.metadata.create_all(self.engine, tables=[OutboxRow.__table__])
+        self.retry = dt.timedelta(seconds=retry_seconds)  # (the table comes from the migrations)
 
     def add(self, openid: str, texts: Sequence[str]) -> None:
         now = _now()

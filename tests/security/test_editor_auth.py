@@ -303,8 +303,8 @@ def test_an_account_with_an_old_bad_name_can_still_be_deactivated(api, db_url, l
 
 
 def test_an_older_database_gets_the_new_column_when_opened(tmp_path):
-    """No migrations: create_all makes fresh databases whole; an editor table from before the session version
-    gets the column added once (guidekit.store.add_missing_columns), and its accounts still sign in."""
+    """An editor table from before the session version (and before the migrations) gets the column once when
+    the database is first opened (guidekit/migrate.py), and its accounts still sign in."""
     import sqlite3
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:

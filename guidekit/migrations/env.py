@@ -1,0 +1,29 @@
+"""Alembic's entry point. `guidekit.migrate.upgrade` passes the connection to run on (config.attributes);
+`alembic -c guidekit/alembic.ini revision --autogenerate -m "…"` (a developer's new migration) connects to
+BANSHI_DATABASE_URL and compares with every table the code defines."""
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from guidekit.migrate import all_tables
+
+config = context.config
+target_metadata = all_tables()
+
+
+def run_on(connection) -> None:
+    # render_as_batch: SQLite changes a column by copying the table; PostgreSQL alters it in place.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run_on(connection)
+else:
+    from guidekit.settings import get_settings
+    with create_engine(get_settings().database_url, future=True).connect() as own:
+        run_on(own)
