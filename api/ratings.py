@@ -57,7 +57,7 @@ def rating_message() -> Message:
 
 
 async def _in_thread(settings: Settings, work: Callable[..., T], *args) -> T:
-    """Database work off the event loop; opening the engine too, as it may connect (create_all)."""
+    """Database work off the event loop; opening the engine too, as it may connect (and upgrade the schema)."""
     return await asyncio.to_thread(lambda: work(get_engine(settings.database_url), *args))
 
 
