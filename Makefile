@@ -16,9 +16,10 @@ run: $(STAMP) system-packages
 test: $(STAMP) system-packages lint
 	$(BIN)/python -m pytest
 
-# pyflakes, pycodestyle and bugbear checks (settings in pyproject.toml).
+# ruff (pyflakes, pycodestyle, bugbear) on everything, mypy on guidekit/ and api/ (settings in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The targets and what each does (the first comment line above each target).
 help:

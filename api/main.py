@@ -104,9 +104,10 @@ def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
     app = FastAPI(title="长辈办事通 API", lifespan=lifespan, docs_url="/docs" if docs else None,
                   redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
     app.state.assistant = assistant
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(NotSignedIn, _not_signed_in)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    # (Starlette types a handler as taking any Exception; each of these takes its own kind.)
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(NotSignedIn, _not_signed_in)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     settings = get_settings()
     app.add_middleware(SessionMiddleware, secret_key=settings.editor_secret_key or secrets.token_urlsafe(32),
                        session_cookie="banshi_editor", max_age=int(settings.editor_session_hours * 3600),

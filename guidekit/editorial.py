@@ -362,7 +362,7 @@ def audit_entries(session: Session, limit: int = 200) -> List[AuditRow]:
 def plain_fields(guide: Guide) -> List[Tuple[str, str, Tuple, str, str]]:
     """(key, label, path in the guide's data, official, plain) for every text an older person reads or
     hears, in reading order; `path` leads to the plain text in `guide_to_yaml`'s data."""
-    out = [("department", "办理部门", ("department", "plain"), guide.department.official, guide.department.plain),
+    out: List[Tuple[str, str, Tuple, str, str]] = [("department", "办理部门", ("department", "plain"), guide.department.official, guide.department.plain),
            ("eligibility", "谁能办", ("eligibility", "plain"), guide.eligibility.official, guide.eligibility.plain)]
     for i, m in enumerate(guide.materials):
         out.append((f"material-{i}", f"材料{i + 1}:{m.name}", ("materials", i, "plain"), m.official_name, m.plain))

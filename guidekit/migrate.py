@@ -48,7 +48,9 @@ def config() -> Config:
 
 
 def head() -> str:
-    return ScriptDirectory.from_config(config()).get_current_head()
+    newest = ScriptDirectory.from_config(config()).get_current_head()
+    assert newest is not None, f"no migrations in {MIGRATIONS}"
+    return newest
 
 
 def current(connection: Connection) -> str | None:

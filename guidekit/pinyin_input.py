@@ -40,8 +40,9 @@ def split_syllables(letters: str) -> Optional[List[str]]:
     for i in range(n - 1, -1, -1):
         for size in range(min(MAX_SYLLABLE, n - i), 0, -1):
             piece = letters[i:i + size]
-            if piece in valid and best[i + size] is not None:
-                best[i] = [piece] + best[i + size]
+            rest = best[i + size]
+            if piece in valid and rest is not None:
+                best[i] = [piece] + rest
                 break
     return best[0]
 
@@ -80,7 +81,7 @@ class PinyinConverter:
                     i += size
                     break
             else:
-                syllable = split_syllables(letters[i:])[0]
+                syllable = (split_syllables(letters[i:]) or [letters[i]])[0]  # (pinyin: checked above)
                 out.append(syllable)
                 i += len(syllable)
         return "".join(out)

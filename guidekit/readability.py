@@ -459,7 +459,7 @@ def check(text: str, glossary: Optional[Sequence[GlossaryTerm]] = None) -> Repor
     problems += _hard_to_say(text)
     problems.sort(key=lambda p: (p.start, p.end, p.kind))
 
-    penalty = 0
+    penalty = 0.0
     for p in problems:
         if p.kind == "long_sentence":
             over = _han_count(p.excerpt) - limits.max_sentence_chars

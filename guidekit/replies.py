@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence
 
 from guidekit.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod, Source
 
@@ -22,7 +22,7 @@ WHAT_ELSE = "您还可以问我:在哪里办、几点开门、要不要钱、家
 EXAMPLES = "比如您可以说:「补社保卡要带什么」「老年证在哪里办」。"
 
 
-def _numbered(lines: Sequence[str]) -> str:
+def _numbered(lines: Iterable[str]) -> str:
     return "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
 
 

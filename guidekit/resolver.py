@@ -139,7 +139,8 @@ def sound_prefix(text: str) -> Tuple[str, ...]:
     """The syllables sound matching reads: those of the first SOUND_MAX_CHARS characters of `text`."""
     head = text[:SOUND_MAX_CHARS]
     if len(text) > SOUND_MAX_CHARS and head[-1:].isascii() and head[-1:].isalpha():
-        head += _LATIN_TAIL.match(text, SOUND_MAX_CHARS).group()
+        tail = _LATIN_TAIL.match(text, SOUND_MAX_CHARS)  # (always matches, perhaps nothing)
+        head += tail.group() if tail else ""
     return sound_syllables(head)[:SOUND_MAX_SYLLABLES]
 
 
@@ -258,8 +259,8 @@ class ServiceIndex:
         words = set()
         for guide in guides:
             self.names[guide.id] = guide.name
-            for term in [guide.name, *([guide.short_name] if guide.short_name else []), *guide.aliases]:
-                norm = normalize(term)
+            for said in [guide.name, *([guide.short_name] if guide.short_name else []), *guide.aliases]:
+                norm = normalize(said)
                 if norm:
                     self._terms.append(_Term(guide.id, norm, sound_syllables(norm)))
                     words.add(norm)
@@ -316,9 +317,10 @@ class ServiceIndex:
             if term.text in cleaned:
                 score = EXACT_SCORE
             else:
-                score = by_sound.get(number)
-                if score is None:
+                sounded = by_sound.get(number)
+                if sounded is None:
                     continue
+                score = sounded
             cand = Candidate(term.guide_id, self.names[term.guide_id], score, term.text, len(term.text))
             held = best.get(term.guide_id)
             if held is None or _strength(cand) > _strength(held):

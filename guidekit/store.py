@@ -10,7 +10,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, event, select, text
 from sqlalchemy.engine import Engine
@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, declarative_base
 from guidekit.loader import GuideFileError, GuideProblem, guide_files, read_guide_file
 from guidekit.schema import Guide
 
-Base = declarative_base()
+# (Any: SQLAlchemy 1.4 declares its declarative base only at run time.)
+Base: Any = declarative_base()
 
 
 class GuideRow(Base):
@@ -157,15 +158,15 @@ def load_guides(engine: Engine, directory: Path) -> LoadReport:
     Idempotent: loading the same files twice changes nothing and keeps the revision.
     """
     report = LoadReport()
-    guides = []
+    guides: List[Tuple[Guide, str]] = []
     for path in guide_files(directory):
         try:
             guides.append((read_guide_file(path), str(path)))
         except GuideFileError as exc:
             report.refused[str(path)] = exc.problems
     with Session(engine) as session, session.begin():
-        for guide, path in guides:
-            upsert_guide(session, guide, path, report)
+        for guide, source in guides:
+            upsert_guide(session, guide, source, report)
         if report.changed:
             _bump_revision(session)
     return report

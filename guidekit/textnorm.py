@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Optional
+from typing import List, Optional
 
 import cn2an
 import opencc
@@ -31,7 +31,7 @@ def without_tone_marks(text: str) -> str:
     read like toneless pinyin (ü as v, the usual keyboard spelling). Chinese characters are untouched."""
     if text.isascii():
         return text
-    out = []
+    out: List[str] = []
     for c in unicodedata.normalize("NFD", text.translate(_U_UMLAUT)):
         if unicodedata.combining(c) and out and out[-1].isascii() and out[-1].isalpha():
             continue

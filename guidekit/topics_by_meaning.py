@@ -22,7 +22,7 @@ import json
 import re
 import threading
 from pathlib import Path
-from typing import AbstractSet, Dict, List, Optional, Tuple
+from typing import AbstractSet, Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import yaml
@@ -126,8 +126,8 @@ class TopicClassifier:
 
     def __init__(self, cache: VectorCache, nlu_dir: str):
         self.cache, self.nlu_dir = cache, nlu_dir
-        self._model = None
-        self._characters = None
+        self._model: Any = None       # (scikit-learn's, fitted on first use)
+        self._characters: Any = None
         self._lock = threading.Lock()
 
     def _features(self, texts: List[str], vectors: np.ndarray):

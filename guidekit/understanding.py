@@ -108,7 +108,7 @@ class Understanding:
         """The guide the service classifier is sure of, for a message the nearest sayings left undecided
         ("人在海南过冬,看病想用东北的医保,手机上能弄吗" was offered three guides); None when it is not sure."""
         classifier = self.services() if self.services is not None else None
-        if classifier is None or (named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT):
+        if classifier is None or self.meaning is None or (named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT):
             return None
         read = clip(text)
         guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
@@ -148,13 +148,15 @@ class Understanding:
     def decide(self, named: Resolution, meant: Meaning, current: Optional[str] = None,
                length: int = 0, doubted: bool = False) -> Resolution:
         top, score = meant.top, meant.score
+        if top is None:
+            return named  # no guide to be near (an empty catalogue): the words alone
         lead = meant.lead_over_elsewhere - (DOUBTED_LEAD if doubted else 0.0)
         # "No guide, call 12345" only when a need we have no guide for is really near; a question that
         # names nothing ("要花钱吗") is merely far from everything, and is asked which service it is about.
         elsewhere = (Resolution("none", unknown_subject=meant.elsewhere_about) if meant.elsewhere >= ELSEWHERE_NEAR
                      else Resolution("none"))
-        if named.status == "certain":
-            chosen = named.guide_id
+        if named.status == "certain" and named.best is not None:
+            chosen = named.best.guide_id
             if lead < NAMED_BUT_ELSEWHERE:
                 return elsewhere
             if top == chosen:

@@ -50,7 +50,8 @@ async def check_csrf(request: Request) -> None:
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")):
-        sent = (await request.form()).get("csrf_token")
+        field = (await request.form()).get("csrf_token")
+        sent = field if isinstance(field, str) else None  # (a file under that name is no token)
     if not expected or not sent or not secrets.compare_digest(str(sent), expected):
         raise HTTPException(403, "表单已过期或来源不明,请刷新页面再试。(CSRF token missing or wrong)")
 
@@ -216,10 +217,12 @@ def throttle(request: Request, settings: Settings = Depends(settings_dep)) -> "L
     holder = request.app.state
     if getattr(holder, "login_throttle", None) is None:
         window = settings.login_window_minutes * 60
-        account = dict(account_attempts=settings.login_account_attempts,
-                       account_window_seconds=settings.login_account_window_minutes * 60,
-                       backoff_seconds=settings.login_backoff_seconds,
-                       backoff_max_seconds=settings.login_backoff_max_minutes * 60)
-        holder.login_throttle = (RedisLoginThrottle(settings.lock_store_url, settings.login_attempts, window, **account)
-                                 if settings.lock_store_url else LoginThrottle(settings.login_attempts, window, **account))
+        account = {"account_attempts": settings.login_account_attempts,
+                   "account_window_seconds": settings.login_account_window_minutes * 60,
+                   "backoff_seconds": settings.login_backoff_seconds,
+                   "backoff_max_seconds": settings.login_backoff_max_minutes * 60}
+        holder.login_throttle = (
+            RedisLoginThrottle(settings.lock_store_url, settings.login_attempts, window, **account)  # type: ignore[arg-type]
+            if settings.lock_store_url else
+            LoginThrottle(settings.login_attempts, window, **account))  # type: ignore[arg-type]
     return holder.login_throttle

@@ -1,7 +1,7 @@
 """`POST /api/chat`: the conversation endpoint for programs (and the base of every other front end)."""
 from __future__ import annotations
 
-from typing import Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional, Union
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -26,7 +26,7 @@ class ChatTurn(BaseModel):
     text: str = Field(max_length=20000)
 
 
-CONTRACT = {
+CONTRACT: Dict[Union[int, str], Dict[str, Any]] = {
     403: {"model": ChatResponse, "description": "session_id not issued by this server for /api/chat: start again "
                                                 "without one (the reply's text says so plainly)"},
     429: {"model": ChatResponse, "description": "too many turns, or the previous turn of this conversation is still "

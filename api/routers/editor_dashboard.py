@@ -36,15 +36,16 @@ def _period(days: int, until: Optional[str]) -> tuple:
 def dashboard(request: Request, days: int = 30, guide: str = "", channel: str = "", until: Optional[str] = None,
               user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
     since, end = _period(days, until)
-    filters = {"guide_id": guide or None, "channel": channel or None}
-    board = quality.dashboard(session, since=since, until=end, **filters)
-    groups = quality.unanswered(session, since=since, until=end, **filters)
+    guide_id, channel_name = guide or None, channel or None
+    board = quality.dashboard(session, since=since, until=end, guide_id=guide_id, channel=channel_name)
+    groups = quality.unanswered(session, since=since, until=end, guide_id=guide_id, channel=channel_name)
     guides = list_guides(session)
     names = {g.id: g.name for g in guides}
-    charts = {"rating_rows": [(label, board.rating_counts.get(level, 0)) for level, label in quality.LEVELS],
-              "guide_rows": [(names.get(b.key, b.key or "没说是哪件事"), b.conversations) for b in board.per_guide],
-              "channel_rows": [(b.key or "?", round(100 * b.fallback_rate, 1)) for b in board.per_channel]}
-    return page(request, "dashboard.html", user, board=board, groups=groups, guides=guides, days=days, **charts,
+    rating_rows = [(label, board.rating_counts.get(level, 0)) for level, label in quality.LEVELS]
+    guide_rows = [(names.get(b.key or "", b.key or "没说是哪件事"), b.conversations) for b in board.per_guide]
+    channel_rows = [(b.key or "?", round(100 * b.fallback_rate, 1)) for b in board.per_channel]
+    return page(request, "dashboard.html", user, board=board, groups=groups, guides=guides, days=days,
+                rating_rows=rating_rows, guide_rows=guide_rows, channel_rows=channel_rows,
                 guide=guide, channel=channel, levels=quality.LEVELS, followups=quality.open_followups(session),
                 names=names,
                 query=f"days={days}&guide={guide}&channel={channel}")

@@ -35,7 +35,7 @@ async def verify_url(request: Request, desk: Optional[WeChatDesk] = Depends(wech
     if desk is None:
         return PlainTextResponse(NOT_CONFIGURED, status_code=503)
     try:
-        verify_signature(desk.settings.wechat_token, request.query_params)
+        verify_signature(desk.token, request.query_params)
     except Refused as exc:
         return _refused(exc)
     return PlainTextResponse(request.query_params.get("echostr", ""))
@@ -47,7 +47,7 @@ async def receive(request: Request, desk: Optional[WeChatDesk] = Depends(wechat_
         return PlainTextResponse(NOT_CONFIGURED, status_code=503)
     params = request.query_params
     try:
-        verify_signature(desk.settings.wechat_token, params)
+        verify_signature(desk.token, params)
         body = await read_body(request, desk.settings.wechat_max_body_bytes)
         message = decode(body, params, desk.crypto)
         answer = await desk.handle(message, params)  # refuses a signed timestamp and nonce used for another message

@@ -149,6 +149,6 @@ class VoiceTurns:
     def _confirm_question(self, said: str) -> str:
         snapshot = self.catalog.current()
         resolution = snapshot.index.resolve(snapshot.prepare(said))
-        if resolution.status == "certain":
+        if resolution.guide_id is not None:  # (certain)
             return f"您是想问{doing(snapshot.guides[resolution.guide_id])}吗?\n请说「是」或「不是」。"
         return f"我听到的是:「{said}」。\n对吗?请说「是」或「不是」。"

@@ -73,6 +73,8 @@ class CustomerService:
     def __init__(self, settings: Settings, timeout: float = 5.0):
         self.attempts = max(1, settings.wechat_send_attempts)
         self.base_delay = settings.wechat_retry_base_seconds
+        if not settings.wechat_app_id or not settings.wechat_app_secret:
+            raise ValueError("the customer-service API needs WECHAT_APP_ID and WECHAT_APP_SECRET")
         self.client = _Client(settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base, timeout,
                               session=_shared_tokens(settings))
 

@@ -49,7 +49,10 @@ def session_id(openid: str) -> str:
 class WeChatDesk:
     def __init__(self, settings: Settings, assistant: Assistant, catalog: GuideCatalog,
                  service: Optional[CustomerService] = None):
+        if not settings.wechat_token:
+            raise ValueError("the WeChat desk needs WECHAT_TOKEN")
         self.settings = settings
+        self.token: str = settings.wechat_token  # what WeChat signs every request with
         self.assistant = assistant
         self.catalog = catalog
         self.crypto = crypto_for(settings)
@@ -143,6 +146,9 @@ class WeChatDesk:
         await self._deliver(openid, parts)
 
     async def _deliver(self, openid: str, parts: List[str]) -> None:
+        if self.service is None:
+            log.warning("%d part(s) of an answer not sent: no customer-service API configured", len(parts))
+            return
         later = await self.service.send_texts(openid, parts)
         if later and self.outbox is not None:
             await asyncio.to_thread(self.outbox.add, openid, later)
@@ -172,16 +178,19 @@ class WeChatDesk:
 
     async def send_outbox(self) -> None:
         """One round: every due part, in order; a user whose part fails waits for the next round."""
+        outbox, service = self.outbox, self.service
+        if outbox is None or service is None:
+            return
         waiting = set()
-        for row in await asyncio.to_thread(self.outbox.claim_due):
+        for row in await asyncio.to_thread(outbox.claim_due):
             if row.openid in waiting:
                 continue
-            status = await self.service.send_text(row.openid, row.text)
+            status = await service.send_text(row.openid, row.text)
             if status == LATER:
                 waiting.add(row.openid)
-                await asyncio.to_thread(self.outbox.failed, row.id)
+                await asyncio.to_thread(outbox.failed, row.id)
             else:
-                await asyncio.to_thread(self.outbox.delivered, row.id)
+                await asyncio.to_thread(outbox.delivered, row.id)
 
     def _in_background(self, coro) -> None:
         task = asyncio.create_task(coro)
