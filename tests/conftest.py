@@ -68,11 +68,13 @@ def use_guides_db(guides_db_url, monkeypatch):
 
 
 class StaffCalls:
-    """A hall's staff call system on a loopback port: it records each call the kiosk makes (a JSON POST)."""
+    """A hall's staff call system on a loopback port: it records each call the kiosk makes (a JSON POST) and
+    answers with `status` after `delay` seconds."""
 
-    def __init__(self):
+    def __init__(self, status: int = 204, delay: float = 0.0):
         import json
         import threading
+        import time
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
         calls = self.calls = []
 
@@ -80,7 +82,8 @@ class StaffCalls:
             def do_POST(self):  # noqa: N802 - the standard library's name
                 length = int(self.headers.get("Content-Length") or 0)
                 calls.append(json.loads(self.rfile.read(length) or b"null"))
-                self.send_response(204)
+                time.sleep(delay)
+                self.send_response(status)
                 self.end_headers()
 
             def log_message(self, *args):

@@ -2,41 +2,14 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from api.kiosk.help_desk import ALREADY, CALLED, FAILED, NO_CALL, HelpDesk
 from api.schemas import ChatResponse, ChatState, Message
 from guidekit.replies import COMPLAINT_HEARD
-
-
-class CallSystem:
-    """A staff call system that answers with `status` after `delay` seconds, recording what it was sent."""
-
-    def __init__(self, status: int = 204, delay: float = 0.0):
-        received = self.received = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-                time.sleep(delay)
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/call"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+from tests.conftest import StaffCalls
 
 
 @pytest.fixture()
@@ -44,7 +17,7 @@ def call_system():
     systems = []
 
     def make(**kwargs):
-        system = CallSystem(**kwargs)
+        system = StaffCalls(**kwargs)
         systems.append(system)
         return system
     yield make
@@ -83,9 +56,9 @@ def test_a_call_rings_once_per_cooldown_and_carries_no_personal_data(call_system
     assert asyncio.run(desk.call_staff("west-2", None)) == CALLED  # another kiosk rings on its own
     now[0] += 61
     assert asyncio.run(desk.call_staff("east-1", None)) == CALLED
-    assert len(system.received) == 3
-    assert system.received[0]["kiosk"] == "east-1" and system.received[0]["service_id"] == "id-card-reissue"
-    assert set(system.received[0]) == {"kiosk", "desk", "service_id", "asked_at"}
+    assert len(system.calls) == 3
+    assert system.calls[0]["kiosk"] == "east-1" and system.calls[0]["service_id"] == "id-card-reissue"
+    assert set(system.calls[0]) == {"kiosk", "desk", "service_id", "asked_at"}
 
 
 def test_a_call_system_that_refuses_sends_the_person_to_the_desk_and_rings_again_next_time(call_system, caplog):
@@ -113,7 +86,7 @@ def test_other_answers_pass_through_untouched(call_system):
     system = call_system()
     reply = _handoff("第1样,身份证。", topic="materials")
     assert asyncio.run(_desk(system.url).answer_at_kiosk(reply, "east-1")) is reply
-    assert system.received == []
+    assert system.calls == []
 
 
 def test_no_call_system_is_no_call():

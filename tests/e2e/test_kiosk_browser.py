@@ -262,6 +262,21 @@ def test_asking_for_a_person_at_the_kiosk_names_its_help_desk_and_calls_the_staf
     assert len(staff_calls.calls) == before + 1
 
 
+def test_buttons_of_an_earlier_answer_are_hidden_and_disabled(page, all_guides):
+    guide = next(g for g in all_guides if g.id == "social-security-card-replacement")
+    _start_with_tile(page, guide.called)
+    page.fill("#ask-input", "我让儿子去办")  # the family-member answer offers 要带什么 under it
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
+        page.click("#btn-send")
+    offered = page.locator(".msg-buttons:not(.stale) button", has_text="要带什么")
+    offered.wait_for(state="visible", timeout=WAIT)
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
+        page.click("#btn-next")
+    expect(page.locator(".msg-buttons:not(.stale)")).to_have_count(0, timeout=WAIT)
+    stale = page.locator(".msg-buttons.stale button", has_text="要带什么")
+    assert stale.count() == 1 and stale.is_disabled() and not stale.is_visible()
+
+
 def test_checklist_prints_to_an_a4_pdf(page, all_guides):
     guide = next(g for g in all_guides if g.id == "id-card-reissue")
     page.goto(f"/kiosk/checklist/{guide.id}")

@@ -52,14 +52,19 @@ def test_a_database_from_before_the_migrations_is_completed_marked_and_keeps_its
         assert session.get(GuideRow, "kept").version == 3
 
 
-def test_several_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
-    url = f"sqlite:///{tmp_path / 'raced.db'}"
+def open_at_once(url: str, processes: int = 4) -> None:
+    """Open one database from several processes started together, as the stack's processes do at start."""
     opening = [subprocess.Popen([sys.executable, "-c", f"from guidekit.store import get_engine; get_engine({url!r})"],
                                 cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-                                stderr=subprocess.PIPE) for _ in range(4)]
+                                stderr=subprocess.PIPE) for _ in range(processes)]
     for process in opening:
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err.decode()[-2000:]
+
+
+def test_several_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'raced.db'}"
+    open_at_once(url)
     assert revision_of(get_engine(url)) == migrate.head()
 
 

@@ -166,22 +166,27 @@ function encodeWav(float32Samples, sampleRate) {
     if (buttons && buttons.length) {
       const row = document.createElement('div');
       row.className = 'msg-buttons';
-      buttons.forEach((b) => {
-        if (!b || typeof b.title !== 'string') return;
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.className = 'btn btn-option';
-        button.textContent = b.title;
-        const payload = typeof b.payload === 'string' && b.payload ? b.payload : b.title;
-        button.disabled = busy;
-        button.addEventListener('click', () => ask(payload, b.title));
-        row.appendChild(button);
-      });
+      addOptionButtons(row, buttons);
       if (row.childElementCount) wrap.appendChild(row);
     }
     el.log.appendChild(wrap);
     scrollToEnd();
     return wrap;
+  }
+
+  /** One big button per reply button ({title, payload}), each sending its payload (or its title). */
+  function addOptionButtons(container, buttons) {
+    buttons.forEach((b) => {
+      if (!b || typeof b.title !== 'string') return;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'btn btn-option';
+      button.textContent = b.title;
+      const payload = typeof b.payload === 'string' && b.payload ? b.payload : b.title;
+      button.disabled = busy;
+      button.addEventListener('click', () => ask(payload, b.title));
+      container.appendChild(button);
+    });
   }
 
   function addUser(text) { return addMessage('user', text); }
@@ -285,17 +290,7 @@ function encodeWav(float32Samples, sampleRate) {
    *  上一个 and 这个我有了 while a material is shown; nothing otherwise. */
   function showBarOptions(buttons) {
     el.barOptions.textContent = '';
-    (buttons || []).forEach((b) => {
-      if (!b || typeof b.title !== 'string') return;
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'btn btn-option';
-      button.textContent = b.title;
-      const payload = typeof b.payload === 'string' && b.payload ? b.payload : b.title;
-      button.disabled = busy;
-      button.addEventListener('click', () => ask(payload, b.title));
-      el.barOptions.appendChild(button);
-    });
+    addOptionButtons(el.barOptions, buttons || []);
     el.barOptions.hidden = el.barOptions.childElementCount === 0;
   }
 
