@@ -40,9 +40,11 @@ class Settings(BaseSettings):
     # Matching messages to guides by meaning (guidekit/meaning.py); the sayings' vectors are kept here.
     meaning_matching: bool = True
     meaning_cache: str = "var/meaning-cache.npz"
-    # Threads the sentence model uses for one message (its C engine's OpenMP threads). Two on the 2-core machine:
-    # a long story is read in about 60 % of the time of one thread (benchmarks/resolver_speed.py).
-    meaning_threads: int = Field(2, ge=1, le=16)
+    # Threads the sentence model reads a long message on (its C engine's OpenMP threads; a short one always on
+    # one). One by default: on the 2-core machine two read a long story in about 60 % of the time
+    # (make bench-resolver p95 20.5 against 32.9 ms), but cost 15 % of the turns per second with 10 sessions at
+    # once (make bench: 38-39 against 45-47). Two where the action server has cores of its own.
+    meaning_threads: int = Field(1, ge=1, le=16)
     # Conversation ids are signed with this key (api/session_ids.py). Set it in production and give every
     # API process the same one; unset → a random key per process (ids die with a restart).
     session_secret: Optional[str] = None

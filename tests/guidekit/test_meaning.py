@@ -123,3 +123,13 @@ def test_the_new_card_of_the_service_being_discussed_is_no_unknown_service(under
     assert understanding.resolve("什么时候能拿到新证", current="id-card-reissue").unknown_subject is None
     assert understanding.resolve("什么时候能拿到新证", current="id-card-reissue").status == "none"
     assert understanding.resolve("驾驶证什么时候能拿到", current="id-card-reissue").status != "certain"
+
+
+def test_a_long_message_is_read_on_more_threads_and_means_the_same():
+    from guidekit.meaning import LONG_MESSAGE_CHARS, E5Embedder
+    one, two = E5Embedder(threads=1), E5Embedder(threads=2)
+    short, long = "补社保卡要带什么", "我老伴得了慢性病,每个月都要去医院拿药,听说门诊也能多报一点,要先去认定"
+    assert len(short) <= LONG_MESSAGE_CHARS < len(long)
+    assert (two.threads_for(short), two.threads_for(long), one.threads_for(long)) == (1, 2, 1)
+    for text in (short, long):
+        assert float(one.embed([text])[0] @ two.embed([text])[0]) > 0.999
