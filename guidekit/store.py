@@ -59,7 +59,7 @@ def get_engine(url: str) -> Engine:
             dbapi_conn.execute("PRAGMA journal_mode=WAL")
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
-    _register_tables()
+    register_tables()
     # The schema comes from the migrations (guidekit/migrate.py), never from create_all.
     from guidekit.migrate import upgrade
     upgrade(engine)
@@ -71,7 +71,7 @@ def get_engine(url: str) -> Engine:
 TABLE_MODULES = ("guidekit.editorial", "guidekit.quality")
 
 
-def _register_tables() -> None:
+def register_tables() -> None:
     import importlib
     for name in TABLE_MODULES:
         try:

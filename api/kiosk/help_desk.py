@@ -31,15 +31,15 @@ NO_CALL = "no_call"      # no staff call system here
 FAILED = "failed"        # it did not answer, or refused
 
 
-def _came(desk: str) -> str:
-    return f"工作人员马上过来,请您在这里稍等。您也可以直接去{desk}。"
+def _go_to_the_desk(desk: str) -> str:
+    return f"请您去{desk}找工作人员。他们会当面帮您。"
 
 
 REPLIES: Dict[str, Callable[[str], str]] = {
-    CALLED: _came,
+    CALLED: lambda desk: f"工作人员马上过来,请您在这里稍等。您也可以直接去{desk}。",
     ALREADY: lambda desk: f"工作人员已经在来的路上了,请您稍等。您也可以直接去{desk}。",
-    NO_CALL: lambda desk: f"请您去{desk}找工作人员。他们会当面帮您。",
-    FAILED: lambda desk: f"请您去{desk}找工作人员。他们会当面帮您。",
+    NO_CALL: _go_to_the_desk,
+    FAILED: _go_to_the_desk,  # (the person never hears that a call failed)
 }
 
 

@@ -198,11 +198,16 @@ function encodeWav(float32Samples, sampleRate) {
     return node;
   }
 
+  /** Where `text` says item `index` by name ("第2样,户口本。"): the match, its name in [1], or null. */
+  function itemNamed(text, index) {
+    return text.match(new RegExp('第' + index + '样,([^。\\n]+)。'));
+  }
+
   /** "第2样,户口本" when `text` is the answer about item `index` (the card shows it whole), else ''. */
   function materialLine(text, index) {
     if (typeof index !== 'number' || !Number.isFinite(index)) return '';
-    const named = String(text).match(new RegExp('^第' + index + '样,([^。\\n]+)。'));
-    return named ? `第${index}样,${named[1]}` : '';
+    const named = itemNamed(String(text), index);
+    return named && named.index === 0 ? `第${index}样,${named[1]}` : '';
   }
 
   function addWaiting() { return addMessage('wait', TEXT.wait); }
@@ -221,7 +226,7 @@ function encodeWav(float32Samples, sampleRate) {
         : `第${index}样`;
       const said = latestText || lastSpoken || '';
       // "第2样,户口本。…": the item's name, shown large above what it is.
-      const named = said.match(new RegExp('第' + index + '样,([^。\\n]+)。'));
+      const named = itemNamed(said, index);
       el.cardName.textContent = named ? named[1] : '';
       // The count and the name are above, large: the text goes on from there.
       el.cardText.textContent = named && said.startsWith(named[0]) ? said.slice(named[0].length).trim() : said;
