@@ -6,12 +6,14 @@ from typing import List, Sequence
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import CHECKED, GuideAction, Turn
-from actions.materials import need_service, present_item
-from actions.service_info import answer
-from guidekit import replies
-from guidekit.textnorm import normalize
-from guidekit.topics import topics_mentioned
+from actions.base import GuideAction
+from actions.conversation import CHECKED, Turn
+from actions.flows import walk
+from actions.flows.topics import answer
+from actions.flows.walk import need_service, present_item
+from guidekit.answers import replies
+from guidekit.understanding.textnorm import normalize
+from guidekit.understanding.topics import topics_mentioned
 
 # What "I have it" is made of: this / I / already, having / carrying / ready, and particles.
 _HAVE_SAYING = re.compile(r"这一样|这样|这个|那个|它|我|俺|都|已经|早就|早|不缺|在我手上|手上|装包里|包里|复印件|准备|印|拿|带|"
@@ -68,8 +70,4 @@ class ActionWhatsLeft(GuideAction):
         return "action_whats_left"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        asked = need_service(turn)
-        if asked is not None:
-            return asked
-        turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
-        return turn.finish("materials", None, keep_place=True)
+        return walk.whats_left(turn)

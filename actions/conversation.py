@@ -1,28 +1,26 @@
 """What every guide action shares: the published guides, which service is meant, and the state reply.
 
-`GuideAction` is abstract, so the action server does not register it. Nothing here touches the
-database at import: the catalog (guidekit/catalog.py) is built on first use.
+The actions (actions/base.py and the modules beside it) and the flows below them (actions/flows/) all work on a
+`Turn`. Nothing here touches the database at import: the catalog (guidekit/catalog.py) is built on first use.
 """
 from __future__ import annotations
 
-import abc
 import re
 from functools import cached_property
 from typing import Any, Dict, List, Optional, Tuple
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from guidekit import replies
+
+from guidekit.answers import replies
 from guidekit.catalog import GuideCatalog
-from guidekit.resolver import Resolution
-from guidekit.schema import Guide, Material
+from guidekit.guides.schema import Guide, Material
 from guidekit.settings import get_settings
-from guidekit.textnorm import is_no, is_yes, normalize
-from guidekit.navigation import heard_navigation
-from guidekit.topics import mentions_topic, topics_mentioned
-from guidekit.material_questions import material_question
-from guidekit.topics_by_meaning import HANDOFF_SUPPORT, decide_topic
+from guidekit.understanding.resolver import Resolution
+from guidekit.understanding.textnorm import normalize
+from guidekit.understanding.topics import mentions_topic, topics_mentioned
+from guidekit.understanding.topics_by_meaning import HANDOFF_SUPPORT, decide_topic
 
 # Slots (see bot/domain.yml).
 SERVICE = "service_id"
@@ -46,7 +44,7 @@ BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"
 
 CATALOG = GuideCatalog()
 # Intents that ask about a topic of a service, and the topic; for these the topic is also read by meaning
-# (guidekit/topics_by_meaning.py), which is taken from this probability on (chosen on the dev set).
+# (guidekit/understanding/topics_by_meaning.py), which is taken from this probability on (chosen on the dev set).
 TOPIC_OF_INTENT = {"ask_materials": "materials", "inform_service": "materials", "ask_location": "location",
                    "ask_hours": "hours", "ask_fee": "fee", "ask_duration": "duration", "ask_online": "online",
                    "ask_eligibility": "eligibility", "ask_process": "process", "ask_proxy": "proxy",
@@ -322,44 +320,3 @@ class Turn:
     def unresolved_topic(self) -> str:
         """The topic to report after resolve_service answered instead of the guide."""
         return "clarify" if self.slots[OPTIONS] or self.slots[PENDING] else "fallback"
-
-
-class GuideAction(Action, abc.ABC):
-    """Base for actions that answer from the guides; subclasses implement `respond`."""
-
-    @abc.abstractmethod
-    def name(self) -> str:
-        """The action's name in the domain."""
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
-        turn = Turn(dispatcher, tracker)
-        if turn.slots[OPTIONS] and (is_yes(turn.text) or is_no(turn.text)):
-            # "是的" / "不是" answers the question just asked, whatever intent the classifier heard
-            # in two characters. Imported here: the choosing action is built on this module.
-            from actions.which_service import ActionChooseOption
-            return ActionChooseOption().respond(turn)
-        if turn.intent not in NAVIGATION and turn.slots[SERVICE] and turn.slots[ITEM] is not None:
-            heard = heard_navigation(turn.text)
-            if heard is not None:
-                # "下一各", "虾一个", "在说一遍" inside a walk: the word was misheard or mistyped, not the wish.
-                from actions.materials import navigate
-                return navigate(turn, heard)
-        asked = material_question(turn.text) if turn.slots[SERVICE] and turn.slots[ITEM] is not None else None
-        if asked and not turn.slots[OPTIONS] and turn.resolution.guide_id in (None, turn.slots[SERVICE]):
-            # "这些东西复印几份" (heard as a goodbye), "照片要自己带吗": about an item of this list.
-            from actions.materials import answer_material_question
-            answered = answer_material_question(turn, asked)
-            if answered is not None:
-                return answered
-        meant = turn.meant_topic
-        if meant is not None and meant != TOPIC_OF_INTENT.get(turn.intent):
-            # Heard as another topic than its meaning says ("医保卡坏了得去哪换" heard as what to bring):
-            # the meaning decides. Imported here: the topic answers are built on this module.
-            from actions.service_info import answer_meant_topic
-            return answer_meant_topic(turn, meant)
-        return self.respond(turn)
-
-    @abc.abstractmethod
-    def respond(self, turn: Turn) -> List[EventType]:
-        """Say something and return the events."""

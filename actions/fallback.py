@@ -8,9 +8,10 @@ from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import GuideAction, Turn
-from actions.which_service import ActionChooseOption, ActionInformService, answers_pending_question
-from guidekit import replies
+from actions.base import GuideAction
+from actions.conversation import Turn
+from actions.flows.choosing import answers_pending_question, choose_option, inform_service
+from guidekit.answers import replies
 from guidekit.settings import get_settings
 
 
@@ -21,10 +22,10 @@ class ActionFallback(GuideAction):
     def respond(self, turn: Turn) -> List[EventType]:
         # NLU may be unsure while the text plainly answers a pending question or names a service.
         if answers_pending_question(turn):
-            return ActionChooseOption().respond(turn)
+            return choose_option(turn)
         resolution = turn.resolution
         if resolution.status != "none" or resolution.unknown_subject:
-            return ActionInformService().respond(turn)
+            return inform_service(turn)
         turn.missed = True
         turn.say(replies.not_understood())
         return turn.finish("fallback")
@@ -36,6 +37,6 @@ class ActionOutOfScope(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         if turn.doubted_resolution().status == "certain":
-            return ActionInformService().respond(turn)
+            return inform_service(turn)
         turn.say(replies.out_of_scope(get_settings().hotline))
         return turn.finish("fallback")

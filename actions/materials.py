@@ -1,68 +1,14 @@
-"""Walking through a service's materials one at a time (the checklist is in actions/checklist.py)."""
+"""Walking through a service's materials one at a time (the flows: actions/flows/walk.py; the checklist is in
+actions/checklist.py)."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import (BUTTONS_MATERIAL, CHECKED, HINTED, INFO_TOPICS, OPTIONS, PENDING, PROXY, SERVICE,
-                                  TOPIC, GuideAction, Turn)
-from guidekit import replies
-from guidekit.material_questions import material_named
-
-
-def present_item(turn: Turn, index: int, intro: Optional[str] = None, full: bool = False) -> List[EventType]:
-    """One item; how to go on is said once per conversation (and again after a misunderstanding). `full`: asked
-    to say it again, the whole explanation with its notes."""
-    items = turn.items()
-    text = replies.material_step(items, index, turn.slots[CHECKED], hint=not turn.slots[HINTED], full=full)
-    turn.slots[HINTED] = True
-    turn.say(f"{intro}\n{text}" if intro else text, BUTTONS_MATERIAL)
-    return turn.finish("materials", index)
-
-
-def start_materials(turn: Turn) -> List[EventType]:
-    """Item 1 by name at once ("第1样,户口本。…"), then which service and how many items."""
-    guide = turn.guide
-    items = turn.items()
-    if not items:
-        turn.say(replies.with_service(guide, replies.nothing_to_bring(guide)))
-        return turn.finish("materials", None)
-    turn.say(replies.first_materials(guide, items, turn.slots[PROXY], turn.slots[CHECKED],
-                                     hint=not turn.slots[HINTED]), BUTTONS_MATERIAL)
-    turn.slots[HINTED] = True
-    return turn.finish("materials", 1)
-
-
-# Wishes to hear it again ("再说一遍", "听不见", "说慢一点"): never a new service by meaning alone.
-HEAR_AGAIN = ("repeat_item", "slower")
-
-
-def need_service(turn: Turn) -> Optional[List[EventType]]:
-    """Answer instead of navigating when the words name another service ("社保卡冇咗…" heard as
-    "还有呢"), or ask which one when none is known yet; None when the list can be walked."""
-    if turn.resolution.age is not None:
-        # "我都八十了还能办点啥" heard as "还有呢": the question is what else there is at that age.
-        turn.resolve_service("materials")
-        return turn.finish(turn.unresolved_topic())
-    before = turn.slots[SERVICE]
-    hear_again = turn.intent in HEAR_AGAIN
-    # "你说啥 听不见", "大点声": a wish to hear it again, not a description of deafness (残疾人证).
-    turn.switch_if_named(by_meaning=not hear_again)
-    if turn.guide is not None and turn.slots[SERVICE] != before:
-        return start_materials(turn)
-    if turn.guide is not None:
-        return None
-    if hear_again:
-        # Nothing said yet to repeat: our question again (its options), or which matter it is.
-        if turn.slots[OPTIONS]:
-            turn.ask_to_choose(list(turn.slots[OPTIONS]), turn.slots[PENDING] or "materials")
-        else:
-            turn.ask_which_service("materials")
-        return turn.finish(turn.unresolved_topic())
-    # No service yet: the same answer as any question without one (options, no guide, or which one).
-    turn.resolve_service("materials")
-    return turn.finish(turn.unresolved_topic())
+from actions.base import GuideAction
+from actions.conversation import Turn
+from actions.flows import walk
 
 
 class ActionMaterials(GuideAction):
@@ -72,14 +18,7 @@ class ActionMaterials(GuideAction):
         return "action_materials"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        before, place = turn.slots[SERVICE], turn.item_index()
-        guide = turn.resolve_service("materials")
-        if guide is None:
-            return turn.finish(turn.unresolved_topic())
-        if guide.id == before and place is not None and 1 <= place <= len(turn.items()):
-            # "要带啥" again in the middle of the list ("在哪办" came between): go on from there.
-            return present_item(turn, place, replies.continuing(place))
-        return start_materials(turn)
+        return walk.materials(turn)
 
 
 class ActionNextMaterial(GuideAction):
@@ -87,17 +26,7 @@ class ActionNextMaterial(GuideAction):
         return "action_next_material"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        asked = need_service(turn)
-        if asked is not None:
-            return asked
-        index = turn.item_index()
-        items = turn.items()
-        if index is None:
-            return start_materials(turn)
-        if index >= len(items):
-            turn.say(replies.after_last(turn.guide, items))
-            return turn.finish("materials", None)
-        return present_item(turn, index + 1)
+        return walk.next_item(turn)
 
 
 class ActionPreviousMaterial(GuideAction):
@@ -105,16 +34,7 @@ class ActionPreviousMaterial(GuideAction):
         return "action_previous_material"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        asked = need_service(turn)
-        if asked is not None:
-            return asked
-        index = turn.item_index()
-        if index is None:
-            # After the end (or the full list) "上一个" means the last item.
-            return present_item(turn, len(turn.items()))
-        if index <= 1:
-            return present_item(turn, 1, replies.before_first())
-        return present_item(turn, index - 1)
+        return walk.previous_item(turn)
 
 
 class ActionRepeatMaterial(GuideAction):
@@ -124,22 +44,7 @@ class ActionRepeatMaterial(GuideAction):
         return "action_repeat_material"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        asked = need_service(turn)
-        if asked is not None:
-            return asked
-        index = turn.item_index()
-        last = turn.slots[TOPIC]
-        # Repeat what was last said: a topic answer, a whole list, or the current item.
-        if last in INFO_TOPICS:
-            turn.say(replies.with_service(turn.guide, replies.topic_answer(turn.guide, last)))
-            return turn.finish(last)
-        if turn.previous_action() == "action_whats_left":
-            turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
-            return turn.finish("materials", None, keep_place=True)
-        if index is None or turn.previous_action() == "action_list_materials":
-            turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]))
-            return turn.finish("materials", None, keep_place=True)
-        return present_item(turn, index, full=True)
+        return walk.repeat_item(turn)
 
 
 class ActionListMaterials(GuideAction):
@@ -147,30 +52,4 @@ class ActionListMaterials(GuideAction):
         return "action_list_materials"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        turn.switch_if_named()
-        asked = need_service(turn)
-        if asked is not None:
-            return asked
-        turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
-                 [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")])
-        return turn.finish("materials", None, keep_place=True)
-
-
-def answer_material_question(turn: Turn, asked: str) -> Optional[List[EventType]]:
-    """"这些东西复印几份", "照片要自己带吗" inside a walk: the item named, or the current one, answered from its
-    fields; the place moves to it. None when there is no such item."""
-    items = turn.items()
-    number = material_named(turn.text, items) or turn.item_index()
-    if not number or number > len(items):
-        return None
-    turn.say(replies.material_answer(items[number - 1], asked))
-    return turn.finish("materials", number)
-
-
-def navigate(turn: Turn, intent: str) -> List[EventType]:
-    """Move in the list as `intent` says, for words heard as something else ("下一各")."""
-    from actions.checklist import ActionWhatsLeft
-    action = {"next_item": ActionNextMaterial, "previous_item": ActionPreviousMaterial,
-              "repeat_item": ActionRepeatMaterial, "list_all": ActionListMaterials,
-              "whats_left": ActionWhatsLeft}[intent]
-    return action().respond(turn)
+        return walk.list_all(turn)

@@ -5,8 +5,9 @@ from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import GuideAction, Turn
-from actions.service_info import answer
+from actions.base import GuideAction
+from actions.conversation import Turn
+from actions.flows.topics import proxy_question
 
 
 class ActionProxy(GuideAction):
@@ -14,7 +15,4 @@ class ActionProxy(GuideAction):
         return "action_proxy"
 
     def respond(self, turn: Turn) -> List[EventType]:
-        topic = turn.topic_asked("proxy")
-        if turn.resolve_service(topic) is None:
-            return turn.finish(turn.unresolved_topic())
-        return answer(turn, topic)
+        return proxy_question(turn)

@@ -5,9 +5,10 @@ from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import GuideAction, Turn
-from actions.which_service import ActionInformService
-from guidekit import replies
+from actions.base import GuideAction
+from actions.conversation import Turn
+from actions.flows.choosing import inform_service
+from guidekit.answers import replies
 
 
 def names_a_service(turn: Turn) -> bool:
@@ -21,7 +22,7 @@ class ActionGreet(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         if names_a_service(turn):
-            return ActionInformService().respond(turn)
+            return inform_service(turn)
         turn.say(replies.greeting(), [("补社保卡要带什么", "补社保卡要带什么"), ("老年证怎么办", "老年证要带什么")])
         return turn.finish("greeting")
 
@@ -32,7 +33,7 @@ class ActionGoodbye(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         if names_a_service(turn):
-            return ActionInformService().respond(turn)
+            return inform_service(turn)
         turn.say(replies.goodbye())
         return turn.finish("goodbye")
 
@@ -43,6 +44,6 @@ class ActionThank(GuideAction):
 
     def respond(self, turn: Turn) -> List[EventType]:
         if names_a_service(turn):
-            return ActionInformService().respond(turn)
+            return inform_service(turn)
         turn.say(replies.thanks())
         return turn.finish("goodbye")

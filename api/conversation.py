@@ -18,10 +18,10 @@ from api import ratings
 from api.rasa_client import RasaClient, RasaUnavailable, parse_reply
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
 from guidekit.catalog import GuideCatalog
-from guidekit.dialect import to_mandarin
+from guidekit.understanding.dialect import to_mandarin
 from guidekit.privacy import mask_personal_numbers
 from guidekit.settings import Settings
-from guidekit.textnorm import to_simplified
+from guidekit.understanding.textnorm import to_simplified
 
 log = logging.getLogger("banshi.chat")
 

@@ -10,7 +10,7 @@ from api.kiosk.help_desk import HelpDesk
 from api.rasa_client import RasaClient
 from guidekit.catalog import GuideCatalog
 from guidekit.settings import Settings, get_settings
-from guidekit.store import get_engine
+from guidekit.db.engine import get_engine
 
 
 def settings_dep() -> Settings:

@@ -25,10 +25,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.schemas import Button, ChatRequest, ChatResponse, ChatState, Message
-from guidekit.quality import (SCORES, RatingRequestRow, TurnRow, is_bad, parse_rating, record_rating, recorded_topic,
+from guidekit.quality.records import (SCORES, RatingRequestRow, TurnRow, is_bad, parse_rating, record_rating, recorded_topic,
                               record_turn, set_rating_reason, utc_now)
 from guidekit.settings import Settings
-from guidekit.store import get_engine
+from guidekit.db.engine import get_engine
 
 log = logging.getLogger("banshi.ratings")
 T = TypeVar("T")

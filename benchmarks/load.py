@@ -21,7 +21,8 @@ from typing import Dict, List
 import httpx
 
 from benchmarks.latency import percentile, rss_mb
-from guidekit.store import get_engine, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import load_guides
 from benchmarks.stack import BENCH_ENV
 from ops.stack import ROOT, Stack, StackConfig, free_port
 from ops.train import ensure_model

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from benchmarks.latency import percentile
 from benchmarks.stack import start_bench_stack
-from guidekit import editorial as ed
-from guidekit.store import get_engine
+from guidekit.editorial import workflow as ed
+from guidekit.db.engine import get_engine
 
 GUIDE, RUNS, PASSWORD = "funeral-allowance", 20, "bench-password-123"
 

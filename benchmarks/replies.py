@@ -23,7 +23,7 @@ from typing import Any, Dict, List, Optional
 import httpx
 import yaml
 
-from guidekit.loader import guide_files, read_guide_file
+from guidekit.guides.loader import guide_files, read_guide_file
 
 HERE = Path(__file__).resolve().parent / "replies"
 ROOT = Path(__file__).resolve().parent.parent

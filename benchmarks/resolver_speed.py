@@ -22,7 +22,8 @@ from pathlib import Path
 
 from benchmarks.understanding import load_cases
 from guidekit.catalog import ROOT, Snapshot
-from guidekit.store import get_engine, list_guides, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import list_guides, load_guides
 from sqlalchemy.orm import Session
 
 

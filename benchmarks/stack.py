@@ -5,7 +5,8 @@ import tempfile
 from pathlib import Path
 from typing import Dict, Optional
 
-from guidekit.store import get_engine, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import load_guides
 from ops.stack import ROOT, Stack, StackConfig, free_port
 from ops.train import ensure_model
 

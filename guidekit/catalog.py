@@ -19,18 +19,19 @@ import jieba
 import yaml
 from sqlalchemy.orm import Session
 
-from guidekit.dialect import to_mandarin
-from guidekit.meaning import MeaningIndex, shared_cache
-from guidekit.topics_by_meaning import TopicClassifier, shared_classifier
-from guidekit.pinyin_input import PinyinConverter
-from guidekit.quality import asked_counts
-from guidekit.services_by_meaning import shared_models
-from guidekit.resolver import ServiceIndex
-from guidekit.schema import Guide
+from guidekit.db.engine import get_engine
+from guidekit.guides.schema import Guide
+from guidekit.guides.store import guides_revision, list_guides
+from guidekit.quality.records import asked_counts
 from guidekit.settings import get_settings
-from guidekit.store import get_engine, guides_revision, list_guides
-from guidekit.textnorm import to_simplified, without_tone_marks
-from guidekit.understanding import Understanding
+from guidekit.understanding.decide import Understanding
+from guidekit.understanding.dialect import to_mandarin
+from guidekit.understanding.meaning import MeaningIndex, shared_cache
+from guidekit.understanding.pinyin_input import PinyinConverter
+from guidekit.understanding.resolver import ServiceIndex
+from guidekit.understanding.services_by_meaning import shared_models
+from guidekit.understanding.textnorm import to_simplified, without_tone_marks
+from guidekit.understanding.topics_by_meaning import TopicClassifier, shared_classifier, training_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_WORD_WEIGHT = 100
@@ -72,7 +73,7 @@ class Snapshot:
 
     @cached_property
     def understanding(self) -> Understanding:
-        """Names and sounds weighed with meaning (guidekit/understanding.py); meaning can be switched off
+        """Names and sounds weighed with meaning (guidekit/understanding/decide.py); meaning can be switched off
         (BANSHI_MEANING_MATCHING=false) where its model cannot be loaded."""
         settings = get_settings()
         meaning = None
@@ -88,7 +89,7 @@ class Snapshot:
 
     @cached_property
     def topics(self) -> Optional[TopicClassifier]:
-        """What a question asks about, by meaning (guidekit/topics_by_meaning.py); None without meaning matching."""
+        """What a question asks about, by meaning (guidekit/understanding/topics_by_meaning.py); None without meaning matching."""
         settings = get_settings()
         if not settings.meaning_matching:
             return None
@@ -145,3 +146,19 @@ class GuideCatalog:
                     self._snapshot = snapshot
         self._checked_at = time.monotonic()
         return snapshot
+
+
+def warm(guides: Iterable[Guide], cache_path: str, nlu_dir: Optional[str] = None) -> int:
+    """Embed every saying not yet in the cache file, and fit the topic classifier (embedding its training
+    sentences) unless a fitted one is kept, before the action server starts, so its first turn does not wait for
+    thousands of sentences. Returns how many sentences there are."""
+    cache = shared_cache(cache_path)
+    index = MeaningIndex(guides, cache)
+    count = index.size
+    # The service classifier, fitted once (embedding the voices) and kept under var/ for the action server.
+    shared_models(cache).ensure(index.training, wait=True)
+    if nlu_dir is not None:
+        # Fitted once (embedding its training sentences) and kept under var/ for the action server.
+        shared_classifier(cache, nlu_dir).warm()
+        count += len(training_sentences(nlu_dir)[0])
+    return count

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from guidekit.loader import GuideFileError, guide_files, read_guide_file
+from guidekit.guides.loader import GuideFileError, guide_files, read_guide_file
 
 
 def _validate(directory: Path) -> int:
@@ -23,7 +23,8 @@ def _validate(directory: Path) -> int:
 
 
 def _load(directory: Path, url: str) -> int:
-    from guidekit.store import get_engine, load_guides
+    from guidekit.db.engine import get_engine
+    from guidekit.guides.store import load_guides
     report = load_guides(get_engine(url), directory)
     print(report.summary())
     return 1 if report.refused else 0
@@ -32,8 +33,9 @@ def _load(directory: Path, url: str) -> int:
 def _userdict(url: str, out: Path) -> int:
     from sqlalchemy.orm import Session
 
-    from guidekit.store import get_engine, list_guides
-    from guidekit.userdict import write_userdict
+    from guidekit.db.engine import get_engine
+    from guidekit.guides.store import list_guides
+    from guidekit.understanding.userdict import write_userdict
     with Session(get_engine(url)) as session:
         guides = list_guides(session)
     if not guides:
@@ -49,8 +51,8 @@ def _create_user(url: str, username: str, role: str, password_stdin: bool) -> in
 
     from sqlalchemy.orm import Session
 
-    from guidekit.editorial import create_user
-    from guidekit.store import get_engine
+    from guidekit.db.engine import get_engine
+    from guidekit.editorial.workflow import create_user
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -74,8 +76,8 @@ def _set_password(url: str, username: str, password_stdin: bool) -> int:
 
     from sqlalchemy.orm import Session
 
-    from guidekit.editorial import set_password
-    from guidekit.store import get_engine
+    from guidekit.db.engine import get_engine
+    from guidekit.editorial.workflow import set_password
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -99,8 +101,9 @@ def _set_password(url: str, username: str, password_stdin: bool) -> int:
 def _export(url: str, out: Path) -> int:
     from sqlalchemy.orm import Session
 
-    from guidekit.editorial import guide_to_yaml
-    from guidekit.store import get_engine, list_guides
+    from guidekit.db.engine import get_engine
+    from guidekit.editorial.workflow import guide_to_yaml
+    from guidekit.guides.store import list_guides
     out.mkdir(parents=True, exist_ok=True)
     with Session(get_engine(url)) as session:
         guides = list_guides(session)
@@ -111,7 +114,7 @@ def _export(url: str, out: Path) -> int:
 
 
 def _purge(settings, days) -> int:
-    from guidekit.retention import purge
+    from guidekit.quality.retention import purge
     report = purge(settings.database_url, settings.tracker_store_url, days or settings.retention_days)
     print(report)
     return 0
@@ -121,8 +124,8 @@ def _migrate(database_url: str) -> int:
     """Before deploying a release: the database to the newest schema (every process would also do it at start)."""
     from sqlalchemy.engine import make_url
 
-    from guidekit import migrate
-    from guidekit.store import get_engine
+    from guidekit.db import migrate
+    from guidekit.db.engine import get_engine
     engine = get_engine(database_url)
     with engine.connect() as connection:
         at = migrate.current(connection)

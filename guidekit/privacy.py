@@ -8,7 +8,7 @@ dashes, dots, brackets, zero-width characters) between digits are skipped. The t
 is left exactly as it was.
 
 A number is masked the same way however it was written: mobile 138****5678 (a +86/0086 prefix kept),
-ID the first 6 characters and the last one (110101***********4; guidekit/speech.py tells an ID from a
+ID the first 6 characters and the last one (110101***********4; guidekit/answers/speech.py tells an ID from a
 card by this), bank card the first and last 4 (6222***********0123). Any other run of 11 or more digits
 (a landline with its area code, two numbers run together) keeps only its last 4.
 """

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     kiosk_staff_call_cooldown_seconds: float = 120.0
     timezone: str = "Asia/Shanghai"
     max_text_chars: int = 500
-    # Matching messages to guides by meaning (guidekit/meaning.py); the sayings' vectors are kept here.
+    # Matching messages to guides by meaning (guidekit/understanding/meaning.py); the sayings' vectors are kept here.
     meaning_matching: bool = True
     meaning_cache: str = "var/meaning-cache.npz"
     # Threads the sentence model reads a long message on (its C engine's OpenMP threads; a short one always on

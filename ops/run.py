@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from guidekit.settings import get_settings
-from guidekit.store import get_engine, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import load_guides
 from ops.stack import ROOT, Stack, StackConfig
 from ops.train import ensure_model
 

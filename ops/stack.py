@@ -186,9 +186,10 @@ class Stack:
         turn then reads vectors instead of embedding a thousand sentences (tens of seconds)."""
         from sqlalchemy.orm import Session
 
-        from guidekit.meaning import warm
+        from guidekit.catalog import warm
         from guidekit.settings import get_settings
-        from guidekit.store import get_engine, list_guides
+        from guidekit.db.engine import get_engine
+        from guidekit.guides.store import list_guides
         settings = get_settings()
         if not settings.meaning_matching:
             return

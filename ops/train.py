@@ -38,8 +38,9 @@ def inputs_hash() -> str:
 
 
 def write_userdict_from_db(database_url: str) -> None:
-    from guidekit.store import get_engine, list_guides
-    from guidekit.userdict import write_userdict
+    from guidekit.db.engine import get_engine
+    from guidekit.guides.store import list_guides
+    from guidekit.understanding.userdict import write_userdict
 
     with Session(get_engine(database_url)) as session:
         write_userdict(list_guides(session), USERDICT_DIR)

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from guidekit.settings import get_settings
-from guidekit.store import get_engine, list_guides, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import list_guides, load_guides
 
 ROOT = Path(__file__).resolve().parent.parent
 VOICE_KEY = "e2e-voice-key"

@@ -2,7 +2,7 @@
 
 Sessions are signed cookies (Starlette's SessionMiddleware: HttpOnly, SameSite=strict, Secure behind
 HTTPS) holding the user id, the account's session version, a CSRF token and an expiry. Signing out,
-deactivation and a new password bump the account's version (guidekit.editorial.bump_sessions), so a
+deactivation and a new password bump the account's version (guidekit.editorial.workflow.bump_sessions), so a
 copy of an older cookie no longer signs anyone in. Every POST must carry the session's CSRF token
 (form field `csrf_token` or header `X-CSRF-Token`).
 
@@ -26,7 +26,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
 from api.deps import db_session, settings_dep
-from guidekit.editorial import UserRow
+from guidekit.editorial.workflow import UserRow
 from guidekit.settings import Settings
 
 RANK = {"editor": 1, "reviewer": 2, "admin": 3}

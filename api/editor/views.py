@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from api.schemas import ChatResponse, ChatState, Message
 from api.wechat.format import answer_texts
-from guidekit import editorial as ed
-from guidekit import replies
-from guidekit.loader import GuideFileError
-from guidekit.schema import Guide
-from guidekit.speech import to_speech
-from guidekit.store import GuideRow
+from guidekit.editorial import workflow as ed
+from guidekit.answers import replies
+from guidekit.guides.loader import GuideFileError
+from guidekit.guides.schema import Guide
+from guidekit.answers.speech import to_speech
+from guidekit.guides.store import GuideRow
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATUS_NAMES = {"draft": "草稿", "submitted": "等待审核", "returned": "退回修改", "published": "已发布"}
@@ -51,7 +51,7 @@ class DraftView:
 
 
 def glossary(session: Session):
-    from guidekit.readability import GlossaryTerm, default_glossary
+    from guidekit.editorial.readability import GlossaryTerm, default_glossary
     terms = {t.term: t for t in default_glossary()}
     for row in session.execute(select(ed.GlossaryRow)).scalars():
         terms[row.term] = GlossaryTerm(term=row.term, plain=row.plain, explain=row.explain)
@@ -59,7 +59,7 @@ def glossary(session: Session):
 
 
 def readability_json(session: Session, text: str, official: Optional[str] = None) -> Dict:
-    from guidekit.readability import check, compare
+    from guidekit.editorial.readability import check, compare
     report = check(text, glossary(session))
     out = {"score": report.score, "passed": report.passed, "longest_sentence": report.longest_sentence,
            "rare_share": report.rare_share, "formula": report.formula,
@@ -71,7 +71,7 @@ def readability_json(session: Session, text: str, official: Optional[str] = None
 
 
 def field_reports(session: Session, guide: Guide) -> List[Dict]:
-    from guidekit.readability import check
+    from guidekit.editorial.readability import check
     terms = glossary(session)
     out = []
     for key, label, _, official, plain in ed.plain_fields(guide):

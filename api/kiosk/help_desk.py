@@ -18,7 +18,7 @@ from typing import Callable, Dict, Optional
 import httpx
 
 from api.schemas import ChatResponse, Message
-from guidekit.replies import COMPLAINT_HEARD
+from guidekit.answers.replies import COMPLAINT_HEARD
 
 log = logging.getLogger("banshi.kiosk.help")
 

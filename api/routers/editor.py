@@ -25,11 +25,12 @@ from api.deps import db_session, settings_dep
 from api.editor.auth import (LoginThrottle, check_csrf, csrf_token, current_user, require, session_user, sign_in,
                              throttle)
 from api.editor import views
-from guidekit import editorial as ed
-from guidekit.editorial import UserRow
-from guidekit.loader import GuideFileError
+from guidekit.editorial import workflow as ed
+from guidekit.editorial.workflow import UserRow
+from guidekit.guides.loader import GuideFileError
 from guidekit.settings import Settings
-from guidekit.store import GuideRow, list_guides, utc_now
+from guidekit.db.base import utc_now
+from guidekit.guides.store import GuideRow, list_guides
 
 log = logging.getLogger("banshi.editor")
 LOGIN_NAME_MAX = 80  # the username column's size: a longer name cannot be an account
@@ -346,7 +347,7 @@ def readability(body: TextIn, user: UserRow = Depends(current_user), session: Se
 
 @router.post("/api/plain-draft")
 def plain_draft(body: TextIn, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
-    from guidekit.plain_draft import plain_draft as draft_of
+    from guidekit.editorial.plain_draft import plain_draft as draft_of
     return {"draft": draft_of(body.text, views.glossary(session)), "note": "这只是建议稿,请您逐句改好再保存。"}
 
 

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from api.deps import db_session
 from api.editor.auth import check_csrf, current_user
 from api.routers.editor import committed, page
-from guidekit import editorial as ed
-from guidekit import quality
-from guidekit.editorial import UserRow
-from guidekit.store import list_guides
+from guidekit.editorial import workflow as ed
+from guidekit.quality import records as quality
+from guidekit.editorial.workflow import UserRow
+from guidekit.guides.store import list_guides
 
 router = APIRouter(prefix="/editor", tags=["editor"], dependencies=[Depends(check_csrf)])
 

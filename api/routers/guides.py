@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import db_session, guide_catalog
 from guidekit.catalog import GuideCatalog
-from guidekit.store import get_guide, guides_as_json
+from guidekit.guides.store import get_guide, guides_as_json
 
 router = APIRouter(prefix="/api/guides", tags=["guides"])
 

@@ -11,7 +11,7 @@ from api.deps import rasa_client, settings_dep
 from api.rasa_client import RasaClient
 from api.sessions import tracker_store_up
 from guidekit.settings import Settings
-from guidekit.store import get_engine, ping
+from guidekit.db.engine import get_engine, ping
 
 router = APIRouter(tags=["health"])
 

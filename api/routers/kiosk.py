@@ -24,9 +24,9 @@ from api.routers.chat import CONTRACT, ChatTurn, answer
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
 from api.voice.asr import AudioFormatError, RecognizerUnavailable
 from guidekit.catalog import GuideCatalog
-from guidekit import replies
+from guidekit.answers import replies
 from guidekit.settings import Settings
-from guidekit.store import get_guide
+from guidekit.guides.store import get_guide
 
 KIOSK = Path(__file__).resolve().parent.parent / "kiosk"
 log = logging.getLogger("banshi.kiosk")

@@ -17,7 +17,7 @@ from api.routers.chat import CONTRACT
 from api.voice.tts import SynthesisError, collapse_marks, estimated_seconds
 from api.voice.turns import VoiceTurnRequest, VoiceTurnResponse
 from guidekit.settings import Settings
-from guidekit.speech import to_speech
+from guidekit.answers.speech import to_speech
 
 log = logging.getLogger("banshi.voice")
 router = APIRouter(prefix="/voice", tags=["voice"])

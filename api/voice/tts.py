@@ -1,6 +1,6 @@
 """Text to speech behind a small interface; the default engine is espeak-ng's Mandarin voice.
 
-The caller passes speech text (guidekit/speech.py has already turned numbers and symbols into words).
+The caller passes speech text (guidekit/answers/speech.py has already turned numbers and symbols into words).
 The rate is modestly slow for older listeners, and the pauses between phrases are lengthened rather
 than the syllables stretched: slowing alone makes speech harder to follow.
 """

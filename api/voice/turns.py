@@ -20,9 +20,9 @@ from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN
 from api.schemas import ChatRequest, ChatResponse, ChatState
 from guidekit.catalog import GuideCatalog
 from guidekit.privacy import mask_personal_numbers
-from guidekit.replies import doing
-from guidekit.speech import to_speech, to_ssml
-from guidekit.textnorm import is_no, is_yes
+from guidekit.answers.replies import doing
+from guidekit.answers.speech import to_speech, to_ssml
+from guidekit.understanding.textnorm import is_no, is_yes
 
 log = logging.getLogger("banshi.voice")
 

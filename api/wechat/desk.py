@@ -24,12 +24,12 @@ from redis.exceptions import RedisError
 from api.wechat.once import OnceOnly, RedisOnceOnly, message_key
 from api.wechat.outbox import Outbox
 from api.wechat.replay import NEW, REPLAYED, RedisSeenNonces, SeenNonces
-from guidekit import quality
+from guidekit.quality import records as quality
 from guidekit.catalog import GuideCatalog
-from guidekit.replies import doing
+from guidekit.answers.replies import doing
 from guidekit.settings import Settings
-from guidekit.store import get_engine
-from guidekit.textnorm import parse_option_number
+from guidekit.db.engine import get_engine
+from guidekit.understanding.textnorm import parse_option_number
 
 log = logging.getLogger("banshi.wechat")
 

@@ -14,7 +14,8 @@ from typing import List, Sequence
 from sqlalchemy import Column, DateTime, Integer, String, Text, select, update
 from sqlalchemy.orm import Session
 
-from guidekit.store import Base, get_engine, utc_now as _now
+from guidekit.db.base import Base, utc_now as _now
+from guidekit.db.engine import get_engine
 
 log = logging.getLogger("banshi.wechat.outbox")
 LEASE = dt.timedelta(seconds=60)

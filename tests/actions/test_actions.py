@@ -144,7 +144,7 @@ def test_a_wish_to_hear_it_again_repeats_and_is_never_read_as_deafness():
 def test_questions_about_an_item_are_answered_from_its_fields_whatever_intent_was_heard():
     from actions.smalltalk import ActionGoodbye
     from guidekit.catalog import ROOT
-    from guidekit.loader import read_guide_file
+    from guidekit.guides.loader import read_guide_file
     guide = read_guide_file(ROOT / "guides" / "chronic-disease-outpatient.yml")
     items = guide.materials_to_bring(with_proxy=False)
     both = next(n for n, m in enumerate(items, 1) if m.form.value == "原件和复印件")

@@ -75,7 +75,8 @@ def wechat_env(monkeypatch, fake_wechat, tmp_path) -> Dict[str, str]:
     # Its own guides database: what one test leaves behind (kept answers, logged turns) stays there.
     from pathlib import Path
 
-    from guidekit.store import get_engine, load_guides
+    from guidekit.db.engine import get_engine
+    from guidekit.guides.store import load_guides
     db_url = f"sqlite:///{tmp_path / 'guides.db'}"
     load_guides(get_engine(db_url), Path(__file__).resolve().parents[2] / "guides")
     env = {"BANSHI_DATABASE_URL": db_url, "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": SECRET,

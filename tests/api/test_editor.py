@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from guidekit import editorial as ed
+from guidekit.editorial import workflow as ed
 from guidekit.settings import get_settings
-from guidekit.store import GuideRow, get_engine, get_guide, guides_revision, list_guides, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import GuideRow, get_guide, guides_revision, list_guides, load_guides
 from tests.api.conftest import LiveApi, ScriptedAssistant
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,9 +5,9 @@ import re
 
 from sqlalchemy.orm import Session
 
-from guidekit import editorial as ed
-from guidekit import quality
-from guidekit.store import get_engine
+from guidekit.editorial import workflow as ed
+from guidekit.quality import records as quality
+from guidekit.db.engine import get_engine
 from tests.api.test_editor import GUIDE, api, db_url, signed_in  # noqa: F401  (fixtures)
 
 

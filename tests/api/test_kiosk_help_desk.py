@@ -8,7 +8,7 @@ import pytest
 
 from api.kiosk.help_desk import ALREADY, CALLED, FAILED, NO_CALL, HelpDesk
 from api.schemas import ChatResponse, ChatState, Message
-from guidekit.replies import COMPLAINT_HEARD
+from guidekit.answers.replies import COMPLAINT_HEARD
 from tests.conftest import StaffCalls
 
 

@@ -19,9 +19,9 @@ from api import ratings
 from api.conversation import chat_turn
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
 from guidekit.catalog import GuideCatalog
-from guidekit.quality import RatingRequestRow, RatingRow, TurnRow
+from guidekit.quality.records import RatingRequestRow, RatingRow, TurnRow
 from guidekit.settings import Settings, get_settings
-from guidekit.store import get_engine
+from guidekit.db.engine import get_engine
 
 CARD = "social-security-card-replacement"
 ID_NUMBER, PHONE = "110101195001011234", "13812345678"

@@ -1,7 +1,7 @@
 """Formatting answers for WeChat, and cleaning what users type there."""
 from api.schemas import ChatResponse, ChatState, Message
 from api.wechat.format import answer_texts, for_wechat, split_text, user_text
-from guidekit.replies import NEXT_HINT
+from guidekit.answers.replies import NEXT_HINT
 
 
 def test_split_keeps_every_character_and_prefers_paragraph_breaks():

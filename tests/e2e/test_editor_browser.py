@@ -9,8 +9,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
-from guidekit import editorial as ed
-from guidekit.store import get_engine, get_guide
+from guidekit.editorial import workflow as ed
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import get_guide
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
@@ -94,8 +95,8 @@ def test_edit_check_fix_submit_publish_and_the_assistant_says_it(stack, browser,
 def test_a_published_new_guide_is_answered_at_once_without_retraining(stack, accounts):
     from pathlib import Path
 
-    from guidekit.loader import read_guide_file
-    from guidekit.store import GuideRow, _bump_revision
+    from guidekit.guides.loader import read_guide_file
+    from guidekit.guides.store import GuideRow, bump_revision
     base = read_guide_file(Path(__file__).resolve().parents[2] / "guides" / "old-age-allowance.yml")
     new = base.model_copy(update={"id": "test-silver-bus-pass", "name": "老年人免费乘车卡办理",
                                   "aliases": ["银发乘车卡", "老人坐车卡"], "related_words": []})
@@ -117,4 +118,4 @@ def test_a_published_new_guide_is_answered_at_once_without_retraining(stack, acc
     finally:
         with Session(get_engine(accounts)) as session, session.begin():
             session.delete(session.get(GuideRow, new.id))
-            _bump_revision(session)
+            bump_revision(session)

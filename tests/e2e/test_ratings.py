@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from guidekit.quality import RatingRow, TurnRow
-from guidekit.store import get_engine
+from guidekit.quality.records import RatingRow, TurnRow
+from guidekit.db.engine import get_engine
 
 pytestmark = pytest.mark.e2e
 CARD = "social-security-card-replacement"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from guidekit.catalog import GuideCatalog
 from guidekit.settings import get_settings
-from guidekit.store import get_engine, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import load_guides
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +46,7 @@ def test_tiles_and_menus_offer_the_guides_most_asked_about_first(tmp_path, monke
 
     from sqlalchemy.orm import Session
 
-    from guidekit.quality import record_turn
+    from guidekit.quality.records import record_turn
     url = f"sqlite:///{tmp_path / 'g.db'}"
     engine = get_engine(url)
     load_guides(engine, ROOT / "guides")

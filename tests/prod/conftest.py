@@ -16,7 +16,8 @@ import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
-from guidekit.store import get_engine, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import load_guides
 from ops.stack import Stack, StackConfig, free_port
 from ops.train import ensure_model
 

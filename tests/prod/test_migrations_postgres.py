@@ -2,8 +2,8 @@
 opening it at once (API, action server, WeChat worker at start) serialise on the advisory lock."""
 from __future__ import annotations
 
-from guidekit import migrate
-from guidekit.store import get_engine
+from guidekit.db import migrate
+from guidekit.db.engine import get_engine
 from tests.guidekit.test_migrations import differences, open_at_once, revision_of
 
 

@@ -9,9 +9,10 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from guidekit import editorial as ed
+from guidekit.editorial import workflow as ed
 from guidekit.settings import get_settings
-from guidekit.store import get_engine, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import load_guides
 from tests.api.conftest import LiveApi, ScriptedAssistant
 from tests.api.test_editor import Editor
 

@@ -15,9 +15,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from guidekit import editorial as ed
+from guidekit.editorial import workflow as ed
 from guidekit.settings import get_settings
-from guidekit.store import get_engine, load_guides, utc_now
+from guidekit.db.base import utc_now
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import load_guides
 from tests.api.conftest import LiveApi, ScriptedAssistant
 from tests.api.test_editor import PASSWORD, Editor, signed_in
 
@@ -304,7 +306,7 @@ def test_an_account_with_an_old_bad_name_can_still_be_deactivated(api, db_url, l
 
 def test_an_older_database_gets_the_new_column_when_opened(tmp_path):
     """An editor table from before the session version (and before the migrations) gets the column once when
-    the database is first opened (guidekit/migrate.py), and its accounts still sign in."""
+    the database is first opened (guidekit/db/migrate.py), and its accounts still sign in."""
     import sqlite3
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from guidekit import editorial as ed
+from guidekit.editorial import workflow as ed
 from guidekit.settings import Settings, get_settings
-from guidekit.store import get_engine, load_guides
+from guidekit.db.engine import get_engine
+from guidekit.guides.store import load_guides
 from ops.stack import free_port
 from tests.api.conftest import LiveApi, ScriptedAssistant
 from tests.api.test_editor import PASSWORD, signed_in
@@ -199,7 +200,7 @@ def postgres_url():
 def test_nul_characters_in_text_do_not_break_the_quality_tables_on_postgresql(postgres_url):
     from api.ratings import after_answer, take_rating_turn
     from api.schemas import ChatRequest, ChatResponse, ChatState, Message
-    from guidekit.quality import RatingRow, TurnRow
+    from guidekit.quality.records import RatingRow, TurnRow
     settings = Settings(database_url=postgres_url)
     sid = "api:nul-test"
 

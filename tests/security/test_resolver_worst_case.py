@@ -18,8 +18,8 @@ import pytest
 from jieba.posseg import char_state_tab_P
 from pypinyin import lazy_pinyin
 
-from guidekit.pinyin_input import syllables
-from guidekit.resolver import ServiceIndex
+from guidekit.understanding.pinyin_input import syllables
+from guidekit.understanding.resolver import ServiceIndex
 from guidekit.settings import get_settings
 
 BOUND_SECONDS = 0.100

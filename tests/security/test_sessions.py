@@ -56,8 +56,8 @@ def test_the_channel_is_set_by_the_server_not_the_client(stack):
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from guidekit.quality import TurnRow
-    from guidekit.store import get_engine
+    from guidekit.quality.records import TurnRow
+    from guidekit.db.engine import get_engine
     session = _chat(stack, {"text": "补社保卡要带什么", "channel": "wechat"}).json()["session_id"]
     with Session(get_engine(stack.cfg.database_url)) as db:
         channels = set(db.execute(select(TurnRow.channel).where(TurnRow.session_id == session)).scalars())

@@ -1,0 +1,51 @@
+"""What a turn is before the action Rasa chose: words that answer our yes/no question, a navigation word
+misheard inside a walk ("下一各"), a question about one item, or a topic the meaning is sure of though it was
+heard as another. Every action asks this first (actions/base.py)."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from rasa_sdk.events import EventType
+
+from actions.conversation import ITEM, NAVIGATION, OPTIONS, SERVICE, TOPIC_OF_INTENT, Turn
+from actions.flows.choosing import choose_option
+from actions.flows.handoff import handoff
+from actions.flows.topics import answer
+from actions.flows.walk import answer_material_question, navigate
+from guidekit.understanding.material_questions import material_question
+from guidekit.understanding.navigation import heard_navigation
+from guidekit.understanding.textnorm import is_no, is_yes
+
+
+def answer_meant_topic(turn: Turn, topic: str) -> List[EventType]:
+    """The answer to the topic the question means, whichever intent it was heard as."""
+    if topic == "handoff":
+        return handoff(turn)
+    if turn.resolve_service(topic) is None:
+        return turn.finish(turn.unresolved_topic())
+    return answer(turn, topic)
+
+
+def before_the_action(turn: Turn) -> Optional[List[EventType]]:
+    """The answer when the turn is one of these; None when the action Rasa chose should answer."""
+    if turn.slots[OPTIONS] and (is_yes(turn.text) or is_no(turn.text)):
+        # "是的" / "不是" answers the question just asked, whatever intent the classifier heard
+        # in two characters.
+        return choose_option(turn)
+    if turn.intent not in NAVIGATION and turn.slots[SERVICE] and turn.slots[ITEM] is not None:
+        heard = heard_navigation(turn.text)
+        if heard is not None:
+            # "下一各", "虾一个", "在说一遍" inside a walk: the word was misheard or mistyped, not the wish.
+            return navigate(turn, heard)
+    asked = material_question(turn.text) if turn.slots[SERVICE] and turn.slots[ITEM] is not None else None
+    if asked and not turn.slots[OPTIONS] and turn.resolution.guide_id in (None, turn.slots[SERVICE]):
+        # "这些东西复印几份" (heard as a goodbye), "照片要自己带吗": about an item of this list.
+        answered = answer_material_question(turn, asked)
+        if answered is not None:
+            return answered
+    meant = turn.meant_topic
+    if meant is not None and meant != TOPIC_OF_INTENT.get(turn.intent):
+        # Heard as another topic than its meaning says ("医保卡坏了得去哪换" heard as what to bring):
+        # the meaning decides.
+        return answer_meant_topic(turn, meant)
+    return None

@@ -1,0 +1,76 @@
+"""Answers about the current service: where, opening hours (and "今天开门吗"), fee, time, online, who, steps,
+and whether a family member may do it (proxy mode adds their materials, or says it is not allowed)."""
+from __future__ import annotations
+
+import re
+from typing import List
+
+from rasa_sdk.events import EventType
+
+from actions.conversation import ITEM, PROXY, Turn
+from actions.flows.walk import start_materials
+from guidekit.answers import replies
+from guidekit.settings import get_settings
+from guidekit.understanding import when
+
+INTENT_TOPICS = {
+    "ask_location": "location",
+    "ask_hours": "hours",
+    "ask_fee": "fee",
+    "ask_duration": "duration",
+    "ask_online": "online",
+    "ask_eligibility": "eligibility",
+    "ask_process": "process",
+}
+TOPIC_BUTTONS = [("要带什么", "/ask_materials"), ("在哪里办", "/ask_location"), ("几点开门", "/ask_hours")]
+
+
+# "能领多少钱", "每月发多少": the money one receives, not the fee one pays.
+_RECEIVE = re.compile(r"(领|发|到手)[^,。]{0,4}多少|多少钱?[^,。]{0,3}(领|发)|(补贴|津贴|补助|养老金)[^,。]{0,3}(多少|几)")
+
+
+def answer_topic(turn: Turn, topic: str) -> List[EventType]:
+    guide = turn.guide
+    if topic == "fee" and _RECEIVE.search(turn.text):
+        text = replies.amount_received(guide)
+    else:
+        text = replies.topic_answer(guide, topic)
+    if topic == "hours":
+        asked = when.day_asked(turn.text, when.today(get_settings().timezone))
+        if asked is not None:
+            text = replies.opening_on(guide, *asked)
+    turn.say(replies.with_service(guide, text), [b for b in TOPIC_BUTTONS if b[1] != f"/ask_{topic}"])
+    return turn.finish(topic)
+
+
+def answer_proxy(turn: Turn) -> List[EventType]:
+    guide = turn.guide
+    turn.slots[PROXY] = guide.proxy.allowed
+    # The list changes length in proxy mode: the walk through it starts again.
+    turn.slots[ITEM] = None
+    buttons = [("要带什么", "/ask_materials")] if guide.proxy.allowed else [("转人工", "/handoff")]
+    turn.say(replies.with_service(guide, replies.proxy_answer(guide)), buttons)
+    return turn.finish("proxy")
+
+
+def answer(turn: Turn, topic: str) -> List[EventType]:
+    """The answer to `topic` about the current service: what to bring, a family member, or the rest."""
+    if topic == "materials":
+        return start_materials(turn)
+    return answer_proxy(turn) if topic == "proxy" else answer_topic(turn, topic)
+
+
+def topic_question(turn: Turn) -> List[EventType]:
+    """"在哪办", "要钱吗", "能在手机上办吗": the topic asked, about the service named or discussed."""
+    topic = turn.topic_asked(INTENT_TOPICS.get(turn.intent, "process"))
+    if turn.resolve_service(topic) is None:
+        return turn.finish(turn.unresolved_topic())
+    return answer(turn, topic)
+
+
+def proxy_question(turn: Turn) -> List[EventType]:
+    """"我让儿子去办": what a family member brings, or that it is not allowed."""
+    topic = turn.topic_asked("proxy")
+    if turn.resolve_service(topic) is None:
+        return turn.finish(turn.unresolved_topic())
+    return answer(turn, topic)

@@ -1,0 +1,1 @@
+"""The database: the declarative base (base.py), the engine (engine.py) and the migrations (migrate.py)."""

@@ -1,0 +1,451 @@
+"""The editorial workflow in the guides database: accounts, drafts, review, publishing, history, audit.
+
+A guide has at most one working draft. Saving a draft needs the `lock` number the editor loaded:
+a second person saving over a newer draft is refused (DraftConflict) and keeps their text. Publishing
+writes the guide into the table every channel reads (guidekit/guides/store.py) and bumps the revision, so
+all channels answer with it within a second — no retraining: services are found by the resolver from
+the guides' own words, and Rasa's intents do not name services. Every change is in the audit log.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Session
+
+from guidekit.db.base import Base
+from guidekit.db.base import utc_now as _now
+from guidekit.guides.loader import parse_guide
+from guidekit.guides.schema import Guide
+from guidekit.guides.store import GuideRow, LoadReport, bump_revision, upsert_guide
+
+ROLES = ("editor", "reviewer", "admin")
+_hasher = PasswordHasher()
+
+
+class UserRow(Base):
+    __tablename__ = "editor_users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80), unique=True, nullable=False)
+    password_hash = Column(String(200), nullable=False)
+    role = Column(String(20), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False)
+    # Every session cookie carries the version it was issued under; signing out, deactivation and a new
+    # password bump it, so no copy of an older cookie works again. Added after the first release, before there
+    # were migrations: guidekit/db/migrate.py adds it to a database from before them.
+    session_version = Column(Integer, nullable=False, default=0, server_default="0")
+
+
+class DraftRow(Base):
+    """The working draft of one guide (new or changed), as guide YAML."""
+    __tablename__ = "guide_drafts"
+    guide_id = Column(String(80), primary_key=True)
+    yaml_text = Column(Text, nullable=False)
+    status = Column(String(20), nullable=False, default="draft")  # draft | submitted | returned
+    lock = Column(Integer, nullable=False, default=1)
+    base_version = Column(Integer, nullable=True)  # the published version it started from
+    updated_by = Column(String(80), nullable=False)
+    updated_at = Column(DateTime, nullable=False)
+    review_comment = Column(Text, nullable=True)
+
+
+class VersionRow(Base):
+    """Every published version, kept for history and restore."""
+    __tablename__ = "guide_versions"
+    __table_args__ = (UniqueConstraint("guide_id", "number"),)
+    id = Column(Integer, primary_key=True)
+    guide_id = Column(String(80), nullable=False, index=True)
+    number = Column(Integer, nullable=False)
+    content = Column(Text, nullable=False)
+    published_by = Column(String(80), nullable=False)
+    published_at = Column(DateTime, nullable=False)
+    override_reason = Column(Text, nullable=True)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, index=True)
+    username = Column(String(80), nullable=False)
+    action = Column(String(40), nullable=False)
+    guide_id = Column(String(80), nullable=True)
+    detail = Column(Text, nullable=True)
+
+
+class GlossaryRow(Base):
+    """Jargon the editors added to the default glossary (guidekit/data/glossary.yml)."""
+    __tablename__ = "glossary_terms"
+    term = Column(String(40), primary_key=True)
+    plain = Column(String(200), nullable=False)
+    explain = Column(String(400), nullable=False)
+    added_by = Column(String(80), nullable=False)
+    added_at = Column(DateTime, nullable=False)
+
+
+class DraftConflict(Exception):
+    """Someone saved this draft after you loaded it."""
+
+    def __init__(self, current: DraftRow):
+        self.current_lock = current.lock
+        self.updated_by = current.updated_by
+        super().__init__(f"draft changed by {current.updated_by} (lock {current.lock})")
+
+
+class WorkflowError(Exception):
+    """A step that is not allowed now (e.g. publishing a draft that was never submitted)."""
+
+
+def audit(session: Session, username: str, action: str, guide_id: Optional[str] = None, **detail) -> None:
+    session.add(AuditRow(at=_now(), username=username, action=action, guide_id=guide_id,
+                         detail=json.dumps(detail, ensure_ascii=False) if detail else None))
+
+
+# -- accounts ----------------------------------------------------------------------------------
+USERNAME_MAX = 32            # new names; sign-in refuses anything longer than the column (80) outright
+PASSWORD_MIN, PASSWORD_MAX = 10, 128
+_USERNAME = re.compile(r"[^\W][\w.\-]*")  # letters (any script), digits, _ . - ; starts with a letter or digit
+# Bases of the passwords tried first by anyone guessing (compared without digits and punctuation).
+_COMMON = {"password", "passw", "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm", "admin", "administrator",
+           "letmein", "welcome", "iloveyou", "abc", "abcdef", "abcdefg", "abcdefgh", "abcdefghij", "qazwsx",
+           "qwe", "asd", "zxc", "woaini", "banshi", "editor", "test", "changeme", "secret"}
+
+
+def check_username(username: str) -> str:
+    """The name, if it may be used for a new account: 2–32 letters (any script), digits, `_`, `.` or `-`.
+    No spaces, no "/", nothing that needs escaping in a URL or a log line."""
+    if not username or not username.strip():
+        raise ValueError("用户名不能是空的(username is empty)")
+    if len(username) > USERNAME_MAX:
+        raise ValueError(f"用户名最多{USERNAME_MAX}个字(username longer than {USERNAME_MAX} characters)")
+    if len(username) < 2 or not _USERNAME.fullmatch(username):
+        raise ValueError("用户名只能用字母、汉字、数字和 _ . -,至少两个字"
+                         "(username: letters, digits, _ . - only, at least 2 characters)")
+    return username
+
+
+def check_password(password: str, username: str = "") -> None:
+    """Refuse passwords that are short, blank, repetitive, digits only (numbers, dates, phone numbers),
+    a well-known password or the username; under 16 characters (a Chinese character counts as three), at
+    least two kinds of character."""
+    if len(password) < PASSWORD_MIN:
+        raise ValueError(f"密码至少要{PASSWORD_MIN}位(password must have at least {PASSWORD_MIN} characters)")
+    if len(password) > PASSWORD_MAX:
+        raise ValueError(f"密码最多{PASSWORD_MAX}位(password longer than {PASSWORD_MAX} characters)")
+    if not password.strip() or any(unicodedata.category(c) == "Cc" for c in password):
+        raise ValueError("密码不能只有空格,也不能有控制字符(password is blank or has control characters)")
+    if len(set(password)) < 5:
+        raise ValueError("密码重复的字太多(password repeats too few characters)")
+    if password.isdigit() or all(c.isdigit() or not c.isalnum() for c in password):
+        raise ValueError("密码不能只有数字(password is only digits: dates and phone numbers are guessed first)")
+    base = "".join(c for c in password.lower() if c.isalpha())
+    if base in _COMMON or any(len(w) >= 5 and base.startswith(w) and len(base) - len(w) <= 3 for w in _COMMON):
+        raise ValueError("这个密码太常见了(password is a well-known one)")
+    if username and len(username) >= 3 and username.lower() in password.lower():
+        raise ValueError("密码里不能有用户名(password contains the username)")
+    kinds = sum((any(c.isalpha() for c in password), any(c.isdigit() for c in password),
+                 any(not c.isalnum() for c in password)))
+    weight = sum(3 if ord(c) >= 0x2E80 else 1 for c in password)  # a CJK character is worth several letters
+    if weight < 16 and kinds < 2:
+        raise ValueError("16位以下的密码要有字母、数字、符号中的两种"
+                         "(under 16 characters, use two of: letters, digits, symbols)")
+
+
+def bump_sessions(user: UserRow) -> None:
+    """End every session of this account (cookies carry the old version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def create_user(session: Session, username: str, password: str, role: str, by: str) -> UserRow:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    check_username(username)
+    check_password(password, username)
+    if session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none():
+        raise ValueError(f"user {username!r} already exists")
+    user = UserRow(username=username, password_hash=_hasher.hash(password), role=role, active=True, created_at=_now(),
+                   session_version=0)
+    session.add(user)
+    audit(session, by, "create_user", user=username, role=role)
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> Optional[UserRow]:
+    user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
+    if user is None or not user.active:
+        _hasher.hash(password)  # same work either way: timing does not tell which usernames exist
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, by: str) -> None:
+    """LookupError when there is no such account. Either way, the account's sessions end."""
+    user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
+    if user is None:
+        raise LookupError(username)
+    user.active = active
+    bump_sessions(user)
+    audit(session, by, "activate_user" if active else "deactivate_user", user=username)
+
+
+def set_password(session: Session, username: str, password: str, by: str) -> None:
+    """A new password (checked like a new account's); every session of the account ends."""
+    user = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
+    if user is None:
+        raise LookupError(username)
+    check_password(password, username)
+    user.password_hash = _hasher.hash(password)
+    bump_sessions(user)
+    audit(session, by, "set_password", user=username)
+
+
+# -- guides as YAML ------------------------------------------------------------------------------
+def _dump(data: dict) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+def guide_to_yaml(guide: Guide) -> str:
+    """The guides/ file format (keys in schema order), so exports diff cleanly in version control."""
+    data = json.loads(guide.model_dump_json())
+    for optional in ("short_name", "ages_from", "purpose"):
+        if data.get(optional) is None:
+            del data[optional]  # optional: no "ages_from: null" lines in guide files
+    return _dump(data)
+
+
+def parse_draft(guide_id: str, yaml_text: str) -> Guide:
+    """Validate a draft; GuideFileError names field and line like a guide file would."""
+    return parse_guide(yaml_text, f"{guide_id}.yml")
+
+
+# -- drafts --------------------------------------------------------------------------------------
+def published(session: Session, guide_id: str) -> Optional[GuideRow]:
+    return session.get(GuideRow, guide_id)
+
+
+def get_draft(session: Session, guide_id: str) -> Optional[DraftRow]:
+    return session.get(DraftRow, guide_id)
+
+
+def start_draft(session: Session, guide_id: str, by: str) -> DraftRow:
+    """The existing draft, or a new one copied from the published guide."""
+    draft = get_draft(session, guide_id)
+    if draft is not None:
+        return draft
+    row = published(session, guide_id)
+    if row is None:
+        raise WorkflowError(f"no guide {guide_id}")
+    draft = DraftRow(guide_id=guide_id, yaml_text=guide_to_yaml(Guide.model_validate_json(row.content)),
+                     status="draft", lock=1, base_version=row.version, updated_by=by, updated_at=_now())
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def save_draft(session: Session, guide_id: str, yaml_text: str, lock: int, by: str,
+               action: str = "save_draft") -> DraftRow:
+    """Save over the draft loaded at `lock`. Invalid YAML is refused (GuideFileError), so is a stale lock."""
+    parse_draft(guide_id, yaml_text)
+    draft = get_draft(session, guide_id)
+    if draft is None:
+        row = published(session, guide_id)
+        draft = DraftRow(guide_id=guide_id, yaml_text=yaml_text, status="draft", lock=0,
+                         base_version=row.version if row else None, updated_by=by, updated_at=_now())
+        session.add(draft)
+        if lock != 0:
+            raise DraftConflict(draft)
+    elif draft.lock != lock:
+        raise DraftConflict(draft)
+    draft.yaml_text, draft.status = yaml_text, "draft"
+    draft.lock += 1
+    draft.updated_by, draft.updated_at = by, _now()
+    session.flush()
+    audit(session, by, action, guide_id, lock=draft.lock)
+    return draft
+
+
+def submit(session: Session, guide_id: str, lock: int, by: str) -> DraftRow:
+    draft = get_draft(session, guide_id)
+    if draft is None:
+        raise WorkflowError("nothing to submit: there is no draft")
+    if draft.lock != lock:
+        raise DraftConflict(draft)
+    draft.status, draft.review_comment = "submitted", None
+    audit(session, by, "submit", guide_id)
+    return draft
+
+
+def send_back(session: Session, guide_id: str, comment: str, by: str) -> DraftRow:
+    draft = get_draft(session, guide_id)
+    if draft is None or draft.status != "submitted":
+        raise WorkflowError("only a submitted draft can be sent back")
+    if not comment.strip():
+        raise WorkflowError("say what needs changing")
+    draft.status, draft.review_comment = "returned", comment.strip()
+    draft.lock += 1
+    audit(session, by, "send_back", guide_id, comment=comment.strip())
+    return draft
+
+
+def publish(session: Session, guide_id: str, by: str, override_reason: Optional[str] = None) -> VersionRow:
+    """Make the submitted draft the live guide on every channel; the draft is done."""
+    draft = get_draft(session, guide_id)
+    if draft is None or draft.status != "submitted":
+        raise WorkflowError("only a submitted draft can be published")
+    guide = parse_draft(guide_id, draft.yaml_text)
+    _keep_current_version(session, guide_id)
+    report = LoadReport()
+    upsert_guide(session, guide, f"editor:{by}", report)
+    if guide_id in report.unchanged:
+        # A draft saved back unchanged (opened, nothing edited, submitted) is the live version already:
+        # the draft is done, and history keeps the one row it has for that version.
+        session.delete(draft)
+        audit(session, by, "publish_unchanged", guide_id, override_reason=override_reason)
+        return history(session, guide_id)[0]
+    bump_revision(session)
+    session.flush()
+    number = session.get(GuideRow, guide_id).version
+    version = VersionRow(guide_id=guide_id, number=number, content=guide.model_dump_json(), published_by=by,
+                         published_at=_now(), override_reason=override_reason)
+    session.add(version)
+    session.delete(draft)
+    audit(session, by, "publish", guide_id, version=number, override_reason=override_reason)
+    return version
+
+
+def _keep_current_version(session: Session, guide_id: str, by: str = "loader") -> None:
+    """History holds the live version even when it came from a guide file (make load-guides)."""
+    row = session.get(GuideRow, guide_id)
+    if row is None:
+        return
+    known = session.execute(select(VersionRow.id).where(VersionRow.guide_id == row.id,
+                                                        VersionRow.number == row.version)).first()
+    if known is None:
+        session.add(VersionRow(guide_id=row.id, number=row.version, content=row.content,
+                               published_by=by, published_at=row.updated_at))
+        session.flush()
+
+
+def record_loaded_versions(session: Session, by: str = "loader") -> None:
+    for guide_id in session.execute(select(GuideRow.id)).scalars().all():
+        _keep_current_version(session, guide_id, by)
+
+
+def history(session: Session, guide_id: str) -> List[VersionRow]:
+    return list(session.execute(select(VersionRow).where(VersionRow.guide_id == guide_id)
+                                .order_by(VersionRow.number.desc())).scalars())
+
+
+def restore_as_draft(session: Session, guide_id: str, number: int, lock: int, by: str) -> DraftRow:
+    version = session.execute(select(VersionRow).where(VersionRow.guide_id == guide_id,
+                                                       VersionRow.number == number)).scalar_one_or_none()
+    if version is None:
+        raise WorkflowError(f"{guide_id} has no version {number}")
+    text = guide_to_yaml(Guide.model_validate_json(version.content))
+    return save_draft(session, guide_id, text, lock, by, action=f"restore_v{number}")
+
+
+def audit_entries(session: Session, limit: int = 200) -> List[AuditRow]:
+    return list(session.execute(select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)).scalars())
+
+
+def plain_fields(guide: Guide) -> List[Tuple[str, str, Tuple, str, str]]:
+    """(key, label, path in the guide's data, official, plain) for every text an older person reads or
+    hears, in reading order; `path` leads to the plain text in `guide_to_yaml`'s data."""
+    out: List[Tuple[str, str, Tuple, str, str]] = [("department", "办理部门", ("department", "plain"), guide.department.official, guide.department.plain),
+           ("eligibility", "谁能办", ("eligibility", "plain"), guide.eligibility.official, guide.eligibility.plain)]
+    for i, m in enumerate(guide.materials):
+        out.append((f"material-{i}", f"材料{i + 1}:{m.name}", ("materials", i, "plain"), m.official_name, m.plain))
+    for i, step in enumerate(guide.process):
+        out.append((f"process-{i}", f"步骤{i + 1}", ("process", i, "plain"), step.official, step.plain))
+    for i, loc in enumerate(guide.locations):
+        out.append((f"address-{i}", f"{loc.name}:地址", ("locations", i, "address", "plain"),
+                    loc.address.official, loc.address.plain))
+        out.append((f"hours-{i}", f"{loc.name}:时间", ("locations", i, "hours", "plain"),
+                    loc.hours.official, loc.hours.plain))
+    for key, label in (("fee", "收费"), ("duration", "要多久"), ("online", "网上能不能办"), ("proxy", "家人能不能代办")):
+        text = getattr(guide, key)
+        out.append((key, label, (key, "plain"), text.official, text.plain))
+    return out
+
+
+def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], aliases: Optional[List[str]] = None,
+                      purpose: Optional[str] = None, examples: Optional[List[str]] = None,
+                      short_name: Optional[str] = None) -> str:
+    """The draft with the plain texts (by `plain_fields` key), aliases, short name, purpose and example
+    messages replaced; other fields untouched."""
+    guide = parse_draft(guide_id, yaml_text)
+    data = yaml.safe_load(yaml_text)
+    for key, _, path, _, _ in plain_fields(guide):
+        if key in edits:
+            node = data
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = edits[key].strip()
+    if aliases is not None:
+        data["aliases"] = [a.strip() for a in aliases if a.strip()]
+    if short_name is not None:
+        if short_name.strip():
+            data = _with_short_name(data, short_name.strip())
+        else:
+            data.pop("short_name", None)
+    if purpose is not None:
+        if purpose.strip():
+            data["purpose"] = purpose.strip()
+        else:
+            data.pop("purpose", None)
+    if examples is not None:
+        data["examples"] = [e.strip() for e in examples if e.strip()]
+    return _dump(data)
+
+
+def _with_short_name(data: dict, short_name: str) -> dict:
+    """The short name set, placed right after the official name as in the guide files."""
+    if "short_name" in data:
+        data["short_name"] = short_name
+        return data
+    placed: dict = {}
+    for key, value in data.items():
+        placed[key] = value
+        if key == "name":
+            placed["short_name"] = short_name
+    return placed
+
+
+NEW_MATERIAL = {"name": "新材料", "official_name": "(请填写官方名称)", "plain": "(请用大白话写这是什么)", "form": "原件",
+                "originals": 1, "copies": 0, "necessity": "必要", "where_to_get": "申请人自备"}
+
+
+def edit_materials(yaml_text: str, guide_id: str, action: str, index: int) -> str:
+    """Add a material after `index`, remove it, or move it up or down; returns the new draft YAML."""
+    data = yaml.safe_load(yaml_text)
+    items = data["materials"]
+    if action == "add":
+        items.insert(index + 1, dict(NEW_MATERIAL))
+    elif not 0 <= index < len(items):
+        raise WorkflowError(f"no material {index + 1}")
+    elif action == "remove":
+        if len(items) == 1:
+            raise WorkflowError("a guide needs at least one material")
+        items.pop(index)
+    elif action in ("up", "down"):
+        other = index - 1 if action == "up" else index + 1
+        if 0 <= other < len(items):
+            items[index], items[other] = items[other], items[index]
+    else:
+        raise WorkflowError(f"unknown action {action}")
+    text = _dump(data)
+    parse_draft(guide_id, text)
+    return text
