@@ -14,12 +14,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from guidekit.answers import replies
+from guidekit.answers.state import ChatState
 from guidekit.catalog import GuideCatalog
 from guidekit.guides.schema import Guide, Material
 from guidekit.settings import get_settings
 from guidekit.understanding.resolver import Resolution
 from guidekit.understanding.textnorm import normalize
-from guidekit.understanding.topics import mentions_topic, topics_mentioned
+from guidekit.understanding.topics import TOPIC_OF_INTENT, mentions_topic, topics_mentioned
 from guidekit.understanding.topics_by_meaning import HANDOFF_SUPPORT, decide_topic
 
 # Slots (see bot/domain.yml).
@@ -37,18 +38,11 @@ LATER = "later"
 # The hint of what to say next ("说「下一个」…") was given: once per conversation, again after a miss.
 HINTED = "hinted"
 
-INFO_TOPICS = ("location", "hours", "fee", "duration", "online", "eligibility", "process", "proxy")
 BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"), ("上一个", "/previous_item"),
                     ("这个我有了", "/have_item"), ("全部说一遍", "/list_all")]
 
 
 CATALOG = GuideCatalog()
-# Intents that ask about a topic of a service, and the topic; for these the topic is also read by meaning
-# (guidekit/understanding/topics_by_meaning.py), which is taken from this probability on (chosen on the dev set).
-TOPIC_OF_INTENT = {"ask_materials": "materials", "inform_service": "materials", "ask_location": "location",
-                   "ask_hours": "hours", "ask_fee": "fee", "ask_duration": "duration", "ask_online": "online",
-                   "ask_eligibility": "eligibility", "ask_process": "process", "ask_proxy": "proxy",
-                   "handoff": "handoff"}
 # "3", "第二个", "选三": a bare answer to a numbered question, never read for its meaning.
 SHORT_ANSWER = 4
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -154,15 +148,11 @@ class Turn:
         if self.slots[MISSES] >= 2:
             self.say(replies.offer_person(get_settings().hotline), [("转人工", "/handoff")])
         guide = self.guide
-        self.dispatcher.utter_message(json_message={"state": {
-            "service_id": guide.id if guide else None,
-            "service_name": guide.called if guide else None,
-            "topic": topic,
-            "item_index": item_index if topic == "materials" else None,
-            "item_count": len(self.items()) if guide else None,
-            "options": list(self.slots[OPTIONS]),
-            "slow_speech": self.slots[SLOW],
-        }})
+        state = ChatState(service_id=guide.id if guide else None, service_name=guide.called if guide else None,
+                          topic=topic, item_index=item_index if topic == "materials" else None,
+                          item_count=len(self.items()) if guide else None, options=list(self.slots[OPTIONS]),
+                          slow_speech=bool(self.slots[SLOW]))
+        self.dispatcher.utter_message(json_message={"state": state.model_dump()})
         return [SlotSet(k, v) for k, v in self.slots.items() if v != self._initial.get(k)]
 
     # -- deciding which service ----------------------------------------------------------------

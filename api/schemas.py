@@ -1,12 +1,13 @@
 """Request and response shapes of the chat API (shared by kiosk, WeChat and voice front ends)."""
 from __future__ import annotations
 
-from typing import List, Literal, Optional
+from typing import List
 
 from pydantic import BaseModel, Field
 
-Topic = Literal["materials", "location", "hours", "fee", "duration", "online", "proxy", "eligibility",
-                "process", "clarify", "fallback", "handoff", "greeting", "goodbye", "feedback"]
+from guidekit.answers.state import ChatState, Topic
+
+__all__ = ["ChatRequest", "Button", "Message", "ChatState", "ChatResponse", "Topic"]
 
 
 class ChatRequest(BaseModel):
@@ -23,17 +24,6 @@ class Button(BaseModel):
 class Message(BaseModel):
     text: str
     buttons: List[Button] = Field(default_factory=list)
-
-
-class ChatState(BaseModel):
-    service_id: Optional[str] = None
-    service_name: Optional[str] = None
-    topic: Topic = "fallback"
-    item_index: Optional[int] = None
-    item_count: Optional[int] = None
-    options: List[str] = Field(default_factory=list)
-    # The user asked to speak more slowly ("说慢一点"): voice front ends slow down from then on.
-    slow_speech: bool = False
 
 
 class ChatResponse(BaseModel):

@@ -50,10 +50,13 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, get_args
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import httpx
 import yaml
+
+from guidekit.answers.state import ANSWER_TOPICS as STATE_ANSWER_TOPICS
+from guidekit.answers.state import TOPICS as TOPICS_OF_STATE
 
 HERE = Path(__file__).resolve().parent / "understanding"
 CASES = HERE / "cases.yml"
@@ -72,8 +75,7 @@ NAVS = ("next", "previous", "repeat", "all", "left")
 # State topics a `materials` label accepts. cases.yml compares topics exactly, so this is "materials" alone.
 MATERIALS_TOPICS = frozenset({"materials"})
 # Topics in which the assistant answers about its current service.
-ANSWER_TOPICS = frozenset({"materials", "location", "hours", "fee", "duration", "online", "proxy", "eligibility",
-                           "process"})
+ANSWER_TOPICS = frozenset(STATE_ANSWER_TOPICS)
 # Turn limits high enough that the benchmark, all from one address, is never throttled.
 UNTHROTTLED_ENV = {"BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "1000000",
                    "BANSHI_TURNS_PER_MINUTE_PER_SESSION": "100000"}
@@ -246,8 +248,7 @@ def guide_names(guides_dir: Path = GUIDES_DIR) -> Dict[str, str]:
 
 
 def state_topics() -> Tuple[str, ...]:
-    from api.schemas import Topic
-    return get_args(Topic)
+    return TOPICS_OF_STATE
 
 
 @dataclasses.dataclass(frozen=True)

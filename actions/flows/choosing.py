@@ -5,10 +5,11 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import INFO_TOPICS, OPTIONS, PENDING, TOPIC, Turn
+from actions.conversation import OPTIONS, PENDING, TOPIC, Turn
 from actions.flows.topics import answer
 from actions.flows.walk import present_item, start_materials
 from guidekit.answers import replies
+from guidekit.answers.state import INFO_TOPICS
 from guidekit.settings import get_settings
 from guidekit.understanding.textnorm import is_no, is_yes, parse_option_number
 

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import ITEM, NAVIGATION, OPTIONS, SERVICE, TOPIC_OF_INTENT, Turn
+from actions.conversation import ITEM, NAVIGATION, OPTIONS, SERVICE, Turn
 from actions.flows.choosing import choose_option
 from actions.flows.handoff import handoff
 from actions.flows.topics import answer
@@ -15,6 +15,7 @@ from actions.flows.walk import answer_material_question, navigate
 from guidekit.understanding.material_questions import material_question
 from guidekit.understanding.navigation import heard_navigation
 from guidekit.understanding.textnorm import is_no, is_yes
+from guidekit.understanding.topics import TOPIC_OF_INTENT
 
 
 def answer_meant_topic(turn: Turn, topic: str) -> List[EventType]:

@@ -10,18 +10,13 @@ from rasa_sdk.events import EventType
 from actions.conversation import ITEM, PROXY, Turn
 from actions.flows.walk import start_materials
 from guidekit.answers import replies
+from guidekit.answers.state import INFO_TOPICS
 from guidekit.settings import get_settings
 from guidekit.understanding import when
+from guidekit.understanding.topics import TOPIC_OF_INTENT
 
-INTENT_TOPICS = {
-    "ask_location": "location",
-    "ask_hours": "hours",
-    "ask_fee": "fee",
-    "ask_duration": "duration",
-    "ask_online": "online",
-    "ask_eligibility": "eligibility",
-    "ask_process": "process",
-}
+# The topic intents answered here (what to bring and a family member have their own flows).
+INTENT_TOPICS = {intent: topic for intent, topic in TOPIC_OF_INTENT.items() if topic in INFO_TOPICS and topic != "proxy"}
 TOPIC_BUTTONS = [("要带什么", "/ask_materials"), ("在哪里办", "/ask_location"), ("几点开门", "/ask_hours")]
 
 

@@ -10,7 +10,6 @@ from actions.conversation import (
     BUTTONS_MATERIAL,
     CHECKED,
     HINTED,
-    INFO_TOPICS,
     OPTIONS,
     PENDING,
     PROXY,
@@ -19,6 +18,7 @@ from actions.conversation import (
     Turn,
 )
 from guidekit.answers import replies
+from guidekit.answers.state import INFO_TOPICS
 from guidekit.understanding.material_questions import material_named
 
 

@@ -6,6 +6,12 @@ a how-to about a named service is answered with what to bring, which is what the
 """
 from __future__ import annotations
 
+# Intents of the classifier (bot/domain.yml) that ask about a topic of a service, and the topic.
+TOPIC_OF_INTENT = {"ask_materials": "materials", "inform_service": "materials", "ask_location": "location",
+                   "ask_hours": "hours", "ask_fee": "fee", "ask_duration": "duration", "ask_online": "online",
+                   "ask_eligibility": "eligibility", "ask_process": "process", "ask_proxy": "proxy",
+                   "handoff": "handoff"}
+
 TOPIC_MARKERS = {
     "location": ("哪", "地址", "地方", "窗口", "地点", "部门", "单位", "位置", "大厅"),
     "hours": ("几点", "开门", "关门", "上班", "下班", "时间", "周", "星期", "礼拜", "今天", "明天", "后天",

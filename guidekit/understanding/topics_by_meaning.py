@@ -31,14 +31,13 @@ from scipy import sparse
 from guidekit.understanding.kept_models import keep, read_kept
 from guidekit.understanding.meaning import VectorCache, clip
 from guidekit.understanding.textnorm import normalize
+from guidekit.understanding.topics import TOPIC_OF_INTENT as TOPIC_OF_INTENT_ASKED
 
 OTHER = "other"  # no topic: the walk through the materials, greetings, thanks
 
 # Intents whose training sentences teach a topic, and the topic each teaches.
 TOPIC_OF_INTENT = {
-    "ask_materials": "materials", "inform_service": "materials", "ask_location": "location",
-    "ask_hours": "hours", "ask_fee": "fee", "ask_duration": "duration", "ask_online": "online",
-    "ask_proxy": "proxy", "ask_eligibility": "eligibility", "ask_process": "process", "handoff": "handoff",
+    **TOPIC_OF_INTENT_ASKED,
     # Not a topic question at all ("还有啥没说的", "你一步一步跟我说", "谢谢"): without this class, what is
     # no topic would be read as the nearest topic — often a complaint.
     "next_item": OTHER, "previous_item": OTHER, "repeat_item": OTHER, "slower": OTHER, "list_all": OTHER,
