@@ -19,13 +19,14 @@ from api.conversation import Assistant, assistant_over
 from api.rasa_client import RasaClient
 from api.security_headers import SecurityHeaders
 from api.session_ids import SessionIds
-from api.turn_limits import limits_from_settings
+from api.shared_state import pending_confirmations, turn_counter
+from api.turn_limits import TurnLimits
 from api.editor.auth import NotSignedIn
 from api.routers import chat, editor, editor_dashboard, guides, health, kiosk, voice, wechat
 from api.kiosk.help_desk import HelpDesk
 from api.voice.asr import recognizer_from_settings
 from api.voice.tts import synthesizer_from_settings
-from api.voice.turns import PendingConfirmations, RedisPendingConfirmations, VoiceTurns
+from api.voice.turns import VoiceTurns
 from api.wechat.desk import WeChatDesk
 from guidekit.catalog import GuideCatalog
 from guidekit.settings import get_settings, rasa_instances
@@ -53,10 +54,10 @@ async def lifespan(app: FastAPI):
     if app.state.wechat is not None:
         app.state.wechat.start()
     app.state.voice_turns = VoiceTurns(assistant, app.state.catalog, settings.voice_confirm_below,
-                                       RedisPendingConfirmations(settings.lock_store_url) if settings.lock_store_url
-                                       else PendingConfirmations(), settings.max_text_chars)
+                                       pending_confirmations(settings), settings.max_text_chars)
     app.state.session_ids = SessionIds(settings.session_secret)
-    app.state.turn_limits = limits_from_settings(settings)
+    app.state.turn_limits = TurnLimits(turn_counter(settings), settings.turns_per_minute_per_client,
+                                       settings.turns_per_minute_per_session)
     app.state.synthesizer = synthesizer_from_settings(settings)
     app.state.recognizer = recognizer_from_settings(settings)
     app.state.help_desk = HelpDesk.from_settings(settings)

@@ -16,6 +16,8 @@ from typing import AsyncIterator, Dict, Optional, Protocol, Tuple
 
 from redis.exceptions import RedisError
 
+from api.redis_clients import FAST_TIMEOUT, async_redis
+
 log = logging.getLogger("banshi.limits")
 
 WINDOW_SECONDS = 10       # counted in ten-second windows: a burst of 1/6 of the minute's turns is fine
@@ -77,8 +79,7 @@ class RedisCounter:
     PAUSE_AFTER_ERROR = 5.0
 
     def __init__(self, redis_url: str, prefix: str = "banshi:limits:"):
-        import redis.asyncio as aioredis
-        self.redis = aioredis.from_url(redis_url, decode_responses=True, socket_connect_timeout=1, socket_timeout=1)
+        self.redis = async_redis(redis_url, FAST_TIMEOUT)
         self.prefix = prefix
         self._down_until = 0.0
 
@@ -137,9 +138,3 @@ class TurnLimits:
 
     async def close(self) -> None:
         await self.counter.close()
-
-
-def limits_from_settings(settings) -> TurnLimits:
-    counter: Counter = RedisCounter(settings.lock_store_url) if settings.lock_store_url else MemoryCounter()
-    return TurnLimits(counter, settings.turns_per_minute_per_client, settings.turns_per_minute_per_session)
-

@@ -22,15 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import db_session, settings_dep
-from api.editor.auth import (LoginThrottle, check_csrf, csrf_token, current_user, require, session_user, sign_in,
-                             throttle)
 from api.editor import views
+from api.editor.auth import check_csrf, csrf_token, current_user, require, session_user, sign_in, throttle
+from api.editor.throttle import Throttle
+from guidekit.db.base import utc_now
 from guidekit.editorial import workflow as ed
 from guidekit.editorial.workflow import UserRow
 from guidekit.guides.loader import GuideFileError
-from guidekit.settings import Settings
-from guidekit.db.base import utc_now
 from guidekit.guides.store import GuideRow, list_guides
+from guidekit.settings import Settings
 
 log = logging.getLogger("banshi.editor")
 LOGIN_NAME_MAX = 80  # the username column's size: a longer name cannot be an account
@@ -70,7 +70,7 @@ def login_form(request: Request, next: str = "/editor"):
 @router.post("/login")
 def login(request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("/editor"),
           session: Session = Depends(db_session), settings: Settings = Depends(settings_dep),
-          limiter: LoginThrottle = Depends(throttle)):
+          limiter: Throttle = Depends(throttle)):
     address = request.client.host if request.client else "?"
     if len(username) > LOGIN_NAME_MAX or len(password) > ed.PASSWORD_MAX * 4:
         # No account has such a name (or password): refuse before any hashing, counting or logging.

@@ -9,9 +9,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import rasa_client, settings_dep
 from api.rasa_client import RasaClient
+from api.redis_clients import async_redis
 from api.sessions import tracker_store_up
-from guidekit.settings import Settings
 from guidekit.db.engine import get_engine, ping
+from guidekit.settings import Settings
 
 router = APIRouter(tags=["health"])
 
@@ -33,9 +34,8 @@ def _database_up(url: str) -> bool:
 
 
 async def _redis_up(url: str) -> bool:
-    import redis.asyncio as aioredis
     from redis.exceptions import RedisError
-    client = aioredis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    client = async_redis(url, text=False)
     try:
         return bool(await client.ping())
     except (RedisError, OSError):

@@ -10,18 +10,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Dict, Optional, Tuple
+from typing import Dict, Optional, Protocol, Tuple
 
 from pydantic import BaseModel, Field
 from redis.exceptions import RedisError
 
 from api.conversation import Assistant
 from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN
+from api.redis_clients import async_redis
 from api.schemas import ChatRequest, ChatResponse, ChatState
-from guidekit.catalog import GuideCatalog
-from guidekit.privacy import mask_personal_numbers
 from guidekit.answers.replies import doing
 from guidekit.answers.speech import to_speech, to_ssml
+from guidekit.catalog import GuideCatalog
+from guidekit.privacy import mask_personal_numbers
 from guidekit.understanding.textnorm import is_no, is_yes
 
 log = logging.getLogger("banshi.voice")
@@ -60,6 +61,14 @@ def _say(text: str, topic: str = "clarify", slow: bool = False) -> VoiceTurnResp
                              state=ChatState(topic=topic, slow_speech=slow), expect_reply=True)
 
 
+class Confirmations(Protocol):
+    """What each session was asked to confirm (in memory or in Redis)."""
+
+    async def hold(self, session_id: str, said: str) -> bool: ...
+    async def take(self, session_id: str) -> Optional[str]: ...
+    async def close(self) -> None: ...
+
+
 class PendingConfirmations:
     """What each session was asked to confirm, in this process's memory."""
 
@@ -86,8 +95,7 @@ class RedisPendingConfirmations:
     """The same, shared by every API process through Redis; the text is already masked."""
 
     def __init__(self, redis_url: str, ttl_seconds: float = CONFIRM_SECONDS, prefix: str = "banshi:voice:confirm:"):
-        import redis.asyncio as aioredis
-        self.redis = aioredis.from_url(redis_url, decode_responses=True, socket_connect_timeout=2, socket_timeout=2)
+        self.redis = async_redis(redis_url)
         self.ttl, self.prefix = int(ttl_seconds), prefix
 
     async def hold(self, session_id: str, said: str) -> bool:
@@ -111,7 +119,7 @@ class RedisPendingConfirmations:
 
 class VoiceTurns:
     def __init__(self, assistant: Assistant, catalog: GuideCatalog, confirm_below: float,
-                 pending: "PendingConfirmations | RedisPendingConfirmations | None" = None, max_chars: int = 500):
+                 pending: Optional[Confirmations] = None, max_chars: int = 500):
         self.max_chars = max_chars
         self.assistant = assistant
         self.catalog = catalog

@@ -17,6 +17,7 @@ import requests
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
+from api.shared_state import wechat_tokens
 from guidekit.settings import Settings
 
 log = logging.getLogger("banshi.wechat.delivery")
@@ -57,18 +58,6 @@ class _Client(WeChatClient):
         self.expires_at = None
 
 
-def _shared_tokens(settings: Settings):
-    """With Redis, every API process uses one access token. WeChat counts token fetches per day (2,000)
-    and asks for one central token: processes each fetching their own would also push each other's
-    out, every fetch starting the old token's last five minutes."""
-    if not settings.lock_store_url:
-        return None  # wechatpy's in-memory storage
-    import redis
-    from wechatpy.session.redisstorage import RedisStorage
-    return RedisStorage(redis.Redis.from_url(settings.lock_store_url, socket_connect_timeout=2, socket_timeout=2),
-                        prefix="banshi:wechat")
-
-
 class CustomerService:
     def __init__(self, settings: Settings, timeout: float = 5.0):
         self.attempts = max(1, settings.wechat_send_attempts)
@@ -76,7 +65,7 @@ class CustomerService:
         if not settings.wechat_app_id or not settings.wechat_app_secret:
             raise ValueError("the customer-service API needs WECHAT_APP_ID and WECHAT_APP_SECRET")
         self.client = _Client(settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base, timeout,
-                              session=_shared_tokens(settings))
+                              session=wechat_tokens(settings))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Optional["CustomerService"]:

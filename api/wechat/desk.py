@@ -14,6 +14,7 @@ from wechatpy.replies import TextReply
 
 from api.conversation import Assistant
 from api.schemas import ChatRequest
+from api.shared_state import once_only, seen_nonces
 from api.sessions import forget_conversation
 from api.wechat import texts
 from api.wechat.delivery import LATER, CustomerService
@@ -21,9 +22,9 @@ from api.wechat.format import answer_texts, split_text, user_text
 from api.wechat.inbound import WINDOW_SECONDS, Refused, crypto_for
 from redis.exceptions import RedisError
 
-from api.wechat.once import OnceOnly, RedisOnceOnly, message_key
+from api.wechat.once import message_key
 from api.wechat.outbox import Outbox
-from api.wechat.replay import NEW, REPLAYED, RedisSeenNonces, SeenNonces
+from api.wechat.replay import NEW, REPLAYED
 from guidekit.quality import records as quality
 from guidekit.catalog import GuideCatalog
 from guidekit.answers.replies import doing
@@ -58,12 +59,10 @@ class WeChatDesk:
         self.crypto = crypto_for(settings)
         self.service = service if service is not None else CustomerService.from_settings(settings)
         # Shared through Redis when there is one, so a retry reaching another API process is still a retry.
-        self.once = (RedisOnceOnly(settings.lock_store_url, settings.wechat_dedupe_seconds) if settings.lock_store_url
-                     else OnceOnly(settings.wechat_dedupe_seconds))
+        self.once = once_only(settings)
         # Each signed (timestamp, nonce) carries one message: shared the same way, so a replay sent to
         # another API process is refused too.
-        self.nonces = (RedisSeenNonces(settings.lock_store_url, WINDOW_SECONDS) if settings.lock_store_url
-                       else SeenNonces(WINDOW_SECONDS))
+        self.nonces = seen_nonces(settings, WINDOW_SECONDS)
         # Parts WeChat would not take even after retries are kept and sent again later.
         self.outbox = Outbox(settings.database_url, settings.wechat_outbox_seconds) if self.service else None
         self._outbox_task: Optional[asyncio.Task] = None
@@ -164,8 +163,7 @@ class WeChatDesk:
             await asyncio.gather(self._outbox_task, return_exceptions=True)
             self._outbox_task = None
         await self.drain()
-        if isinstance(self.once, RedisOnceOnly):
-            await self.once.close()
+        await self.once.close()
         await self.nonces.close()
 
     async def _outbox_loop(self) -> None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from typing import Optional, Tuple
+from typing import Optional, Protocol, Tuple
 
 from wechatpy.messages import BaseMessage
+
+from api.redis_clients import async_redis
 
 
 def message_key(message: BaseMessage) -> str:
@@ -23,6 +25,16 @@ def message_key(message: BaseMessage) -> str:
         return f"msg:{message.source}:{msg_id}"
     event = getattr(message, "event", "") or message.type
     return f"event:{message.source}:{int(message.create_time.timestamp())}:{event}"
+
+
+class OnceRecord(Protocol):
+    """Which messages were taken, and what each was answered (in memory or in Redis)."""
+
+    async def claim(self, key: str, user: str) -> bool: ...
+    async def decide(self, key: str, body: str) -> None: ...
+    async def decision(self, key: str, wait_seconds: float) -> Optional[str]: ...
+    async def forget_user(self, user: str) -> None: ...
+    async def close(self) -> None: ...
 
 
 class OnceOnly:
@@ -68,6 +80,9 @@ class OnceOnly:
                 break
             self._entries.popitem(last=False)
 
+    async def close(self) -> None:
+        return None  # (nothing held open)
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -82,8 +97,7 @@ class RedisOnceOnly:
     POLL_SECONDS = 0.05
 
     def __init__(self, redis_url: str, ttl_seconds: float, prefix: str = "banshi:wechat:once:"):
-        import redis.asyncio as aioredis
-        self.redis = aioredis.from_url(redis_url, decode_responses=True, socket_connect_timeout=2, socket_timeout=2)
+        self.redis = async_redis(redis_url)
         self.ttl = max(1, int(ttl_seconds))
         self.prefix = prefix
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 import time
-from typing import Dict, List, Tuple
+from typing import Dict, List, Protocol, Tuple
+
+from api.redis_clients import async_redis
 
 NEW, RESENT, REPLAYED = "new", "resent", "replayed"
 
@@ -25,6 +27,13 @@ def _digest(*parts: str) -> str:
 def _ttl(timestamp: int, window_seconds: float, now: float) -> float:
     """Until the timestamp itself is refused as stale (then the pair cannot come back)."""
     return max(1.0, timestamp + window_seconds - now + 1.0)
+
+
+class Nonces(Protocol):
+    """The signed (timestamp, nonce) pairs seen within the window (in memory or in Redis)."""
+
+    async def see(self, timestamp: int, nonce: str, message_key: str) -> str: ...
+    async def close(self) -> None: ...
 
 
 class SeenNonces:
@@ -66,8 +75,7 @@ class RedisSeenNonces:
     """Shared by every API process through Redis: a replay may be sent to another process than the original."""
 
     def __init__(self, redis_url: str, window_seconds: float, prefix: str = "banshi:wechat:nonce:"):
-        import redis.asyncio as aioredis
-        self.redis = aioredis.from_url(redis_url, decode_responses=True, socket_connect_timeout=2, socket_timeout=2)
+        self.redis = async_redis(redis_url)
         self.window = window_seconds
         self.prefix = prefix
 

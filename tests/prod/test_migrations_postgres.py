@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from guidekit.db import migrate
 from guidekit.db.engine import get_engine
-from tests.guidekit.test_migrations import differences, open_at_once, revision_of
+from tests.guidekit.db.test_migrations import differences, open_at_once, revision_of
 
 
 def test_a_new_postgres_database_is_made_by_the_migrations_and_matches_the_models(postgres):

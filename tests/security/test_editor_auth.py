@@ -153,7 +153,7 @@ def _backoff_steps(throttle, clock: Clock) -> list:
 
 
 def test_the_account_pause_doubles_with_each_further_failure_up_to_a_limit():
-    from api.editor.auth import LoginThrottle
+    from api.editor.throttle import LoginThrottle
     clock = Clock()
     throttle = LoginThrottle(5, 900, account_attempts=6, account_window_seconds=3600, backoff_seconds=60,
                              backoff_max_seconds=300, clock=clock)
@@ -169,7 +169,7 @@ def test_the_account_pause_is_shared_through_redis(monkeypatch):
     url = os.environ.get("BANSHI_TEST_REDIS_URL")
     if not url:
         pytest.skip("BANSHI_TEST_REDIS_URL is not set (see tests/prod/conftest.py)")
-    from api.editor.auth import RedisLoginThrottle
+    from api.editor.throttle import RedisLoginThrottle
     clock = Clock()
     clock.now = time.time()
     prefix = f"banshi:test:{time.monotonic_ns()}:"
