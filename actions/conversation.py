@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from guidekit.answers import replies
+from guidekit.answers import buttons, replies
 from guidekit.answers.state import ChatState
 from guidekit.catalog import GuideCatalog
 from guidekit.guides.schema import Guide, Material
@@ -38,8 +38,7 @@ LATER = "later"
 # The hint of what to say next ("说「下一个」…") was given: once per conversation, again after a miss.
 HINTED = "hinted"
 
-BUTTONS_MATERIAL = [("下一个", "/next_item"), ("再说一遍", "/repeat_item"), ("上一个", "/previous_item"),
-                    ("这个我有了", "/have_item"), ("全部说一遍", "/list_all")]
+BUTTONS_MATERIAL = buttons.WALK
 
 
 CATALOG = GuideCatalog()
@@ -146,7 +145,7 @@ class Turn:
             # "身份证和社保卡都丢了": one thing at a time, and the other is not forgotten.
             self.say(replies.also_named([self.guides[g].called for g in self.also_named]))
         if self.slots[MISSES] >= 2:
-            self.say(replies.offer_person(get_settings().hotline), [("转人工", "/handoff")])
+            self.say(replies.offer_person(get_settings().hotline), [buttons.PERSON])
         guide = self.guide
         state = ChatState(service_id=guide.id if guide else None, service_name=guide.called if guide else None,
                           topic=topic, item_index=item_index if topic == "materials" else None,
@@ -266,7 +265,7 @@ class Turn:
         if subject:
             self.missed = True
             self.slots.update({OPTIONS: [], PENDING: None})
-            self.say(replies.no_guide(subject, get_settings().hotline), [("转人工", "/handoff")])
+            self.say(replies.no_guide(subject, get_settings().hotline), [buttons.PERSON])
             return None
         if current:
             return self.guide

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the project needs beside Python: espeak-ng (speech synthesis), chromium (browser
 # tests of the kiosk), Noto CJK fonts (Chinese text in the browser and printed checklists), and the
-# redis-server program (the Redis-outage test starts a private one; production uses its own Redis).
+# redis-server program (the Redis-outage test starts a private one; production uses its own Redis), and
+# Node.js (the kiosk's JavaScript modules are unit-tested with its built-in test runner).
 # Installs only what is missing; needs root or sudo the first time.
 set -euo pipefail
 need=()
@@ -9,6 +10,7 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v node >/dev/null || need+=(nodejs)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${need[*]}"
 sudo=""

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 
 from actions.conversation import ITEM, PROXY, Turn
 from actions.flows.walk import start_materials
-from guidekit.answers import replies
+from guidekit.answers import buttons, replies
 from guidekit.answers.state import INFO_TOPICS
 from guidekit.settings import get_settings
 from guidekit.understanding import when
@@ -43,8 +43,8 @@ def answer_proxy(turn: Turn) -> List[EventType]:
     turn.slots[PROXY] = guide.proxy.allowed
     # The list changes length in proxy mode: the walk through it starts again.
     turn.slots[ITEM] = None
-    buttons = [("要带什么", "/ask_materials")] if guide.proxy.allowed else [("转人工", "/handoff")]
-    turn.say(replies.with_service(guide, replies.proxy_answer(guide)), buttons)
+    offered = [("要带什么", "/ask_materials")] if guide.proxy.allowed else [buttons.PERSON]
+    turn.say(replies.with_service(guide, replies.proxy_answer(guide)), offered)
     return turn.finish("proxy")
 
 

@@ -10,7 +10,7 @@ from typing import Optional
 import qrcode
 import qrcode.image.svg
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from api.routers.chat import CONTRACT, ChatTurn, answer
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
 from api.voice.asr import AudioFormatError, RecognizerUnavailable
 from guidekit.catalog import GuideCatalog
-from guidekit.answers import replies
+from guidekit.answers import buttons, replies
 from guidekit.settings import Settings
 from guidekit.guides.store import get_guide
 
@@ -38,9 +38,10 @@ def mount_static(app: FastAPI) -> None:
     app.mount("/kiosk/static", StaticFiles(directory=str(KIOSK / "static")), name="kiosk-static")
 
 
-@router.get("", include_in_schema=False)
-def kiosk_page():
-    return FileResponse(KIOSK / "static" / "index.html", media_type="text/html")
+@router.get("", include_in_schema=False, response_class=HTMLResponse)
+def kiosk_page(request: Request):
+    """The page; its bar's buttons carry the assistant's own titles and payloads (guidekit/answers/buttons.py)."""
+    return templates.TemplateResponse(request, "index.html", {"bar": buttons.KIOSK_BAR})
 
 
 def qr_svg(url: str) -> str:

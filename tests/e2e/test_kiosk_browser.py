@@ -9,6 +9,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from guidekit.answers.buttons import KIOSK_BAR
 from tests.conftest import HALL_EAST_DESK
 from tests.e2e.conftest import ARTIFACTS
 
@@ -298,3 +299,15 @@ def test_script_typed_into_the_kiosk_is_shown_as_text(page):
     expect(page.locator("[role=log]")).to_contain_text("<script>window.pwned=1</script>", use_inner_text=True,
                                                        timeout=WAIT)
     assert page.evaluate("window.pwned") is None
+
+
+def test_the_bar_carries_the_assistants_own_titles_and_payloads(page, all_guides):
+    page.goto("/kiosk")
+    for element_id, (title, payload) in KIOSK_BAR:
+        button = page.locator(f"#{element_id}")
+        assert button.get_attribute("data-payload") == payload
+        assert (button.text_content() or "").strip() == title
+    _start_with_tile(page, all_guides[0].called)
+    with page.expect_request(lambda r: "/kiosk/chat" in r.url) as sent:
+        page.click("#btn-next")
+    assert json.loads(sent.value.post_data)["text"] == dict(KIOSK_BAR)["btn-next"][1]

@@ -1,76 +1,17 @@
-/* 长辈办事通 · hall kiosk front end. Plain ES2020, no libraries, no network access beyond this origin.
+/* 长辈办事通 · hall kiosk front end: the page. An ES module (no build step, no libraries, nothing beyond this
+   origin); loudness and the end of speech in loudness.js, the API in api.js, the microphone in mic.js, the page's own words in texts.js.
    Text from the server is always inserted with textContent (never innerHTML). */
-'use strict';
+import { Conversation, fetchGuides, fetchSpeech, kioskIdFrom, readJson } from './api.js';
+import { Microphone } from './mic.js';
+import { TEXT, askText, detailText, itemNamed, materialLine } from './texts.js';
 
-/**
- * 16-bit PCM mono WAV file from float samples in [-1, 1].
- * Returns a Blob of type audio/wav: 44-byte RIFF header + little-endian samples.
- */
-function encodeWav(float32Samples, sampleRate) {
-  const samples = float32Samples || new Float32Array(0);
-  const count = samples.length;
-  const rate = Math.round(sampleRate) || 16000;
-  const dataBytes = count * 2;
-  const buffer = new ArrayBuffer(44 + dataBytes);
-  const view = new DataView(buffer);
-  const ascii = (offset, text) => {
-    for (let i = 0; i < text.length; i += 1) view.setUint8(offset + i, text.charCodeAt(i));
-  };
-  ascii(0, 'RIFF');
-  view.setUint32(4, 36 + dataBytes, true);   // RIFF chunk size
-  ascii(8, 'WAVE');
-  ascii(12, 'fmt ');
-  view.setUint32(16, 16, true);              // fmt chunk size (PCM)
-  view.setUint16(20, 1, true);               // audio format: PCM
-  view.setUint16(22, 1, true);               // channels: mono
-  view.setUint32(24, rate, true);            // sample rate
-  view.setUint32(28, rate * 2, true);        // byte rate = rate * channels * 2
-  view.setUint16(32, 2, true);               // block align = channels * 2
-  view.setUint16(34, 16, true);              // bits per sample
-  ascii(36, 'data');
-  view.setUint32(40, dataBytes, true);
-  let offset = 44;
-  for (let i = 0; i < count; i += 1) {
-    let s = Number(samples[i]);
-    if (!Number.isFinite(s)) s = 0;
-    s = Math.max(-1, Math.min(1, s));
-    view.setInt16(offset, s < 0 ? Math.round(s * 0x8000) : Math.round(s * 0x7fff), true);
-    offset += 2;
-  }
-  return new Blob([buffer], { type: 'audio/wav' });
-}
-
-(function kiosk() {
-  const TEXT = {
-    wait: '请稍等……',
-    reading: '正在朗读……',
-    read: '朗读',
-    mic: '说话',
-    micStop: '说完了',
-    listening: '我在听。说完了,请点「说完了」。',
-    noMic: '没有找到话筒。请点按钮,或者打字问我。',
-    notHeard: '对不起,我没有听清。请您再说一遍,或者点按钮。',
-    noAsr: '这台机器还听不懂说话。请您点按钮,或者打字问我。',
-    network: '网络没有连上。请您稍后再试,或者找工作人员。',
-    error: '对不起,出了点问题。请您再试一次,或者点「找人工」。',
-    empty: '对不起,我没有找到答案。请您换个说法,或者点「找人工」。',
-    cannotRead: '对不起,现在不能朗读。请您看屏幕上的字。',
-    cannotPlay: '声音放不出来。请您看屏幕上的字。',
-    nothingToRead: '现在没有可以朗读的话。',
-    tilesFailed: '事项没有打开。请您点「再试一次」,或者按「说话」。',
-    greetingSpeech: '您好!请问您要办什么事?点下面的事项,或者按说话说出来。',
-  };
-  const COMMANDS = {
-    // One name per action: the same words as the assistant's own buttons and hints.
-    'btn-next': ['/next_item', '下一个'],
-    'btn-repeat': ['/repeat_item', '再说一遍'],
-    'btn-all': ['/list_all', '全部说一遍'],
-    'btn-human': ['/handoff', '找人工'],
-  };
-
-  const BAR_PAYLOADS = new Set(Object.values(COMMANDS).map(([payload]) => payload));
+function kiosk() {
   const $ = (id) => document.getElementById(id);
   const body = document.body;
+  // The bar's commands (下一个, 再说一遍, 全部说一遍, 找人工): their words and payloads are the server's
+  // (api/kiosk/templates/index.html from guidekit/answers/buttons.py), the same as the assistant's own buttons.
+  const COMMAND_BUTTONS = [...document.querySelectorAll('#actions [data-payload]')];
+  const BAR_PAYLOADS = new Set(COMMAND_BUTTONS.map((b) => b.dataset.payload));
   const el = {
     startView: $('start-view'),
     chatView: $('chat-view'),
@@ -90,6 +31,7 @@ function encodeWav(float32Samples, sampleRate) {
     send: $('btn-send'),
     read: $('btn-read'),
     mic: $('btn-mic'),
+    micLevel: $('mic-level'),
     restart: $('btn-restart'),
     checklist: $('btn-checklist'),
     barOptions: $('bar-options'),
@@ -99,19 +41,7 @@ function encodeWav(float32Samples, sampleRate) {
     back: $('btn-back'),
   };
   // Which kiosk this is (/kiosk?kiosk=east-1): the server names its help desk and rings its staff call.
-  const kioskId = (() => {
-    const id = new URLSearchParams(location.search).get('kiosk') || '';
-    return /^[A-Za-z0-9_-]{1,40}$/.test(id) ? id : '';
-  })();
-  /** A kiosk endpoint's address, with this kiosk's id and any other parameters. */
-  function kioskUrl(path, params) {
-    const query = new URLSearchParams(params || {});
-    if (kioskId) query.set('kiosk', kioskId);
-    const text = query.toString();
-    return text ? path + '?' + text : path;
-  }
-
-  let sessionId = null;
+  const talk = new Conversation(kioskIdFrom(location.search));
   let state = null;              // last `state` from the server
   let lastSpoken = '';           // latest assistant text (what 朗读 reads)
   let busy = false;              // a chat / audio request is in flight
@@ -119,13 +49,6 @@ function encodeWav(float32Samples, sampleRate) {
   let view = 'start';
   let idleTimer = 0;
   let warnTimer = 0;             // "您还在吗?" shortly before the idle reset
-
-  // ---------- session ----------
-  // The server issues the conversation id: none on the first turn, then the one each reply carries.
-  // An id it no longer knows (403) is dropped and the turn is sent again as a new conversation.
-  function keepSession(data) {
-    if (data && typeof data.session_id === 'string' && data.session_id) sessionId = data.session_id;
-  }
 
   // ---------- views ----------
   function showStart() {
@@ -198,17 +121,7 @@ function encodeWav(float32Samples, sampleRate) {
     return node;
   }
 
-  /** Where `text` says item `index` by name ("第2样,户口本。"): the match, its name in [1], or null. */
-  function itemNamed(text, index) {
-    return text.match(new RegExp('第' + index + '样,([^。\\n]+)。'));
-  }
 
-  /** "第2样,户口本" when `text` is the answer about item `index` (the card shows it whole), else ''. */
-  function materialLine(text, index) {
-    if (typeof index !== 'number' || !Number.isFinite(index)) return '';
-    const named = itemNamed(String(text), index);
-    return named && named.index === 0 ? `第${index}样,${named[1]}` : '';
-  }
 
   function addWaiting() { return addMessage('wait', TEXT.wait); }
 
@@ -346,7 +259,7 @@ function encodeWav(float32Samples, sampleRate) {
     body.classList.toggle('busy', on);
     el.log.setAttribute('aria-busy', on ? 'true' : 'false');
     const targets = [
-      $('btn-next'), $('btn-repeat'), $('btn-all'), $('btn-human'), el.send,
+      ...COMMAND_BUTTONS, el.send,
       ...el.tiles.querySelectorAll('button'),
       ...el.log.querySelectorAll('.msg-buttons:not(.stale) button'),
       ...el.barOptions.querySelectorAll('button'),
@@ -355,19 +268,7 @@ function encodeWav(float32Samples, sampleRate) {
     if (mic.state !== 'recording') el.mic.disabled = on;
   }
 
-  // ---------- network ----------
-  async function readJson(res) {
-    try { return await res.json(); } catch (e) { return null; }
-  }
 
-  /** The Chinese part of an error detail (operator notes in brackets with Latin text are left out). */
-  function detailText(data, fallback) {
-    let text = '';
-    if (data && typeof data.detail === 'string') text = data.detail;
-    else if (data && typeof data.error === 'string') text = data.error;
-    text = text.replace(/\s*[((][^()()]*[A-Za-z]{3,}[^()()]*[))]/g, '').trim();
-    return text || fallback;
-  }
 
   async function ask(text, shown) {
     const clean = String(text || '').trim();
@@ -380,18 +281,8 @@ function encodeWav(float32Samples, sampleRate) {
     let data = null;
     let failed = false;
     try {
-      const send = () => fetch(kioskUrl('/kiosk/chat'), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ session_id: sessionId, text: clean }),
-      });
-      let res = await send();
-      if (res.status === 403 && sessionId) {
-        sessionId = null;
-        res = await send();
-      }
-      data = await readJson(res);
-      if (gen === generation) keepSession(data);
+      ({ data } = await talk.say(clean));
+      if (gen === generation) talk.keep(data);
     } catch (e) {
       failed = true;
     }
@@ -403,24 +294,11 @@ function encodeWav(float32Samples, sampleRate) {
     return true;
   }
 
-  // ---------- start screen tiles ----------
-  // A short name is already a thing to do ("补办身份证"); an official one gets 办 ("办老年人优待证").
-  function askText(g, called) {
-    if (called !== g.name) return `${called}要带什么`;
-    const base = String(g.name).trim().replace(/办理$/, '');
-    return `办${base}要带什么`;
-  }
 
   async function loadGuides() {
     el.tilesStatus.hidden = true;
     el.tilesRetry.hidden = true;
-    let guides = null;
-    try {
-      const res = await fetch('/api/guides', { headers: { Accept: 'application/json' } });
-      if (res.ok) guides = await readJson(res);
-    } catch (e) {
-      guides = null;
-    }
+    const guides = await fetchGuides();
     el.tiles.textContent = '';
     if (!Array.isArray(guides) || !guides.length) {
       el.tilesStatus.textContent = TEXT.tilesFailed;
@@ -478,11 +356,7 @@ function encodeWav(float32Samples, sampleRate) {
     };
     let res;
     try {
-      res = await fetch('/voice/tts', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ text, slow: Boolean(state && state.slow_speech) }),
-      });
+      res = await fetchSpeech(text, state && state.slow_speech);
     } catch (e) {
       if (token !== speech.token) return;
       finish();
@@ -519,7 +393,9 @@ function encodeWav(float32Samples, sampleRate) {
   }
 
   // ---------- 说话 (microphone) ----------
-  const mic = { state: 'idle', recorder: null, stream: null, chunks: [], discard: false, hint: null };
+  const mic = new Microphone({ onLevel: showLevel, onDone: heardRecording });
+  let micHint = null;
+  let micGeneration = 0;
 
   function setMicLabel() {
     const on = mic.state === 'recording';
@@ -527,191 +403,47 @@ function encodeWav(float32Samples, sampleRate) {
     el.mic.classList.toggle('is-on', on);
     el.mic.setAttribute('aria-pressed', on ? 'true' : 'false');
     el.mic.disabled = on ? false : busy;
+    body.classList.toggle('listening', on);
   }
 
-  function releaseStream() {
-    if (mic.stream) mic.stream.getTracks().forEach((t) => { try { t.stop(); } catch (e) { /* gone */ } });
-    mic.stream = null;
+  /** The level meter: how loud the microphone hears the person, 0 … 1. */
+  function showLevel(level) {
+    el.micLevel.style.setProperty('--level', String(Math.max(0, Math.min(1, level))));
+    el.micLevel.setAttribute('aria-valuenow', String(Math.round(level * 100)));
   }
 
-  function noMic() {
-    showChat();
-    addBot(TEXT.noMic);
+  function dropHint() {
+    if (micHint) { micHint.remove(); micHint = null; }
   }
 
   async function onMic() {
-    if (mic.state === 'recording') { stopRecording(); return; }
+    if (mic.state === 'recording') { mic.stop(); return; }
     if (mic.state !== 'idle' || busy) return;
-    const media = navigator.mediaDevices;
-    if (!media || typeof media.getUserMedia !== 'function' || typeof window.MediaRecorder !== 'function') {
-      noMic();
-      return;
-    }
-    const gen = generation;
-    mic.state = 'starting';
-    let stream;
-    try {
-      stream = await media.getUserMedia({ audio: true });
-    } catch (e) {
-      mic.state = 'idle';
-      setMicLabel();
-      if (gen === generation) noMic();
-      return;
-    }
-    if (gen !== generation || mic.state !== 'starting') {
-      stream.getTracks().forEach((t) => t.stop());
-      if (mic.state === 'starting') mic.state = 'idle';
-      setMicLabel();
-      return;
-    }
-    let recorder;
-    try {
-      recorder = new MediaRecorder(stream);
-    } catch (e) {
-      stream.getTracks().forEach((t) => t.stop());
-      mic.state = 'idle';
-      setMicLabel();
-      noMic();
-      return;
-    }
-    mic.stream = stream;
-    mic.recorder = recorder;
-    mic.chunks = [];
-    mic.discard = false;
-    recorder.addEventListener('dataavailable', (e) => {
-      if (e.data && e.data.size) mic.chunks.push(e.data);
-    });
-    recorder.addEventListener('stop', () => {
-      const chunks = mic.chunks;
-      const discard = mic.discard;
-      const type = recorder.mimeType || (chunks[0] && chunks[0].type) || 'audio/webm';
-      releaseStream();
-      mic.recorder = null;
-      mic.chunks = [];
-      mic.state = 'idle';
-      if (mic.hint) { mic.hint.remove(); mic.hint = null; }
-      setMicLabel();
-      if (!discard && gen === generation) sendRecording(new Blob(chunks, { type }), gen);
-    });
-    try {
-      recorder.start();
-    } catch (e) {
-      releaseStream();
-      mic.recorder = null;
-      mic.state = 'idle';
-      setMicLabel();
-      noMic();
-      return;
-    }
-    mic.state = 'recording';
+    micGeneration = generation;
+    if (!Microphone.available()) { showChat(); addBot(TEXT.noMic); return; }
+    const started = await mic.start();
     setMicLabel();
+    if (generation !== micGeneration) { mic.stop(true); return; }
+    if (!started) { showChat(); addBot(TEXT.noMic); return; }
     showChat();
-    mic.hint = addMessage('hint', TEXT.listening);
+    micHint = addMessage('hint', TEXT.listening);
   }
 
-  function stopRecording(discard = false) {
-    if (mic.state === 'starting') { mic.state = 'idle'; setMicLabel(); return; }
-    if (mic.state !== 'recording' || !mic.recorder) return;
-    mic.discard = discard;
-    mic.state = 'stopping';
-    try {
-      mic.recorder.stop();
-    } catch (e) {
-      releaseStream();
-      mic.recorder = null;
-      mic.state = 'idle';
-      if (mic.hint) { mic.hint.remove(); mic.hint = null; }
-      setMicLabel();
-    }
-  }
-
-  function decode(ctx, bytes) {
-    return new Promise((resolve, reject) => {
-      const p = ctx.decodeAudioData(bytes, resolve, reject);
-      if (p && typeof p.then === 'function') p.then(resolve, reject);
-    });
-  }
-
-  /** Mono 16 kHz samples: OfflineAudioContext does the resampling (and the down-mix). */
-  async function resampleTo16k(buffer) {
-    const rate = 16000;
-    const frames = Math.max(1, Math.ceil(buffer.duration * rate));
-    const Offline = window.OfflineAudioContext || window.webkitOfflineAudioContext;
-    if (Offline) {
-      try {
-        const off = new Offline(1, frames, rate);
-        const source = off.createBufferSource();
-        source.buffer = buffer;
-        source.connect(off.destination);
-        source.start(0);
-        const rendered = await off.startRendering();
-        return rendered.getChannelData(0);
-      } catch (e) { /* fall through to the plain resampler */ }
-    }
-    const channels = buffer.numberOfChannels;
-    const input = new Float32Array(buffer.length);
-    for (let c = 0; c < channels; c += 1) {
-      const data = buffer.getChannelData(c);
-      for (let i = 0; i < data.length; i += 1) input[i] += data[i] / channels;
-    }
-    const out = new Float32Array(frames);
-    const step = buffer.sampleRate / rate;
-    for (let i = 0; i < frames; i += 1) {
-      const pos = i * step;
-      const j = Math.floor(pos);
-      const f = pos - j;
-      const a = input[j] || 0;
-      const b = input[j + 1] || a;
-      out[i] = a + (b - a) * f;
-    }
-    return out;
-  }
-
-  async function toWav16k(blob) {
-    if (!blob || !blob.size) return null;
-    const Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx) return null;
-    const bytes = await blob.arrayBuffer();
-    const ctx = new Ctx();
-    let decoded;
-    try {
-      decoded = await decode(ctx, bytes);
-    } finally {
-      if (typeof ctx.close === 'function') ctx.close().catch(() => {});
-    }
-    if (!decoded || !decoded.length) return null;
-    const samples = await resampleTo16k(decoded);
-    return encodeWav(samples, 16000);
+  function heardRecording(blob) {
+    dropHint();
+    setMicLabel();
+    if (blob && micGeneration === generation) sendRecording(blob, generation);
   }
 
   async function sendRecording(blob, gen) {
     if (busy || gen !== generation) return;
     setBusy(true);
     const waiting = addWaiting();
-    let wav = null;
-    try { wav = await toWav16k(blob); } catch (e) { wav = null; }
-    if (gen !== generation) return;
-    if (!wav) {
-      waiting.remove();
-      setBusy(false);
-      addBot(TEXT.notHeard);
-      return;
-    }
     let res = null;
     let data = null;
     try {
-      const send = () => fetch(kioskUrl('/kiosk/audio', sessionId ? { session_id: sessionId } : {}), {
-        method: 'POST',
-        headers: { 'Content-Type': 'audio/wav', Accept: 'application/json' },
-        body: wav,
-      });
-      res = await send();
-      if (res.status === 403 && sessionId) {
-        sessionId = null;
-        res = await send();
-      }
-      data = await readJson(res);
-      if (gen === generation) keepSession(data);
+      ({ res, data } = await talk.speak(blob));
+      if (gen === generation) talk.keep(data);
     } catch (e) {
       res = null;
     }
@@ -721,6 +453,7 @@ function encodeWav(float32Samples, sampleRate) {
     if (!res) { addBot(TEXT.network); return; }
     if (res.status === 501) { addBot(detailText(data, TEXT.noAsr)); return; }
     if (data && Array.isArray(data.messages)) {
+      // What was heard, as the person's own bubble, before the answer.
       if (typeof data.transcript === 'string' && data.transcript.trim()) addUser(data.transcript.trim());
       renderReply(data);
       return;
@@ -732,9 +465,8 @@ function encodeWav(float32Samples, sampleRate) {
   function restart() {
     generation += 1;
     stopReading();
-    if (mic.state === 'recording') stopRecording(true);
-    else if (mic.state === 'starting') mic.state = 'idle';
-    if (mic.hint) { mic.hint.remove(); mic.hint = null; }
+    mic.stop(true);
+    dropHint();
     el.log.textContent = '';
     hideStillThere();
     closeChecklist();
@@ -743,7 +475,7 @@ function encodeWav(float32Samples, sampleRate) {
     state = null;
     lastSpoken = '';
     hideCard();
-    sessionId = null;
+    talk.forget();
     el.input.value = '';
     setBusy(false);
     setMicLabel();
@@ -795,8 +527,8 @@ function encodeWav(float32Samples, sampleRate) {
   }
 
   // ---------- wiring ----------
-  Object.entries(COMMANDS).forEach(([id, [payload, label]]) => {
-    $(id).addEventListener('click', () => ask(payload, label));
+  COMMAND_BUTTONS.forEach((b) => {
+    b.addEventListener('click', () => ask(b.dataset.payload, b.textContent.trim()));
   });
   el.restart.addEventListener('click', restart);
   el.checklist.addEventListener('click', openChecklist);
@@ -822,7 +554,7 @@ function encodeWav(float32Samples, sampleRate) {
   document.addEventListener('scroll', armIdle, { capture: true, passive: true });
 
   window.kiosk = {
-    sessionId: () => sessionId,
+    sessionId: () => talk.sessionId,
     lastState: () => state,
     restart,
   };
@@ -832,4 +564,6 @@ function encodeWav(float32Samples, sampleRate) {
   showStart();
   loadGuides();
   armIdle();
-}());
+}
+
+kiosk();
