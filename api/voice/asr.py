@@ -1,26 +1,34 @@
-"""Speech recognition behind a small interface; Vosk when a model directory is configured.
+"""Speech recognition behind a small interface: faster-whisper (Whisper base, shipped in the project's wheels)
+by default, Vosk for an operator who has a Vosk model, or none.
 
-With no model configured there is no recogniser at all (the API answers 501 and says how to set one
-up) — never a made-up transcript. Audio must be 16 kHz mono 16-bit PCM WAV; anything else is refused
-with a message saying what was wrong.
+The recogniser is given decoded audio (api/voice/audio.py: 16 kHz mono float), so every engine hears the
+same thing whatever was uploaded. It loads its model once per process, at first use, under a lock: the
+API starts at once, and two first requests at the same moment do not load it twice.
+
+What Whisper writes is tidied into what the rest of the project reads (`tidy_transcript`): simplified
+characters (Whisper writes traditional ones now and then), numbers as the words people said (八十, not 80:
+the transcript is shown to the person as what they said), no spaces, and none of the phrases Whisper is
+known to invent on noise (字幕 credits, "谢谢观看").
 """
 from __future__ import annotations
 
-import io
-import json
+import logging
 import re
 import threading
-import wave
 from pathlib import Path
-from typing import Optional, Protocol
+from typing import Any, Optional, Protocol
 
+import cn2an
+
+from api.voice.audio import SAMPLE_RATE, Audio
+from api.voice.whisper_model import DEFAULT_DIR, ModelFileError, ensure_whisper_base
 from guidekit.settings import Settings
+from guidekit.textnorm import to_simplified
 
-SAMPLE_RATE = 16000
+log = logging.getLogger("banshi.voice")
 
-
-class AudioFormatError(ValueError):
-    """The upload is not 16 kHz mono 16-bit PCM WAV; the message says what it is instead."""
+# Said to Whisper before the audio: it makes Whisper write simplified Mandarin with punctuation.
+INITIAL_PROMPT = "以下是普通话的句子。"
 
 
 class RecognizerUnavailable(RuntimeError):
@@ -28,49 +36,104 @@ class RecognizerUnavailable(RuntimeError):
 
 
 class Recognizer(Protocol):
-    def transcribe(self, wav: bytes) -> str:
-        """The words heard in a 16 kHz mono WAV file ("" when nothing was heard)."""
+    def transcribe(self, audio: Audio) -> str:
+        """The words heard ("" when nothing was heard)."""
 
 
-def pcm_frames(wav: bytes) -> bytes:
-    """The PCM samples of a WAV upload, after checking its format."""
+# Whisper's well-known inventions on silence, music or noise (learnt from subtitled videos).
+_INVENTED = re.compile(r"字幕|订阅|点赞|谢谢观看|感谢观看|请不吝|明镜|栏目|独播")
+_MARKS = "\uff0c\u3002\uff01\uff1f\u3001,.!?"  # ，。！？、 and their ASCII forms
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT_WORDS = str.maketrans("0123456789", "零一二三四五六七八九")
+
+
+def _number_words(match: re.Match) -> str:
+    """80 → 八十, 9 → 九, 2.5 → 二点五; a long digit string or one starting with 0 (a phone number, 12345)
+    is read digit by digit, as people say those."""
+    digits = match.group(0)
+    if "." not in digits and (len(digits) > 4 or (len(digits) > 1 and digits.startswith("0"))):
+        return digits.translate(_DIGIT_WORDS)
     try:
-        with wave.open(io.BytesIO(wav)) as reader:
-            channels, width, rate = reader.getnchannels(), reader.getsampwidth(), reader.getframerate()
-            frames = reader.readframes(reader.getnframes())
-    except (wave.Error, EOFError) as exc:
-        raise AudioFormatError(f"not a WAV file ({exc})") from None
-    except Exception as exc:  # noqa: BLE001 — a mutated header makes `wave` raise RuntimeError, struct.error,
-        # ValueError, OverflowError …: whatever it is, the upload is not audio we can read (415, not 500).
-        raise AudioFormatError(f"not a readable WAV file ({type(exc).__name__})") from None
-    problems = []
-    if rate != SAMPLE_RATE:
-        problems.append(f"sample rate {rate} Hz (need {SAMPLE_RATE})")
-    if channels != 1:
-        problems.append(f"{channels} channels (need 1, mono)")
-    if width != 2:
-        problems.append(f"{8 * width}-bit samples (need 16-bit PCM)")
-    if problems:
-        raise AudioFormatError("; ".join(problems))
-    if not frames:
-        raise AudioFormatError("the WAV file holds no audio")
-    return frames
+        return str(cn2an.an2cn(digits, "low"))
+    except (ValueError, KeyError):
+        return digits.translate(_DIGIT_WORDS)
+
+
+def tidy_transcript(text: str) -> str:
+    """Whisper's text as the person said it: simplified, numbers in words, no spaces, no invented credits."""
+    text = to_simplified(text).replace(INITIAL_PROMPT, "")
+    pieces = re.split("(?<=[\uff0c\u3002\uff01\uff1f,!?])", text)  # not at ".": Amara.org is one piece
+    text = "".join(piece for piece in pieces if not _INVENTED.search(piece))
+    text = re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
+    text = _DIGITS.sub(_number_words, text)
+    text = re.sub(f"^[{_MARKS}\\s]+", "", text)
+    return text.strip()
+
+
+class WhisperRecognizer:
+    """faster-whisper on the CPU: int8 weights, a fixed number of threads (two cores are shared with Rasa)."""
+
+    def __init__(self, model_dir: Optional[str] = None, threads: int = 2, compute_type: str = "int8",
+                 beam_size: int = 5, hotwords: Optional[str] = None):
+        self.model_dir = Path(model_dir) if model_dir else None
+        self.threads, self.compute_type, self.beam_size = threads, compute_type, beam_size
+        self.hotwords = hotwords or None
+        self._model: Any = None
+        self._lock = threading.Lock()
+        # One transcription at a time: CTranslate2 already uses every thread it was given, and a second one
+        # at once would only make both slower.
+        self._busy = threading.Lock()
+
+    def _directory(self) -> Path:
+        if self.model_dir is not None:
+            if not (self.model_dir / "model.bin").is_file():
+                raise RecognizerUnavailable(f"{self.model_dir} is not a faster-whisper model directory (no model.bin)")
+            return self.model_dir
+        try:
+            return ensure_whisper_base(DEFAULT_DIR)
+        except ModelFileError as exc:
+            raise RecognizerUnavailable(f"the project's speech model: {exc}") from None
+
+    def load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                directory = self._directory()
+                from faster_whisper import WhisperModel  # imported here: importing the API stays light
+                try:
+                    self._model = WhisperModel(str(directory), device="cpu", compute_type=self.compute_type,
+                                               cpu_threads=self.threads, num_workers=1, local_files_only=True)
+                except Exception as exc:
+                    raise RecognizerUnavailable(f"faster-whisper could not load {directory}: {exc}") from None
+                log.info("speech model loaded from %s", directory)
+            return self._model
+
+    def transcribe(self, audio: Audio) -> str:
+        model = self.load()
+        with self._busy:
+            segments, _ = model.transcribe(
+                audio.samples, language="zh", initial_prompt=INITIAL_PROMPT, beam_size=self.beam_size,
+                condition_on_previous_text=False, without_timestamps=True, hotwords=self.hotwords,
+                # Whisper's own "nobody spoke" judgement, stricter than its default: on hiss and hum it
+                # otherwise writes subtitles it saw in training.
+                no_speech_threshold=0.5, log_prob_threshold=-1.0)
+            text = "".join(segment.text for segment in segments)
+        return tidy_transcript(text)
 
 
 class VoskRecognizer:
-    """Loads the model once, on first use (a few seconds for a small Chinese model)."""
+    """For an operator with a Vosk model directory (e.g. vosk-model-small-cn-0.22); loads it once, on first use."""
 
     def __init__(self, model_dir: str):
         self.model_dir = Path(model_dir)
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
-    def _load(self):
+    def _load(self) -> Any:
         with self._lock:
             if self._model is None:
                 if not (self.model_dir / "am").is_dir() and not (self.model_dir / "conf").is_dir():
                     raise RecognizerUnavailable(f"{self.model_dir} is not a Vosk model directory (no am/ or conf/)")
-                import vosk  # imported here: the API starts without it when no model is configured
+                import vosk  # imported here: the API starts without it when Vosk is not chosen
                 vosk.SetLogLevel(-1)
                 try:
                     self._model = vosk.Model(str(self.model_dir))
@@ -78,16 +141,25 @@ class VoskRecognizer:
                     raise RecognizerUnavailable(f"Vosk could not load {self.model_dir}: {exc}") from None
             return self._model
 
-    def transcribe(self, wav: bytes) -> str:
-        frames = pcm_frames(wav)
+    def transcribe(self, audio: Audio) -> str:
+        import json
+
         import vosk
         recognizer = vosk.KaldiRecognizer(self._load(), SAMPLE_RATE)
+        frames = audio.pcm16()
         for start in range(0, len(frames), 8000):
             recognizer.AcceptWaveform(frames[start:start + 8000])
-        text = json.loads(recognizer.FinalResult()).get("text", "")
-        # Vosk's Chinese models put spaces between words.
-        return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text).strip()
+        return tidy_transcript(json.loads(recognizer.FinalResult()).get("text", ""))
 
 
 def recognizer_from_settings(settings: Settings) -> Optional[Recognizer]:
-    return VoskRecognizer(settings.asr_model_dir) if settings.asr_model_dir else None
+    """whisper (default): BANSHI_ASR_MODEL_DIR or the project's Whisper base; vosk: BANSHI_ASR_MODEL_DIR; off: none."""
+    if settings.asr_engine == "off":
+        return None
+    if settings.asr_engine == "vosk":
+        if not settings.asr_model_dir:
+            raise ValueError("BANSHI_ASR_ENGINE=vosk needs BANSHI_ASR_MODEL_DIR (a Vosk model directory)")
+        return VoskRecognizer(settings.asr_model_dir)
+    return WhisperRecognizer(settings.asr_model_dir, threads=settings.asr_threads,
+                             compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size,
+                             hotwords=settings.asr_hotwords)

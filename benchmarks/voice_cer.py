@@ -1,0 +1,75 @@
+"""Character error rate of the speech recogniser on the project's test recordings (tests/data/voice/).
+
+CER = (substituted + dropped + added characters) / characters said, over the whole set, compared after
+removing punctuation and spaces (Whisper's punctuation is its own choice, not an error) and writing numbers
+as words on both sides. Run: `python -m benchmarks.voice_cer [--hotwords]` (prints every miss).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+from typing import List, Tuple
+
+from api.voice.asr import WhisperRecognizer, tidy_transcript
+from api.voice.audio import decode
+from benchmarks.voice_test_audio import HERE, load_utterances
+
+_NOT_WORDS = re.compile(r"[^\w]|_", re.UNICODE)
+
+
+def comparable(text: str) -> str:
+    return _NOT_WORDS.sub("", tidy_transcript(text))
+
+
+def edit_distance(said: str, heard: str) -> int:
+    previous = list(range(len(heard) + 1))
+    for i, a in enumerate(said, 1):
+        current = [i]
+        for j, b in enumerate(heard, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1]
+
+
+def cer(pairs: List[Tuple[str, str]]) -> float:
+    """Over the whole set: total edits / total characters said."""
+    edits = sum(edit_distance(comparable(said), comparable(heard)) for said, heard in pairs)
+    return edits / max(1, sum(len(comparable(said)) for said, _ in pairs))
+
+
+def guide_short_names() -> str:
+    """The guides' aliases as Whisper hotwords (the words it should expect)."""
+    import yaml
+    names: List[str] = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "guides").glob("*.yml")):
+        names += (yaml.safe_load(path.read_text(encoding="utf-8")).get("aliases") or [])[:3]
+    return " ".join(names)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hotwords", action="store_true", help="bias recognition with the guides' short names")
+    parser.add_argument("--beam", type=int, default=5)
+    args = parser.parse_args()
+    recognizer = WhisperRecognizer(beam_size=args.beam, hotwords=guide_short_names() if args.hotwords else None)
+    recognizer.load()
+    pairs, seconds = [], []
+    for item in load_utterances():
+        audio = decode((HERE / f"{item['id']}.ogg").read_bytes())
+        started = time.perf_counter()
+        heard = recognizer.transcribe(audio)
+        seconds.append(time.perf_counter() - started)
+        pairs.append((item["text"], heard))
+        if comparable(item["text"]) != comparable(heard):
+            print(f"{item['id']} {item['voice']:5s} {item['text']}  →  {heard}")
+    seconds.sort()
+    print(f"CER {cer(pairs):.1%} over {len(pairs)} recordings; recognition p50 {seconds[len(seconds) // 2]:.2f} s, "
+          f"max {seconds[-1]:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
