@@ -58,7 +58,7 @@ async def lifespan(app: FastAPI):
     app.state.session_ids = SessionIds(settings.session_secret)
     app.state.turn_limits = limits_from_settings(settings)
     app.state.synthesizer = synthesizer_from_settings(settings)
-    app.state.recognizer = recognizer_from_settings(settings)
+    app.state.recognizer = recognizer_from_settings(settings, lambda: app.state.catalog.current().guides.values())
     app.state.help_desk = HelpDesk.from_settings(settings)
     yield
     if app.state.wechat is not None:

@@ -2,7 +2,7 @@
 
 CER = (substituted + dropped + added characters) / characters said, over the whole set, compared after
 removing punctuation and spaces (Whisper's punctuation is its own choice, not an error) and writing numbers
-as words on both sides. Run: `python -m benchmarks.voice_cer [--hotwords]` (prints every miss).
+as words on both sides. Run: `python -m benchmarks.voice_cer [--no-hotwords]` (prints every miss).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import List, Tuple
 
-from api.voice.asr import WhisperRecognizer, tidy_transcript
+from api.voice.asr import WhisperRecognizer, guide_hotwords, tidy_transcript
 from api.voice.audio import decode
 from benchmarks.voice_test_audio import HERE, load_utterances
 
@@ -41,20 +41,17 @@ def cer(pairs: List[Tuple[str, str]]) -> float:
 
 
 def guide_short_names() -> str:
-    """The guides' aliases as Whisper hotwords (the words it should expect)."""
-    import yaml
-    names: List[str] = []
-    for path in sorted((Path(__file__).resolve().parents[1] / "guides").glob("*.yml")):
-        names += (yaml.safe_load(path.read_text(encoding="utf-8")).get("aliases") or [])[:3]
-    return " ".join(names)
+    """What the API expects by default: api/voice/asr.py guide_hotwords over the guides in guides/."""
+    from guidekit.loader import guide_files, read_guide_file
+    return guide_hotwords(read_guide_file(path) for path in guide_files(Path(__file__).resolve().parents[1] / "guides"))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hotwords", action="store_true", help="bias recognition with the guides' short names")
+    parser.add_argument("--no-hotwords", action="store_true", help="without the guides' words (as BANSHI_ASR_HOTWORDS=\"\")")
     parser.add_argument("--beam", type=int, default=5)
     args = parser.parse_args()
-    recognizer = WhisperRecognizer(beam_size=args.beam, hotwords=guide_short_names() if args.hotwords else None)
+    recognizer = WhisperRecognizer(beam_size=args.beam, hotwords=None if args.no_hotwords else guide_short_names())
     recognizer.load()
     pairs, seconds = [], []
     for item in load_utterances():
