@@ -21,6 +21,8 @@ from api.voice.tts import ZhttsSynthesizer, wav_bytes
 
 HERE = Path(__file__).resolve().parents[1] / "tests" / "data" / "voice"
 SLOW_RATIO = 1.3
+# A WeChat voice message as WeChat stores it (AMR-NB, 8 kHz): the first recording, re-encoded.
+WECHAT_VOICE = HERE / "wechat-voice.amr"
 NOISE_SNR_DB = 15.0
 
 
@@ -63,7 +65,8 @@ def main() -> int:
         (HERE / f"{item['id']}.ogg").write_bytes(data)
         total += len(data)
         print(f"{item['id']} {item['voice']:5s} {len(data):6d} B  {item['text']}")
-    print(f"{total / 1024:.0f} KiB in {HERE}")
+    WECHAT_VOICE.write_bytes(encode(decode((HERE / "u01.ogg").read_bytes()), "amr"))
+    print(f"{total / 1024:.0f} KiB in {HERE}; {WECHAT_VOICE.name} from u01")
     return 0
 
 
