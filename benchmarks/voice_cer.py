@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 from typing import List, Tuple
 
-from api.voice.asr import WhisperRecognizer, guide_hotwords, tidy_transcript
+from api.voice.asr import WhisperRecognizer, recognizer_from_settings, tidy_transcript
+from guidekit.settings import Settings
 from api.voice.audio import decode
 from benchmarks.voice_test_audio import HERE, load_utterances
 
@@ -40,10 +41,18 @@ def cer(pairs: List[Tuple[str, str]]) -> float:
     return edits / max(1, sum(len(comparable(said)) for said, _ in pairs))
 
 
-def guide_short_names() -> str:
-    """What the API expects by default: api/voice/asr.py guide_hotwords over the guides in guides/."""
+def project_guides() -> list:
     from guidekit.loader import guide_files, read_guide_file
-    return guide_hotwords(read_guide_file(path) for path in guide_files(Path(__file__).resolve().parents[1] / "guides"))
+    return [read_guide_file(path) for path in guide_files(Path(__file__).resolve().parents[1] / "guides")]
+
+
+def project_recognizer(hotwords: bool = True, beam_size: int = 5) -> WhisperRecognizer:
+    """The recogniser as the API builds it (hotwords and known words from the guides), over guides/."""
+    guides = project_guides()
+    recognizer = recognizer_from_settings(Settings(asr_beam_size=beam_size, asr_hotwords=None if hotwords else ""),
+                                          lambda: guides)
+    assert isinstance(recognizer, WhisperRecognizer)
+    return recognizer
 
 
 def main() -> int:
@@ -51,7 +60,7 @@ def main() -> int:
     parser.add_argument("--no-hotwords", action="store_true", help="without the guides' words (as BANSHI_ASR_HOTWORDS=\"\")")
     parser.add_argument("--beam", type=int, default=5)
     args = parser.parse_args()
-    recognizer = WhisperRecognizer(beam_size=args.beam, hotwords=None if args.no_hotwords else guide_short_names())
+    recognizer = project_recognizer(hotwords=not args.no_hotwords, beam_size=args.beam)
     recognizer.load()
     pairs, seconds = [], []
     for item in load_utterances():

@@ -16,7 +16,8 @@ import logging
 import re
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Protocol, Union
+from functools import lru_cache
+from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Tuple, Union
 
 import cn2an
 
@@ -84,6 +85,63 @@ def guide_hotwords(guides: Iterable[Any], per_guide: int = 3) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=4)
+def _sound_index(words: Tuple[str, ...]) -> Dict[Tuple[str, ...], str]:
+    """Toneless syllables → the one word that sounds so (words sharing a sound are left out: no guessing)."""
+    from pypinyin import lazy_pinyin
+    index: Dict[Tuple[str, ...], str] = {}
+    clashing = set()
+    for word in words:
+        if not 2 <= len(word) <= 8 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+            continue
+        key = tuple(lazy_pinyin(word))
+        if key in index and index[key] != word:
+            clashing.add(key)
+        index[key] = word
+    for key in clashing:
+        del index[key]
+    return index
+
+
+def with_known_words(text: str, words: Iterable[str]) -> str:
+    """Whisper writes homophones of the words it was not sure of (地宝 for 低保, 设保卡 for 社保卡, 身份正 for
+    身份证). Where a stretch of the transcript sounds exactly like one of the guides' words (the same syllables,
+    tones aside), the word is written instead, longest first — so the person sees what they said, and matching
+    reads it."""
+    from pypinyin import lazy_pinyin
+    index = _sound_index(tuple(words))
+    if not index:
+        return text
+    longest = max(len(key) for key in index)
+    syllables = [lazy_pinyin(c)[0] if "\u4e00" <= c <= "\u9fff" else None for c in text]
+    out, i = [], 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 1, -1):
+            window = syllables[i:i + size]
+            if None not in window and tuple(window) in index:  # type: ignore[arg-type]
+                out.append(index[tuple(window)])  # type: ignore[arg-type]
+                i += size
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+# Words of asking that Whisper also writes as homophones (药带 for 要带, 往上 for 网上, 带办 for 代办).
+ASKING_WORDS = ("要带", "办理", "申请", "材料", "步骤", "流程", "收费", "代办", "网上", "手机上", "多少钱", "多长时间")
+
+
+def guide_words(guides: Iterable[Any]) -> List[str]:
+    """What people name when they ask: each guide's short name, aliases and materials, and words of asking."""
+    words: List[str] = list(ASKING_WORDS)
+    for guide in guides:
+        words += [w for w in [getattr(guide, "short_name", None), *(getattr(guide, "aliases", None) or [])] if w]
+        for material in [*(getattr(guide, "materials", None) or []), *(getattr(getattr(guide, "proxy", None), "materials", None) or [])]:
+            words.append(material.name)
+    return words
+
+
 class WhisperRecognizer:
     """faster-whisper on the CPU: int8 weights, a fixed number of threads (two cores are shared with Rasa).
 
@@ -91,8 +149,10 @@ class WhisperRecognizer:
     guide published in the editor is expected at once)."""
 
     def __init__(self, model_dir: Optional[str] = None, threads: int = 2, compute_type: str = "int8",
-                 beam_size: int = 5, hotwords: Union[str, Callable[[], str], None] = None):
+                 beam_size: int = 5, hotwords: Union[str, Callable[[], str], None] = None,
+                 known_words: Optional[Callable[[], Iterable[str]]] = None):
         self.model_dir = Path(model_dir) if model_dir else None
+        self.known_words = known_words
         self.threads, self.compute_type, self.beam_size = threads, compute_type, beam_size
         self.hotwords = hotwords
         self._model: Any = None
@@ -135,7 +195,8 @@ class WhisperRecognizer:
                 # otherwise writes subtitles it saw in training.
                 no_speech_threshold=0.5, log_prob_threshold=-1.0)
             text = "".join(segment.text for segment in segments)
-        return tidy_transcript(text)
+        text = tidy_transcript(text)
+        return with_known_words(text, self.known_words()) if self.known_words else text
 
 
 class VoskRecognizer:
@@ -182,4 +243,5 @@ def recognizer_from_settings(settings: Settings, guides: Optional[Callable[[], I
     return WhisperRecognizer(settings.asr_model_dir, threads=settings.asr_threads,
                              compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size,
                              hotwords=settings.asr_hotwords if settings.asr_hotwords is not None
-                             else (lambda: guide_hotwords(guides())) if guides else None)
+                             else (lambda: guide_hotwords(guides())) if guides else None,
+                             known_words=(lambda: guide_words(guides())) if guides else None)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from api.voice import hearing
-from api.voice.asr import tidy_transcript
+from api.voice.asr import guide_words, tidy_transcript, with_known_words
 from api.voice.audio import SAMPLE_RATE, Audio, AudioTooLong, AudioUnreadable, decode, encode
 from api.voice.hearing import hear_now
 from api.voice.whisper_model import MODEL_SIZE, ModelFileError, check_model_file
@@ -150,3 +150,29 @@ def test_a_model_file_of_the_right_size_but_other_bytes_is_named_by_its_sha256(t
         out.truncate(MODEL_SIZE)
     with pytest.raises(ModelFileError, match=f"{impostor} has sha256"):
         check_model_file(impostor)
+
+
+WORDS = ["低保", "申请低保", "社保卡", "补社保卡", "身份证", "户口本", "要带"]
+
+
+@pytest.mark.parametrize("heard, meant", [
+    ("申请地宝需要什么材料", "申请低保需要什么材料"),
+    ("补设保卡药带什么", "补社保卡要带什么"),
+    ("身份正丢了", "身份证丢了"),
+    ("今天几点开门", "今天几点开门"),          # nothing sounds like a guide's word: unchanged
+    ("不是保卡要花钱吗", "不是保卡要花钱吗"),  # 不是 ≠ 补社: only the same syllables are replaced
+])
+def test_homophones_of_the_guides_words_are_written_as_the_words(heard, meant):
+    assert with_known_words(heard, WORDS) == meant
+
+
+def test_two_words_that_sound_alike_are_never_guessed_between():
+    assert with_known_words("我要办事", ["要办", "药瓣"]) == "我要办事"
+    assert with_known_words("我药瓣事", ["要办", "药瓣"]) == "我药瓣事"
+
+
+def test_the_known_words_are_the_guides_names_aliases_and_materials():
+    from guidekit.loader import guide_files, read_guide_file
+    guides = [read_guide_file(path) for path in guide_files(Path(__file__).resolve().parents[2] / "guides")]
+    words = guide_words(guides)
+    assert {"低保", "社保卡丢了", "户口本", "要带"} <= set(words)

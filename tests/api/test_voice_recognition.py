@@ -14,7 +14,7 @@ from api.voice.asr import WhisperRecognizer, recognizer_from_settings
 from api.voice.audio import decode, encode
 from api.voice.tts import (EspeakSynthesizer, FallbackSynthesizer, SynthesisError, ZhttsSynthesizer,
                            synthesizer_from_settings)
-from benchmarks.voice_cer import cer, comparable, edit_distance
+from benchmarks.voice_cer import cer, comparable, edit_distance, project_recognizer
 from benchmarks.voice_test_audio import HERE, load_utterances
 from guidekit.settings import Settings
 
@@ -26,9 +26,13 @@ REPLIES = ["第一样,身份证。请带原件。", "办公时间是上午九点
 
 @pytest.fixture(scope="module")
 def ears() -> WhisperRecognizer:
-    recognizer = recognizer_from_settings(Settings())
-    assert isinstance(recognizer, WhisperRecognizer)
-    return recognizer
+    """As the API builds it: the guides' words expected (hotwords) and written for their homophones."""
+    return project_recognizer()
+
+
+def test_without_guides_the_recogniser_is_plain_whisper():
+    plain = recognizer_from_settings(Settings())
+    assert isinstance(plain, WhisperRecognizer) and plain.hotwords is None and plain.known_words is None
 
 
 @pytest.fixture(scope="module")

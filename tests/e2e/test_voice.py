@@ -101,7 +101,7 @@ def test_the_kiosk_microphone_hears_a_recording_and_answers_it(stack):
                           headers={"Content-Type": "audio/ogg"}, timeout=60)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["session_id"].startswith("kiosk:") and "社保卡" in body["transcript"]
+    assert body["session_id"].startswith("kiosk:") and "保卡要带什么" in body["transcript"]
     assert body["state"]["service_id"] == "social-security-card-replacement" and body["state"]["item_index"] == 1
     assert "第1样" in body["messages"][0]["text"]
 
@@ -135,7 +135,7 @@ def test_a_voice_platform_can_send_wechat_style_amr(stack):
                           headers={"X-Voice-Key": VOICE_KEY, "Content-Type": "audio/amr"}, timeout=60)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["session_id"].startswith("voice:phone:") and "身份证" in body["transcript"]
+    assert body["session_id"].startswith("voice:phone:") and "丢了补办要带什么" in body["transcript"]
     assert body["state"]["service_id"] == "id-card-reissue" and "第一样" in body["speech_text"]
     refused = httpx.post(f"{stack.cfg.api_url}/voice/audio", content=amr, timeout=60)
     assert refused.status_code == 401
