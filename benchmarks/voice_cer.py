@@ -55,13 +55,37 @@ def project_recognizer(hotwords: bool = True, beam_size: int = 5) -> WhisperReco
     return recognizer
 
 
+# Replies the assistant really gives, as speech text (numbers already in words).
+REPLIES = ["第一样,身份证。请带原件。", "办公时间是上午九点到下午五点。", "补办社保卡不收费。",
+           "您是想问补办社保卡吗?请说是或不是。", "这些材料您都有了。还要问别的吗?"]
+
+
+def round_trip(recognizer: WhisperRecognizer) -> int:
+    from api.voice.tts import ZhttsSynthesizer, wav_seconds
+    voice = ZhttsSynthesizer(Settings().tts_slow_ratio)
+    pairs = []
+    for text in REPLIES:
+        heard = recognizer.transcribe(decode(voice.synthesize(text)))
+        pairs.append((text, heard))
+        print(f"{text}  →  {heard}")
+    normal = sum(wav_seconds(voice.synthesize(text)) for text in REPLIES)
+    slow = sum(wav_seconds(voice.synthesize(text, slow=True)) for text in REPLIES)
+    print(f"round-trip CER {cer(pairs):.1%} over {len(pairs)} replies; slow speech {slow / normal - 1:.0%} longer "
+          f"({normal:.1f} s → {slow:.1f} s)")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-hotwords", action="store_true", help="without the guides' words (as BANSHI_ASR_HOTWORDS=\"\")")
     parser.add_argument("--beam", type=int, default=5)
+    parser.add_argument("--round-trip", action="store_true",
+                        help="instead: the natural voice's replies heard back (CER) and how much slower slow is")
     args = parser.parse_args()
     recognizer = project_recognizer(hotwords=not args.no_hotwords, beam_size=args.beam)
     recognizer.load()
+    if args.round_trip:
+        return round_trip(recognizer)
     pairs, seconds = [], []
     for item in load_utterances():
         audio = decode((HERE / f"{item['id']}.ogg").read_bytes())

@@ -77,7 +77,7 @@ def guide_hotwords(guides: Iterable[Any], per_guide: int = 3) -> str:
     Measured on the project's recordings (python -m benchmarks.voice_cer [--hotwords]): character errors
     27 % without, 13 % with — Whisper otherwise writes homophones of everyday words (不设保卡, 身份正, 半老年证).
     """
-    words: list = []
+    words: list = list(ASKING_HOTWORDS)
     for guide in guides:
         for word in [getattr(guide, "short_name", None), *(getattr(guide, "aliases", None) or [])[:per_guide]]:
             if word and word not in words:
@@ -103,23 +103,40 @@ def _sound_index(words: Tuple[str, ...]) -> Dict[Tuple[str, ...], str]:
     return index
 
 
+def _near(window: Tuple[str, ...], key: Tuple[str, ...]) -> bool:
+    """One syllable off in a long word: in a word of four syllables if it begins with the same letter (不是保卡 for
+    补社保卡, 半老年这 for 办老年证), in one of five or more whatever it is (五半身份证 for 补办身份证)."""
+    off = [(a, b) for a, b in zip(window, key) if a != b]
+    if len(off) != 1:
+        return False
+    return len(key) >= 5 or (len(key) == 4 and off[0][0][:1] == off[0][1][:1])
+
+
 def with_known_words(text: str, words: Iterable[str]) -> str:
     """Whisper writes homophones of the words it was not sure of (地宝 for 低保, 设保卡 for 社保卡, 身份正 for
     身份证). Where a stretch of the transcript sounds exactly like one of the guides' words (the same syllables,
-    tones aside), the word is written instead, longest first — so the person sees what they said, and matching
-    reads it."""
+    tones aside), or a long word but for one syllable (`_near`), the word is written instead, longest first — so
+    the person sees what they said, and matching reads it."""
     from pypinyin import lazy_pinyin
     index = _sound_index(tuple(words))
     if not index:
         return text
     longest = max(len(key) for key in index)
+    long_words = [(key, word) for key, word in index.items() if len(key) >= 4]
     syllables = [lazy_pinyin(c)[0] if "\u4e00" <= c <= "\u9fff" else None for c in text]
     out, i = [], 0
     while i < len(text):
         for size in range(min(longest, len(text) - i), 1, -1):
             window = syllables[i:i + size]
-            if None not in window and tuple(window) in index:  # type: ignore[arg-type]
-                out.append(index[tuple(window)])  # type: ignore[arg-type]
+            if None in window:
+                continue
+            key: Tuple[str, ...] = tuple(w for w in window if w is not None)
+            word = index.get(key)
+            if word is None and size >= 4:
+                near = {w for k, w in long_words if len(k) == size and _near(key, k)}
+                word = near.pop() if len(near) == 1 else None  # two candidates: no guessing
+            if word is not None:
+                out.append(word)
                 i += size
                 break
         else:
@@ -128,6 +145,8 @@ def with_known_words(text: str, words: Iterable[str]) -> str:
     return "".join(out)
 
 
+# How people ask about any guide: expected too (半 for 办, 不重 for 步骤 otherwise).
+ASKING_HOTWORDS = ("办", "要带哪些", "步骤", "收多少钱")
 # Words of asking that Whisper also writes as homophones (药带 for 要带, 往上 for 网上, 带办 for 代办).
 ASKING_WORDS = ("要带", "办理", "申请", "材料", "步骤", "流程", "收费", "代办", "网上", "手机上", "多少钱", "多长时间")
 

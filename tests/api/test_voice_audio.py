@@ -160,7 +160,9 @@ WORDS = ["低保", "申请低保", "社保卡", "补社保卡", "身份证", "�
     ("补设保卡药带什么", "补社保卡要带什么"),
     ("身份正丢了", "身份证丢了"),
     ("今天几点开门", "今天几点开门"),          # nothing sounds like a guide's word: unchanged
-    ("不是保卡要花钱吗", "不是保卡要花钱吗"),  # 不是 ≠ 补社: only the same syllables are replaced
+    ("不是保卡要花钱吗", "补社保卡要花钱吗"),  # one syllable off a four-syllable word, same first letter
+    ("不是要花钱吗", "不是要花钱吗"),          # a short word is replaced only when it sounds the same
+    ("看不清保卡", "看不清保卡"),              # 清 ≠ 社: another first letter
 ])
 def test_homophones_of_the_guides_words_are_written_as_the_words(heard, meant):
     assert with_known_words(heard, WORDS) == meant

@@ -14,16 +14,11 @@ from api.voice.asr import WhisperRecognizer, recognizer_from_settings
 from api.voice.audio import decode, encode
 from api.voice.tts import (EspeakSynthesizer, FallbackSynthesizer, SynthesisError, ZhttsSynthesizer,
                            synthesizer_from_settings)
-from benchmarks.voice_cer import cer, comparable, edit_distance, project_recognizer
+from benchmarks.voice_cer import REPLIES, cer, comparable, edit_distance, project_recognizer
 from benchmarks.voice_test_audio import HERE, load_utterances
 from guidekit.settings import Settings
 
 UTTERANCES = load_utterances()
-# Replies the assistant really gives (speech text: numbers already in words).
-REPLIES = ["第一样,身份证。请带原件。", "办公时间是上午九点到下午五点。", "补办社保卡不收费。",
-           "您是想问补办社保卡吗?请说是或不是。", "这些材料您都有了。还要问别的吗?"]
-
-
 @pytest.fixture(scope="module")
 def ears() -> WhisperRecognizer:
     """As the API builds it: the guides' words expected (hotwords) and written for their homophones."""
