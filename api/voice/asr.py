@@ -212,7 +212,11 @@ class WhisperRecognizer:
                 condition_on_previous_text=False, without_timestamps=True, hotwords=hotwords or None,
                 # Whisper's own "nobody spoke" judgement, stricter than its default: on hiss and hum it
                 # otherwise writes subtitles it saw in training.
-                no_speech_threshold=0.5, log_prob_threshold=-1.0)
+                no_speech_threshold=0.5, log_prob_threshold=-1.0,
+                # Beam search only, no sampling at higher temperatures when unsure: the same
+                # recording always gives the same words (tests, complaints), and a hard one cannot take six
+                # decodings' time.
+                temperature=0.0)
             text = "".join(segment.text for segment in segments)
         text = tidy_transcript(text)
         return with_known_words(text, self.known_words()) if self.known_words else text
