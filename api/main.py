@@ -50,7 +50,9 @@ async def lifespan(app: FastAPI):
     await _warm_text_preparation(app.state.catalog)
     assistant: Assistant = app.state.assistant or assistant_over(app.state.rasa, app.state.catalog, settings)
     app.state.ask = assistant
-    app.state.wechat = WeChatDesk(settings, assistant, app.state.catalog) if settings.wechat_token else None
+    app.state.recognizer = recognizer_from_settings(settings, lambda: app.state.catalog.current().guides.values())
+    app.state.wechat = (WeChatDesk(settings, assistant, app.state.catalog, recognizer=app.state.recognizer)
+                        if settings.wechat_token else None)
     if app.state.wechat is not None:
         app.state.wechat.start()
     app.state.voice_turns = VoiceTurns(assistant, app.state.catalog, settings.voice_confirm_below,
@@ -59,7 +61,6 @@ async def lifespan(app: FastAPI):
     app.state.turn_limits = TurnLimits(turn_counter(settings), settings.turns_per_minute_per_client,
                                        settings.turns_per_minute_per_session)
     app.state.synthesizer = synthesizer_from_settings(settings)
-    app.state.recognizer = recognizer_from_settings(settings)
     app.state.help_desk = HelpDesk.from_settings(settings)
     yield
     if app.state.wechat is not None:

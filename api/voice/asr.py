@@ -1,26 +1,35 @@
-"""Speech recognition behind a small interface; Vosk when a model directory is configured.
+"""Speech recognition behind a small interface: faster-whisper (Whisper base, shipped in the project's wheels)
+by default, Vosk for an operator who has a Vosk model, or none.
 
-With no model configured there is no recogniser at all (the API answers 501 and says how to set one
-up) — never a made-up transcript. Audio must be 16 kHz mono 16-bit PCM WAV; anything else is refused
-with a message saying what was wrong.
+The recogniser is given decoded audio (api/voice/audio.py: 16 kHz mono float), so every engine hears the
+same thing whatever was uploaded. It loads its model once per process, at first use, under a lock: the
+API starts at once, and two first requests at the same moment do not load it twice.
+
+What Whisper writes is tidied into what the rest of the project reads (`tidy_transcript`): simplified
+characters (Whisper writes traditional ones now and then), numbers as the words people said (八十, not 80:
+the transcript is shown to the person as what they said), no spaces, and none of the phrases Whisper is
+known to invent on noise (字幕 credits, "谢谢观看").
 """
 from __future__ import annotations
 
-import io
-import json
+import logging
 import re
 import threading
-import wave
 from pathlib import Path
-from typing import Optional, Protocol
+from functools import lru_cache
+from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Tuple, Union
 
+import cn2an
+
+from api.voice.audio import SAMPLE_RATE, Audio
+from api.voice.whisper_model import DEFAULT_DIR, ModelFileError, ensure_whisper_base
 from guidekit.settings import Settings
+from guidekit.understanding.textnorm import to_simplified
 
-SAMPLE_RATE = 16000
+log = logging.getLogger("banshi.voice")
 
-
-class AudioFormatError(ValueError):
-    """The upload is not 16 kHz mono 16-bit PCM WAV; the message says what it is instead."""
+# Said to Whisper before the audio: it makes Whisper write simplified Mandarin with punctuation.
+INITIAL_PROMPT = "以下是普通话的句子。"
 
 
 class RecognizerUnavailable(RuntimeError):
@@ -28,49 +37,205 @@ class RecognizerUnavailable(RuntimeError):
 
 
 class Recognizer(Protocol):
-    def transcribe(self, wav: bytes) -> str:
-        """The words heard in a 16 kHz mono WAV file ("" when nothing was heard)."""
+    def transcribe(self, audio: Audio) -> str:
+        """The words heard ("" when nothing was heard)."""
 
 
-def pcm_frames(wav: bytes) -> bytes:
-    """The PCM samples of a WAV upload, after checking its format."""
+# Whisper's well-known inventions on silence, music or noise (learnt from subtitled videos).
+_INVENTED = re.compile(r"字幕|订阅|点赞|谢谢观看|感谢观看|请不吝|明镜|栏目|独播")
+_MARKS = "\uff0c\u3002\uff01\uff1f\u3001,.!?"  # ，。！？、 and their ASCII forms
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT_WORDS = str.maketrans("0123456789", "零一二三四五六七八九")
+
+
+def _number_words(match: re.Match) -> str:
+    """80 → 八十, 9 → 九, 2.5 → 二点五; a long digit string or one starting with 0 (a phone number, 12345)
+    is read digit by digit, as people say those."""
+    digits = match.group(0)
+    if "." not in digits and (len(digits) > 4 or (len(digits) > 1 and digits.startswith("0"))):
+        return digits.translate(_DIGIT_WORDS)
     try:
-        with wave.open(io.BytesIO(wav)) as reader:
-            channels, width, rate = reader.getnchannels(), reader.getsampwidth(), reader.getframerate()
-            frames = reader.readframes(reader.getnframes())
-    except (wave.Error, EOFError) as exc:
-        raise AudioFormatError(f"not a WAV file ({exc})") from None
-    except Exception as exc:  # noqa: BLE001 — a mutated header makes `wave` raise RuntimeError, struct.error,
-        # ValueError, OverflowError …: whatever it is, the upload is not audio we can read (415, not 500).
-        raise AudioFormatError(f"not a readable WAV file ({type(exc).__name__})") from None
-    problems = []
-    if rate != SAMPLE_RATE:
-        problems.append(f"sample rate {rate} Hz (need {SAMPLE_RATE})")
-    if channels != 1:
-        problems.append(f"{channels} channels (need 1, mono)")
-    if width != 2:
-        problems.append(f"{8 * width}-bit samples (need 16-bit PCM)")
-    if problems:
-        raise AudioFormatError("; ".join(problems))
-    if not frames:
-        raise AudioFormatError("the WAV file holds no audio")
-    return frames
+        return str(cn2an.an2cn(digits, "low"))
+    except (ValueError, KeyError):
+        return digits.translate(_DIGIT_WORDS)
+
+
+def tidy_transcript(text: str) -> str:
+    """Whisper's text as the person said it: simplified, numbers in words, no spaces, no invented credits."""
+    text = to_simplified(text).replace(INITIAL_PROMPT, "")
+    pieces = re.split("(?<=[\uff0c\u3002\uff01\uff1f,!?])", text)  # not at ".": Amara.org is one piece
+    text = "".join(piece for piece in pieces if not _INVENTED.search(piece))
+    text = re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
+    text = _DIGITS.sub(_number_words, text)
+    text = re.sub(f"^[{_MARKS}\\s]+", "", text)
+    return text.strip()
+
+
+def guide_hotwords(guides: Iterable[Any], per_guide: int = 3) -> str:
+    """The words Whisper should expect: each guide's short name and first aliases (社保卡补办 补社保卡 低保 …).
+
+    Measured on the project's recordings (python -m benchmarks.voice_cer [--hotwords]): character errors
+    27 % without, 13 % with — Whisper otherwise writes homophones of everyday words (不设保卡, 身份正, 半老年证).
+    """
+    words: list = list(ASKING_HOTWORDS)
+    for guide in guides:
+        for word in [getattr(guide, "short_name", None), *(getattr(guide, "aliases", None) or [])[:per_guide]]:
+            if word and word not in words:
+                words.append(word)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=4)
+def _sound_index(words: Tuple[str, ...]) -> Dict[Tuple[str, ...], str]:
+    """Toneless syllables → the one word that sounds so (words sharing a sound are left out: no guessing)."""
+    from pypinyin import lazy_pinyin
+    index: Dict[Tuple[str, ...], str] = {}
+    clashing = set()
+    for word in words:
+        if not 2 <= len(word) <= 8 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+            continue
+        key = tuple(lazy_pinyin(word))
+        if key in index and index[key] != word:
+            clashing.add(key)
+        index[key] = word
+    for key in clashing:
+        del index[key]
+    return index
+
+
+def _near(window: Tuple[str, ...], key: Tuple[str, ...]) -> bool:
+    """One syllable off in a long word: in a word of four syllables if it begins with the same letter (不是保卡 for
+    补社保卡, 半老年这 for 办老年证), in one of five or more whatever it is (五半身份证 for 补办身份证)."""
+    off = [(a, b) for a, b in zip(window, key) if a != b]
+    if len(off) != 1:
+        return False
+    return len(key) >= 5 or (len(key) == 4 and off[0][0][:1] == off[0][1][:1])
+
+
+def with_known_words(text: str, words: Iterable[str]) -> str:
+    """Whisper writes homophones of the words it was not sure of (地宝 for 低保, 设保卡 for 社保卡, 身份正 for
+    身份证). Where a stretch of the transcript sounds exactly like one of the guides' words (the same syllables,
+    tones aside), or a long word but for one syllable (`_near`), the word is written instead, longest first — so
+    the person sees what they said, and matching reads it."""
+    from pypinyin import lazy_pinyin
+    index = _sound_index(tuple(words))
+    if not index:
+        return text
+    longest = max(len(key) for key in index)
+    long_words = [(key, word) for key, word in index.items() if len(key) >= 4]
+    syllables = [lazy_pinyin(c)[0] if "\u4e00" <= c <= "\u9fff" else None for c in text]
+    out, i = [], 0
+    while i < len(text):
+        for size in range(min(longest, len(text) - i), 1, -1):
+            window = syllables[i:i + size]
+            if None in window:
+                continue
+            key: Tuple[str, ...] = tuple(w for w in window if w is not None)
+            word = index.get(key)
+            if word is None and size >= 4:
+                near = {w for k, w in long_words if len(k) == size and _near(key, k)}
+                word = near.pop() if len(near) == 1 else None  # two candidates: no guessing
+            if word is not None:
+                out.append(word)
+                i += size
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+# How people ask about any guide: expected too (半 for 办, 不重 for 步骤 otherwise).
+ASKING_HOTWORDS = ("办", "要带哪些", "步骤", "收多少钱")
+# Words of asking that Whisper also writes as homophones (药带 for 要带, 往上 for 网上, 带办 for 代办).
+ASKING_WORDS = ("要带", "办理", "申请", "材料", "步骤", "流程", "收费", "代办", "网上", "手机上", "多少钱", "多长时间")
+
+
+def guide_words(guides: Iterable[Any]) -> List[str]:
+    """What people name when they ask: each guide's short name, aliases and materials, and words of asking."""
+    words: List[str] = list(ASKING_WORDS)
+    for guide in guides:
+        words += [w for w in [getattr(guide, "short_name", None), *(getattr(guide, "aliases", None) or [])] if w]
+        for material in [*(getattr(guide, "materials", None) or []), *(getattr(getattr(guide, "proxy", None), "materials", None) or [])]:
+            words.append(material.name)
+    return words
+
+
+class WhisperRecognizer:
+    """faster-whisper on the CPU: int8 weights, a fixed number of threads (two cores are shared with Rasa).
+
+    `hotwords` is the text of expected words, or a function giving it (read at each transcription, so a
+    guide published in the editor is expected at once)."""
+
+    def __init__(self, model_dir: Optional[str] = None, threads: int = 2, compute_type: str = "int8",
+                 beam_size: int = 5, hotwords: Union[str, Callable[[], str], None] = None,
+                 known_words: Optional[Callable[[], Iterable[str]]] = None):
+        self.model_dir = Path(model_dir) if model_dir else None
+        self.known_words = known_words
+        self.threads, self.compute_type, self.beam_size = threads, compute_type, beam_size
+        self.hotwords = hotwords
+        self._model: Any = None
+        self._lock = threading.Lock()
+        # One transcription at a time: CTranslate2 already uses every thread it was given, and a second one
+        # at once would only make both slower.
+        self._busy = threading.Lock()
+
+    def _directory(self) -> Path:
+        if self.model_dir is not None:
+            if not (self.model_dir / "model.bin").is_file():
+                raise RecognizerUnavailable(f"{self.model_dir} is not a faster-whisper model directory (no model.bin)")
+            return self.model_dir
+        try:
+            return ensure_whisper_base(DEFAULT_DIR)
+        except ModelFileError as exc:
+            raise RecognizerUnavailable(f"the project's speech model: {exc}") from None
+
+    def load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                directory = self._directory()
+                from faster_whisper import WhisperModel  # imported here: importing the API stays light
+                try:
+                    self._model = WhisperModel(str(directory), device="cpu", compute_type=self.compute_type,
+                                               cpu_threads=self.threads, num_workers=1, local_files_only=True)
+                except Exception as exc:
+                    raise RecognizerUnavailable(f"faster-whisper could not load {directory}: {exc}") from None
+                log.info("speech model loaded from %s", directory)
+            return self._model
+
+    def transcribe(self, audio: Audio) -> str:
+        model = self.load()
+        hotwords = self.hotwords() if callable(self.hotwords) else self.hotwords
+        with self._busy:
+            segments, _ = model.transcribe(
+                audio.samples, language="zh", initial_prompt=INITIAL_PROMPT, beam_size=self.beam_size,
+                condition_on_previous_text=False, without_timestamps=True, hotwords=hotwords or None,
+                # Whisper's own "nobody spoke" judgement, stricter than its default: on hiss and hum it
+                # otherwise writes subtitles it saw in training.
+                no_speech_threshold=0.5, log_prob_threshold=-1.0,
+                # Beam search only, no sampling at higher temperatures when unsure: the same
+                # recording always gives the same words (tests, complaints), and a hard one cannot take six
+                # decodings' time.
+                temperature=0.0)
+            text = "".join(segment.text for segment in segments)
+        text = tidy_transcript(text)
+        return with_known_words(text, self.known_words()) if self.known_words else text
 
 
 class VoskRecognizer:
-    """Loads the model once, on first use (a few seconds for a small Chinese model)."""
+    """For an operator with a Vosk model directory (e.g. vosk-model-small-cn-0.22); loads it once, on first use."""
 
     def __init__(self, model_dir: str):
         self.model_dir = Path(model_dir)
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
-    def _load(self):
+    def _load(self) -> Any:
         with self._lock:
             if self._model is None:
                 if not (self.model_dir / "am").is_dir() and not (self.model_dir / "conf").is_dir():
                     raise RecognizerUnavailable(f"{self.model_dir} is not a Vosk model directory (no am/ or conf/)")
-                import vosk  # imported here: the API starts without it when no model is configured
+                import vosk  # imported here: the API starts without it when Vosk is not chosen
                 vosk.SetLogLevel(-1)
                 try:
                     self._model = vosk.Model(str(self.model_dir))
@@ -78,16 +243,28 @@ class VoskRecognizer:
                     raise RecognizerUnavailable(f"Vosk could not load {self.model_dir}: {exc}") from None
             return self._model
 
-    def transcribe(self, wav: bytes) -> str:
-        frames = pcm_frames(wav)
+    def transcribe(self, audio: Audio) -> str:
+        import json
+
         import vosk
         recognizer = vosk.KaldiRecognizer(self._load(), SAMPLE_RATE)
+        frames = audio.pcm16()
         for start in range(0, len(frames), 8000):
             recognizer.AcceptWaveform(frames[start:start + 8000])
-        text = json.loads(recognizer.FinalResult()).get("text", "")
-        # Vosk's Chinese models put spaces between words.
-        return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text).strip()
+        return tidy_transcript(json.loads(recognizer.FinalResult()).get("text", ""))
 
 
-def recognizer_from_settings(settings: Settings) -> Optional[Recognizer]:
-    return VoskRecognizer(settings.asr_model_dir) if settings.asr_model_dir else None
+def recognizer_from_settings(settings: Settings, guides: Optional[Callable[[], Iterable[Any]]] = None) -> Optional[Recognizer]:
+    """whisper (default): BANSHI_ASR_MODEL_DIR or the project's Whisper base, expecting BANSHI_ASR_HOTWORDS or
+    else the words of `guides` (the published guides); vosk: BANSHI_ASR_MODEL_DIR; off: none."""
+    if settings.asr_engine == "off":
+        return None
+    if settings.asr_engine == "vosk":
+        if not settings.asr_model_dir:
+            raise ValueError("BANSHI_ASR_ENGINE=vosk needs BANSHI_ASR_MODEL_DIR (a Vosk model directory)")
+        return VoskRecognizer(settings.asr_model_dir)
+    return WhisperRecognizer(settings.asr_model_dir, threads=settings.asr_threads,
+                             compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size,
+                             hotwords=settings.asr_hotwords if settings.asr_hotwords is not None
+                             else (lambda: guide_hotwords(guides())) if guides else None,
+                             known_words=(lambda: guide_words(guides())) if guides else None)

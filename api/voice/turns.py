@@ -56,7 +56,8 @@ def voice_reply(reply: ChatResponse) -> VoiceTurnResponse:
                              state=reply.state, expect_reply=asks or reply.state.topic not in _CLOSING_TOPICS)
 
 
-def _say(text: str, topic: str = "clarify", slow: bool = False) -> VoiceTurnResponse:
+def spoken_reply(text: str, topic: str = "clarify", slow: bool = False) -> VoiceTurnResponse:
+    """A reply of our own (not from the assistant), in the three forms a voice platform needs."""
     return VoiceTurnResponse(reply_text=text, speech_text=to_speech(text), ssml=to_ssml(text, slow=slow),
                              state=ChatState(topic=topic, slow_speech=slow), expect_reply=True)
 
@@ -129,7 +130,7 @@ class VoiceTurns:
     async def turn(self, req: VoiceTurnRequest, session_id: str) -> VoiceTurnResponse:
         """`session_id` is the one the server issued or checked (api/front_door.py), never the client's own."""
         if len(req.text.strip()) > self.max_chars:  # before any work, on every path
-            reply = _say(f"您说的话太长了,我一次只能听{self.max_chars}个字以内。请您说短一点,一次问一件事。")
+            reply = spoken_reply(f"您说的话太长了,我一次只能听{self.max_chars}个字以内。请您说短一点,一次问一件事。")
         else:
             reply = await self._turn(req, session_id)
         reply.session_id = session_id
@@ -142,12 +143,12 @@ class VoiceTurns:
             if is_yes(said):
                 return await self._ask(session_id, pending)
             if is_no(said):
-                return _say("好的。请您再说一遍,您想办什么事?")
+                return spoken_reply("好的。请您再说一遍,您想办什么事?")
             # Anything else is a new question, heard afresh.
         if req.confidence is not None and req.confidence < self.confirm_below and said:
             if await self.pending.hold(session_id, said):
                 # Matching is CPU work: off the event loop.
-                return _say(await asyncio.to_thread(self._confirm_question, said))
+                return spoken_reply(await asyncio.to_thread(self._confirm_question, said))
         return await self._ask(session_id, said)
 
     async def _ask(self, session_id: str, text: str) -> VoiceTurnResponse:

@@ -83,6 +83,30 @@ class CustomerService:
             self.client.drop_token()
             self.client.message.send_text(openid, text)
 
+    def _download_once(self, media_id: str, limit: int) -> bytes:
+        """GET media/get: the file itself, or JSON with an errcode (WeChat answers errors that way)."""
+        res = self.client._http.get(self.client.API_BASE_URL + "media/get", timeout=self.client.timeout,
+                                    params={"access_token": self.client.access_token, "media_id": media_id})
+        res.raise_for_status()
+        if "json" in res.headers.get("Content-Type", "") or "text/plain" in res.headers.get("Content-Type", ""):
+            result = res.json()
+            raise WeChatClientException(result.get("errcode"), result.get("errmsg"), client=self.client)
+        if len(res.content) > limit:
+            raise ValueError(f"media over {limit} bytes")
+        return res.content
+
+    def download_media(self, media_id: str, limit: int) -> bytes:
+        """A user's voice message (AMR) by its MediaId, kept by WeChat for 3 days; a refused token is fetched
+        anew once, as for sending."""
+        try:
+            return self._download_once(media_id, limit)
+        except WeChatClientException as exc:
+            if exc.errcode not in TOKEN_ERRORS:
+                raise
+            log.info("access token refused (errcode %s); fetching a new one and downloading again", exc.errcode)
+            self.client.drop_token()
+            return self._download_once(media_id, limit)
+
     async def send_text(self, openid: str, text: str) -> str:
         """SENT once WeChat accepted it; REFUSED when retrying cannot help; LATER after the last attempt."""
         for attempt in range(1, self.attempts + 1):

@@ -7,8 +7,10 @@ import re
 import time
 from typing import Dict, List, Mapping, Optional, Set, Tuple
 
+import requests
 from sqlalchemy.orm import Session
 from wechatpy.events import ClickEvent, SubscribeEvent, UnsubscribeEvent
+from wechatpy.exceptions import WeChatClientException
 from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
 from wechatpy.replies import TextReply
 
@@ -16,6 +18,8 @@ from api.conversation import Assistant
 from api.schemas import ChatRequest
 from api.shared_state import once_only, seen_nonces
 from api.sessions import forget_conversation
+from api.voice.asr import Recognizer, RecognizerUnavailable
+from api.voice.hearing import hear_now
 from api.wechat import texts
 from api.wechat.delivery import LATER, CustomerService
 from api.wechat.format import answer_texts, split_text, user_text
@@ -49,7 +53,7 @@ def session_id(openid: str) -> str:
 
 class WeChatDesk:
     def __init__(self, settings: Settings, assistant: Assistant, catalog: GuideCatalog,
-                 service: Optional[CustomerService] = None):
+                 service: Optional[CustomerService] = None, recognizer: Optional[Recognizer] = None):
         if not settings.wechat_token:
             raise ValueError("the WeChat desk needs WECHAT_TOKEN")
         self.settings = settings
@@ -58,6 +62,8 @@ class WeChatDesk:
         self.catalog = catalog
         self.crypto = crypto_for(settings)
         self.service = service if service is not None else CustomerService.from_settings(settings)
+        # Voice messages WeChat sent without its own recognition text are fetched (media API) and heard here.
+        self.recognizer = recognizer
         # Shared through Redis when there is one, so a retry reaching another API process is still a retry.
         self.once = once_only(settings)
         # Each signed (timestamp, nonce) carries one message: shared the same way, so a replay sent to
@@ -220,11 +226,31 @@ class WeChatDesk:
             return await self.ask(openid, self._menu_pick(openid, said) or said)
         if isinstance(message, VoiceMessage):
             heard = user_text(getattr(message, "recognition", None) or "")
+            if not heard:
+                heard, problem = await self._hear_voice(getattr(message, "media_id", None) or "")
+                if problem:
+                    return [problem]
             if heard:
                 return await self.ask(openid, self._menu_pick(openid, heard) or heard)
-            # No speech engine of our own yet (the voice issue adds one): ask kindly for text.
             return [texts.voice_not_understood(hotline)]
         return [texts.only_text(hotline)]  # image, video, location, link, file
+
+    async def _hear_voice(self, media_id: str) -> Tuple[str, Optional[str]]:
+        """(what was said, "") or ("", a kind answer saying why nothing was heard). Without a recogniser or the
+        media API (no app id and secret), or when the download fails: ("", ""), and the person is asked to type."""
+        if self.recognizer is None or self.service is None or not media_id:
+            return "", ""
+        try:
+            data = await asyncio.to_thread(self.service.download_media, media_id, self.settings.max_audio_bytes)
+        except (WeChatClientException, requests.RequestException, ValueError) as exc:
+            log.warning("voice message not downloaded: %s", exc.__class__.__name__)
+            return "", ""
+        try:
+            heard = await asyncio.to_thread(hear_now, self.recognizer, data, self.settings)
+        except RecognizerUnavailable as exc:
+            log.error("speech recogniser unavailable: %s", exc)
+            return "", ""
+        return user_text(heard.transcript), heard.problem or ""
 
     async def ask(self, openid: str, text: str) -> List[str]:
         self.assistant_calls += 1

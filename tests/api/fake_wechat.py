@@ -3,6 +3,8 @@
 GET  /cgi-bin/token?grant_type=client_credential&appid=…&secret=…  → {"access_token", "expires_in"}
 POST /cgi-bin/message/custom/send?access_token=…  {"touser", "msgtype": "text", "text": {"content"}}
      → {"errcode": 0, "errmsg": "ok"}; 40001 for a token it did not issue or has revoked.
+GET  /cgi-bin/media/get?access_token=…&media_id=…  → the file (a voice message is audio/amr), or
+     {"errcode": 40007, "errmsg": "invalid media_id"} as text/plain JSON, as WeChat answers.
 
 Knobs let a test revoke tokens, make sends fail (HTTP 500 or errcode -1 "system busy") or be slow.
 """
@@ -27,6 +29,8 @@ class FakeWeChat:
         self.send_attempts = 0
         self.fail_next_sends: List[str] = []  # "http500" or "busy", consumed in order
         self.expires_in = 7200
+        self.media: Dict[str, bytes] = {}  # MediaId → the file a user sent
+        self.media_requests = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -77,6 +81,8 @@ class FakeWeChat:
             def do_GET(self):
                 url = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if url.path == "/cgi-bin/media/get":
+                    return self._media(query)
                 if url.path != "/cgi-bin/token":
                     return self._json(404, {"errcode": 404, "errmsg": "not found"})
                 with fake.lock:
@@ -88,6 +94,22 @@ class FakeWeChat:
                     token = uuid.uuid4().hex
                     fake.tokens[token] = time.time() + fake.expires_in
                 return self._json(200, {"access_token": token, "expires_in": fake.expires_in})
+
+            def _media(self, query: Dict[str, str]) -> None:
+                with fake.lock:
+                    fake.media_requests += 1
+                    expiry = fake.tokens.get(query.get("access_token", ""))
+                    data = fake.media.get(query.get("media_id", ""))
+                if expiry is None or expiry < time.time():
+                    return self._json(200, {"errcode": 40001, "errmsg": "invalid credential"})
+                if data is None:
+                    return self._json(200, {"errcode": 40007, "errmsg": "invalid media_id"})
+                self.send_response(200)
+                self.send_header("Content-Type", "audio/amr")
+                self.send_header("Content-Disposition", 'attachment; filename="voice.amr"')
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self):
                 url = urlparse(self.path)

@@ -1,13 +1,20 @@
-"""The voice hook and speech endpoints through the real stack (API + Rasa + action server)."""
+"""The voice hook, the microphone (recordings the project made) and speech endpoints through the real stack
+(API + Rasa + action server)."""
 from __future__ import annotations
 
+import io
 import re
+import wave
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import httpx
 import pytest
 
+from api.voice.audio import decode, encode
 from tests.e2e.conftest import VOICE_KEY
+
+VOICE = Path(__file__).resolve().parents[1] / "data" / "voice"
 
 pytestmark = pytest.mark.e2e
 
@@ -85,12 +92,53 @@ def test_tts_returns_wav_and_refuses_empty_text(stack):
     assert empty.status_code == 422
 
 
-def test_audio_without_a_recogniser_is_501_and_says_how_to_configure_one(stack):
-    response = httpx.post(f"{stack.cfg.api_url}/kiosk/audio",
-                          content=b"RIFF", headers={"Content-Type": "audio/wav"}, timeout=30)
-    assert response.status_code == 501
-    detail = response.json()["detail"]
-    assert "BANSHI_ASR_MODEL_DIR" in detail and "打字" in detail
+def _recording(utterance_id: str) -> bytes:
+    return (VOICE / f"{utterance_id}.ogg").read_bytes()
+
+
+def test_the_kiosk_microphone_hears_a_recording_and_answers_it(stack):
+    response = httpx.post(f"{stack.cfg.api_url}/kiosk/audio", content=_recording("u01"),  # 补社保卡要带什么东西
+                          headers={"Content-Type": "audio/ogg"}, timeout=60)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["session_id"].startswith("kiosk:") and "保卡要带什么" in body["transcript"]
+    assert body["state"]["service_id"] == "social-security-card-replacement" and body["state"]["item_index"] == 1
+    assert "第1样" in body["messages"][0]["text"]
+
+
+def test_silence_gets_a_kind_answer_and_the_conversation_goes_on(stack):
+    api = stack.cfg.api_url
+    first = httpx.post(f"{api}/kiosk/chat", json={"text": "补社保卡要带什么"}, timeout=30).json()
+    session = first["session_id"]
+    silence = io.BytesIO()
+    with wave.open(silence, "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(44100)
+        out.writeframes(bytes(4 * 44100 * 2))
+    quiet = httpx.post(f"{api}/kiosk/audio", params={"session_id": session}, content=silence.getvalue(),
+                       headers={"Content-Type": "audio/wav"}, timeout=60)
+    assert quiet.status_code == 200
+    body = quiet.json()
+    assert body["session_id"] == session and body["transcript"] == ""
+    assert body["messages"][0]["text"] == "我没有听到声音。请您离话筒近一点,再说一遍。"
+    unreadable = httpx.post(f"{api}/kiosk/audio", params={"session_id": session}, content=b"\x89PNG not sound",
+                            timeout=60).json()
+    assert "再说一遍" in unreadable["messages"][0]["text"] and unreadable["session_id"] == session
+    following = httpx.post(f"{api}/kiosk/chat", json={"session_id": session, "text": "下一个"}, timeout=30).json()
+    assert following["state"]["item_index"] == 2  # nothing was lost
+
+
+def test_a_voice_platform_can_send_wechat_style_amr(stack):
+    amr = encode(decode(_recording("u03")), "amr")  # 身份证丢了补办要带什么
+    response = httpx.post(f"{stack.cfg.api_url}/voice/audio", content=amr,
+                          headers={"X-Voice-Key": VOICE_KEY, "Content-Type": "audio/amr"}, timeout=60)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["session_id"].startswith("voice:phone:") and "丢了补办要带什么" in body["transcript"]
+    assert body["state"]["service_id"] == "id-card-reissue" and "第一样" in body["speech_text"]
+    refused = httpx.post(f"{stack.cfg.api_url}/voice/audio", content=amr, timeout=60)
+    assert refused.status_code == 401
 
 
 def test_checklist_page_has_tick_boxes_places_date_and_qr(stack, all_guides):

@@ -1,0 +1,105 @@
+"""Character error rate of the speech recogniser on the project's test recordings (tests/data/voice/).
+
+CER = (substituted + dropped + added characters) / characters said, over the whole set, compared after
+removing punctuation and spaces (Whisper's punctuation is its own choice, not an error) and writing numbers
+as words on both sides. Run: `python -m benchmarks.voice_cer [--no-hotwords]` (prints every miss).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+from typing import List, Tuple
+
+from api.voice.asr import WhisperRecognizer, recognizer_from_settings, tidy_transcript
+from guidekit.settings import Settings
+from api.voice.audio import decode
+from benchmarks.voice_test_audio import HERE, load_utterances
+
+_NOT_WORDS = re.compile(r"[^\w]|_", re.UNICODE)
+
+
+def comparable(text: str) -> str:
+    return _NOT_WORDS.sub("", tidy_transcript(text))
+
+
+def edit_distance(said: str, heard: str) -> int:
+    previous = list(range(len(heard) + 1))
+    for i, a in enumerate(said, 1):
+        current = [i]
+        for j, b in enumerate(heard, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1]
+
+
+def cer(pairs: List[Tuple[str, str]]) -> float:
+    """Over the whole set: total edits / total characters said."""
+    edits = sum(edit_distance(comparable(said), comparable(heard)) for said, heard in pairs)
+    return edits / max(1, sum(len(comparable(said)) for said, _ in pairs))
+
+
+def project_guides() -> list:
+    from guidekit.guides.loader import guide_files, read_guide_file
+    return [read_guide_file(path) for path in guide_files(Path(__file__).resolve().parents[1] / "guides")]
+
+
+def project_recognizer(hotwords: bool = True, beam_size: int = 5) -> WhisperRecognizer:
+    """The recogniser as the API builds it (hotwords and known words from the guides), over guides/."""
+    guides = project_guides()
+    recognizer = recognizer_from_settings(Settings(asr_beam_size=beam_size, asr_hotwords=None if hotwords else ""),
+                                          lambda: guides)
+    assert isinstance(recognizer, WhisperRecognizer)
+    return recognizer
+
+
+# Replies the assistant really gives, as speech text (numbers already in words).
+REPLIES = ["第一样,身份证。请带原件。", "办公时间是上午九点到下午五点。", "补办社保卡不收费。",
+           "您是想问补办社保卡吗?请说是或不是。", "这些材料您都有了。还要问别的吗?"]
+
+
+def round_trip(recognizer: WhisperRecognizer) -> int:
+    from api.voice.tts import ZhttsSynthesizer, wav_seconds
+    voice = ZhttsSynthesizer(Settings().tts_slow_ratio)
+    pairs = []
+    for text in REPLIES:
+        heard = recognizer.transcribe(decode(voice.synthesize(text)))
+        pairs.append((text, heard))
+        print(f"{text}  →  {heard}")
+    normal = sum(wav_seconds(voice.synthesize(text)) for text in REPLIES)
+    slow = sum(wav_seconds(voice.synthesize(text, slow=True)) for text in REPLIES)
+    print(f"round-trip CER {cer(pairs):.1%} over {len(pairs)} replies; slow speech {slow / normal - 1:.0%} longer "
+          f"({normal:.1f} s → {slow:.1f} s)")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-hotwords", action="store_true", help="without the guides' words (as BANSHI_ASR_HOTWORDS=\"\")")
+    parser.add_argument("--beam", type=int, default=5)
+    parser.add_argument("--round-trip", action="store_true",
+                        help="instead: the natural voice's replies heard back (CER) and how much slower slow is")
+    args = parser.parse_args()
+    recognizer = project_recognizer(hotwords=not args.no_hotwords, beam_size=args.beam)
+    recognizer.load()
+    if args.round_trip:
+        return round_trip(recognizer)
+    pairs, seconds = [], []
+    for item in load_utterances():
+        audio = decode((HERE / f"{item['id']}.ogg").read_bytes())
+        started = time.perf_counter()
+        heard = recognizer.transcribe(audio)
+        seconds.append(time.perf_counter() - started)
+        pairs.append((item["text"], heard))
+        if comparable(item["text"]) != comparable(heard):
+            print(f"{item['id']} {item['voice']:5s} {item['text']}  →  {heard}")
+    seconds.sort()
+    print(f"CER {cer(pairs):.1%} over {len(pairs)} recordings; recognition p50 {seconds[len(seconds) // 2]:.2f} s, "
+          f"max {seconds[-1]:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
