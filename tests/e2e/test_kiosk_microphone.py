@@ -1,0 +1,65 @@
+"""The kiosk's 说话 with a real recorded question: Chromium's fake microphone plays one of the project's recordings
+(tests/data/voice), the kiosk hears it, stops by itself when the person stops speaking, shows what it heard as
+the person's bubble, and answers about the right service."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from api.voice.audio import SAMPLE_RATE, Audio, decode, encode
+from benchmarks.voice_test_audio import load_utterances
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM
+
+pytestmark = pytest.mark.e2e
+
+VOICE = Path(__file__).resolve().parents[1] / "data" / "voice"
+WAIT = 60000
+
+
+def _with_silence(recording: Path, out: Path, before: float = 1.0, after: float = 4.0) -> Path:
+    """The recording as a 16 kHz WAV with quiet before and after: a person who starts speaking, then stops."""
+    heard = decode(recording.read_bytes())
+    quiet = lambda seconds: np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)  # noqa: E731
+    out.write_bytes(encode(Audio(np.concatenate([quiet(before), heard.samples.astype(np.float32), quiet(after)]))))
+    return out
+
+
+@pytest.fixture()
+def speaking_page(stack, tmp_path):
+    from playwright.sync_api import sync_playwright
+    item = next(u for u in load_utterances() if u["id"] == "u03")  # 身份证丢了补办要带什么 (plain voice)
+    wav = _with_silence(VOICE / f"{item['id']}.ogg", tmp_path / "question.wav")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop", "--autoplay-policy=no-user-gesture-required"])
+        context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="zh-CN",
+                                      base_url=stack.cfg.api_url)
+        context.grant_permissions(["microphone"], origin=stack.cfg.api_url)
+        yield context.new_page(), item
+        context.close()
+        browser.close()
+
+
+def test_a_spoken_question_is_heard_shown_and_answered_without_pressing_stop(speaking_page):
+    page, item = speaking_page
+    page.goto("/kiosk")
+    with page.expect_response(lambda r: "/kiosk/audio" in r.url, timeout=WAIT) as heard:
+        page.click("#btn-mic")
+        expect(page.locator("#btn-mic")).to_have_text("说完了", timeout=10000)
+        expect(page.locator("#mic-level")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "kiosk-listening.png"))
+        # Not pressed again: the kiosk stops by itself in the quiet after the question.
+    assert heard.value.status == 200
+    body = heard.value.json()
+    assert body["transcript"], body
+    assert body["state"]["service_id"] == item["service"], body
+    user_bubbles = page.locator(".msg-user .bubble")
+    expect(user_bubbles.last).to_have_text(body["transcript"], timeout=WAIT)
+    expect(page.locator("#material-card")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#btn-mic")).to_have_text("说话")
+    page.screenshot(path=str(ARTIFACTS / "kiosk-heard.png"))
