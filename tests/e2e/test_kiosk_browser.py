@@ -157,8 +157,11 @@ def test_microphone_recording_is_answered_inside_the_conversation(page, all_guid
     assert heard.value.status == 200
     body = heard.value.json()
     assert body["session_id"] == session
-    expect(page.locator("[role=log]")).to_contain_text(body["messages"][0]["text"].split("\n")[0][:10],
-                                                       use_inner_text=True, timeout=WAIT)
+    if body["transcript"]:  # what was heard, as the person's own bubble
+        expect(page.locator(".msg-user .bubble").last).to_have_text(body["transcript"], timeout=WAIT)
+    # The answer (its first line: a material answer shows only 第N样,名字 in the log, the rest in the card).
+    first = body["messages"][0]["text"].split("\n")[0].split("。")[0][:10]
+    expect(page.locator(".msg-bot").last).to_contain_text(first, use_inner_text=True, timeout=WAIT)
 
 
 def test_idle_kiosk_clears_the_conversation_and_returns_to_start(page, all_guides):
