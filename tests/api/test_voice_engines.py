@@ -61,6 +61,17 @@ def test_missing_engine_is_a_clear_error():
         EspeakSynthesizer("cmn-latn-pinyin", 230, 190, 1, binary="espeak-ng-missing").synthesize("您好")
 
 
+def make_wav(rate: int = 16000, channels: int = 1, width: int = 2, seconds: float = 0.5) -> bytes:
+    """A small WAV file (other tests' stand-in synthesizers return it)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as writer:
+        writer.setnchannels(channels)
+        writer.setsampwidth(width)
+        writer.setframerate(rate)
+        writer.writeframes(b"\x00\x01" * int(rate * seconds * channels * width / 2))
+    return buffer.getvalue()
+
+
 def spoken_wav(voice: EspeakSynthesizer, text: str) -> bytes:
     """16 kHz mono speech the project makes itself (espeak-ng at 22.05 kHz, resampled)."""
     with wave.open(io.BytesIO(voice.synthesize(text))) as reader:

