@@ -16,9 +16,10 @@ run: $(STAMP) system-packages asr-model
 test: $(STAMP) system-packages asr-model lint
 	$(BIN)/python -m pytest
 
-# ruff (pyflakes, pycodestyle, bugbear) on everything, mypy on guidekit/ and api/ (settings in pyproject.toml).
+# ruff (pyflakes, pycodestyle, bugbear; and the format: `ruff format .` mends it) on everything, mypy on guidekit/ and api/ (settings in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 # The targets and what each does (the first comment line above each target).

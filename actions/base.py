@@ -1,5 +1,6 @@
 """The base of every action that answers from the guides: a Turn, what the turn is before the chosen action
 (actions/flows/routing.py), then the action's own answer."""
+
 from __future__ import annotations
 
 import abc
@@ -20,8 +21,9 @@ class GuideAction(Action, abc.ABC):
     def name(self) -> str:
         """The action's name in the domain."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         turn = Turn(dispatcher, tracker)
         answered = before_the_action(turn)
         return answered if answered is not None else self.respond(turn)

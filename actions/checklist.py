@@ -1,4 +1,5 @@
 """The checklist: "这个我有了" ticks the current material, "还差哪些" lists what is not ticked yet."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,10 @@ from guidekit.understanding.textnorm import normalize
 from guidekit.understanding.topics import topics_mentioned
 
 # What "I have it" is made of: this / I / already, having / carrying / ready, and particles.
-_HAVE_SAYING = re.compile(r"这一样|这样|这个|那个|它|我|俺|都|已经|早就|早|不缺|在我手上|手上|装包里|包里|复印件|准备|印|拿|带|"
-                          r"有|着|好|了|啦|的|啊|哒|嘞|咧|呢|嗯|是")
+_HAVE_SAYING = re.compile(
+    r"这一样|这样|这个|那个|它|我|俺|都|已经|早就|早|不缺|在我手上|手上|装包里|包里|复印件|准备|印|拿|带|"
+    r"有|着|好|了|啦|的|啊|哒|嘞|咧|呢|嗯|是"
+)
 _HAVE_VERB = re.compile(r"有|带|准备|拿|不缺|手上|包里|印好")
 
 
@@ -31,7 +34,7 @@ def is_have_statement(text: str, material_names: Sequence[str]) -> bool:
 
 
 class ActionMarkHave(GuideAction):
-    """"这个我有了": tick the current item and move on to the next."""
+    """ "这个我有了": tick the current item and move on to the next."""
 
     def name(self) -> str:
         return "action_mark_have"
@@ -60,8 +63,7 @@ class ActionMarkHave(GuideAction):
         if remaining and index < len(items):
             # Ticked: go on to the next one, as 下一个 would — one turn less, and no "记下了" twice.
             return present_item(turn, index + 1, replies.marked(material, remaining, going_on=True))
-        turn.say(replies.marked(material, remaining),
-                 [("下一个", "/next_item"), ("还差哪些", "/whats_left")])
+        turn.say(replies.marked(material, remaining), [("下一个", "/next_item"), ("还差哪些", "/whats_left")])
         return turn.finish("materials", index)
 
 

@@ -3,6 +3,7 @@
 The actions (actions/base.py and the modules beside it) and the flows below them (actions/flows/) all work on a
 `Turn`. Nothing here touches the database at import: the catalog (guidekit/catalog.py) is built on first use.
 """
+
 from __future__ import annotations
 
 import re
@@ -126,8 +127,7 @@ class Turn:
         self.slots[PENDING] = None
 
     def say(self, text: str, buttons: Optional[List[Tuple[str, str]]] = None) -> None:
-        self.dispatcher.utter_message(
-            text=text, buttons=[{"title": t, "payload": p} for t, p in (buttons or [])])
+        self.dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in (buttons or [])])
 
     def finish(self, topic: str, item_index: Optional[int] = None, keep_place: bool = False) -> List[EventType]:
         """Send the machine-readable state and return the slot changes.
@@ -147,10 +147,15 @@ class Turn:
         if self.slots[MISSES] >= 2:
             self.say(replies.offer_person(get_settings().hotline), [buttons.PERSON])
         guide = self.guide
-        state = ChatState(service_id=guide.id if guide else None, service_name=guide.called if guide else None,
-                          topic=topic, item_index=item_index if topic == "materials" else None,
-                          item_count=len(self.items()) if guide else None, options=list(self.slots[OPTIONS]),
-                          slow_speech=bool(self.slots[SLOW]))
+        state = ChatState(
+            service_id=guide.id if guide else None,
+            service_name=guide.called if guide else None,
+            topic=topic,
+            item_index=item_index if topic == "materials" else None,
+            item_count=len(self.items()) if guide else None,
+            options=list(self.slots[OPTIONS]),
+            slow_speech=bool(self.slots[SLOW]),
+        )
         self.dispatcher.utter_message(json_message={"state": state.model_dump()})
         return [SlotSet(k, v) for k, v in self.slots.items() if v != self._initial.get(k)]
 
@@ -175,18 +180,22 @@ class Turn:
             return None
         # Not understood as anything, while a service is discussed ("要去社保局吗"), or heard as picking a
         # number when nothing was offered ("我87了能领多少", "我的电话138…,社保卡丢了"): its meaning may tell.
-        unsure = ((self.intent == "nlu_fallback" and self.slots[SERVICE])
-                  or (self.intent == "choose_option" and len(_NOT_WORDS.sub("", self.text)) > SHORT_ANSWER))
+        unsure = (self.intent == "nlu_fallback" and self.slots[SERVICE]) or (
+            self.intent == "choose_option" and len(_NOT_WORDS.sub("", self.text)) > SHORT_ANSWER
+        )
         if self.intent not in TOPIC_OF_INTENT and not unsure:
             return None
         if self.intent == "handoff" and topics.probabilities(self.text)["handoff"] >= HANDOFF_SUPPORT:
             # Heard as a complaint or a wish for a person ("上次去换等了一个月都没拿到,你们怎么回事"), and
             # the meaning classifier does not rule it out. A worried description is no complaint ("看病刷的
-            #卡芯片不灵了,机器读不出来", "社区说不认证就停发"): the two classifiers must agree.
+            # 卡芯片不灵了,机器读不出来", "社区说不认证就停发"): the two classifiers must agree.
             return None
         rest = self.without_service_name
-        return decide_topic(topics.probabilities(self.text, without_name=rest), set(topics_mentioned(rest)),
-                            step_words=mentions_topic("process", self.text))
+        return decide_topic(
+            topics.probabilities(self.text, without_name=rest),
+            set(topics_mentioned(rest)),
+            step_words=mentions_topic("process", self.text),
+        )
 
     @cached_property
     def without_service_name(self) -> str:
@@ -259,7 +268,9 @@ class Turn:
             return None
         # With no service yet, any thing named that we have no guide for gets the honest answer;
         # with one, only a thing one applies for (护照) — "儿子去办行吗" stays on the current service.
-        subject = resolution.unknown_subject or (None if current else self.index.unknown_subject(self.text, strict=False))
+        subject = resolution.unknown_subject or (
+            None if current else self.index.unknown_subject(self.text, strict=False)
+        )
         if subject and self.index.is_known_word(subject) and re.search(_BRING + re.escape(subject), self.text):
             subject = None  # "要带户口本吗": one of our materials, asked about bringing — which service?
         if subject:

@@ -2,6 +2,7 @@
 
 After two misunderstandings in a row the user is offered a person without asking.
 """
+
 from __future__ import annotations
 
 from typing import List

@@ -1,4 +1,4 @@
-""""转人工": the phone number of the service's office, or the 12345 hotline when no service is known.
+""" "转人工": the phone number of the service's office, or the 12345 hotline when no service is known.
 
 "我的电话138…,社保卡丢了" is heard as a wish for a person because of 电话; the person is giving their
 number while naming a service, and gets that service's answer instead. A complaint or a dispute about
@@ -6,6 +6,7 @@ one's own case ("认证了还是停发了,给个说法") is acknowledged and sen
 materials list.
 
 The flow: actions/flows/handoff.py."""
+
 from __future__ import annotations
 
 from typing import List

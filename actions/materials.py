@@ -1,5 +1,6 @@
 """Walking through a service's materials one at a time (the flows: actions/flows/walk.py; the checklist is in
 actions/checklist.py)."""
+
 from __future__ import annotations
 
 from typing import List
@@ -12,7 +13,7 @@ from actions.flows import walk
 
 
 class ActionMaterials(GuideAction):
-    """"补社保卡要带什么": start the list at item 1 (or at the proxy list in proxy mode)."""
+    """ "补社保卡要带什么": start the list at item 1 (or at the proxy list in proxy mode)."""
 
     def name(self) -> str:
         return "action_materials"
@@ -38,7 +39,7 @@ class ActionPreviousMaterial(GuideAction):
 
 
 class ActionRepeatMaterial(GuideAction):
-    """"再说一遍" and "说慢一点": the same item again (the voice channel slows down on the latter)."""
+    """ "再说一遍" and "说慢一点": the same item again (the voice channel slows down on the latter)."""
 
     def name(self) -> str:
         return "action_repeat_material"

@@ -1,4 +1,5 @@
 """A family member doing it ("我让儿子去办"): proxy mode adds their materials, or says it is not allowed."""
+
 from __future__ import annotations
 
 from typing import List

@@ -1,5 +1,6 @@
 """Questions about the current service: where, opening hours, fee, time, online, who, steps (the answers:
 actions/flows/topics.py)."""
+
 from __future__ import annotations
 
 from typing import List

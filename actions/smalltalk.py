@@ -1,4 +1,5 @@
 """Greeting, thanks and goodbye — unless the same sentence names a service, which is answered."""
+
 from __future__ import annotations
 
 from typing import List
@@ -12,7 +13,7 @@ from guidekit.answers import replies
 
 
 def names_a_service(turn: Turn) -> bool:
-    """"你好,社保卡丢了" is a question, whatever the greeting around it."""
+    """ "你好,社保卡丢了" is a question, whatever the greeting around it."""
     return turn.resolution.status == "certain"
 
 

@@ -1,5 +1,6 @@
 """Which service: one named on its own, and answers to a numbered question (the flows:
 actions/flows/choosing.py)."""
+
 from __future__ import annotations
 
 from typing import List

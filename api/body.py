@@ -1,4 +1,5 @@
 """Reading a request body with a size limit: refused as soon as it is known to be too big."""
+
 from __future__ import annotations
 
 from fastapi import Request

@@ -3,6 +3,7 @@
 Around the Rasa call sit the quality records (api/ratings.py): the turn is recorded, a goodbye asks
 for a rating, and the answer to that question is taken here instead of going to Rasa.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,7 @@ _HAS_WORDS = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
 def _reply(req: ChatRequest, text: str, topic: str = "fallback") -> ChatResponse:
-    return ChatResponse(session_id=req.session_id, messages=[Message(text=text)],
-                        state=ChatState(topic=topic))
+    return ChatResponse(session_id=req.session_id, messages=[Message(text=text)], state=ChatState(topic=topic))
 
 
 _DOMAIN = Path(__file__).resolve().parent.parent / "bot" / "domain.yml"
@@ -42,6 +42,7 @@ _NEVER_FROM_USERS = {"restart", "session_start", "back", "action_listen"}
 def button_payloads() -> frozenset:
     """`/next_item`, `/handoff` …: the intents our buttons send (the domain's intents), and nothing else."""
     import yaml
+
     intents = yaml.safe_load(_DOMAIN.read_text(encoding="utf-8")).get("intents", [])
     names = {i if isinstance(i, str) else next(iter(i)) for i in intents}
     return frozenset(f"/{n}" for n in names - _NEVER_FROM_USERS)
@@ -69,13 +70,16 @@ def prepare_text(catalog: GuideCatalog, text: str) -> str:
     return snapshot.prepare(text)
 
 
-async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
-                    settings: Settings) -> Tuple[int, ChatResponse]:
+async def chat_turn(
+    client: RasaClient, catalog: GuideCatalog, req: ChatRequest, settings: Settings
+) -> Tuple[int, ChatResponse]:
     """Returns the HTTP status and the reply; the reply is always something a person can read."""
     # The length is checked before any work (masking, conversion, matching), on every channel.
     if len(req.text.strip()) > settings.max_text_chars:
-        return 200, _reply(req, f"您说的话太长了,我一次只能看{settings.max_text_chars}个字以内。\n"
-                                "请用一句话问我,比如「老年证在哪里办」。")
+        return 200, _reply(
+            req,
+            f"您说的话太长了,我一次只能看{settings.max_text_chars}个字以内。\n请用一句话问我,比如「老年证在哪里办」。",
+        )
     text = mask_personal_numbers(user_words(req.text.strip()))
     if not _HAS_WORDS.search(text):
         return 200, _reply(req, "我没有收到文字。请说一说您想办什么事,比如「补社保卡要带什么」。")
@@ -85,8 +89,7 @@ async def chat_turn(client: RasaClient, catalog: GuideCatalog, req: ChatRequest,
     rating_turn = await ratings.take_rating_turn(settings, req, said, text)
     if rating_turn is not None:
         return 200, rating_turn
-    system_problem = (f"对不起,系统暂时出了问题,请稍后再试。\n"
-                      f"您也可以打{settings.hotline}政务服务热线,有人帮您。")
+    system_problem = f"对不起,系统暂时出了问题,请稍后再试。\n您也可以打{settings.hotline}政务服务热线,有人帮您。"
     try:
         events = await client.send(req.session_id, text, {"channel": req.channel})
     except RasaUnavailable as exc:
@@ -110,7 +113,9 @@ Assistant = Callable[[ChatRequest], Awaitable[ChatResponse]]
 
 def assistant_over(client: RasaClient, catalog: GuideCatalog, settings: Settings) -> Assistant:
     """One turn as front ends other than /api/chat use it: only the reply (it is always readable)."""
+
     async def ask(req: ChatRequest) -> ChatResponse:
         _, reply = await chat_turn(client, catalog, req, settings)
         return reply
+
     return ask

@@ -1,4 +1,5 @@
 """Dependencies injected into the routers: settings, a database session, the Rasa client."""
+
 from __future__ import annotations
 
 from typing import Iterator

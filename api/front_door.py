@@ -8,6 +8,7 @@ The contract every client follows (README "Conversations", and the OpenAPI schem
 The namespace (`api`, `kiosk`, `voice:<platform>`) and the channel recorded for the dashboard are set
 here by the server, never by the client, and no front end can reach WeChat's `wechat:<openid>` sessions.
 """
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Optional
@@ -20,21 +21,32 @@ from api.session_ids import REFUSED_TEXT, SessionIds, UnknownSession
 from api.turn_limits import Limited, TurnLimits
 
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:@-]+$"
-SESSION_ID_DOC = ("Leave out on the first turn: the server starts a conversation. Then send the session_id of the "
-                  "previous reply. An id the server did not issue for this front end is refused with 403; start "
-                  "again without one.")
+SESSION_ID_DOC = (
+    "Leave out on the first turn: the server starts a conversation. Then send the session_id of the "
+    "previous reply. An id the server did not issue for this front end is refused with 403; start "
+    "again without one."
+)
 
 
 def refusal(status: int, text: str, session_id: Optional[str] = None, topic: str = "fallback") -> JSONResponse:
     """Shaped like a reply, so a front end simply shows or speaks the text."""
-    body = {"session_id": session_id, "messages": [{"text": text, "buttons": []}],
-            "state": ChatState(topic=topic).model_dump()}
+    body = {
+        "session_id": session_id,
+        "messages": [{"text": text, "buttons": []}],
+        "state": ChatState(topic=topic).model_dump(),
+    }
     headers = {"Retry-After": "10"} if status == 429 else None
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 
-async def guarded_turn(request: Request, session_id: Optional[str], text: str, namespace: str, channel: str,
-                       ask: Callable[[ChatRequest], Awaitable[Any]]):
+async def guarded_turn(
+    request: Request,
+    session_id: Optional[str],
+    text: str,
+    namespace: str,
+    channel: str,
+    ask: Callable[[ChatRequest], Awaitable[Any]],
+):
     """Check or issue the session, apply the limits, then run `ask`. Returns the reply or a refusal response."""
     sessions: SessionIds = request.app.state.session_ids
     limits: TurnLimits = request.app.state.turn_limits

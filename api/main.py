@@ -1,4 +1,5 @@
 """The FastAPI application: routers, the shared Rasa client, and plain-worded input errors."""
+
 from __future__ import annotations
 
 import asyncio
@@ -51,15 +52,24 @@ async def lifespan(app: FastAPI):
     assistant: Assistant = app.state.assistant or assistant_over(app.state.rasa, app.state.catalog, settings)
     app.state.ask = assistant
     app.state.recognizer = recognizer_from_settings(settings, lambda: app.state.catalog.current().guides.values())
-    app.state.wechat = (WeChatDesk(settings, assistant, app.state.catalog, recognizer=app.state.recognizer)
-                        if settings.wechat_token else None)
+    app.state.wechat = (
+        WeChatDesk(settings, assistant, app.state.catalog, recognizer=app.state.recognizer)
+        if settings.wechat_token
+        else None
+    )
     if app.state.wechat is not None:
         app.state.wechat.start()
-    app.state.voice_turns = VoiceTurns(assistant, app.state.catalog, settings.voice_confirm_below,
-                                       pending_confirmations(settings), settings.max_text_chars)
+    app.state.voice_turns = VoiceTurns(
+        assistant,
+        app.state.catalog,
+        settings.voice_confirm_below,
+        pending_confirmations(settings),
+        settings.max_text_chars,
+    )
     app.state.session_ids = SessionIds(settings.session_secret)
-    app.state.turn_limits = TurnLimits(turn_counter(settings), settings.turns_per_minute_per_client,
-                                       settings.turns_per_minute_per_session)
+    app.state.turn_limits = TurnLimits(
+        turn_counter(settings), settings.turns_per_minute_per_client, settings.turns_per_minute_per_session
+    )
     app.state.synthesizer = synthesizer_from_settings(settings)
     app.state.help_desk = HelpDesk.from_settings(settings)
     yield
@@ -74,7 +84,9 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     """422 naming each bad field; 400 when the body is not JSON at all."""
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return JSONResponse(status_code=400, content={"error": "请求内容不是有效的 JSON。", "detail": "invalid JSON body"})
+        return JSONResponse(
+            status_code=400, content={"error": "请求内容不是有效的 JSON。", "detail": "invalid JSON body"}
+        )
     fields = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ()) if p != "body"]
@@ -93,8 +105,12 @@ async def _not_signed_in(request: Request, exc: NotSignedIn):
 async def _http_error(request: Request, exc: StarletteHTTPException):
     """Editor pages show errors as a page; every other caller gets JSON."""
     if request.url.path.startswith("/editor") and "text/html" in request.headers.get("accept", ""):
-        return editor.templates.TemplateResponse(request, "error.html", {
-            "user": None, "csrf": "", "title": "这一步做不了", "message": exc.detail}, status_code=exc.status_code)
+        return editor.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"user": None, "csrf": "", "title": "这一步做不了", "message": exc.detail},
+            status_code=exc.status_code,
+        )
     return await http_exception_handler(request, exc)
 
 
@@ -103,17 +119,27 @@ def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # /docs, /redoc, /openapi.json only where BANSHI_API_DOCS is on (development; off in production).
     docs = get_settings().api_docs
-    app = FastAPI(title="长辈办事通 API", lifespan=lifespan, docs_url="/docs" if docs else None,
-                  redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
+    app = FastAPI(
+        title="长辈办事通 API",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     app.state.assistant = assistant
     # (Starlette types a handler as taking any Exception; each of these takes its own kind.)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotSignedIn, _not_signed_in)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     settings = get_settings()
-    app.add_middleware(SessionMiddleware, secret_key=settings.editor_secret_key or secrets.token_urlsafe(32),
-                       session_cookie="banshi_editor", max_age=int(settings.editor_session_hours * 3600),
-                       same_site="strict", https_only=settings.editor_cookie_secure)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.editor_secret_key or secrets.token_urlsafe(32),
+        session_cookie="banshi_editor",
+        max_age=int(settings.editor_session_hours * 3600),
+        same_site="strict",
+        https_only=settings.editor_cookie_secure,
+    )
     app.add_middleware(SecurityHeaders)  # CSP, frame-ancestors, nosniff, Referrer-Policy on every response
     app.include_router(chat.router)
     app.include_router(guides.router)

@@ -1,4 +1,5 @@
 """Talking to the Rasa server's REST channel, and turning its reply into messages and state."""
+
 from __future__ import annotations
 
 import itertools
@@ -39,7 +40,8 @@ class RasaClient:
             base = self.base_urls[(start + i) % len(self.base_urls)]
             try:
                 response = await self._client.post(
-                    f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata})
+                    f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata}
+                )
                 response.raise_for_status()
                 return response.json()
             except httpx.ConnectError as exc:
@@ -70,8 +72,9 @@ def parse_reply(events: List[Dict[str, Any]]) -> Tuple[List[Message], Optional[C
         if isinstance(custom, dict) and "state" in custom:
             state = _state(custom["state"])
         if event.get("text"):
-            buttons = [Button(title=b.get("title", ""), payload=b.get("payload", ""))
-                       for b in event.get("buttons") or []]
+            buttons = [
+                Button(title=b.get("title", ""), payload=b.get("payload", "")) for b in event.get("buttons") or []
+            ]
             messages.append(Message(text=event["text"], buttons=buttons))
     return messages, state
 
@@ -84,8 +87,10 @@ def _state(sent: Any) -> ChatState:
         return ChatState.model_validate(sent)
     except ValidationError as exc:
         bad = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
-        log.error("the actions sent a state the API does not accept (%s); those fields are left at their defaults",
-                  "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
+        log.error(
+            "the actions sent a state the API does not accept (%s); those fields are left at their defaults",
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+        )
         if not isinstance(sent, dict):
             return ChatState()
         try:

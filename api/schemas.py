@@ -1,4 +1,5 @@
 """Request and response shapes of the chat API (shared by kiosk, WeChat and voice front ends)."""
+
 from __future__ import annotations
 
 from typing import List

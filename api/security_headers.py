@@ -14,6 +14,7 @@
 A header a route set itself is left as it is. A pure ASGI middleware (no BaseHTTPMiddleware), so streamed
 and file responses pass through untouched.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -21,14 +22,18 @@ from typing import Iterable, List, Tuple
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PAGE_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
-               "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self' data:; "
-               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-               "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-               "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-               "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; connect-src 'self'; "
-               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 FRAMEABLE_BY_SELF = ("/kiosk/checklist/",)
 FIXED: List[Tuple[bytes, bytes]] = [
     (b"x-content-type-options", b"nosniff"),
@@ -54,8 +59,11 @@ class SecurityHeaders:
         framed = path.startswith(FRAMEABLE_BY_SELF)
         if framed:
             policy = policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
-        fixed = [(b"content-security-policy", policy.encode("latin-1")),
-                 (b"x-frame-options", b"SAMEORIGIN" if framed else b"DENY"), *FIXED]
+        fixed = [
+            (b"content-security-policy", policy.encode("latin-1")),
+            (b"x-frame-options", b"SAMEORIGIN" if framed else b"DENY"),
+            *FIXED,
+        ]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

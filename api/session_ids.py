@@ -10,6 +10,7 @@ namespace, a forged or edited one, is refused; the client then starts again with
 The signing key is `BANSHI_SESSION_SECRET`; unset, each API process makes its own (fine for one process;
 `ops/stack.py` gives several processes one shared key).
 """
+
 from __future__ import annotations
 
 import base64
@@ -56,7 +57,7 @@ class SessionIds:
     def check(self, session_id: str, namespace: str) -> str:
         """The id itself when this server issued it for `namespace`; otherwise UnknownSession."""
         body, dot, sig = session_id.rpartition(".")
-        if not dot or not body.startswith(namespace + ":") or ":" in body[len(namespace) + 1:]:
+        if not dot or not body.startswith(namespace + ":") or ":" in body[len(namespace) + 1 :]:
             raise UnknownSession(namespace)
         if not hmac.compare_digest(sig, self._sign(body)):
             raise UnknownSession(namespace)

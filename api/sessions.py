@@ -1,4 +1,5 @@
 """Rasa's tracker store as the API sees it: forgetting a user (e.g. on WeChat unsubscribe), and whether it answers."""
+
 from __future__ import annotations
 
 import logging

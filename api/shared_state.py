@@ -11,6 +11,7 @@ each kind, from the settings:
 Each kind has one interface (a Protocol in its module) with a memory and a Redis implementation; the Redis
 clients come from api/redis_clients.py.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -46,6 +47,7 @@ def wechat_tokens(settings: Settings) -> Any:
     if not url:
         return None
     from wechatpy.session.redisstorage import RedisStorage
+
     return RedisStorage(sync_redis(url), prefix="banshi:wechat")
 
 
@@ -56,10 +58,12 @@ def pending_confirmations(settings: Settings) -> Confirmations:
 
 def login_throttle(settings: Settings) -> Throttle:
     window = settings.login_window_minutes * 60
-    rules: dict = {"account_attempts": settings.login_account_attempts,
-                   "account_window_seconds": settings.login_account_window_minutes * 60,
-                   "backoff_seconds": settings.login_backoff_seconds,
-                   "backoff_max_seconds": settings.login_backoff_max_minutes * 60}
+    rules: dict = {
+        "account_attempts": settings.login_account_attempts,
+        "account_window_seconds": settings.login_account_window_minutes * 60,
+        "backoff_seconds": settings.login_backoff_seconds,
+        "backoff_max_seconds": settings.login_backoff_max_minutes * 60,
+    }
     url = shared(settings)
     if url:
         return RedisLoginThrottle(url, settings.login_attempts, window, **rules)

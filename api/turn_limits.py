@@ -7,6 +7,7 @@ conversation `turns_per_minute_per_session`, and a conversation's next turn wait
 answer (a double-tap on the kiosk, a client retrying in a loop). Counted in this process's memory, or
 in Redis when `BANSHI_LOCK_STORE_URL` is set, so that every API process counts together.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,8 @@ from api.redis_clients import FAST_TIMEOUT, async_redis
 
 log = logging.getLogger("banshi.limits")
 
-WINDOW_SECONDS = 10       # counted in ten-second windows: a burst of 1/6 of the minute's turns is fine
-IN_FLIGHT_SECONDS = 60    # a turn that never finished (a crash) frees its conversation after this
+WINDOW_SECONDS = 10  # counted in ten-second windows: a burst of 1/6 of the minute's turns is fine
+IN_FLIGHT_SECONDS = 60  # a turn that never finished (a crash) frees its conversation after this
 
 # What a person reads: the important words first, no blame.
 TOO_FAST_TEXT = "您问得有点快。请您等十秒钟,再问我。"
@@ -37,6 +38,7 @@ class Limited(Exception):
 class Counter(Protocol):
     async def admit(self, client: Optional[str], session_id: str, window: int) -> Tuple[int, int, bool]:
         """Count one turn for the client and the session in this window, and claim the session's turn."""
+
     async def release(self, session_id: str) -> None: ...
     async def close(self) -> None: ...
 

@@ -5,6 +5,7 @@ median turn from 61 to 797 ms. The flood comes from 127.0.0.1, the user from 127
 address is this machine), first with the turn limits off, then with the default limits on
 (api/turn_limits.py). Prints the user's p50 / p95 and the flood's answered / refused counts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,14 @@ def _peak_mb(pid: int) -> float:
 
 def run(limits: bool, clients: int, seconds: float) -> None:
     defaults = Settings.model_fields
-    env = {"BANSHI_TURNS_PER_MINUTE_PER_CLIENT": str(defaults["turns_per_minute_per_client"].default),
-           "BANSHI_TURNS_PER_MINUTE_PER_SESSION": str(defaults["turns_per_minute_per_session"].default)} if limits else {}
+    env = (
+        {
+            "BANSHI_TURNS_PER_MINUTE_PER_CLIENT": str(defaults["turns_per_minute_per_client"].default),
+            "BANSHI_TURNS_PER_MINUTE_PER_SESSION": str(defaults["turns_per_minute_per_session"].default),
+        }
+        if limits
+        else {}
+    )
     stack = start_bench_stack("banshi-flood-", env)
     try:
         url = f"{stack.cfg.api_url}/api/chat"
@@ -81,10 +88,15 @@ def run(limits: bool, clients: int, seconds: float) -> None:
         for t in flooders:
             t.join()
         name = "limits on " if limits else "limits off"
-        print(f"{name}: user alone p50 {statistics.median(quiet):.0f} ms; under {clients}-client flood "
-              f"p50 {statistics.median(loaded):.0f} ms, p95 {sorted(loaded)[int(0.95 * (len(loaded) - 1))]:.0f} ms "
-              f"({len(loaded)} turns); flood responses by status {dict(sorted(counts.items()))}")
-        print("  peak resident memory: " + ", ".join(f"{name} {_peak_mb(pid):.0f} MB" for name, pid in stack.pids().items()))
+        print(
+            f"{name}: user alone p50 {statistics.median(quiet):.0f} ms; under {clients}-client flood "
+            f"p50 {statistics.median(loaded):.0f} ms, p95 {sorted(loaded)[int(0.95 * (len(loaded) - 1))]:.0f} ms "
+            f"({len(loaded)} turns); flood responses by status {dict(sorted(counts.items()))}"
+        )
+        print(
+            "  peak resident memory: "
+            + ", ".join(f"{name} {_peak_mb(pid):.0f} MB" for name, pid in stack.pids().items())
+        )
     finally:
         stack.stop()
 

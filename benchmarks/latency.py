@@ -4,6 +4,7 @@ Run: `make bench` (loopback only; bounded: every session plays the same 8-turn c
 number of times, then the script stops the stack it started). Prints p50 / p95 per path and
 concurrency, the API/Rasa ratio, and the resident memory (current and peak) of each process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,13 @@ def run_load(turn: Callable[[httpx.Client, str, str], None], sessions: int, roun
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
-    return {"n": len(latencies), "errors": errors[0], "p50": statistics.median(latencies),
-            "p95": percentile(latencies, 0.95), "rps": len(latencies) / wall}
+    return {
+        "n": len(latencies),
+        "errors": errors[0],
+        "p50": statistics.median(latencies),
+        "p95": percentile(latencies, 0.95),
+        "rps": len(latencies) / wall,
+    }
 
 
 def main() -> int:
@@ -93,14 +99,20 @@ def main() -> int:
             for path, fn in (("api", via_api), ("rasa", via_rasa)):
                 rows.append((path, sessions, run_load(fn, sessions, args.rounds)))
         print(f"model {model.name}; {len(CONVERSATION)}-turn conversation, {args.rounds} per session")
-        print(f"{'path':6s} {'sessions':>8s} {'turns':>6s} {'errors':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'turns/s':>8s}")
+        print(
+            f"{'path':6s} {'sessions':>8s} {'turns':>6s} {'errors':>6s} {'p50 ms':>8s} {'p95 ms':>8s} {'turns/s':>8s}"
+        )
         for path, sessions, r in rows:
-            print(f"{path:6s} {sessions:8d} {r['n']:6d} {r['errors']:6d} {r['p50']:8.1f} {r['p95']:8.1f} {r['rps']:8.1f}")
+            print(
+                f"{path:6s} {sessions:8d} {r['n']:6d} {r['errors']:6d} {r['p50']:8.1f} {r['p95']:8.1f} {r['rps']:8.1f}"
+            )
         for sessions in (1, 10):
             api = next(r for p, s, r in rows if p == "api" and s == sessions)
             rasa = next(r for p, s, r in rows if p == "rasa" and s == sessions)
-            print(f"ratio api/rasa at {sessions:2d} sessions: p50 {api['p50'] / rasa['p50']:.2f}, "
-                  f"p95 {api['p95'] / rasa['p95']:.2f}")
+            print(
+                f"ratio api/rasa at {sessions:2d} sessions: p50 {api['p50'] / rasa['p50']:.2f}, "
+                f"p95 {api['p95'] / rasa['p95']:.2f}"
+            )
         for name, pid in stack.pids().items():
             mem = rss_mb(pid)
             print(f"memory {name:8s} RSS {mem.get('VmRSS', 0):7.0f} MB, peak {mem.get('VmHWM', 0):7.0f} MB")

@@ -7,6 +7,7 @@ The production profile needs BANSHI_TEST_POSTGRES_URL and BANSHI_TEST_REDIS_URL 
 creates throwaway databases. Prints throughput, p50/p95/p99 latency, the error count (must be 0) and
 the peak memory of every process; exits 1 on any error. `make load` runs both.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,9 +29,28 @@ from ops.stack import ROOT, Stack, StackConfig, free_port
 from ops.train import ensure_model
 
 # Twenty turns an older person might take: a service, the list, questions, another service.
-TURNS = ["补社保卡要带什么", "下一个", "这个我有了", "下一个", "上一个", "再说一遍", "在哪办", "今天开门吗",
-         "要钱吗", "还差哪些", "全部说一遍", "老年证在哪里办", "要带什么", "下一个", "家人能代办吗",
-         "身份证丢了怎么补", "下一个", "说慢一点", "几点开门", "谢谢"]
+TURNS = [
+    "补社保卡要带什么",
+    "下一个",
+    "这个我有了",
+    "下一个",
+    "上一个",
+    "再说一遍",
+    "在哪办",
+    "今天开门吗",
+    "要钱吗",
+    "还差哪些",
+    "全部说一遍",
+    "老年证在哪里办",
+    "要带什么",
+    "下一个",
+    "家人能代办吗",
+    "身份证丢了怎么补",
+    "下一个",
+    "说慢一点",
+    "几点开门",
+    "谢谢",
+]
 
 
 def run(api_url: str, users: int, turns: int) -> Dict:
@@ -62,8 +82,15 @@ def run(api_url: str, users: int, turns: int) -> Dict:
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
-    return {"turns": len(latencies), "errors": errors[0], "seconds": wall, "throughput": len(latencies) / wall,
-            "p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95), "p99": percentile(latencies, 0.99)}
+    return {
+        "turns": len(latencies),
+        "errors": errors[0],
+        "seconds": wall,
+        "throughput": len(latencies) / wall,
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+        "p99": percentile(latencies, 0.99),
+    }
 
 
 def main() -> int:
@@ -77,21 +104,32 @@ def main() -> int:
     postgres = None
     if args.profile == "production":
         from tests.prod.conftest import Postgres
+
         pg_url, redis_url = os.environ.get("BANSHI_TEST_POSTGRES_URL"), os.environ.get("BANSHI_TEST_REDIS_URL")
         if not (pg_url and redis_url):
             print("set BANSHI_TEST_POSTGRES_URL and BANSHI_TEST_REDIS_URL for the production profile", file=sys.stderr)
             return 2
         postgres = Postgres(pg_url)
         db_url = postgres.create("banshi_load_guides").replace("postgresql://", "postgresql+psycopg2://", 1)
-        extra = {"tracker_store_url": postgres.create("banshi_load_tracker"), "lock_store_url": redis_url,
-                 "more_rasa_ports": [free_port()]}
+        extra = {
+            "tracker_store_url": postgres.create("banshi_load_tracker"),
+            "lock_store_url": redis_url,
+            "more_rasa_ports": [free_port()],
+        }
     else:
         db_url = f"sqlite:///{work / 'guides.db'}"
     try:
         load_guides(get_engine(db_url), ROOT / "guides")
-        cfg = StackConfig(database_url=db_url, model=ensure_model(db_url, quiet=True), var_dir=work,
-                          api_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
-                          extra_env=BENCH_ENV, **extra)
+        cfg = StackConfig(
+            database_url=db_url,
+            model=ensure_model(db_url, quiet=True),
+            var_dir=work,
+            api_port=free_port(),
+            rasa_port=free_port(),
+            actions_port=free_port(),
+            extra_env=BENCH_ENV,
+            **extra,
+        )
         stack = Stack(cfg)
         stack.start(timeout=300)
         try:
@@ -99,8 +137,10 @@ def main() -> int:
             r = run(cfg.api_url, args.users, args.turns)
             rasa = len(cfg.rasa_ports)
             print(f"profile {args.profile}: {args.users} users × {args.turns} turns, {rasa} Rasa instance(s)")
-            print(f"turns {r['turns']}, errors {r['errors']}, {r['seconds']:.1f} s, {r['throughput']:.1f} turns/s, "
-                  f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms")
+            print(
+                f"turns {r['turns']}, errors {r['errors']}, {r['seconds']:.1f} s, {r['throughput']:.1f} turns/s, "
+                f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
+            )
             for name, pid in stack.pids().items():
                 mem = rss_mb(pid)
                 print(f"peak memory {name:12s} {mem.get('VmHWM', 0):6.0f} MB")

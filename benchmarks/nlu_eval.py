@@ -3,6 +3,7 @@
 Run: `make nlu-eval`. Prints overall accuracy, per-intent F1 and every misclassified example;
 the full Rasa report lands in var/nlu_eval/.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,18 @@ OUT = ROOT / "var" / "nlu_eval"
 def main() -> int:
     model = ensure_model(get_settings().database_url, quiet=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    cmd = [str(RASA), "test", "nlu", "--model", str(model), "--nlu", "nlu_data/test_split",
-           "--out", str(OUT), "--no-plot"]
+    cmd = [
+        str(RASA),
+        "test",
+        "nlu",
+        "--model",
+        str(model),
+        "--nlu",
+        "nlu_data/test_split",
+        "--out",
+        str(OUT),
+        "--no-plot",
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     report_path = OUT / "intent_report.json"
@@ -28,8 +39,11 @@ def main() -> int:
         print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
         return 1
     report = json.loads(report_path.read_text())
-    total = sum(v["support"] for k, v in report.items() if isinstance(v, dict) and "support" in v
-                and k not in ("micro avg", "macro avg", "weighted avg"))
+    total = sum(
+        v["support"]
+        for k, v in report.items()
+        if isinstance(v, dict) and "support" in v and k not in ("micro avg", "macro avg", "weighted avg")
+    )
     print(f"model: {model.name}")
     print(f"held-out utterances: {total}")
     print(f"intent accuracy: {report['accuracy']:.3f}")

@@ -3,6 +3,7 @@ wording in an answer of POST /api/chat, through the whole stack. Median of 20 pu
 
 Run: `make bench-publish` (loopback only; bounded; stops the stack it started).
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,9 @@ def signed_in(api: str, username: str) -> httpx.Client:
     client = httpx.Client(base_url=api, timeout=30, headers={"Accept": "text/html"})
     page = client.get("/editor/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post("/editor/login", data={"username": username, "password": PASSWORD, "next": "/editor",
-                                       "csrf_token": token})
+    client.post(
+        "/editor/login", data={"username": username, "password": PASSWORD, "next": "/editor", "csrf_token": token}
+    )
     client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/editor").text).group(1)
     return client
 
@@ -44,8 +46,10 @@ def main() -> int:
             wording = f"去世老人的身份证,第{run + 1}次改。"
             page = editor.get(f"/editor/guides/{GUIDE}").text
             lock = re.search(r'name="lock" value="(\d+)"', page).group(1)
-            editor.post(f"/editor/guides/{GUIDE}/save", data={"csrf_token": editor.csrf, "lock": lock,
-                                                              "plain:material-0": wording})
+            editor.post(
+                f"/editor/guides/{GUIDE}/save",
+                data={"csrf_token": editor.csrf, "lock": lock, "plain:material-0": wording},
+            )
             lock = re.search(r'name="lock" value="(\d+)"', editor.get(f"/editor/guides/{GUIDE}").text).group(1)
             editor.post(f"/editor/guides/{GUIDE}/submit", data={"csrf_token": editor.csrf, "lock": lock})
             response = reviewer.post(f"/editor/guides/{GUIDE}/publish", data={"csrf_token": reviewer.csrf})
@@ -60,8 +64,10 @@ def main() -> int:
                     return 1
                 time.sleep(0.02)
             delays.append((time.perf_counter() - published) * 1000)
-        print(f"publish → new wording in /api/chat over {RUNS} publishes: median {statistics.median(delays):.0f} ms, "
-              f"p95 {percentile(delays, 0.95):.0f} ms, max {max(delays):.0f} ms, min {min(delays):.0f} ms")
+        print(
+            f"publish → new wording in /api/chat over {RUNS} publishes: median {statistics.median(delays):.0f} ms, "
+            f"p95 {percentile(delays, 0.95):.0f} ms, max {max(delays):.0f} ms, min {min(delays):.0f} ms"
+        )
         return 0
     finally:
         stack.stop()

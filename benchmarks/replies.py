@@ -11,6 +11,7 @@ in `benchmarks/replies/conversations.yml` is played through the real stack (`POS
 Targets: median ≤ 60, p90 ≤ 100; first materials answer ≤ 70 with the name within the first 12 characters;
 no repeats. `make bench-replies` (exit 1 when a target is missed); `--json F` writes the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,7 +53,9 @@ def percentile(values: List[int], q: float) -> float:
 
 
 def run(url: str, conversations: List[Dict[str, Any]], verbose: bool = False) -> Dict[str, Any]:
-    first_items = {g.id: [m.name for m in g.materials_to_bring()] for g in map(read_guide_file, guide_files(ROOT / "guides"))}
+    first_items = {
+        g.id: [m.name for m in g.materials_to_bring()] for g in map(read_guide_file, guide_files(ROOT / "guides"))
+    }
     lengths: List[int] = []
     firsts: List[Dict[str, Any]] = []
     repeats: List[str] = []
@@ -66,12 +69,21 @@ def run(url: str, conversations: List[Dict[str, Any]], verbose: bool = False) ->
                 lengths.append(len(text))
                 if verbose:
                     print(f"  {turn['text']} → ({len(text)}) {text!r}")
-                if (not walked and state.get("topic") == "materials" and state.get("item_index") == 1
-                        and state.get("service_id")):
+                if (
+                    not walked
+                    and state.get("topic") == "materials"
+                    and state.get("item_index") == 1
+                    and state.get("service_id")
+                ):
                     walked = True
                     name = first_items.get(state["service_id"], [""])[0]
-                    firsts.append({"conversation": conversation["name"], "length": len(text),
-                                   "name_at": text.find(name) if name else -1})
+                    firsts.append(
+                        {
+                            "conversation": conversation["name"],
+                            "length": len(text),
+                            "name_at": text.find(name) if name else -1,
+                        }
+                    )
                 if before is not None and text == before and not turn.get("repeat"):
                     repeats.append(f"{conversation['name']}: {turn['text']}")
                 before = text
@@ -85,17 +97,26 @@ def run(url: str, conversations: List[Dict[str, Any]], verbose: bool = False) ->
         "first_name_at_worst": max((f["name_at"] if f["name_at"] >= 0 else 999 for f in firsts), default=0),
         "repeated": repeats,
     }
-    figures["targets_met"] = bool(figures["median"] <= MEDIAN_MAX and figures["p90"] <= P90_MAX and firsts
-                                  and figures["first_longest"] <= FIRST_MAX
-                                  and figures["first_name_at_worst"] < NAME_WITHIN and not repeats)
+    figures["targets_met"] = bool(
+        figures["median"] <= MEDIAN_MAX
+        and figures["p90"] <= P90_MAX
+        and firsts
+        and figures["first_longest"] <= FIRST_MAX
+        and figures["first_name_at_worst"] < NAME_WITHIN
+        and not repeats
+    )
     return figures
 
 
 def report(figures: Dict[str, Any]) -> None:
-    print(f"replies: {figures['replies']}  median {figures['median']} characters (target ≤ {MEDIAN_MAX})  "
-          f"p90 {figures['p90']} (≤ {P90_MAX})  longest {figures['longest']}")
-    print(f"first materials answers: {len(figures['first_materials'])}  longest {figures['first_longest']} "
-          f"(≤ {FIRST_MAX})  name starts at character {figures['first_name_at_worst']} at worst (< {NAME_WITHIN})")
+    print(
+        f"replies: {figures['replies']}  median {figures['median']} characters (target ≤ {MEDIAN_MAX})  "
+        f"p90 {figures['p90']} (≤ {P90_MAX})  longest {figures['longest']}"
+    )
+    print(
+        f"first materials answers: {len(figures['first_materials'])}  longest {figures['first_longest']} "
+        f"(≤ {FIRST_MAX})  name starts at character {figures['first_name_at_worst']} at worst (< {NAME_WITHIN})"
+    )
     print(f"replies repeated word for word in consecutive turns: {len(figures['repeated'])}")
     for where in figures["repeated"]:
         print(f"  {where}")
@@ -121,6 +142,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.api_url:
         return measure(args.api_url.rstrip("/"))
     from benchmarks.stack import start_bench_stack
+
     stack = start_bench_stack("banshi-replies-")
     try:
         return measure(stack.cfg.api_url)

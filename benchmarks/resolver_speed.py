@@ -10,6 +10,7 @@ Then the worst case (issue 12): random Chinese characters of 100, 500 (the accep
 characters, resolved as they come (no text preparation), the slowest of three each; for information,
 tests/security/test_resolver_worst_case.py holds the bound.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,6 +48,7 @@ def main() -> int:
     snapshot = Snapshot(guides, 1, str(ROOT / "nlu_data" / "train"))
     build_ms = (time.perf_counter() - started) * 1000
     import yaml
+
     dev = yaml.safe_load((ROOT / "benchmarks" / "understanding" / "dev" / "messages.yml").read_text(encoding="utf-8"))
     texts = [case.text for case in load_cases()] + [m["text"] for m in dev]
     for text in texts:  # warm-up: jieba's lazy dictionary load and pypinyin's caches
@@ -67,8 +69,10 @@ def main() -> int:
     rss_before = _rss_mb()
     started = time.perf_counter()
     understanding = snapshot.understanding
-    print(f"meaning index (model + {understanding.meaning.size} sayings, vectors cached on disk): "
-          f"{(time.perf_counter() - started) * 1000:.0f} ms; resident memory {rss_before:.0f} → {_rss_mb():.0f} MB")
+    print(
+        f"meaning index (model + {understanding.meaning.size} sayings, vectors cached on disk): "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms; resident memory {rss_before:.0f} → {_rss_mb():.0f} MB"
+    )
     prepared = [snapshot.prepare(t) for t in texts]
     for text in prepared[:20]:
         understanding.resolve(text)
@@ -81,8 +85,10 @@ def main() -> int:
             meaning_timings.append((time.perf_counter() - t0) * 1000)
     meaning_timings.sort()
     mp95 = meaning_timings[int(0.95 * (len(meaning_timings) - 1))]
-    print(f"with meaning matching: p50 {statistics.median(meaning_timings):.2f} ms, p95 {mp95:.2f} ms, "
-          f"max {meaning_timings[-1]:.2f} ms ({len(meaning_timings)} resolutions)")
+    print(
+        f"with meaning matching: p50 {statistics.median(meaning_timings):.2f} ms, p95 {mp95:.2f} ms, "
+        f"max {meaning_timings[-1]:.2f} ms ({len(meaning_timings)} resolutions)"
+    )
     print("target p95 < 25 ms:", "met" if mp95 < 25 else "NOT met")
     rng = random.Random(12)
     for length in (100, 500, 2000):

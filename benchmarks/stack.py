@@ -1,4 +1,5 @@
 """A throwaway stack for a benchmark: its own guides database and var directory, free loopback ports."""
+
 from __future__ import annotations
 
 import tempfile
@@ -13,8 +14,11 @@ from ops.train import ensure_model
 
 # Every benchmark client talks from 127.0.0.1: the per-address turn limit would measure itself, not the stack
 # (benchmarks/flood.py measures the limits). Voice benchmarks use this platform key.
-BENCH_ENV = {"BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "1000000", "BANSHI_TURNS_PER_MINUTE_PER_SESSION": "1000000",
-             "BANSHI_VOICE_PLATFORM_KEYS": "bench:bench-voice-key"}
+BENCH_ENV = {
+    "BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "1000000",
+    "BANSHI_TURNS_PER_MINUTE_PER_SESSION": "1000000",
+    "BANSHI_VOICE_PLATFORM_KEYS": "bench:bench-voice-key",
+}
 VOICE_HEADERS = {"X-Voice-Key": "bench-voice-key"}
 
 
@@ -24,8 +28,15 @@ def start_bench_stack(prefix: str, extra_env: Optional[Dict[str, str]] = None) -
     db_url = f"sqlite:///{work / 'guides.db'}"
     load_guides(get_engine(db_url), ROOT / "guides")
     model = ensure_model(db_url, quiet=True)
-    cfg = StackConfig(database_url=db_url, model=model, var_dir=work, api_port=free_port(),
-                      rasa_port=free_port(), actions_port=free_port(), extra_env={**BENCH_ENV, **(extra_env or {})})
+    cfg = StackConfig(
+        database_url=db_url,
+        model=model,
+        var_dir=work,
+        api_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        extra_env={**BENCH_ENV, **(extra_env or {})},
+    )
     stack = Stack(cfg)
     stack.start(timeout=300)
     return stack

@@ -2,6 +2,7 @@
 
 Exits non-zero when any story fails; the report lands in var/story_results/.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,19 @@ OUT = ROOT / "var" / "story_results"
 
 def run_stories(model) -> subprocess.CompletedProcess:
     OUT.mkdir(parents=True, exist_ok=True)
-    cmd = [str(RASA), "test", "core", "--model", str(model), "--stories", "bot/tests",
-           "--out", str(OUT), "--fail-on-prediction-errors", "--no-plot"]
+    cmd = [
+        str(RASA),
+        "test",
+        "core",
+        "--model",
+        str(model),
+        "--stories",
+        "bot/tests",
+        "--out",
+        str(OUT),
+        "--fail-on-prediction-errors",
+        "--no-plot",
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3")
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
 

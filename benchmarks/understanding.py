@@ -39,6 +39,7 @@ service), and on clear messages (labelled with one guide, not complaints) yes/no
 option: 「…」吗) and other questions back (state.topic "clarify": numbered options or 您想办哪件事) — the two
 are disjoint.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,24 +62,54 @@ from guidekit.answers.state import TOPICS as TOPICS_OF_STATE
 HERE = Path(__file__).resolve().parent / "understanding"
 CASES = HERE / "cases.yml"
 GUIDES_DIR = Path(__file__).resolve().parent.parent / "guides"
-CATEGORIES = ("official", "colloquial", "asr", "regional", "traditional", "pinyin", "topic", "ambiguous",
-              "out_of_scope")
-TOPICS = {"materials", "location", "hours", "fee", "duration", "online", "proxy", "eligibility", "process",
-          "clarify", "fallback"}
+CATEGORIES = (
+    "official",
+    "colloquial",
+    "asr",
+    "regional",
+    "traditional",
+    "pinyin",
+    "topic",
+    "ambiguous",
+    "out_of_scope",
+)
+TOPICS = {
+    "materials",
+    "location",
+    "hours",
+    "fee",
+    "duration",
+    "online",
+    "proxy",
+    "eligibility",
+    "process",
+    "clarify",
+    "fallback",
+}
 SERVICE_TARGET, CATEGORY_TARGET, TOPIC_TARGET = 0.95, 0.90, 0.93
 
 SETS = ("cases", "dev", "dev2", "blind")
 REVEALED = {"cases", "dev", "dev2"}  # sets whose misses and label notes may be printed; blind never
-KINDS = ("description", "story", "several", "pinyin", "slips", "topic", "traditional", "dialect", "out_of_scope",
-         "complaint", "asr")
+KINDS = (
+    "description",
+    "story",
+    "several",
+    "pinyin",
+    "slips",
+    "topic",
+    "traditional",
+    "dialect",
+    "out_of_scope",
+    "complaint",
+    "asr",
+)
 NAVS = ("next", "previous", "repeat", "all", "left")
 # State topics a `materials` label accepts. cases.yml compares topics exactly, so this is "materials" alone.
 MATERIALS_TOPICS = frozenset({"materials"})
 # Topics in which the assistant answers about its current service.
 ANSWER_TOPICS = frozenset(STATE_ANSWER_TOPICS)
 # Turn limits high enough that the benchmark, all from one address, is never throttled.
-UNTHROTTLED_ENV = {"BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "1000000",
-                   "BANSHI_TURNS_PER_MINUTE_PER_SESSION": "100000"}
+UNTHROTTLED_ENV = {"BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "1000000", "BANSHI_TURNS_PER_MINUTE_PER_SESSION": "100000"}
 
 
 # -- talking to /api/chat --------------------------------------------------------------------------
@@ -111,8 +142,12 @@ class Conversation:
             body = {}
         if response.status_code == 200 and body.get("session_id"):
             self.session_id = body["session_id"]
-        return Reply(response.status_code, body.get("state") or {},
-                     " / ".join(m.get("text", "") for m in body.get("messages") or []), body.get("session_id"))
+        return Reply(
+            response.status_code,
+            body.get("state") or {},
+            " / ".join(m.get("text", "") for m in body.get("messages") or []),
+            body.get("session_id"),
+        )
 
 
 def _client() -> httpx.Client:
@@ -137,8 +172,14 @@ def load_cases(path: Path = CASES, known_guides: Optional[set] = None) -> List[C
     cases, problems = [], []
     for node, raw in zip(root.value, data):
         line = node.start_mark.line + 1
-        case = Case(line, str(raw.get("text", "")), raw.get("category", ""), raw.get("guide"),
-                    raw.get("topic", ""), tuple(raw.get("options") or ()))
+        case = Case(
+            line,
+            str(raw.get("text", "")),
+            raw.get("category", ""),
+            raw.get("guide"),
+            raw.get("topic", ""),
+            tuple(raw.get("options") or ()),
+        )
         if not case.text.strip():
             problems.append(f"{path}:{line}: text is empty")
         if case.category not in CATEGORIES:
@@ -197,9 +238,12 @@ class Summary:
     out_of_scope_answered: int
 
     def targets_met(self) -> bool:
-        return (self.service >= SERVICE_TARGET and self.topic >= TOPIC_TARGET
-                and all(v >= CATEGORY_TARGET for v in self.per_category.values())
-                and self.out_of_scope_answered == 0)
+        return (
+            self.service >= SERVICE_TARGET
+            and self.topic >= TOPIC_TARGET
+            and all(v >= CATEGORY_TARGET for v in self.per_category.values())
+            and self.out_of_scope_answered == 0
+        )
 
 
 def summarize(results: List[Result]) -> Summary:
@@ -227,8 +271,14 @@ def report(results: List[Result]) -> Summary:
     misses = [r for r in results if not (r.service_ok and r.topic_ok)]
     print(f"misses ({len(misses)}):")
     for r in misses:
-        what = [] if r.service_ok else [f"service want {r.case.guide or r.case.options or None}, "
-                                        f"got {r.state.get('service_id')} {r.state.get('options') or ''}"]
+        what = (
+            []
+            if r.service_ok
+            else [
+                f"service want {r.case.guide or r.case.options or None}, "
+                f"got {r.state.get('service_id')} {r.state.get('options') or ''}"
+            ]
+        )
         if not r.topic_ok:
             what.append(f"topic want {r.case.topic}, got {r.state.get('topic')}")
         print(f"  [{r.case.category}] line {r.case.line} {r.case.text!r}: {'; '.join(what)}")
@@ -292,6 +342,7 @@ class Dialogue:
 @dataclasses.dataclass(frozen=True)
 class Note:
     """A label problem: where, which rule (`code`, what is counted for blind) and, for dev, what exactly."""
+
     path: str
     line: int
     code: str
@@ -339,8 +390,10 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> Dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 # An answer by number to numbered options: "2", "第二个", "二", "选1", "第二个,家里困难那个".
-_NUMBER_ANSWER = re.compile(r"^(?:选|要|就|是)?第?([1-9]|[一二两三四五六七八九])(?:个|号|项|条|样|种)?(?:吧|的|啊|呀)?"
-                            r"(?:$|[,,、。.!!\s])")
+_NUMBER_ANSWER = re.compile(
+    r"^(?:选|要|就|是)?第?([1-9]|[一二两三四五六七八九])(?:个|号|项|条|样|种)?(?:吧|的|啊|呀)?"
+    r"(?:$|[,,、。.!!\s])"
+)
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", 1)} | {"两": 2}
 
 
@@ -358,8 +411,15 @@ def _ids(value: Any) -> Tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
 
-def _label(raw: Dict[str, Any], where: Tuple[str, int], known: Dict[str, str], topics: Sequence[str],
-           problems: List[Note], notes: List[Note], in_dialogue: bool) -> Label:
+def _label(
+    raw: Dict[str, Any],
+    where: Tuple[str, int],
+    known: Dict[str, str],
+    topics: Sequence[str],
+    problems: List[Note],
+    notes: List[Note],
+    in_dialogue: bool,
+) -> Label:
     path, line = where
     bad = lambda code, detail: problems.append(Note(path, line, code, detail))  # noqa: E731
     odd = lambda code, detail: notes.append(Note(path, line, code, detail))  # noqa: E731
@@ -391,16 +451,18 @@ def _label(raw: Dict[str, Any], where: Tuple[str, int], known: Dict[str, str], t
         elif guide is None:
             bad("nav", "nav turn without a guide")
         elif nav != "repeat" and topic != "materials":
-            odd("nav-topic", f"nav {nav} labelled topic {topic!r}: navigation walks the materials "
-                             "(scored by the nav rule, topic materials)")
+            odd(
+                "nav-topic",
+                f"nav {nav} labelled topic {topic!r}: navigation walks the materials "
+                "(scored by the nav rule, topic materials)",
+            )
     if options and topic != "clarify":
         odd("options-topic", f"options labelled topic {topic!r}, not clarify")
     if guide is None and not options and not both and topic not in ("fallback", "handoff"):
         odd("null-guide-topic", f"guide null with topic {topic!r} (neither fallback nor handoff)")
     if guide is not None and topic in ("clarify", "fallback"):
         odd("guide-topic", f"guide {guide} with topic {topic!r}")
-    return Label(guide if isinstance(guide, str) else None, str(topic), options, both,
-                 nav if nav in NAVS else None)
+    return Label(guide if isinstance(guide, str) else None, str(topic), options, both, nav if nav in NAVS else None)
 
 
 def load_set(name: str, base: Path = HERE, known: Optional[Dict[str, str]] = None) -> LabelledSet:
@@ -448,16 +510,25 @@ def load_set(name: str, base: Path = HERE, known: Optional[Dict[str, str]] = Non
             if label.nav and previous is None:
                 notes.append(Note(rel, tline, "nav-first", "nav on the first turn"))
             elif label.nav and previous.guide != label.guide:
-                notes.append(Note(rel, tline, "nav-guide", f"nav turn guide {label.guide}, turn before "
-                                                           f"{previous.want()}"))
+                notes.append(
+                    Note(rel, tline, "nav-guide", f"nav turn guide {label.guide}, turn before {previous.want()}")
+                )
             number = number_answer(str(raw_turn.get("text") or ""))
             if number and previous is not None and previous.options and label.guide is not None and not label.nav:
                 if number > len(previous.options):
-                    notes.append(Note(rel, tline, "number-answer",
-                                      f"answer {number} to {len(previous.options)} options"))
+                    notes.append(
+                        Note(rel, tline, "number-answer", f"answer {number} to {len(previous.options)} options")
+                    )
                 elif previous.options[number - 1] != label.guide:
-                    notes.append(Note(rel, tline, "number-answer", f"answer {number} labelled {label.guide}, option "
-                                                                   f"{number} is {previous.options[number - 1]}"))
+                    notes.append(
+                        Note(
+                            rel,
+                            tline,
+                            "number-answer",
+                            f"answer {number} labelled {label.guide}, option "
+                            f"{number} is {previous.options[number - 1]}",
+                        )
+                    )
             turns.append(DialogueTurn(tline, str(raw_turn.get("text") or ""), label))
             previous = label
         dialogues.append(Dialogue(line, str(raw.get("name") or f"line {line}"), tuple(turns)))
@@ -472,11 +543,11 @@ def load_set(name: str, base: Path = HERE, known: Optional[Dict[str, str]] = Non
 class Verdict:
     right: bool
     service_ok: bool
-    wrong_service: bool     # answered with a service the label does not allow
-    yes_no: bool            # asked back 「…」吗 with one option (counted on clear labels only)
-    asked_back: bool        # other questions back: numbered options or 您想办哪件事 (clear labels only)
-    clear: bool             # labelled with one guide, not a complaint
-    error: bool             # the API did not answer 200
+    wrong_service: bool  # answered with a service the label does not allow
+    yes_no: bool  # asked back 「…」吗 with one option (counted on clear labels only)
+    asked_back: bool  # other questions back: numbered options or 您想办哪件事 (clear labels only)
+    clear: bool  # labelled with one guide, not a complaint
+    error: bool  # the API did not answer 200
     why: str = ""
 
 
@@ -501,8 +572,9 @@ def _mentions(gid: str, reply: Reply, names: Dict[str, str]) -> bool:
     return gid in (reply.state.get("options") or []) or gid in reply.text or names.get(gid, gid) in reply.text
 
 
-def _nav_ok(nav: str, state: Dict[str, Any], before: Optional[Dict[str, Any]],
-            place: Optional[int]) -> Tuple[bool, str]:
+def _nav_ok(
+    nav: str, state: Dict[str, Any], before: Optional[Dict[str, Any]], place: Optional[int]
+) -> Tuple[bool, str]:
     topic, index, count = state.get("topic"), state.get("item_index"), state.get("item_count")
     if nav in ("all", "left"):
         return topic == "materials", "want topic materials"
@@ -519,8 +591,14 @@ def _nav_ok(nav: str, state: Dict[str, Any], before: Optional[Dict[str, Any]],
     return topic == "materials" and index == want, f"want materials item {want}"
 
 
-def judge(label: Label, reply: Reply, names: Dict[str, str], before: Optional[Dict[str, Any]] = None,
-          place: Optional[int] = None, chosen: Optional[str] = None) -> Verdict:
+def judge(
+    label: Label,
+    reply: Reply,
+    names: Dict[str, str],
+    before: Optional[Dict[str, Any]] = None,
+    place: Optional[int] = None,
+    chosen: Optional[str] = None,
+) -> Verdict:
     """One message (before None) or dialogue turn. `place`: the current materials item; `chosen`: the
     option a number answer picked from what the assistant offered the turn before."""
     state = reply.state
@@ -565,12 +643,14 @@ def judge(label: Label, reply: Reply, names: Dict[str, str], before: Optional[Di
     wrong = answered is not None and answered not in allowed and not (label.topic == "handoff" and topic == "handoff")
     if label.topic == "handoff" and not label.options and not label.both:
         service_ok = not wrong  # the service column of a complaint: no other service answered instead
-    return Verdict(service_ok and topic_ok, service_ok, wrong, clear and yes_no, clear and asked_back, clear,
-                   False, why)
+    return Verdict(
+        service_ok and topic_ok, service_ok, wrong, clear and yes_no, clear and asked_back, clear, False, why
+    )
 
 
-def next_place(place: Optional[int], state: Dict[str, Any], before: Optional[Dict[str, Any]],
-               nav: Optional[str]) -> Optional[int]:
+def next_place(
+    place: Optional[int], state: Dict[str, Any], before: Optional[Dict[str, Any]], nav: Optional[str]
+) -> Optional[int]:
     """The assistant's place in the materials list after this turn, as far as its replies show it."""
     if before is not None and state.get("service_id") != before.get("service_id"):
         place = None  # another service: its list starts afresh
@@ -609,8 +689,7 @@ class DialogueResult:
         return len(self.turns) == len(self.dialogue.turns) and all(t.verdict.right for t in self.turns)
 
 
-def run_messages(api_url: str, messages: List[Message], names: Dict[str, str],
-                 workers: int = 4) -> List[MessageResult]:
+def run_messages(api_url: str, messages: List[Message], names: Dict[str, str], workers: int = 4) -> List[MessageResult]:
     def one(message: Message) -> MessageResult:
         with _client() as client:
             reply = Conversation(client, api_url).say(message.text)
@@ -643,8 +722,9 @@ def run_dialogue(api_url: str, dialogue: Dialogue, names: Dict[str, str]) -> Dia
     return DialogueResult(dialogue, results)
 
 
-def run_dialogues(api_url: str, dialogues: List[Dialogue], names: Dict[str, str],
-                  workers: int = 4) -> List[DialogueResult]:
+def run_dialogues(
+    api_url: str, dialogues: List[Dialogue], names: Dict[str, str], workers: int = 4
+) -> List[DialogueResult]:
     with ThreadPoolExecutor(workers) as pool:
         return list(pool.map(lambda d: run_dialogue(api_url, d, names), dialogues))
 
@@ -655,13 +735,20 @@ def _pct(n: int, d: int) -> Optional[float]:
 
 def set_figures(messages: List[MessageResult], dialogues: List[DialogueResult]) -> Dict[str, Any]:
     """The figures of one set (no sentences): per kind, overall, dialogues."""
+
     def block(rs: Sequence[Any]) -> Dict[str, Any]:
         vs = [r.verdict for r in rs]
-        return {"n": len(vs), "right": _pct(sum(v.right for v in vs), len(vs)),
-                "service": _pct(sum(v.service_ok for v in vs), len(vs)),
-                "wrong_service": sum(v.wrong_service for v in vs),
-                "clear": sum(v.clear for v in vs), "yes_no": sum(v.yes_no for v in vs),
-                "asked_back": sum(v.asked_back for v in vs), "errors": sum(v.error for v in vs)}
+        return {
+            "n": len(vs),
+            "right": _pct(sum(v.right for v in vs), len(vs)),
+            "service": _pct(sum(v.service_ok for v in vs), len(vs)),
+            "wrong_service": sum(v.wrong_service for v in vs),
+            "clear": sum(v.clear for v in vs),
+            "yes_no": sum(v.yes_no for v in vs),
+            "asked_back": sum(v.asked_back for v in vs),
+            "errors": sum(v.error for v in vs),
+        }
+
     by_kind = collections.defaultdict(list)
     for r in messages:
         by_kind[r.message.kind].append(r)
@@ -669,10 +756,15 @@ def set_figures(messages: List[MessageResult], dialogues: List[DialogueResult]) 
     return {
         "per_kind": {k: block(by_kind[k]) for k in KINDS if k in by_kind},
         "overall": block(messages),
-        "out_of_scope_answered": sum(1 for r in by_kind.get("out_of_scope", [])
-                                     if answered_service(r.reply.state, None)),
-        "dialogues": {"right": sum(d.right for d in dialogues), "total": len(dialogues),
-                      "turns": block(turns), "turns_total": sum(len(d.dialogue.turns) for d in dialogues)},
+        "out_of_scope_answered": sum(
+            1 for r in by_kind.get("out_of_scope", []) if answered_service(r.reply.state, None)
+        ),
+        "dialogues": {
+            "right": sum(d.right for d in dialogues),
+            "total": len(dialogues),
+            "turns": block(turns),
+            "turns_total": sum(len(d.dialogue.turns) for d in dialogues),
+        },
     }
 
 
@@ -686,8 +778,9 @@ def _got(reply: Reply) -> str:
     return got if reply.status == 200 else f"HTTP {reply.status}"
 
 
-def report_set(name: str, labelled: LabelledSet, messages: List[MessageResult],
-               dialogues: List[DialogueResult]) -> Dict[str, Any]:
+def report_set(
+    name: str, labelled: LabelledSet, messages: List[MessageResult], dialogues: List[DialogueResult]
+) -> Dict[str, Any]:
     figures = set_figures(messages, dialogues)
     reveal = name in REVEALED
     print(f"\n== {name}: {len(messages)} messages, {len(dialogues)} dialogues ==")
@@ -695,15 +788,20 @@ def report_set(name: str, labelled: LabelledSet, messages: List[MessageResult],
 
     def row(title: str, b: Dict[str, Any]) -> None:
         pct = lambda v: "    -" if v is None else f"{v:.1%}"  # noqa: E731
-        print(f"{title:14s} {b['n']:4d} {pct(b['right']):>7s} {pct(b['service']):>8s} {b['wrong_service']:6d} "
-              f"{b['yes_no']:7d} {b['asked_back']:6d}")
+        print(
+            f"{title:14s} {b['n']:4d} {pct(b['right']):>7s} {pct(b['service']):>8s} {b['wrong_service']:6d} "
+            f"{b['yes_no']:7d} {b['asked_back']:6d}"
+        )
+
     for kind, b in figures["per_kind"].items():
         row(kind, b)
     row("overall", figures["overall"])
     d = figures["dialogues"]
     row("dialog turns", d["turns"])
-    print(f"right: service and topic; wrong: answered with a service the label does not allow; yes/no and asked: "
-          f"questions back on the {figures['overall']['clear']} messages labelled with one guide")
+    print(
+        f"right: service and topic; wrong: answered with a service the label does not allow; yes/no and asked: "
+        f"questions back on the {figures['overall']['clear']} messages labelled with one guide"
+    )
     print(f"out-of-scope answered with a service: {figures['out_of_scope_answered']}")
     print(f"dialogues right: {d['right']}/{d['total']}")
     errors = figures["overall"]["errors"] + d["turns"]["errors"]
@@ -718,8 +816,10 @@ def report_set(name: str, labelled: LabelledSet, messages: List[MessageResult],
     print(f"message misses ({len(misses)}):")
     for r in misses:
         why = f" ({r.verdict.why})" if r.verdict.why else ""
-        print(f"  [{r.message.kind}] line {r.message.line} {r.message.text!r}: want {r.message.label.want()}, "
-              f"got {_got(r.reply)}{why}")
+        print(
+            f"  [{r.message.kind}] line {r.message.line} {r.message.text!r}: want {r.message.label.want()}, "
+            f"got {_got(r.reply)}{why}"
+        )
     missed = [dr for dr in dialogues if not dr.right]
     print(f"dialogue misses ({len(missed)}):")
     for dr in missed:
@@ -756,8 +856,10 @@ def check_labels(loaded: Dict[str, Any]) -> None:
             continue
         turns = sum(len(d.turns) for d in data.dialogues)
         kinds = collections.Counter(m.kind for m in data.messages)
-        print(f"{name}: {len(data.messages)} messages ({', '.join(f'{k} {kinds[k]}' for k in KINDS if k in kinds)}), "
-              f"{len(data.dialogues)} dialogues ({turns} turns), labels valid")
+        print(
+            f"{name}: {len(data.messages)} messages ({', '.join(f'{k} {kinds[k]}' for k in KINDS if k in kinds)}), "
+            f"{len(data.dialogues)} dialogues ({turns} turns), labels valid"
+        )
         print(f"  label notes: {len(data.notes)}" + (f" ({_code_counts(data.notes)})" if data.notes else ""))
         if name in REVEALED:
             for note in data.notes:
@@ -774,8 +876,12 @@ def evaluate(api_url: str, loaded: Dict[str, Any], workers: int) -> Tuple[Dict[s
             results = run_cases(api_url, data, workers)
             summary = report(results)
             ok = summary.targets_met()
-            figures["cases"] = {"n": len(results), **dataclasses.asdict(summary), "targets_met": ok,
-                                "errors": sum(r.status != 200 for r in results)}
+            figures["cases"] = {
+                "n": len(results),
+                **dataclasses.asdict(summary),
+                "targets_met": ok,
+                "errors": sum(r.status != 200 for r in results),
+            }
         else:
             messages = run_messages(api_url, data.messages, names, workers)
             dialogues = run_dialogues(api_url, data.dialogues, names, workers)
@@ -788,15 +894,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.understanding",
         description="Service and topic understanding through the real stack on cases.yml, dev/ and blind/ "
-                    "(blind: figures only). Exit 1 when cases.yml misses its targets.")
-    parser.add_argument("--sets", type=_parse_sets, default=list(SETS),
-                        help="comma-separated sets to score, of cases,dev,dev2,blind (default: all)")
+        "(blind: figures only). Exit 1 when cases.yml misses its targets.",
+    )
+    parser.add_argument(
+        "--sets",
+        type=_parse_sets,
+        default=list(SETS),
+        help="comma-separated sets to score, of cases,dev,dev2,blind (default: all)",
+    )
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write the figures (no sentences) here")
-    parser.add_argument("--api-url", help="use a running stack instead of starting one (its turn limits must be "
-                                          "raised: BANSHI_TURNS_PER_MINUTE_PER_CLIENT / _PER_SESSION)")
+    parser.add_argument(
+        "--api-url",
+        help="use a running stack instead of starting one (its turn limits must be "
+        "raised: BANSHI_TURNS_PER_MINUTE_PER_CLIENT / _PER_SESSION)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="conversations at a time (default 4)")
-    parser.add_argument("--check-labels", action="store_true",
-                        help="only load and check the sets' labels (no stack, no model)")
+    parser.add_argument(
+        "--check-labels", action="store_true", help="only load and check the sets' labels (no stack, no model)"
+    )
     args = parser.parse_args(argv)
     try:
         loaded = load_all(args.sets)
@@ -818,6 +933,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.api_url:
         return run(args.api_url.rstrip("/"))
     from benchmarks.stack import start_bench_stack
+
     stack = start_bench_stack("banshi-eval-", UNTHROTTLED_ENV)
     try:
         return run(stack.cfg.api_url)

@@ -4,6 +4,7 @@ CER = (substituted + dropped + added characters) / characters said, over the who
 removing punctuation and spaces (Whisper's punctuation is its own choice, not an error) and writing numbers
 as words on both sides. Run: `python -m benchmarks.voice_cer [--no-hotwords]` (prints every miss).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,23 +44,33 @@ def cer(pairs: List[Tuple[str, str]]) -> float:
 
 def project_guides() -> list:
     from guidekit.guides.loader import guide_files, read_guide_file
+
     return [read_guide_file(path) for path in guide_files(Path(__file__).resolve().parents[1] / "guides")]
 
 
 def project_recognizer(hotwords: bool = True, beam_size: int = 5) -> WhisperRecognizer:
     """The recogniser as the API builds it (hotwords and known words from the guides), over guides/."""
     guides = project_guides()
-    recognizer = recognizer_from_settings(Settings(asr_beam_size=beam_size, asr_hotwords=None if hotwords else ""),
-                                          lambda: guides)
+    recognizer = recognizer_from_settings(
+        Settings(asr_beam_size=beam_size, asr_hotwords=None if hotwords else ""), lambda: guides
+    )
     assert isinstance(recognizer, WhisperRecognizer)
     return recognizer
 
 
 # Replies the assistant really gives, as speech text (numbers already in words).
-REPLIES = ["第一样,身份证。请带原件。", "办公时间是上午九点到下午五点。", "补办社保卡不收费。",
-           "您是想问补办社保卡吗?请说是或不是。", "这些材料您都有了。还要问别的吗?", "第二样,户口本。要带原件。",
-           "请到社保服务大厅三号窗口办理。", "一般十个工作日能办好。", "可以让子女带着您的身份证代办。",
-           "您还差两样:一寸照片,户口本。"]
+REPLIES = [
+    "第一样,身份证。请带原件。",
+    "办公时间是上午九点到下午五点。",
+    "补办社保卡不收费。",
+    "您是想问补办社保卡吗?请说是或不是。",
+    "这些材料您都有了。还要问别的吗?",
+    "第二样,户口本。要带原件。",
+    "请到社保服务大厅三号窗口办理。",
+    "一般十个工作日能办好。",
+    "可以让子女带着您的身份证代办。",
+    "您还差两样:一寸照片,户口本。",
+]
 
 
 ROUND_TRIP_REPEATS = 3
@@ -67,6 +78,7 @@ ROUND_TRIP_REPEATS = 3
 
 def round_trip(recognizer: WhisperRecognizer) -> int:
     from api.voice.tts import ZhttsSynthesizer, wav_seconds
+
     settings = Settings()
     voice = ZhttsSynthesizer(settings.tts_slow_ratio, settings.tts_ratio)
     pairs = []
@@ -76,17 +88,24 @@ def round_trip(recognizer: WhisperRecognizer) -> int:
         print(f"{text}  →  {heard}")
     normal = sum(wav_seconds(voice.synthesize(text)) for text in REPLIES)
     slow = sum(wav_seconds(voice.synthesize(text, slow=True)) for text in REPLIES)
-    print(f"round-trip CER {cer(pairs):.1%} over {len(pairs)} replies; slow speech {slow / normal - 1:.0%} longer "
-          f"({normal:.1f} s → {slow:.1f} s)")
+    print(
+        f"round-trip CER {cer(pairs):.1%} over {len(pairs)} replies; slow speech {slow / normal - 1:.0%} longer "
+        f"({normal:.1f} s → {slow:.1f} s)"
+    )
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-hotwords", action="store_true", help="without the guides' words (as BANSHI_ASR_HOTWORDS=\"\")")
+    parser.add_argument(
+        "--no-hotwords", action="store_true", help='without the guides\' words (as BANSHI_ASR_HOTWORDS="")'
+    )
     parser.add_argument("--beam", type=int, default=5)
-    parser.add_argument("--round-trip", action="store_true",
-                        help="instead: the natural voice's replies heard back (CER) and how much slower slow is")
+    parser.add_argument(
+        "--round-trip",
+        action="store_true",
+        help="instead: the natural voice's replies heard back (CER) and how much slower slow is",
+    )
     args = parser.parse_args()
     recognizer = project_recognizer(hotwords=not args.no_hotwords, beam_size=args.beam)
     recognizer.load()
@@ -102,8 +121,10 @@ def main() -> int:
         if comparable(item["text"]) != comparable(heard):
             print(f"{item['id']} {item['voice']:5s} {item['text']}  →  {heard}")
     seconds.sort()
-    print(f"CER {cer(pairs):.1%} over {len(pairs)} recordings; recognition p50 {seconds[len(seconds) // 2]:.2f} s, "
-          f"max {seconds[-1]:.2f} s")
+    print(
+        f"CER {cer(pairs):.1%} over {len(pairs)} recordings; recognition p50 {seconds[len(seconds) // 2]:.2f} s, "
+        f"max {seconds[-1]:.2f} s"
+    )
     return 0
 
 

@@ -5,6 +5,7 @@ of about 3 s (decoding, recognition, the chat turn); then each process's memory.
 Run: `make bench-voice` (loopback only; bounded: a fixed number of conversations and recordings, then the
 stack it started is stopped). Prints p50 / p95 / max; target for /kiosk/audio: p95 ≤ 2.0 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,22 +55,40 @@ def main() -> int:
                 session = None
                 sink: List[float] = [] if round_no == 0 else turns
                 for text in CONVERSATION:
-                    reply = timed(partial(client.post, f"{api}/voice/turn", json={
-                        "session_id": session, "text": text, "confidence": 0.9}, headers=VOICE_HEADERS), sink).json()
+                    reply = timed(
+                        partial(
+                            client.post,
+                            f"{api}/voice/turn",
+                            json={"session_id": session, "text": text, "confidence": 0.9},
+                            headers=VOICE_HEADERS,
+                        ),
+                        sink,
+                    ).json()
                     session = reply["session_id"]
-                timed(partial(client.post, f"{api}/voice/tts", json={"text": reply["reply_text"], "slow": False}),
-                      tts if round_no else [])  # round 0 loads the voice
+                timed(
+                    partial(client.post, f"{api}/voice/tts", json={"text": reply["reply_text"], "slow": False}),
+                    tts if round_no else [],
+                )  # round 0 loads the voice
             clips = three_second_recordings(10)
             seconds = [decode(clip).seconds for clip in clips]
             timed(partial(client.post, f"{api}/kiosk/audio", content=clips[0]), [])  # loads the recogniser
             for n in range(args.recordings):
-                timed(partial(client.post, f"{api}/kiosk/audio", content=clips[n % len(clips)],
-                              headers={"Content-Type": "audio/ogg"}), audio)
+                timed(
+                    partial(
+                        client.post,
+                        f"{api}/kiosk/audio",
+                        content=clips[n % len(clips)],
+                        headers={"Content-Type": "audio/ogg"},
+                    ),
+                    audio,
+                )
         print(f"recordings {min(seconds):.2f}-{max(seconds):.2f} s long")
         print(f"{'endpoint':12s} {'n':>4s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
         for name, values in (("/voice/turn", turns), ("/voice/tts", tts), ("/kiosk/audio", audio)):
-            print(f"{name:12s} {len(values):4d} {percentile(values, 0.5):8.1f} {percentile(values, 0.95):8.1f} "
-                  f"{max(values):8.1f}")
+            print(
+                f"{name:12s} {len(values):4d} {percentile(values, 0.5):8.1f} {percentile(values, 0.95):8.1f} "
+                f"{max(values):8.1f}"
+            )
         for name, pid in stack.pids().items():
             mem = rss_mb(pid)
             print(f"memory {name:8s} RSS {mem.get('VmRSS', 0):7.0f} MB, peak {mem.get('VmHWM', 0):7.0f} MB")

@@ -7,6 +7,7 @@ Stored as Opus in Ogg at 24 kbit/s: about 8 KB for 3 s, and the tests then also 
 
 Run: `make voice-test-audio` (about a minute; needs the natural voice).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,10 +34,10 @@ def load_utterances(path: Path = HERE / "utterances.yml") -> list:
 def with_noise(samples: np.ndarray, seed: int, snr_db: float = NOISE_SNR_DB) -> np.ndarray:
     """White hiss plus a mains hum, together `snr_db` below the speech's own level."""
     rng = np.random.default_rng(seed)
-    speech = float(np.sqrt(np.mean(samples ** 2)))
+    speech = float(np.sqrt(np.mean(samples**2)))
     t = np.arange(len(samples)) / SAMPLE_RATE
     noise = rng.normal(0, 1, len(samples)) + 0.7 * np.sin(2 * np.pi * 50 * t) * np.sqrt(2)
-    noise *= speech / float(np.sqrt(np.mean(noise ** 2))) * 10 ** (-snr_db / 20)
+    noise *= speech / float(np.sqrt(np.mean(noise**2))) * 10 ** (-snr_db / 20)
     return (samples + noise).astype(np.float32)
 
 

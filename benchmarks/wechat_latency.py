@@ -5,6 +5,7 @@ Run: `make bench-wechat` (loopback only; bounded: a fixed number of conversation
 then 5 at once, then the stack it started is stopped). Prints p50 / p95 / max and how many replies were
 passive (all should be: WeChat allows 5 s and the endpoint answers passively within 4 s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,13 @@ def run(url: str, users: int, rounds: int) -> Dict[str, float]:
         t.start()
     for t in threads:
         t.join()
-    return {"n": len(times), "passive": passive[0], "p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
-            "max": max(times)}
+    return {
+        "n": len(times),
+        "passive": passive[0],
+        "p50": percentile(times, 0.5),
+        "p95": percentile(times, 0.95),
+        "max": max(times),
+    }
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ Each use asks the database for the guides' revision — one small query — and 
 index, the resolver's jieba words and the pinyin input vocabulary only when it moved, so an edited
 alias works at the next turn without restarting or retraining.
 """
+
 from __future__ import annotations
 
 import collections
@@ -53,7 +54,12 @@ def nlu_vocabulary(directory: str) -> Tuple[Tuple[str, int], ...]:
 def guide_vocabulary(guides: Iterable[Guide]) -> List[Tuple[str, int]]:
     words = []
     for guide in guides:
-        for word in [guide.name, *([guide.short_name] if guide.short_name else []), *guide.aliases, *(m.name for m in guide.materials + guide.proxy.materials)]:
+        for word in [
+            guide.name,
+            *([guide.short_name] if guide.short_name else []),
+            *guide.aliases,
+            *(m.name for m in guide.materials + guide.proxy.materials),
+        ]:
             words.append((word, GUIDE_WORD_WEIGHT))
     return words
 

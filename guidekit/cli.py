@@ -1,4 +1,5 @@
 """Command line for guides: `python -m guidekit.cli validate|load|userdict|create-user|set-password|export|purge`."""
+
 from __future__ import annotations
 
 import argparse
@@ -25,6 +26,7 @@ def _validate(directory: Path) -> int:
 def _load(directory: Path, url: str) -> int:
     from guidekit.db.engine import get_engine
     from guidekit.guides.store import load_guides
+
     report = load_guides(get_engine(url), directory)
     print(report.summary())
     return 1 if report.refused else 0
@@ -36,6 +38,7 @@ def _userdict(url: str, out: Path) -> int:
     from guidekit.db.engine import get_engine
     from guidekit.guides.store import list_guides
     from guidekit.understanding.userdict import write_userdict
+
     with Session(get_engine(url)) as session:
         guides = list_guides(session)
     if not guides:
@@ -53,6 +56,7 @@ def _create_user(url: str, username: str, role: str, password_stdin: bool) -> in
 
     from guidekit.db.engine import get_engine
     from guidekit.editorial.workflow import create_user
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -78,6 +82,7 @@ def _set_password(url: str, username: str, password_stdin: bool) -> int:
 
     from guidekit.db.engine import get_engine
     from guidekit.editorial.workflow import set_password
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -104,6 +109,7 @@ def _export(url: str, out: Path) -> int:
     from guidekit.db.engine import get_engine
     from guidekit.editorial.workflow import guide_to_yaml
     from guidekit.guides.store import list_guides
+
     out.mkdir(parents=True, exist_ok=True)
     with Session(get_engine(url)) as session:
         guides = list_guides(session)
@@ -115,6 +121,7 @@ def _export(url: str, out: Path) -> int:
 
 def _purge(settings, days) -> int:
     from guidekit.quality.retention import purge
+
     report = purge(settings.database_url, settings.tracker_store_url, days or settings.retention_days)
     print(report)
     return 0
@@ -126,11 +133,14 @@ def _migrate(database_url: str) -> int:
 
     from guidekit.db import migrate
     from guidekit.db.engine import get_engine
+
     engine = get_engine(database_url)
     with engine.connect() as connection:
         at = migrate.current(connection)
-    print(f"{make_url(database_url).render_as_string(hide_password=True)}: schema at revision {at} "
-          f"(newest {migrate.head()})")
+    print(
+        f"{make_url(database_url).render_as_string(hide_password=True)}: schema at revision {at} "
+        f"(newest {migrate.head()})"
+    )
     return 0 if at == migrate.head() else 1
 
 
@@ -159,6 +169,7 @@ def main(argv=None) -> int:
     if args.command == "validate":
         return _validate(args.directory)
     from guidekit.settings import get_settings
+
     settings = get_settings()
     if args.command == "load":
         return _load(args.directory or Path(settings.guides_dir), settings.database_url)

@@ -12,6 +12,7 @@ ID the first 6 characters and the last one (110101***********4; guidekit/answers
 card by this), bank card the first and last 4 (6222***********0123). Any other run of 11 or more digits
 (a landline with its area code, two numbers run together) keeps only its last 4.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -22,8 +23,8 @@ from cn2an.conf import NUMBER_CN2AN
 
 _DASHES = "-‐‑‒–—―−﹣－"
 _SEPARATORS = set(_DASHES) | set(".·・()（）")
-_MAX_GAP = 3        # separator characters allowed between two digits of one number
-_LONGEST = 19       # digits: a 19-digit bank card (a +86 mobile has 13, 0086 + mobile 15)
+_MAX_GAP = 3  # separator characters allowed between two digits of one number
+_LONGEST = 19  # digits: a 19-digit bank card (a +86 mobile has 13, 0086 + mobile 15)
 
 
 @lru_cache(maxsize=4096)
@@ -94,7 +95,7 @@ def _is_mobile(d: str) -> bool:
 
 
 def _is_date(yyyy: str, mm: str, dd: str) -> bool:
-    return (yyyy[:2] in ("18", "19", "20") and "01" <= mm <= "12" and "01" <= dd <= "31")
+    return yyyy[:2] in ("18", "19", "20") and "01" <= mm <= "12" and "01" <= dd <= "31"
 
 
 def _masked(d: str) -> Optional[str]:

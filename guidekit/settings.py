@@ -1,4 +1,5 @@
 """All configuration, read once from the environment (prefix BANSHI_), typed."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -65,11 +66,15 @@ class Settings(BaseSettings):
     wechat_token: Optional[str] = Field(None, validation_alias=AliasChoices("WECHAT_TOKEN", "BANSHI_WECHAT_TOKEN"))
     wechat_app_id: Optional[str] = Field(None, validation_alias=AliasChoices("WECHAT_APP_ID", "BANSHI_WECHAT_APP_ID"))
     wechat_app_secret: Optional[str] = Field(
-        None, validation_alias=AliasChoices("WECHAT_APP_SECRET", "BANSHI_WECHAT_APP_SECRET"))
+        None, validation_alias=AliasChoices("WECHAT_APP_SECRET", "BANSHI_WECHAT_APP_SECRET")
+    )
     # Set → safe mode (安全模式, AES); unset → plaintext mode.
-    wechat_aes_key: Optional[str] = Field(None, validation_alias=AliasChoices("WECHAT_AES_KEY", "BANSHI_WECHAT_AES_KEY"))
-    wechat_api_base: str = Field("https://api.weixin.qq.com",
-                                 validation_alias=AliasChoices("WECHAT_API_BASE", "BANSHI_WECHAT_API_BASE"))
+    wechat_aes_key: Optional[str] = Field(
+        None, validation_alias=AliasChoices("WECHAT_AES_KEY", "BANSHI_WECHAT_AES_KEY")
+    )
+    wechat_api_base: str = Field(
+        "https://api.weixin.qq.com", validation_alias=AliasChoices("WECHAT_API_BASE", "BANSHI_WECHAT_API_BASE")
+    )
     # WeChat waits 5 s; an answer later than this goes through the customer-service API instead.
     wechat_passive_seconds: float = 4.0
     wechat_max_body_bytes: int = 64 * 1024
@@ -93,9 +98,9 @@ class Settings(BaseSettings):
     # espeak-ng's Mandarin voice. Plain "cmn" reads Chinese through English rules; "cmn-latn-pinyin" reads it
     # as Mandarin.
     tts_voice: str = "cmn-latn-pinyin"
-    tts_speed: int = 230          # espeak-ng -s; with the pauses about 200 characters a minute
-    tts_slow_speed: int = 190     # after "说慢一点": about 155 characters a minute
-    tts_word_gap: int = 1         # espeak-ng -g, in 10 ms units
+    tts_speed: int = 230  # espeak-ng -s; with the pauses about 200 characters a minute
+    tts_slow_speed: int = 190  # after "说慢一点": about 155 characters a minute
+    tts_word_gap: int = 1  # espeak-ng -g, in 10 ms units
     tts_max_chars: int = 600
     # The longest audio /voice/tts makes (a whole materials list read slowly is under a minute).
     tts_max_seconds: float = 120.0
@@ -119,10 +124,10 @@ class Settings(BaseSettings):
     # Guide editors. The key signs session cookies: set it in production (unset → a random key per
     # process, and everyone is logged out on restart).
     editor_secret_key: Optional[str] = None
-    editor_cookie_secure: bool = False     # true behind HTTPS
+    editor_cookie_secure: bool = False  # true behind HTTPS
     editor_session_hours: float = 8.0
-    login_attempts: int = 5                # failed logins per user and address …
-    login_window_minutes: float = 15.0     # … within this window, then a pause
+    login_attempts: int = 5  # failed logins per user and address …
+    login_window_minutes: float = 15.0  # … within this window, then a pause
     # Failed logins of one account from any addresses within the account window; then each further try
     # waits, from the last failure, login_backoff_seconds doubled per extra failure, at most the maximum.
     login_account_attempts: int = 20

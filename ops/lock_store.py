@@ -12,6 +12,7 @@ Two smaller changes for people: a waiting turn looks again every 50 ms instead o
 older person's double tap should not cost a second), and each queue key expires in Redis a while after
 its last ticket would have, so a Rasa process that died mid-turn leaves nothing behind for ever.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,9 @@ class AtomicRedisLockStore(RedisLockStore):
     def _key(self, conversation_id: Text) -> Text:
         return self.key_prefix + conversation_id
 
-    def _change(self, conversation_id: Text,
-                change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]) -> T:
+    def _change(
+        self, conversation_id: Text, change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], T]]
+    ) -> T:
         """Apply `change` to the stored queue in one transaction; `change` returns (queue to keep or None, result)."""
         key = self._key(conversation_id)
         outcome = []
@@ -95,8 +97,9 @@ class AtomicRedisLockStore(RedisLockStore):
         self._change(conversation_id, hand_on)
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: Optional[float] = None) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: Optional[float] = None
+    ) -> AsyncGenerator[TicketLock, None]:
         wait = self.wait_seconds if wait_time_in_seconds is None else wait_time_in_seconds
         async with super().lock(conversation_id, lock_lifetime, wait) as held:
             yield held

@@ -2,6 +2,7 @@
 
 A second `make run` while one is running says so and exits, instead of failing on busy ports.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -43,29 +44,45 @@ def main() -> int:
     lock_file = LOCK.open("a+")
     if _already_running(lock_file):
         info = json.loads(INFO.read_text()) if INFO.exists() else {}
-        print(f"长辈办事通已经在运行(进程 {info.get('pid', '?')}),地址 {info.get('url', '?')}\n"
-              "Already running. Stop it with Ctrl-C in its terminal before starting another.", file=sys.stderr)
+        print(
+            f"长辈办事通已经在运行(进程 {info.get('pid', '?')}),地址 {info.get('url', '?')}\n"
+            "Already running. Stop it with Ctrl-C in its terminal before starting another.",
+            file=sys.stderr,
+        )
         return 1
 
     settings = get_settings()
     rasa_port = int(os.environ.get("BANSHI_RASA_PORT", "5005"))
     # Production profile by settings alone: PostgreSQL tracker store, Redis lock store, more Rasa instances.
     instances = max(1, settings.rasa_instances)
-    cfg = StackConfig(database_url=settings.database_url, model=Path(), var_dir=VAR,
-                      api_port=int(os.environ.get("BANSHI_API_PORT", "8000")), rasa_port=rasa_port,
-                      actions_port=int(os.environ.get("BANSHI_ACTIONS_PORT", "5055")),
-                      tracker_store_url=None if settings.tracker_store_url == "sqlite:///var/tracker.db"
-                      else settings.tracker_store_url,
-                      lock_store_url=settings.lock_store_url, trusted_proxies=settings.trusted_proxies,
-                      more_rasa_ports=[rasa_port + i for i in range(1, instances)])
+    cfg = StackConfig(
+        database_url=settings.database_url,
+        model=Path(),
+        var_dir=VAR,
+        api_port=int(os.environ.get("BANSHI_API_PORT", "8000")),
+        rasa_port=rasa_port,
+        actions_port=int(os.environ.get("BANSHI_ACTIONS_PORT", "5055")),
+        tracker_store_url=None
+        if settings.tracker_store_url == "sqlite:///var/tracker.db"
+        else settings.tracker_store_url,
+        lock_store_url=settings.lock_store_url,
+        trusted_proxies=settings.trusted_proxies,
+        more_rasa_ports=[rasa_port + i for i in range(1, instances)],
+    )
     if instances > 1 and not settings.lock_store_url:
-        print("BANSHI_RASA_INSTANCES > 1 needs BANSHI_LOCK_STORE_URL (Redis): several Rasa processes must share "
-              "one lock store, or two turns of one conversation can overwrite each other.", file=sys.stderr)
+        print(
+            "BANSHI_RASA_INSTANCES > 1 needs BANSHI_LOCK_STORE_URL (Redis): several Rasa processes must share "
+            "one lock store, or two turns of one conversation can overwrite each other.",
+            file=sys.stderr,
+        )
         return 1
     busy = [p for p in (cfg.api_port, *cfg.rasa_ports, cfg.actions_port) if _port_busy(cfg.host, p)]
     if busy:
-        print(f"Port(s) {', '.join(map(str, busy))} on {cfg.host} are used by another program. "
-              "Stop it, or set BANSHI_API_PORT / BANSHI_RASA_PORT / BANSHI_ACTIONS_PORT.", file=sys.stderr)
+        print(
+            f"Port(s) {', '.join(map(str, busy))} on {cfg.host} are used by another program. "
+            "Stop it, or set BANSHI_API_PORT / BANSHI_RASA_PORT / BANSHI_ACTIONS_PORT.",
+            file=sys.stderr,
+        )
         return 1
 
     report = load_guides(get_engine(settings.database_url), ROOT / settings.guides_dir)
@@ -85,11 +102,14 @@ def main() -> int:
         print("starting the action server, Rasa (loading the model takes about 40 s) and the API …", flush=True)
         stack.start()
         INFO.write_text(json.dumps({"pid": os.getpid(), "url": cfg.api_url, "children": stack.pids()}))
-        print(f"\n长辈办事通 is running: {cfg.api_url}\n"
-              f"  chat:   POST {cfg.api_url}/api/chat\n  health: {cfg.api_url}/healthz\n"
-              f"  kiosk:  {cfg.api_url}/kiosk\n  editor: {cfg.api_url}/editor (first account: "
-              f"python -m guidekit.cli create-user NAME --role admin)\n"
-              f"  logs:   {VAR.relative_to(ROOT)}/*.log\nPress Ctrl-C to stop everything.", flush=True)
+        print(
+            f"\n长辈办事通 is running: {cfg.api_url}\n"
+            f"  chat:   POST {cfg.api_url}/api/chat\n  health: {cfg.api_url}/healthz\n"
+            f"  kiosk:  {cfg.api_url}/kiosk\n  editor: {cfg.api_url}/editor (first account: "
+            f"python -m guidekit.cli create-user NAME --role admin)\n"
+            f"  logs:   {VAR.relative_to(ROOT)}/*.log\nPress Ctrl-C to stop everything.",
+            flush=True,
+        )
         while not stopping:
             dead = [n for n, p in stack.procs.items() if p.poll() is not None]
             if dead:

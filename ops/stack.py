@@ -3,6 +3,7 @@
 Used by `make run` (ops/run.py), the end-to-end tests and the benchmark, so all three run the
 same way. Every process gets its own process group, so stopping never leaves orphans.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -42,7 +43,8 @@ class StackConfig:
     # open /webhook — any action, any conversation's slots — to the network; only Rasa needs it.
     # BANSHI_ACTIONS_HOST changes it, e.g. for an action server on its own machine behind a firewall.
     actions_host: str = dataclasses.field(
-        default_factory=lambda: os.environ.get("BANSHI_ACTIONS_HOST", "").strip() or "127.0.0.1")
+        default_factory=lambda: os.environ.get("BANSHI_ACTIONS_HOST", "").strip() or "127.0.0.1"
+    )
     tracker_db: Optional[Path] = None
     # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto the API believes (BANSHI_TRUSTED_PROXIES,
     # comma-separated addresses or networks). Empty: none — uvicorn's own default would trust any client
@@ -93,11 +95,13 @@ def tracker_store_yaml(url: str) -> str:
     # ops/tracker_store.py: a database failure fails the turn rather than restarting the conversation.
     kind = "ops.tracker_store.StrictSQLTrackerStore"
     if parsed.get_backend_name() == "sqlite":
-        return f"tracker_store:\n  type: {kind}\n  dialect: \"sqlite\"\n  db: \"{parsed.database}\"\n"
-    return (f"tracker_store:\n  type: {kind}\n  dialect: \"postgresql\"\n"
-            f"  url: \"{parsed.host or '127.0.0.1'}\"\n  port: {parsed.port or 5432}\n"
-            f"  username: \"{parsed.username or ''}\"\n  password: \"{parsed.password or ''}\"\n"
-            f"  db: \"{parsed.database}\"\n")
+        return f'tracker_store:\n  type: {kind}\n  dialect: "sqlite"\n  db: "{parsed.database}"\n'
+    return (
+        f'tracker_store:\n  type: {kind}\n  dialect: "postgresql"\n'
+        f'  url: "{parsed.host or "127.0.0.1"}"\n  port: {parsed.port or 5432}\n'
+        f'  username: "{parsed.username or ""}"\n  password: "{parsed.password or ""}"\n'
+        f'  db: "{parsed.database}"\n'
+    )
 
 
 def lock_store_yaml(url: Optional[str]) -> str:
@@ -107,16 +111,22 @@ def lock_store_yaml(url: Optional[str]) -> str:
         return ""
     parsed = urlsplit(url)
     db = (parsed.path or "/0").lstrip("/") or "0"
-    return ("lock_store:\n  type: \"ops.lock_store.AtomicRedisLockStore\"\n"
-            f"  url: \"{parsed.hostname or '127.0.0.1'}\"\n  port: {parsed.port or 6379}\n"
-            f"  db: {db}\n  key_prefix: \"banshi\"\n" + (f"  password: \"{parsed.password}\"\n" if parsed.password else ""))
+    return (
+        'lock_store:\n  type: "ops.lock_store.AtomicRedisLockStore"\n'
+        f'  url: "{parsed.hostname or "127.0.0.1"}"\n  port: {parsed.port or 6379}\n'
+        f'  db: {db}\n  key_prefix: "banshi"\n' + (f'  password: "{parsed.password}"\n' if parsed.password else "")
+    )
 
 
 def write_endpoints(cfg: StackConfig) -> Path:
     """Endpoints for this stack: its action server, its tracker store and, if set, a Redis lock store."""
     path = cfg.var_dir / "endpoints.yml"
-    path.write_text(f"action_endpoint:\n  url: \"{cfg.actions_url}/webhook\"\n"
-                    + tracker_store_yaml(cfg.tracker_url) + lock_store_yaml(cfg.lock_store_url), encoding="utf-8")
+    path.write_text(
+        f'action_endpoint:\n  url: "{cfg.actions_url}/webhook"\n'
+        + tracker_store_yaml(cfg.tracker_url)
+        + lock_store_yaml(cfg.lock_store_url),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -127,10 +137,17 @@ class Stack:
         self.cfg.var_dir.mkdir(parents=True, exist_ok=True)
 
     def _env(self) -> Dict[str, str]:
-        env = dict(os.environ, PYTHONPATH=str(ROOT), BANSHI_DATABASE_URL=self.cfg.database_url,
-                   BANSHI_RASA_URL=self.cfg.rasa_url, BANSHI_RASA_URLS=",".join(self.cfg.rasa_urls),
-                   BANSHI_ACTION_SERVER_URL=self.cfg.actions_url, BANSHI_TRACKER_STORE_URL=self.cfg.tracker_url,
-                   TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
+        env = dict(
+            os.environ,
+            PYTHONPATH=str(ROOT),
+            BANSHI_DATABASE_URL=self.cfg.database_url,
+            BANSHI_RASA_URL=self.cfg.rasa_url,
+            BANSHI_RASA_URLS=",".join(self.cfg.rasa_urls),
+            BANSHI_ACTION_SERVER_URL=self.cfg.actions_url,
+            BANSHI_TRACKER_STORE_URL=self.cfg.tracker_url,
+            TF_CPP_MIN_LOG_LEVEL="3",
+            PYTHONWARNINGS="ignore",
+        )
         if self.cfg.lock_store_url:
             env["BANSHI_LOCK_STORE_URL"] = self.cfg.lock_store_url  # the API shares its state there too
         env.update(self.cfg.extra_env)
@@ -138,29 +155,62 @@ class Stack:
 
     def _start(self, name: str, cmd: List[str], env: Optional[Dict[str, str]] = None) -> None:
         log = (self.cfg.var_dir / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env={**self._env(), **(env or {})}, stdout=log,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env={**self._env(), **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def start_actions(self) -> None:
         # rasa_sdk has no --interface option: SANIC_HOST is how it is told (an inherited one is overridden).
-        self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                "--port", str(self.cfg.actions_port)], env={"SANIC_HOST": self.cfg.actions_host})
+        self._start(
+            "actions",
+            [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.cfg.actions_port)],
+            env={"SANIC_HOST": self.cfg.actions_host},
+        )
 
     def start_rasa(self, port: Optional[int] = None) -> None:
         """One Rasa instance (the first by default); each further one is named rasa-<port>."""
         port = port or self.cfg.rasa_port
         endpoints = write_endpoints(self.cfg)
         name = "rasa" if port == self.cfg.rasa_port else f"rasa-{port}"
-        self._start(name, [str(BIN / "rasa"), "run", "--model", str(self.cfg.model),
-                           "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml",
-                           "--port", str(port), "--interface", self.cfg.host])
+        self._start(
+            name,
+            [
+                str(BIN / "rasa"),
+                "run",
+                "--model",
+                str(self.cfg.model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                "bot/credentials.yml",
+                "--port",
+                str(port),
+                "--interface",
+                self.cfg.host,
+            ],
+        )
 
     def api_command(self) -> List[str]:
         proxies = ",".join(p.strip() for p in self.cfg.trusted_proxies.split(",") if p.strip())
         # Explicit either way: without the option uvicorn would read FORWARDED_ALLOW_IPS or trust 127.0.0.1.
         forwarded = ["--proxy-headers", "--forwarded-allow-ips", proxies] if proxies else ["--no-proxy-headers"]
-        return [str(BIN / "python"), "-m", "uvicorn", "api.main:app", "--host", self.cfg.host,
-                "--port", str(self.cfg.api_port), "--no-access-log", *forwarded]
+        return [
+            str(BIN / "python"),
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--host",
+            self.cfg.host,
+            "--port",
+            str(self.cfg.api_port),
+            "--no-access-log",
+            *forwarded,
+        ]
 
     def start_api(self) -> None:
         self._start("api", self.api_command())
@@ -190,6 +240,7 @@ class Stack:
         from guidekit.settings import get_settings
         from guidekit.db.engine import get_engine
         from guidekit.guides.store import list_guides
+
         settings = get_settings()
         if not settings.meaning_matching:
             return
@@ -206,14 +257,21 @@ class Stack:
 
     def wait_ready(self, timeout: float = 240) -> None:
         deadline = time.monotonic() + timeout
-        pending = {"actions": f"{self.cfg.actions_url}/health", "api": f"{self.cfg.api_url}/healthz",
-                   **{("rasa" if port == self.cfg.rasa_port else f"rasa-{port}"): f"http://{self.cfg.host}:{port}/"
-                      for port in self.cfg.rasa_ports}}
+        pending = {
+            "actions": f"{self.cfg.actions_url}/health",
+            "api": f"{self.cfg.api_url}/healthz",
+            **{
+                ("rasa" if port == self.cfg.rasa_port else f"rasa-{port}"): f"http://{self.cfg.host}:{port}/"
+                for port in self.cfg.rasa_ports
+            },
+        }
         while pending:
             for name, url in list(pending.items()):
                 proc = self.procs.get(name)
                 if proc is not None and proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {self.cfg.var_dir / (name + '.log')}")
+                    raise RuntimeError(
+                        f"{name} exited with {proc.returncode}; see {self.cfg.var_dir / (name + '.log')}"
+                    )
                 try:
                     if httpx.get(url, timeout=2.0).status_code == 200:
                         del pending[name]

@@ -6,6 +6,7 @@ the conversation a new empty tracker (and keeps writes in memory): the person is
 not an `Exception` gets past that wrapper: the request fails, the API answers with the polite hotline
 message, nothing is stored, and the next turn continues from the stored place once the database is back.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Text

@@ -3,6 +3,7 @@
 `python -m ops.train` prints the model path. Inputs: config.yml, the domain, rules, stories,
 the NLU training data and the jieba user dictionary (written from the guides database first).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,12 +58,30 @@ def ensure_model(database_url: str, quiet: bool = False) -> Path:
         return model
     print("training the Rasa model (about 1–2 minutes on 2 cores) …", flush=True)
     started = time.monotonic()
-    cmd = [str(RASA), "train", "--config", "config.yml", "--domain", "bot/domain.yml",
-           "--data", "nlu_data/train", "bot/data", "--out", str(MODELS), "--fixed-model-name", name]
+    cmd = [
+        str(RASA),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "bot/domain.yml",
+        "--data",
+        "nlu_data/train",
+        "bot/data",
+        "--out",
+        str(MODELS),
+        "--fixed-model-name",
+        name,
+    ]
     # One thread per op pool and deterministic kernels: the same inputs give the same model, so
     # the accuracy a fresh clone measures is the accuracy measured here.
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_DETERMINISTIC_OPS="1",
-               TF_INTER_OP_PARALLELISM_THREADS="1", TF_INTRA_OP_PARALLELISM_THREADS="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        TF_DETERMINISTIC_OPS="1",
+        TF_INTER_OP_PARALLELISM_THREADS="1",
+        TF_INTRA_OP_PARALLELISM_THREADS="1",
+    )
     log = ROOT / "var" / "train.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("w") as out:
@@ -76,6 +95,7 @@ def ensure_model(database_url: str, quiet: bool = False) -> Path:
 
 def main() -> int:
     from guidekit.settings import get_settings
+
     print(ensure_model(get_settings().database_url))
     return 0
 

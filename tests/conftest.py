@@ -1,4 +1,5 @@
 """Shared fixtures: a real SQLite guides database loaded from guides/, and the settings pointing at it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,6 +21,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
 def _postgres_answers(url: str) -> bool:
     try:
         import psycopg2
+
         psycopg2.connect(url, connect_timeout=2).close()
         return True
     except Exception:  # noqa: BLE001 - any failure means "not here"
@@ -29,6 +31,7 @@ def _postgres_answers(url: str) -> bool:
 def _redis_answers(url: str) -> bool:
     try:
         import redis
+
         return bool(redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())
     except Exception:  # noqa: BLE001
         return False
@@ -39,8 +42,11 @@ def pytest_configure(config):
     Redis answer at their usual local addresses; BANSHI_TEST_POSTGRES_URL / BANSHI_TEST_REDIS_URL name others.
     What is skipped, and why, is listed at the end of the run (pytest -ra)."""
     import os
-    for name, default, answers in (("BANSHI_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL, _postgres_answers),
-                                   ("BANSHI_TEST_REDIS_URL", DEFAULT_REDIS_URL, _redis_answers)):
+
+    for name, default, answers in (
+        ("BANSHI_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL, _postgres_answers),
+        ("BANSHI_TEST_REDIS_URL", DEFAULT_REDIS_URL, _redis_answers),
+    ):
         if not os.environ.get(name) and answers(default):
             os.environ[name] = default
 
@@ -56,6 +62,7 @@ def guides_db_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def all_guides(guides_db_url):
     from sqlalchemy.orm import Session
+
     with Session(get_engine(guides_db_url)) as session:
         return list_guides(session)
 
@@ -77,6 +84,7 @@ class StaffCalls:
         import threading
         import time
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
         calls = self.calls = []
 
         class Handler(BaseHTTPRequestHandler):
@@ -116,17 +124,25 @@ def stack(guides_db_url, tmp_path_factory, staff_calls):
     import json
     from ops.stack import Stack, StackConfig, free_port
     from ops.train import ensure_model
+
     model = ensure_model(guides_db_url)
-    cfg = StackConfig(database_url=guides_db_url, model=model, var_dir=tmp_path_factory.mktemp("stack"),
-                      api_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
-                      extra_env={"BANSHI_VOICE_PLATFORM_KEYS": f"phone:{VOICE_KEY}",
-                                 "BANSHI_KIOSK_STAFF_CALL_URL": staff_calls.url,
-                                 "BANSHI_KIOSK_HELP_DESKS": json.dumps({"hall-east": HALL_EAST_DESK},
-                                                                       ensure_ascii=False),
-                                 # Many tests talk from this one address: the limits themselves are
-                                 # tested in tests/security/test_turn_limits.py.
-                                 "BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "100000",
-                                 "BANSHI_TURNS_PER_MINUTE_PER_SESSION": "100000"})
+    cfg = StackConfig(
+        database_url=guides_db_url,
+        model=model,
+        var_dir=tmp_path_factory.mktemp("stack"),
+        api_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        extra_env={
+            "BANSHI_VOICE_PLATFORM_KEYS": f"phone:{VOICE_KEY}",
+            "BANSHI_KIOSK_STAFF_CALL_URL": staff_calls.url,
+            "BANSHI_KIOSK_HELP_DESKS": json.dumps({"hall-east": HALL_EAST_DESK}, ensure_ascii=False),
+            # Many tests talk from this one address: the limits themselves are
+            # tested in tests/security/test_turn_limits.py.
+            "BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "100000",
+            "BANSHI_TURNS_PER_MINUTE_PER_SESSION": "100000",
+        },
+    )
     running = Stack(cfg)
     try:
         running.start(timeout=300)

@@ -1,5 +1,6 @@
 """The layout a newcomer relies on: no import circle, actions that never call each other, and an action server
 that does not load the editors' side (accounts with argon2, the editorial tables)."""
+
 from __future__ import annotations
 
 import ast
@@ -19,8 +20,12 @@ def _module_name(path: Path) -> str:
 
 def _import_graph() -> Dict[str, Set[str]]:
     """Each project module → the project modules it imports, at the top or inside a function."""
-    modules = {_module_name(p): p for package in PACKAGES for p in (ROOT / package).rglob("*.py")
-               if "migrations" not in p.parts}
+    modules = {
+        _module_name(p): p
+        for package in PACKAGES
+        for p in (ROOT / package).rglob("*.py")
+        if "migrations" not in p.parts
+    }
     graph: Dict[str, Set[str]] = {m: set() for m in modules}
     for name, path in modules.items():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -92,8 +97,11 @@ def test_actions_never_import_another_action_module():
 def test_flows_never_import_the_actions():
     graph = _import_graph()
     for module in (m for m in graph if m.startswith("actions.flows")):
-        upward = {m for m in graph[module] if m.startswith("actions.") and not m.startswith("actions.flows")
-                  and m != "actions.conversation"}
+        upward = {
+            m
+            for m in graph[module]
+            if m.startswith("actions.") and not m.startswith("actions.flows") and m != "actions.conversation"
+        }
         assert not upward, f"{module} imports {sorted(upward)}"
 
 

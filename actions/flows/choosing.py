@@ -1,4 +1,5 @@
 """Which service: one named on its own, and answers to a numbered question ("1", "第二个", "丢了的那个")."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -22,8 +23,9 @@ def continue_with(turn: Turn, guide_id: str, topic: Optional[str]) -> List[Event
 def answers_pending_question(turn: Turn) -> bool:
     """The text picks one of the offered options ("2", "第二个", "丢了的那个")."""
     options = turn.slots[OPTIONS]
-    return bool(options) and bool(parse_option_number(turn.text, len(options))
-                                  or turn.index.pick_by_words(turn.text, options))
+    return bool(options) and bool(
+        parse_option_number(turn.text, len(options)) or turn.index.pick_by_words(turn.text, options)
+    )
 
 
 def choose_option(turn: Turn) -> List[EventType]:

@@ -1,9 +1,10 @@
-""""转人工": the phone number of the service's office, or the 12345 hotline when no service is known.
+""" "转人工": the phone number of the service's office, or the 12345 hotline when no service is known.
 
 "我的电话138…,社保卡丢了" is heard as a wish for a person because of 电话; the person is giving their
 number while naming a service, and gets that service's answer instead. A complaint or a dispute about
 one's own case ("认证了还是停发了,给个说法") is acknowledged and sent to a person, never answered with a
 materials list."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,10 @@ from guidekit.settings import get_settings
 
 # A number the person gives ("我的电话138****5678", masked before it reaches us) is not a wish for a person.
 _GIVEN_NUMBER = re.compile(r"(电话|手机|号码|身份证号?)(号码?)?(是|:|:)?\s*[0-9*]{4,}")
-_ASKS_FOR_A_PERSON = re.compile(r"人工|真人|工作人员|客服|找人|转人|有人|找个人|电话|号码|热线|联系|问人|办事员|跟人说|"
-                                r"听不懂|不会用")
+_ASKS_FOR_A_PERSON = re.compile(
+    r"人工|真人|工作人员|客服|找人|转人|有人|找个人|电话|号码|热线|联系|问人|办事员|跟人说|"
+    r"听不懂|不会用"
+)
 
 
 def handoff(turn: Turn) -> List[EventType]:

@@ -1,6 +1,7 @@
 """What a turn is before the action Rasa chose: words that answer our yes/no question, a navigation word
 misheard inside a walk ("下一各"), a question about one item, or a topic the meaning is sure of though it was
 heard as another. Every action asks this first (actions/base.py)."""
+
 from __future__ import annotations
 
 from typing import List, Optional

@@ -1,5 +1,6 @@
 """Answers about the current service: where, opening hours (and "今天开门吗"), fee, time, online, who, steps,
 and whether a family member may do it (proxy mode adds their materials, or says it is not allowed)."""
+
 from __future__ import annotations
 
 import re
@@ -16,12 +17,16 @@ from guidekit.understanding import when
 from guidekit.understanding.topics import TOPIC_OF_INTENT
 
 # The topic intents answered here (what to bring and a family member have their own flows).
-INTENT_TOPICS = {intent: topic for intent, topic in TOPIC_OF_INTENT.items() if topic in INFO_TOPICS and topic != "proxy"}
+INTENT_TOPICS = {
+    intent: topic for intent, topic in TOPIC_OF_INTENT.items() if topic in INFO_TOPICS and topic != "proxy"
+}
 TOPIC_BUTTONS = [("要带什么", "/ask_materials"), ("在哪里办", "/ask_location"), ("几点开门", "/ask_hours")]
 
 
 # "能领多少钱", "每月发多少": the money one receives, not the fee one pays.
-_RECEIVE = re.compile(r"(领|发|到手)[^,。]{0,4}多少|多少钱?[^,。]{0,3}(领|发)|(补贴|津贴|补助|养老金)[^,。]{0,3}(多少|几)")
+_RECEIVE = re.compile(
+    r"(领|发|到手)[^,。]{0,4}多少|多少钱?[^,。]{0,3}(领|发)|(补贴|津贴|补助|养老金)[^,。]{0,3}(多少|几)"
+)
 
 
 def answer_topic(turn: Turn, topic: str) -> List[EventType]:
@@ -56,7 +61,7 @@ def answer(turn: Turn, topic: str) -> List[EventType]:
 
 
 def topic_question(turn: Turn) -> List[EventType]:
-    """"在哪办", "要钱吗", "能在手机上办吗": the topic asked, about the service named or discussed."""
+    """ "在哪办", "要钱吗", "能在手机上办吗": the topic asked, about the service named or discussed."""
     topic = turn.topic_asked(INTENT_TOPICS.get(turn.intent, "process"))
     if turn.resolve_service(topic) is None:
         return turn.finish(turn.unresolved_topic())
@@ -64,7 +69,7 @@ def topic_question(turn: Turn) -> List[EventType]:
 
 
 def proxy_question(turn: Turn) -> List[EventType]:
-    """"我让儿子去办": what a family member brings, or that it is not allowed."""
+    """ "我让儿子去办": what a family member brings, or that it is not allowed."""
     topic = turn.topic_asked("proxy")
     if turn.resolve_service(topic) is None:
         return turn.finish(turn.unresolved_topic())

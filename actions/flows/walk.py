@@ -1,5 +1,6 @@
 """Walking through a service's materials one at a time: start, next, previous, again, all, what is left,
 and a question about one item ("这个复印几份"). Below the actions: every action that walks calls these."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -39,8 +40,10 @@ def start_materials(turn: Turn) -> List[EventType]:
     if not items:
         turn.say(replies.with_service(guide, replies.nothing_to_bring(guide)))
         return turn.finish("materials", None)
-    turn.say(replies.first_materials(guide, items, turn.slots[PROXY], turn.slots[CHECKED],
-                                     hint=not turn.slots[HINTED]), BUTTONS_MATERIAL)
+    turn.say(
+        replies.first_materials(guide, items, turn.slots[PROXY], turn.slots[CHECKED], hint=not turn.slots[HINTED]),
+        BUTTONS_MATERIAL,
+    )
     turn.slots[HINTED] = True
     return turn.finish("materials", 1)
 
@@ -77,7 +80,7 @@ def need_service(turn: Turn) -> Optional[List[EventType]]:
 
 
 def materials(turn: Turn) -> List[EventType]:
-    """"补社保卡要带什么": start the list at item 1 (or at the proxy list in proxy mode)."""
+    """ "补社保卡要带什么": start the list at item 1 (or at the proxy list in proxy mode)."""
     before, place = turn.slots[SERVICE], turn.item_index()
     guide = turn.resolve_service("materials")
     if guide is None:
@@ -116,7 +119,7 @@ def previous_item(turn: Turn) -> List[EventType]:
 
 
 def repeat_item(turn: Turn) -> List[EventType]:
-    """"再说一遍" and "说慢一点": the same item again (the voice channel slows down on the latter)."""
+    """ "再说一遍" and "说慢一点": the same item again (the voice channel slows down on the latter)."""
     asked = need_service(turn)
     if asked is not None:
         return asked
@@ -136,18 +139,20 @@ def repeat_item(turn: Turn) -> List[EventType]:
 
 
 def list_all(turn: Turn) -> List[EventType]:
-    """"全部说一遍": the whole list at once."""
+    """ "全部说一遍": the whole list at once."""
     turn.switch_if_named()
     asked = need_service(turn)
     if asked is not None:
         return asked
-    turn.say(replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
-             [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")])
+    turn.say(
+        replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
+        [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")],
+    )
     return turn.finish("materials", None, keep_place=True)
 
 
 def whats_left(turn: Turn) -> List[EventType]:
-    """"还差哪些": what is not ticked yet."""
+    """ "还差哪些": what is not ticked yet."""
     asked = need_service(turn)
     if asked is not None:
         return asked
@@ -156,7 +161,7 @@ def whats_left(turn: Turn) -> List[EventType]:
 
 
 def answer_material_question(turn: Turn, asked: str) -> Optional[List[EventType]]:
-    """"这些东西复印几份", "照片要自己带吗" inside a walk: the item named, or the current one, answered from its
+    """ "这些东西复印几份", "照片要自己带吗" inside a walk: the item named, or the current one, answered from its
     fields; the place moves to it. None when there is no such item."""
     items = turn.items()
     number = material_named(turn.text, items) or turn.item_index()
@@ -168,6 +173,11 @@ def answer_material_question(turn: Turn, asked: str) -> Optional[List[EventType]
 
 def navigate(turn: Turn, intent: str) -> List[EventType]:
     """Move in the list as `intent` says, for words heard as something else ("下一各")."""
-    move = {"next_item": next_item, "previous_item": previous_item, "repeat_item": repeat_item,
-            "list_all": list_all, "whats_left": whats_left}[intent]
+    move = {
+        "next_item": next_item,
+        "previous_item": previous_item,
+        "repeat_item": repeat_item,
+        "list_all": list_all,
+        "whats_left": whats_left,
+    }[intent]
     return move(turn)

@@ -13,6 +13,7 @@ even with the right password. Counts live in this process's memory, or in Redis 
 so that every API process counts the same failures. The address is the connection's unless uvicorn
 was told to trust a proxy (BANSHI_TRUSTED_PROXIES, see ops/stack.py).
 """
+
 from __future__ import annotations
 
 import secrets
@@ -48,7 +49,8 @@ async def check_csrf(request: Request) -> None:
     expected = request.session.get("csrf")
     sent = request.headers.get("x-csrf-token")
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         field = (await request.form()).get("csrf_token")
         sent = field if isinstance(field, str) else None  # (a file under that name is no token)
     if not expected or not sent or not secrets.compare_digest(str(sent), expected):
@@ -57,8 +59,14 @@ async def check_csrf(request: Request) -> None:
 
 def sign_in(request: Request, user: UserRow, settings: Settings) -> None:
     request.session.clear()
-    request.session.update({"uid": user.id, "sv": user.session_version or 0, "csrf": secrets.token_urlsafe(32),
-                            "exp": time.time() + settings.editor_session_hours * 3600})
+    request.session.update(
+        {
+            "uid": user.id,
+            "sv": user.session_version or 0,
+            "csrf": secrets.token_urlsafe(32),
+            "exp": time.time() + settings.editor_session_hours * 3600,
+        }
+    )
 
 
 def session_user(request: Request, session: Session) -> Optional[UserRow]:
@@ -84,10 +92,12 @@ def current_user(request: Request, session: Session = Depends(db_session)) -> Us
 
 def require(role: str):
     """A dependency: the signed-in user, if their role is at least `role` (editor < reviewer < admin)."""
+
     def dependency(user: UserRow = Depends(current_user)) -> UserRow:
         if RANK[user.role] < RANK[role]:
             raise HTTPException(403, f"这一步要{ {'reviewer': '审核人', 'admin': '管理员'}.get(role, role) }来做。")
         return user
+
     return dependency
 
 

@@ -1,6 +1,7 @@
 """Failed editor sign-ins, counted per (user, address) and per account (the rules: api/editor/auth.py), in this
 process's memory (`LoginThrottle`) or shared by every API process through Redis (`RedisLoginThrottle`); which one
 is chosen in api/shared_state.py."""
+
 from __future__ import annotations
 
 import collections
@@ -34,9 +35,16 @@ class LoginThrottle:
 
     ACCOUNT = "\0account"  # the address slot of the per-account count (no real address looks like it)
 
-    def __init__(self, attempts: int, window_seconds: float, account_attempts: int = 20,
-                 account_window_seconds: float = 3600.0, backoff_seconds: float = 60.0,
-                 backoff_max_seconds: float = 1800.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        attempts: int,
+        window_seconds: float,
+        account_attempts: int = 20,
+        account_window_seconds: float = 3600.0,
+        backoff_seconds: float = 60.0,
+        backoff_max_seconds: float = 1800.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.attempts, self.window = attempts, window_seconds
         self.account_attempts, self.account_window = account_attempts, account_window_seconds
         self.backoff, self.backoff_max = backoff_seconds, backoff_max_seconds
@@ -70,8 +78,9 @@ class LoginThrottle:
             now = self.clock()
             failures = self._recent((username, address))
             pair = int(self.window - (now - failures[0])) + 1 if len(failures) >= self.attempts else None
-            account = _account_wait(self._recent((username, self.ACCOUNT)), now, self.account_attempts,
-                                    self.backoff, self.backoff_max)
+            account = _account_wait(
+                self._recent((username, self.ACCOUNT)), now, self.account_attempts, self.backoff, self.backoff_max
+            )
             self._sweep()
             waits = [w for w in (pair, account) if w]
             return max(waits) if waits else None
@@ -93,10 +102,18 @@ class RedisLoginThrottle:
     five more tries from each process behind the load balancer. One sorted set of failure times per
     (username, address) and one per account, expiring with their windows."""
 
-    def __init__(self, redis_url: str, attempts: int, window_seconds: float, account_attempts: int = 20,
-                 account_window_seconds: float = 3600.0, backoff_seconds: float = 60.0,
-                 backoff_max_seconds: float = 1800.0, clock: Callable[[], float] = time.time,
-                 prefix: str = "banshi:editor:login-failures:"):
+    def __init__(
+        self,
+        redis_url: str,
+        attempts: int,
+        window_seconds: float,
+        account_attempts: int = 20,
+        account_window_seconds: float = 3600.0,
+        backoff_seconds: float = 60.0,
+        backoff_max_seconds: float = 1800.0,
+        clock: Callable[[], float] = time.time,
+        prefix: str = "banshi:editor:login-failures:",
+    ):
         self.redis = sync_redis(redis_url)
         self.attempts, self.window, self.prefix = attempts, window_seconds, prefix
         self.account_attempts, self.account_window = account_attempts, account_window_seconds
@@ -120,8 +137,9 @@ class RedisLoginThrottle:
             pipe.zrange(account, 0, -1, withscores=True)
             _, count, oldest, _, account_failures = pipe.execute()
         pair = int(self.window - (now - oldest[0][1])) + 1 if count >= self.attempts and oldest else None
-        account_wait = _account_wait([score for _, score in account_failures], now, self.account_attempts,
-                                     self.backoff, self.backoff_max)
+        account_wait = _account_wait(
+            [score for _, score in account_failures], now, self.account_attempts, self.backoff, self.backoff_max
+        )
         waits = [w for w in (pair, account_wait) if w]
         return max(waits) if waits else None
 
@@ -129,8 +147,10 @@ class RedisLoginThrottle:
         now = self.clock()
         member = f"{now:.6f}:{secrets.token_hex(4)}"
         with self.redis.pipeline() as pipe:
-            for key, window in ((self._key(username, address), self.window),
-                                (self._account_key(username), self.account_window)):
+            for key, window in (
+                (self._key(username, address), self.window),
+                (self._account_key(username), self.account_window),
+            ):
                 pipe.zadd(key, {member: now})
                 pipe.expire(key, int(window) + 1)
             pipe.execute()

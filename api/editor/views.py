@@ -1,4 +1,5 @@
 """What the editor pages show, computed from the database: previews, diffs, readability results."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -37,6 +38,7 @@ def problems_of(exc: Exception) -> List[str]:
 @dataclasses.dataclass(frozen=True)
 class DraftView:
     """A detached copy of a draft row, safe to use after its transaction ended."""
+
     guide_id: str
     yaml_text: str
     status: str
@@ -47,11 +49,14 @@ class DraftView:
 
     @classmethod
     def of(cls, row: ed.DraftRow) -> "DraftView":
-        return cls(row.guide_id, row.yaml_text, row.status, row.lock, row.updated_by, row.updated_at, row.review_comment)
+        return cls(
+            row.guide_id, row.yaml_text, row.status, row.lock, row.updated_by, row.updated_at, row.review_comment
+        )
 
 
 def glossary(session: Session):
     from guidekit.editorial.readability import GlossaryTerm, default_glossary
+
     terms = {t.term: t for t in default_glossary()}
     for row in session.execute(select(ed.GlossaryRow)).scalars():
         terms[row.term] = GlossaryTerm(term=row.term, plain=row.plain, explain=row.explain)
@@ -60,10 +65,16 @@ def glossary(session: Session):
 
 def readability_json(session: Session, text: str, official: Optional[str] = None) -> Dict:
     from guidekit.editorial.readability import check, compare
+
     report = check(text, glossary(session))
-    out = {"score": report.score, "passed": report.passed, "longest_sentence": report.longest_sentence,
-           "rare_share": report.rare_share, "formula": report.formula,
-           "problems": [dataclasses.asdict(p) for p in report.problems]}
+    out = {
+        "score": report.score,
+        "passed": report.passed,
+        "longest_sentence": report.longest_sentence,
+        "rare_share": report.rare_share,
+        "formula": report.formula,
+        "problems": [dataclasses.asdict(p) for p in report.problems],
+    }
     if official:
         c = compare(text, official)
         out["comparison"] = {"plain": c.plain, "official": c.official, "plain_is_easier": c.plain_is_easier}
@@ -72,6 +83,7 @@ def readability_json(session: Session, text: str, official: Optional[str] = None
 
 def field_reports(session: Session, guide: Guide) -> List[Dict]:
     from guidekit.editorial.readability import check
+
     terms = glossary(session)
     out = []
     for key, label, _, official, plain in ed.plain_fields(guide):
@@ -85,8 +97,9 @@ def channel_previews(guide: Guide) -> Dict[str, str]:
     items = guide.materials_to_bring()
     if items:
         text = replies.first_materials(guide, items, False)
-        state = ChatState(service_id=guide.id, service_name=guide.called, topic="materials", item_index=1,
-                          item_count=len(items))
+        state = ChatState(
+            service_id=guide.id, service_name=guide.called, topic="materials", item_index=1, item_count=len(items)
+        )
     else:
         text, state = replies.nothing_to_bring(guide), ChatState(service_id=guide.id, topic="materials")
     reply = ChatResponse(session_id="preview", messages=[Message(text=text)], state=state)
@@ -100,5 +113,11 @@ def review_context(session: Session, draft: ed.DraftRow) -> Dict:
     diff = list(difflib.unified_diff(before, draft.yaml_text.splitlines(), "已发布", "草稿", lineterm="", n=2))
     reports = field_reports(session, guide)
     failing = [r for r in reports if not r["report"].passed]
-    return {"draft": DraftView.of(draft), "guide": guide, "diff": diff, "reports": reports, "failing": failing,
-            "is_new": row is None}
+    return {
+        "draft": DraftView.of(draft),
+        "guide": guide,
+        "diff": diff,
+        "reports": reports,
+        "failing": failing,
+        "is_new": row is None,
+    }

@@ -7,6 +7,7 @@ call system, the kiosk rings it (`kiosk_staff_call_url`: a JSON POST naming the 
 personal data). A call is logged either way; a call that fails or times out is never the person's problem:
 they are sent to the desk. Tapping again within the cool-down does not ring again ("工作人员已经在来的路上了").
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,10 +26,10 @@ log = logging.getLogger("banshi.kiosk.help")
 KIOSK_ID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
 _KIOSK_ID = re.compile(KIOSK_ID_PATTERN)
 
-CALLED = "called"        # the staff call system took the call
-ALREADY = "already"      # this kiosk rang a moment ago
-NO_CALL = "no_call"      # no staff call system here
-FAILED = "failed"        # it did not answer, or refused
+CALLED = "called"  # the staff call system took the call
+ALREADY = "already"  # this kiosk rang a moment ago
+NO_CALL = "no_call"  # no staff call system here
+FAILED = "failed"  # it did not answer, or refused
 
 
 def _go_to_the_desk(desk: str) -> str:
@@ -46,8 +47,15 @@ REPLIES: Dict[str, Callable[[str], str]] = {
 class HelpDesk:
     """Where each kiosk's help desk is, and the staff call (one per kiosk per cool-down)."""
 
-    def __init__(self, desks: Dict[str, str], default_desk: str, call_url: Optional[str], timeout: float,
-                 cooldown_seconds: float, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        desks: Dict[str, str],
+        default_desk: str,
+        call_url: Optional[str],
+        timeout: float,
+        cooldown_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.desks = {k: v for k, v in desks.items() if _KIOSK_ID.match(k) and v.strip()}
         self.default_desk = default_desk
         self.call_url = call_url or None
@@ -58,8 +66,13 @@ class HelpDesk:
 
     @classmethod
     def from_settings(cls, settings) -> "HelpDesk":
-        return cls(settings.kiosk_help_desks, settings.kiosk_help_desk, settings.kiosk_staff_call_url,
-                   settings.kiosk_staff_call_timeout, settings.kiosk_staff_call_cooldown_seconds)
+        return cls(
+            settings.kiosk_help_desks,
+            settings.kiosk_help_desk,
+            settings.kiosk_staff_call_url,
+            settings.kiosk_staff_call_timeout,
+            settings.kiosk_staff_call_cooldown_seconds,
+        )
 
     def where(self, kiosk: Optional[str]) -> str:
         """The help desk as said to the person: this kiosk's own, or the hall's default."""
@@ -76,15 +89,22 @@ class HelpDesk:
         if last is not None and now - last < self.cooldown:
             log.info("help asked again at kiosk %s within %.0f s; not rung again", name, self.cooldown)
             return ALREADY
-        body = {"kiosk": name, "desk": self.where(kiosk), "service_id": service_id,
-                "asked_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        body = {
+            "kiosk": name,
+            "desk": self.where(kiosk),
+            "service_id": service_id,
+            "asked_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
         try:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
                 response = await client.post(self.call_url, json=body)
             response.raise_for_status()
         except (httpx.HTTPError, OSError) as exc:
-            log.error("staff call from kiosk %s failed (%s): the person is sent to the desk", name,
-                      type(exc).__name__ if not isinstance(exc, httpx.HTTPStatusError) else exc.response.status_code)
+            log.error(
+                "staff call from kiosk %s failed (%s): the person is sent to the desk",
+                name,
+                type(exc).__name__ if not isinstance(exc, httpx.HTTPStatusError) else exc.response.status_code,
+            )
             return FAILED
         self._rang[name] = now
         log.info("staff called to kiosk %s (service %s)", name, service_id)

@@ -4,6 +4,7 @@ Editors draft; reviewers publish or send back; admins manage accounts. Every pag
 user (anonymous page requests are sent to sign-in, anything else gets 401), every POST a CSRF token,
 and every change lands in the audit log. Publishing is live on every channel within a second.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -53,8 +54,9 @@ def committed(session: Session):
 
 
 def page(request: Request, name: str, user: Optional[UserRow], status_code: int = 200, **context) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"user": user, "csrf": csrf_token(request), **context},
-                                      status_code=status_code)
+    return templates.TemplateResponse(
+        request, name, {"user": user, "csrf": csrf_token(request), **context}, status_code=status_code
+    )
 
 
 def back_to(url: str) -> RedirectResponse:
@@ -68,24 +70,50 @@ def login_form(request: Request, next: str = "/editor"):
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("/editor"),
-          session: Session = Depends(db_session), settings: Settings = Depends(settings_dep),
-          limiter: Throttle = Depends(throttle)):
+def login(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    next: str = Form("/editor"),
+    session: Session = Depends(db_session),
+    settings: Settings = Depends(settings_dep),
+    limiter: Throttle = Depends(throttle),
+):
     address = request.client.host if request.client else "?"
     if len(username) > LOGIN_NAME_MAX or len(password) > ed.PASSWORD_MAX * 4:
         # No account has such a name (or password): refuse before any hashing, counting or logging.
-        return page(request, "login.html", None, status_code=401, next=views.safe_next(next),
-                    error="用户名或密码不对,请再试一次。")
+        return page(
+            request,
+            "login.html",
+            None,
+            status_code=401,
+            next=views.safe_next(next),
+            error="用户名或密码不对,请再试一次。",
+        )
     try:
         wait = limiter.blocked(username, address)
     except RedisError:
         # Failures cannot be counted: refuse rather than allow unlimited guessing.
         log.error("sign-in refused: the failed-sign-in count in Redis is unavailable")
-        return page(request, "login.html", None, status_code=503, next=views.safe_next(next), username=username,
-                    error="现在暂时不能登录。请过几分钟再试。")
+        return page(
+            request,
+            "login.html",
+            None,
+            status_code=503,
+            next=views.safe_next(next),
+            username=username,
+            error="现在暂时不能登录。请过几分钟再试。",
+        )
     if wait:
-        return page(request, "login.html", None, status_code=429, next=views.safe_next(next), username=username,
-                    error=f"登录失败次数太多。请{(wait + 59) // 60}分钟后再试。")
+        return page(
+            request,
+            "login.html",
+            None,
+            status_code=429,
+            next=views.safe_next(next),
+            username=username,
+            error=f"登录失败次数太多。请{(wait + 59) // 60}分钟后再试。",
+        )
     with committed(session):
         user = ed.authenticate(session, username, password)
         if user is None:
@@ -96,8 +124,15 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
             ed.audit(session, username, "login")
             sign_in(request, user, settings)
     if user is None:
-        return page(request, "login.html", None, status_code=401, next=views.safe_next(next), username=username,
-                    error="用户名或密码不对,请再试一次。")
+        return page(
+            request,
+            "login.html",
+            None,
+            status_code=401,
+            next=views.safe_next(next),
+            username=username,
+            error="用户名或密码不对,请再试一次。",
+        )
     return back_to(views.safe_next(next))
 
 
@@ -126,20 +161,34 @@ def guide_list(request: Request, user: UserRow = Depends(current_user), session:
 @router.get("/guides/new", response_class=HTMLResponse)
 def new_guide_form(request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
     example = list_guides(session)[0]
-    return page(request, "new.html", user, yaml_text=ed.guide_to_yaml(example.model_copy(update={"id": "new-guide-id"})))
+    return page(
+        request, "new.html", user, yaml_text=ed.guide_to_yaml(example.model_copy(update={"id": "new-guide-id"}))
+    )
 
 
 @router.post("/guides/new")
-def create_guide(request: Request, guide_id: str = Form(...), yaml_text: str = Form(...),
-                 user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+def create_guide(
+    request: Request,
+    guide_id: str = Form(...),
+    yaml_text: str = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     try:
         with committed(session):
             if session.get(GuideRow, guide_id) or ed.get_draft(session, guide_id):
                 raise ed.WorkflowError(f"已经有「{guide_id}」这个指南了。")
             ed.save_draft(session, guide_id, yaml_text, 0, user.username, action="create_draft")
     except (GuideFileError, ed.WorkflowError, ed.DraftConflict) as exc:
-        return page(request, "new.html", user, status_code=422, yaml_text=yaml_text, guide_id=guide_id,
-                    problems=views.problems_of(exc))
+        return page(
+            request,
+            "new.html",
+            user,
+            status_code=422,
+            yaml_text=yaml_text,
+            guide_id=guide_id,
+            problems=views.problems_of(exc),
+        )
     return back_to(f"/editor/guides/{guide_id}")
 
 
@@ -150,26 +199,31 @@ def _draft_view(session: Session, guide_id: str, user: UserRow) -> Dict:
             if session.get(GuideRow, guide_id) is None:
                 raise HTTPException(404, f"没有这个办事指南:{guide_id}")
             draft = ed.start_draft(session, guide_id, user.username)
-        return {"draft": views.DraftView.of(draft), "guide": ed.parse_draft(guide_id, draft.yaml_text),
-                "published": session.get(GuideRow, guide_id)}
+        return {
+            "draft": views.DraftView.of(draft),
+            "guide": ed.parse_draft(guide_id, draft.yaml_text),
+            "published": session.get(GuideRow, guide_id),
+        }
 
 
 @router.get("/guides/{guide_id}", response_class=HTMLResponse)
-def edit_page(guide_id: str, request: Request, user: UserRow = Depends(current_user),
-              session: Session = Depends(db_session)):
+def edit_page(
+    guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)
+):
     view = _draft_view(session, guide_id, user)
     return page(request, "edit.html", user, fields=ed.plain_fields(view["guide"]), **view)
 
 
 @router.post("/guides/{guide_id}/save")
-async def save_plain(guide_id: str, request: Request, user: UserRow = Depends(current_user),
-                     session: Session = Depends(db_session)):
+async def save_plain(
+    guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)
+):
     form = await request.form()
     try:
         lock = int(str(form.get("lock", "0")))
     except ValueError:
         raise HTTPException(422, "表单内容不对,请刷新页面再试。(lock must be a number)") from None
-    edits = {k[len("plain:"):]: str(v) for k, v in form.items() if k.startswith("plain:")}
+    edits = {k[len("plain:") :]: str(v) for k, v in form.items() if k.startswith("plain:")}
     aliases = str(form.get("aliases", "")).splitlines() if "aliases" in form else None
     # What people say about the service: the meaning matcher compares messages with these (live on publish).
     purpose = str(form.get("purpose", "")) if "purpose" in form else None
@@ -180,8 +234,7 @@ async def save_plain(guide_id: str, request: Request, user: UserRow = Depends(cu
     try:
         with committed(session):
             draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
-            text = ed.apply_plain_edits(draft.yaml_text, guide_id, edits, aliases, purpose, examples,
-                                         short_name)
+            text = ed.apply_plain_edits(draft.yaml_text, guide_id, edits, aliases, purpose, examples, short_name)
             ed.save_draft(session, guide_id, text, lock, user.username)
     except ed.DraftConflict as exc:
         return _conflict(request, user, session, guide_id, exc, **typed)
@@ -191,8 +244,14 @@ async def save_plain(guide_id: str, request: Request, user: UserRow = Depends(cu
 
 
 @router.post("/guides/{guide_id}/yaml")
-def save_yaml(guide_id: str, request: Request, yaml_text: str = Form(...), lock: int = Form(...),
-              user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+def save_yaml(
+    guide_id: str,
+    request: Request,
+    yaml_text: str = Form(...),
+    lock: int = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     try:
         with committed(session):
             ed.save_draft(session, guide_id, yaml_text, lock, user.username)
@@ -204,8 +263,15 @@ def save_yaml(guide_id: str, request: Request, yaml_text: str = Form(...), lock:
 
 
 @router.post("/guides/{guide_id}/materials")
-def change_materials(guide_id: str, request: Request, action: str = Form(...), index: int = Form(...),
-                     lock: int = Form(...), user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+def change_materials(
+    guide_id: str,
+    request: Request,
+    action: str = Form(...),
+    index: int = Form(...),
+    lock: int = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     try:
         with committed(session):
             draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
@@ -222,19 +288,34 @@ def _edit_again(request, user, session, guide_id, problems, status_code=422, **k
     """The edit page with what the user typed kept, and what was wrong."""
     session.rollback()
     view = _draft_view(session, guide_id, user)
-    return page(request, "edit.html", user, status_code=status_code, fields=ed.plain_fields(view["guide"]),
-                problems=problems, kept=kept, **view)
+    return page(
+        request,
+        "edit.html",
+        user,
+        status_code=status_code,
+        fields=ed.plain_fields(view["guide"]),
+        problems=problems,
+        kept=kept,
+        **view,
+    )
 
 
 def _conflict(request, user, session, guide_id, exc: ed.DraftConflict, **kept) -> HTMLResponse:
-    message = (f"没有保存:{exc.updated_by} 在您打开之后改过这份草稿。"
-               "您写的内容还在下面,请复制下来,刷新页面看最新的草稿,再把您的修改加进去。")
+    message = (
+        f"没有保存:{exc.updated_by} 在您打开之后改过这份草稿。"
+        "您写的内容还在下面,请复制下来,刷新页面看最新的草稿,再把您的修改加进去。"
+    )
     return _edit_again(request, user, session, guide_id, [message], status_code=409, **kept)
 
 
 @router.post("/guides/{guide_id}/submit")
-def submit(guide_id: str, request: Request, lock: int = Form(...), user: UserRow = Depends(current_user),
-           session: Session = Depends(db_session)):
+def submit(
+    guide_id: str,
+    request: Request,
+    lock: int = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     try:
         with committed(session):
             ed.submit(session, guide_id, lock, user.username)
@@ -246,7 +327,9 @@ def submit(guide_id: str, request: Request, lock: int = Form(...), user: UserRow
 
 
 @router.get("/guides/{guide_id}/preview", response_class=HTMLResponse)
-def preview(guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+def preview(
+    guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)
+):
     view = _draft_view(session, guide_id, user)
     return page(request, "preview.html", user, guide=view["guide"], channels=views.channel_previews(view["guide"]))
 
@@ -259,8 +342,12 @@ def review_list(request: Request, user: UserRow = Depends(require("reviewer")), 
 
 
 @router.get("/guides/{guide_id}/review", response_class=HTMLResponse)
-def review_page(guide_id: str, request: Request, user: UserRow = Depends(require("reviewer")),
-                session: Session = Depends(db_session)):
+def review_page(
+    guide_id: str,
+    request: Request,
+    user: UserRow = Depends(require("reviewer")),
+    session: Session = Depends(db_session),
+):
     draft = ed.get_draft(session, guide_id)
     if draft is None or draft.status != "submitted":
         raise HTTPException(404, "这个指南没有等待审核的草稿。")
@@ -268,24 +355,40 @@ def review_page(guide_id: str, request: Request, user: UserRow = Depends(require
 
 
 @router.post("/guides/{guide_id}/publish")
-def publish(guide_id: str, request: Request, override_reason: str = Form(""),
-            user: UserRow = Depends(require("reviewer")), session: Session = Depends(db_session)):
+def publish(
+    guide_id: str,
+    request: Request,
+    override_reason: str = Form(""),
+    user: UserRow = Depends(require("reviewer")),
+    session: Session = Depends(db_session),
+):
     draft = ed.get_draft(session, guide_id)
     if draft is None or draft.status != "submitted":
         raise HTTPException(409, "只有已提交审核的草稿才能发布。")
     context = views.review_context(session, draft)
     reason = override_reason.strip()
     if context["failing"] and not reason:
-        return page(request, "review.html", user, status_code=422, **context,
-                    error="有的大白话没有通过易读检查。请先退回修改;如果确实要发布,请写明理由。")
+        return page(
+            request,
+            "review.html",
+            user,
+            status_code=422,
+            **context,
+            error="有的大白话没有通过易读检查。请先退回修改;如果确实要发布,请写明理由。",
+        )
     with committed(session):
         ed.publish(session, guide_id, user.username, override_reason=reason if context["failing"] else None)
     return back_to(f"/editor/guides/{guide_id}/history?published=1")
 
 
 @router.post("/guides/{guide_id}/send-back")
-def send_back(guide_id: str, request: Request, comment: str = Form(""), user: UserRow = Depends(require("reviewer")),
-              session: Session = Depends(db_session)):
+def send_back(
+    guide_id: str,
+    request: Request,
+    comment: str = Form(""),
+    user: UserRow = Depends(require("reviewer")),
+    session: Session = Depends(db_session),
+):
     try:
         with committed(session):
             ed.send_back(session, guide_id, comment, user.username)
@@ -293,26 +396,39 @@ def send_back(guide_id: str, request: Request, comment: str = Form(""), user: Us
         draft = ed.get_draft(session, guide_id)
         if draft is None:
             raise HTTPException(404, str(exc)) from None
-        return page(request, "review.html", user, status_code=422, **views.review_context(session, draft),
-                    error="请写明要改什么,再退回。")
+        return page(
+            request,
+            "review.html",
+            user,
+            status_code=422,
+            **views.review_context(session, draft),
+            error="请写明要改什么,再退回。",
+        )
     return back_to("/editor/review")
 
 
 @router.get("/guides/{guide_id}/history", response_class=HTMLResponse)
-def history(guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+def history(
+    guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)
+):
     with committed(session):
         ed.record_loaded_versions(session)
     versions = ed.history(session, guide_id)
     if not versions:
         raise HTTPException(404, f"没有这个办事指南:{guide_id}")
     draft = ed.get_draft(session, guide_id)
-    return page(request, "history.html", user, guide_id=guide_id, versions=versions,
-                lock=draft.lock if draft else 0)
+    return page(request, "history.html", user, guide_id=guide_id, versions=versions, lock=draft.lock if draft else 0)
 
 
 @router.post("/guides/{guide_id}/restore/{number}")
-def restore(guide_id: str, number: int, request: Request, lock: int = Form(...),
-            user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+def restore(
+    guide_id: str,
+    number: int,
+    request: Request,
+    lock: int = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     try:
         with committed(session):
             ed.restore_as_draft(session, guide_id, number, lock, user.username)
@@ -330,8 +446,11 @@ def export_zip(user: UserRow = Depends(require("reviewer")), session: Session = 
         for guide in list_guides(session):
             archive.writestr(f"guides/{guide.id}.yml", ed.guide_to_yaml(guide))
     stamp = dt.date.today().isoformat()
-    return Response(buffer.getvalue(), media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="guides-{stamp}.zip"'})
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="guides-{stamp}.zip"'},
+    )
 
 
 # -- live helpers for the edit page ----------------------------------------------------------------------
@@ -348,6 +467,7 @@ def readability(body: TextIn, user: UserRow = Depends(current_user), session: Se
 @router.post("/api/plain-draft")
 def plain_draft(body: TextIn, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
     from guidekit.editorial.plain_draft import plain_draft as draft_of
+
     return {"draft": draft_of(body.text, views.glossary(session)), "note": "这只是建议稿,请您逐句改好再保存。"}
 
 
@@ -358,17 +478,30 @@ def glossary_page(request: Request, user: UserRow = Depends(current_user), sessi
 
 
 @router.post("/glossary")
-def add_term(request: Request, term: str = Form(...), plain: str = Form(...), explain: str = Form(...),
-             user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+def add_term(
+    request: Request,
+    term: str = Form(...),
+    plain: str = Form(...),
+    explain: str = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     term, plain, explain = term.strip(), plain.strip(), explain.strip()
     if not (term and plain and explain) or len(term) > 40:
-        return page(request, "glossary.html", user, status_code=422, terms=views.glossary(session),
-                    error="词、大白话说法和解释都要填。")
+        return page(
+            request,
+            "glossary.html",
+            user,
+            status_code=422,
+            terms=views.glossary(session),
+            error="词、大白话说法和解释都要填。",
+        )
     with committed(session):
         row = session.get(ed.GlossaryRow, term)
         if row is None:
-            session.add(ed.GlossaryRow(term=term, plain=plain, explain=explain, added_by=user.username,
-                                       added_at=utc_now()))
+            session.add(
+                ed.GlossaryRow(term=term, plain=plain, explain=explain, added_by=user.username, added_at=utc_now())
+            )
         else:
             row.plain, row.explain = plain, explain
         ed.audit(session, user.username, "glossary", term=term)
@@ -377,12 +510,20 @@ def add_term(request: Request, term: str = Form(...), plain: str = Form(...), ex
 
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, user: UserRow = Depends(require("admin")), session: Session = Depends(db_session)):
-    return page(request, "users.html", user, users=list(session.execute(select(UserRow).order_by(UserRow.username)).scalars()))
+    return page(
+        request, "users.html", user, users=list(session.execute(select(UserRow).order_by(UserRow.username)).scalars())
+    )
 
 
 @router.post("/users")
-def add_user(request: Request, username: str = Form(...), password: str = Form(...), role: str = Form(...),
-             user: UserRow = Depends(require("admin")), session: Session = Depends(db_session)):
+def add_user(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    role: str = Form(...),
+    user: UserRow = Depends(require("admin")),
+    session: Session = Depends(db_session),
+):
     try:
         with committed(session):
             ed.create_user(session, username.strip(), password, role, user.username)
@@ -402,8 +543,12 @@ def _set_active(session: Session, username: str, active: bool, by: str) -> Redir
 
 
 @router.post("/accounts/{user_id}/active")
-def account_active(user_id: int, active: bool = Form(...), user: UserRow = Depends(require("admin")),
-                   session: Session = Depends(db_session)):
+def account_active(
+    user_id: int,
+    active: bool = Form(...),
+    user: UserRow = Depends(require("admin")),
+    session: Session = Depends(db_session),
+):
     """What the accounts page's buttons post: by number, so any name (even one from before the username
     rules, with "/" or empty) can be deactivated."""
     account = session.get(UserRow, user_id)
@@ -413,8 +558,12 @@ def account_active(user_id: int, active: bool = Form(...), user: UserRow = Depen
 
 
 @router.post("/users/{username}/active")
-def user_active(username: str, active: bool = Form(...), user: UserRow = Depends(require("admin")),
-                session: Session = Depends(db_session)):
+def user_active(
+    username: str,
+    active: bool = Form(...),
+    user: UserRow = Depends(require("admin")),
+    session: Session = Depends(db_session),
+):
     return _set_active(session, username, active, user.username)
 
 

@@ -1,6 +1,7 @@
 """`/editor/dashboard`: 服务质量监测 — ratings, fall-backs, hand-offs and unanswered questions, per guide
 and channel over a chosen period, with charts, CSV export, follow-ups of every 差评, and one click to
 turn an unanswered question into an alias (as a draft for review) or a training suggestion."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,12 +30,21 @@ def _period(days: int, until: Optional[str]) -> tuple:
             end = end.astimezone(dt.timezone.utc).replace(tzinfo=None)
         return end - dt.timedelta(days=max(1, min(days, 3660))), end
     except (ValueError, OverflowError):
-        raise HTTPException(422, "日期不对,请写成 2026-11-30 这样。(until must be an ISO date, e.g. 2026-11-30)") from None
+        raise HTTPException(
+            422, "日期不对,请写成 2026-11-30 这样。(until must be an ISO date, e.g. 2026-11-30)"
+        ) from None
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, days: int = 30, guide: str = "", channel: str = "", until: Optional[str] = None,
-              user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
+def dashboard(
+    request: Request,
+    days: int = 30,
+    guide: str = "",
+    channel: str = "",
+    until: Optional[str] = None,
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     since, end = _period(days, until)
     guide_id, channel_name = guide or None, channel or None
     board = quality.dashboard(session, since=since, until=end, guide_id=guide_id, channel=channel_name)
@@ -44,29 +54,55 @@ def dashboard(request: Request, days: int = 30, guide: str = "", channel: str = 
     rating_rows = [(label, board.rating_counts.get(level, 0)) for level, label in quality.LEVELS]
     guide_rows = [(names.get(b.key or "", b.key or "没说是哪件事"), b.conversations) for b in board.per_guide]
     channel_rows = [(b.key or "?", round(100 * b.fallback_rate, 1)) for b in board.per_channel]
-    return page(request, "dashboard.html", user, board=board, groups=groups, guides=guides, days=days,
-                rating_rows=rating_rows, guide_rows=guide_rows, channel_rows=channel_rows,
-                guide=guide, channel=channel, levels=quality.LEVELS, followups=quality.open_followups(session),
-                names=names,
-                query=f"days={days}&guide={guide}&channel={channel}")
+    return page(
+        request,
+        "dashboard.html",
+        user,
+        board=board,
+        groups=groups,
+        guides=guides,
+        days=days,
+        rating_rows=rating_rows,
+        guide_rows=guide_rows,
+        channel_rows=channel_rows,
+        guide=guide,
+        channel=channel,
+        levels=quality.LEVELS,
+        followups=quality.open_followups(session),
+        names=names,
+        query=f"days={days}&guide={guide}&channel={channel}",
+    )
 
 
 @router.get("/dashboard/{kind}.csv")
-def export_csv(kind: str, days: int = 30, guide: str = "", channel: str = "", user: UserRow = Depends(current_user),
-               session: Session = Depends(db_session)):
+def export_csv(
+    kind: str,
+    days: int = 30,
+    guide: str = "",
+    channel: str = "",
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     since, end = _period(days, None)
     makers = {"ratings": quality.ratings_csv, "turns": quality.turns_csv}
     if kind not in makers:
         raise HTTPException(404, "只能导出 ratings 或 turns。")
     body = makers[kind](session, since, end, guide_id=guide or None, channel=channel or None)
     # With a byte-order mark, Excel opens the Chinese text as UTF-8.
-    return Response("\ufeff" + body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{kind}-{end.date()}.csv"'})
+    return Response(
+        "\ufeff" + body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{kind}-{end.date()}.csv"'},
+    )
 
 
 @router.post("/followups/{followup_id}/close")
-def close_followup(followup_id: int, action_taken: str = Form(""), user: UserRow = Depends(current_user),
-                   session: Session = Depends(db_session)):
+def close_followup(
+    followup_id: int,
+    action_taken: str = Form(""),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     try:
         with committed(session):
             quality.close_followup(session, followup_id, closed_by=user.username, action_taken=action_taken)
@@ -77,15 +113,21 @@ def close_followup(followup_id: int, action_taken: str = Form(""), user: UserRow
 
 
 @router.post("/unanswered/alias")
-def add_alias(text: str = Form(...), guide_id: str = Form(...), user: UserRow = Depends(current_user),
-              session: Session = Depends(db_session)):
+def add_alias(
+    text: str = Form(...),
+    guide_id: str = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
     alias = text.strip()[:40]
     if not alias:
         raise HTTPException(422, "没有要加的说法。")
     with committed(session):
         draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
         aliases = ed.parse_draft(guide_id, draft.yaml_text).aliases
-        text_out = ed.apply_plain_edits(draft.yaml_text, guide_id, {}, aliases + [a for a in [alias] if a not in aliases])
+        text_out = ed.apply_plain_edits(
+            draft.yaml_text, guide_id, {}, aliases + [a for a in [alias] if a not in aliases]
+        )
         ed.save_draft(session, guide_id, text_out, draft.lock, user.username, action="alias_from_unanswered")
     return RedirectResponse(f"/editor/guides/{guide_id}?saved=1", status_code=303)
 

@@ -1,4 +1,5 @@
 """`GET /api/guides` and `GET /api/guides/{id}`: the published guides, as every channel sees them."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -25,8 +26,10 @@ class GuideSummary(BaseModel):
 @router.get("", response_model=List[GuideSummary])
 def all_guides(catalog: GuideCatalog = Depends(guide_catalog)):
     """The published guides, the most asked about first (the kiosk shows them in this order)."""
-    return [GuideSummary(id=g.id, name=g.name, short_name=g.short_name, aliases=g.aliases)
-            for g in catalog.most_asked_first()]
+    return [
+        GuideSummary(id=g.id, name=g.name, short_name=g.short_name, aliases=g.aliases)
+        for g in catalog.most_asked_first()
+    ]
 
 
 @router.get("/{guide_id}")

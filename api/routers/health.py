@@ -1,5 +1,6 @@
 """`GET /healthz`: 200 only when Rasa, the action server and the databases all answer — the guides
 database always; Rasa's tracker database and Redis when production settings name them (a turn needs both)."""
+
 from __future__ import annotations
 
 import httpx
@@ -35,6 +36,7 @@ def _database_up(url: str) -> bool:
 
 async def _redis_up(url: str) -> bool:
     from redis.exceptions import RedisError
+
     client = async_redis(url, text=False)
     try:
         return bool(await client.ping())
@@ -60,6 +62,10 @@ async def healthz(client: RasaClient = Depends(rasa_client), settings: Settings 
     # With several Rasa instances, one down is "degraded": turns go to the others.
     degraded = [url for url, ok in instances.items() if not ok] if not down else []
     # Instances by number only: /healthz is public, and internal addresses are nobody's business there.
-    body = {"status": "down" if down else ("degraded" if degraded else "ok"), "checks": checks, "down": down,
-            "rasa_instances": {f"rasa-{i}": ok for i, ok in enumerate(instances.values(), start=1)}}
+    body = {
+        "status": "down" if down else ("degraded" if degraded else "ok"),
+        "checks": checks,
+        "down": down,
+        "rasa_instances": {f"rasa-{i}": ok for i, ok in enumerate(instances.values(), start=1)},
+    }
     return JSONResponse(status_code=503 if down else 200, content=body)

@@ -1,4 +1,5 @@
 """`/kiosk`: the hall-kiosk page (static, no build step) and the printable checklist with its QR code."""
+
 from __future__ import annotations
 
 import io
@@ -48,13 +49,18 @@ def qr_svg(url: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     svg = buffer.getvalue().decode("utf-8")
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 @router.get("/checklist/{guide_id}", response_class=HTMLResponse)
-def checklist(guide_id: str, request: Request, at: Optional[int] = Query(None, ge=1, le=50),
-              proxy: bool = False, session: Session = Depends(db_session),
-              settings: Settings = Depends(settings_dep)):
+def checklist(
+    guide_id: str,
+    request: Request,
+    at: Optional[int] = Query(None, ge=1, le=50),
+    proxy: bool = False,
+    session: Session = Depends(db_session),
+    settings: Settings = Depends(settings_dep),
+):
     guide = get_guide(session, guide_id)
     if guide is None:
         raise HTTPException(404, f"没有这个办事指南:{guide_id}")
@@ -65,39 +71,76 @@ def checklist(guide_id: str, request: Request, at: Optional[int] = Query(None, g
     # and no QR code (a phone could not open a relative address).
     base = (settings.public_base_url or "").rstrip("/")
     url = f"{base}{path}" if base else path
-    return templates.TemplateResponse(request, "checklist.html", {
-        "guide": guide, "doing": replies.doing(guide), "items": items, "at": at,
-        "details": [" ".join(replies.material_detail(m)) for m in items],
-        "locations": guide.locations, "url": url, "qr": qr_svg(url) if base else "", "hotline": settings.hotline,
-    })
+    return templates.TemplateResponse(
+        request,
+        "checklist.html",
+        {
+            "guide": guide,
+            "doing": replies.doing(guide),
+            "items": items,
+            "at": at,
+            "details": [" ".join(replies.material_detail(m)) for m in items],
+            "locations": guide.locations,
+            "url": url,
+            "qr": qr_svg(url) if base else "",
+            "hotline": settings.hotline,
+        },
+    )
 
 
 class AudioTurnResponse(ChatResponse):
     transcript: str
 
 
-KIOSK_ID = Query(None, pattern=KIOSK_ID_PATTERN,
-                 description="which kiosk this is (the page's own ?kiosk=): its help desk and staff call")
+KIOSK_ID = Query(
+    None,
+    pattern=KIOSK_ID_PATTERN,
+    description="which kiosk this is (the page's own ?kiosk=): its help desk and staff call",
+)
 
 
 @router.post("/chat", response_model=ChatResponse, responses=CONTRACT)
-async def kiosk_chat(turn: ChatTurn, request: Request, kiosk: Optional[str] = KIOSK_ID,
-                     client: RasaClient = Depends(rasa_client), catalog: GuideCatalog = Depends(guide_catalog),
-                     settings: Settings = Depends(settings_dep), desk: HelpDesk = Depends(help_desk)):
+async def kiosk_chat(
+    turn: ChatTurn,
+    request: Request,
+    kiosk: Optional[str] = KIOSK_ID,
+    client: RasaClient = Depends(rasa_client),
+    catalog: GuideCatalog = Depends(guide_catalog),
+    settings: Settings = Depends(settings_dep),
+    desk: HelpDesk = Depends(help_desk),
+):
     """A kiosk turn: the same contract as /api/chat; its conversations live under kiosk:. A hand-off names the
     hall's help desk and rings the staff call."""
-    return await answer(request, turn, "kiosk", "kiosk", client, catalog, settings,
-                        after=lambda reply: desk.answer_at_kiosk(reply, kiosk))
+    return await answer(
+        request,
+        turn,
+        "kiosk",
+        "kiosk",
+        client,
+        catalog,
+        settings,
+        after=lambda reply: desk.answer_at_kiosk(reply, kiosk),
+    )
 
 
-@router.post("/audio", response_model=AudioTurnResponse,
-             responses={**CONTRACT, 501: {"description": "speech recognition is switched off (BANSHI_ASR_ENGINE=off)"},
-                        503: {"description": "the speech recogniser cannot load; the detail says so plainly"}})
-async def audio_turn(request: Request,
-                     session_id: Optional[str] = Query(None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN,
-                                                       description=SESSION_ID_DOC),
-                     kiosk: Optional[str] = KIOSK_ID,
-                     settings: Settings = Depends(settings_dep), desk: HelpDesk = Depends(help_desk)):
+@router.post(
+    "/audio",
+    response_model=AudioTurnResponse,
+    responses={
+        **CONTRACT,
+        501: {"description": "speech recognition is switched off (BANSHI_ASR_ENGINE=off)"},
+        503: {"description": "the speech recogniser cannot load; the detail says so plainly"},
+    },
+)
+async def audio_turn(
+    request: Request,
+    session_id: Optional[str] = Query(
+        None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN, description=SESSION_ID_DOC
+    ),
+    kiosk: Optional[str] = KIOSK_ID,
+    settings: Settings = Depends(settings_dep),
+    desk: HelpDesk = Depends(help_desk),
+):
     """What the kiosk's 说话 button recorded, in the body: WAV (any rate, any channels), WebM/Opus, Ogg, AMR … —
     heard, then answered as a kiosk turn. Silence, noise, an unreadable or too long recording is answered
     in the conversation ("请您再说一遍"), with an empty `transcript`."""
@@ -108,10 +151,18 @@ async def audio_turn(request: Request,
         # After the session and turn limits: recognition is the expensive part.
         heard = await hear(recognizer, data, settings)
         if heard.problem:
-            return AudioTurnResponse(session_id=req.session_id, transcript="", messages=[Message(text=heard.problem)],
-                                     state=ChatState(topic="fallback"))
+            return AudioTurnResponse(
+                session_id=req.session_id,
+                transcript="",
+                messages=[Message(text=heard.problem)],
+                state=ChatState(topic="fallback"),
+            )
         reply = await desk.answer_at_kiosk(
-            await request.app.state.ask(ChatRequest(session_id=req.session_id, text=heard.transcript,
-                                                    channel=req.channel)), kiosk)
+            await request.app.state.ask(
+                ChatRequest(session_id=req.session_id, text=heard.transcript, channel=req.channel)
+            ),
+            kiosk,
+        )
         return AudioTurnResponse(transcript=heard.transcript, **reply.model_dump())
+
     return await guarded_turn(request, session_id, "", "kiosk", "kiosk", ask)

@@ -1,6 +1,7 @@
 """`/voice/*`: voice turns for platforms (each with its key) that send text from their own speech recognition
 (`/voice/turn`) or the recording itself (`/voice/audio`), and speech synthesis. (The kiosk's recorded speech
 goes to `/kiosk/audio`.)"""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,13 +25,16 @@ from guidekit.answers.speech import to_speech
 log = logging.getLogger("banshi.voice")
 router = APIRouter(prefix="/voice", tags=["voice"])
 
+
 class TtsRequest(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
     slow: bool = False
 
 
-def voice_platform(x_voice_key: Optional[str] = Header(None, description="the platform's key (BANSHI_VOICE_PLATFORM_KEYS)"),
-                   settings: Settings = Depends(settings_dep)) -> str:
+def voice_platform(
+    x_voice_key: Optional[str] = Header(None, description="the platform's key (BANSHI_VOICE_PLATFORM_KEYS)"),
+    settings: Settings = Depends(settings_dep),
+) -> str:
     """Which voice platform is calling: its key says so. Its conversations live under voice:<platform>:."""
     for entry in settings.voice_platform_keys.split(","):
         platform, _, key = entry.strip().partition(":")
@@ -39,27 +43,49 @@ def voice_platform(x_voice_key: Optional[str] = Header(None, description="the pl
     raise HTTPException(401, "这个语音平台没有登记。(send the platform's X-Voice-Key header)")
 
 
-@router.post("/turn", response_model=VoiceTurnResponse,
-             responses={401: {"description": "no or unknown X-Voice-Key"}, 403: {"description": CONTRACT[403]["description"]},
-                        429: {"description": CONTRACT[429]["description"]}})
+@router.post(
+    "/turn",
+    response_model=VoiceTurnResponse,
+    responses={
+        401: {"description": "no or unknown X-Voice-Key"},
+        403: {"description": CONTRACT[403]["description"]},
+        429: {"description": CONTRACT[429]["description"]},
+    },
+)
 async def voice_turn(req: VoiceTurnRequest, request: Request, platform: str = Depends(voice_platform)):
     """One turn from a voice platform. Send no `session_id` to start; then the `session_id` of the last reply."""
-    return await guarded_turn(request, req.session_id, req.text, f"voice:{platform}", "voice",
-                              lambda turn: request.app.state.voice_turns.turn(req, turn.session_id))
+    return await guarded_turn(
+        request,
+        req.session_id,
+        req.text,
+        f"voice:{platform}",
+        "voice",
+        lambda turn: request.app.state.voice_turns.turn(req, turn.session_id),
+    )
 
 
 class VoiceAudioResponse(VoiceTurnResponse):
     transcript: str
 
 
-@router.post("/audio", response_model=VoiceAudioResponse,
-             responses={401: {"description": "no or unknown X-Voice-Key"}, 403: {"description": CONTRACT[403]["description"]},
-                        429: {"description": CONTRACT[429]["description"]},
-                        501: {"description": "speech recognition is switched off (BANSHI_ASR_ENGINE=off)"}})
-async def voice_audio(request: Request,
-                      session_id: Optional[str] = Query(None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN,
-                                                        description=SESSION_ID_DOC),
-                      platform: str = Depends(voice_platform), settings: Settings = Depends(settings_dep)):
+@router.post(
+    "/audio",
+    response_model=VoiceAudioResponse,
+    responses={
+        401: {"description": "no or unknown X-Voice-Key"},
+        403: {"description": CONTRACT[403]["description"]},
+        429: {"description": CONTRACT[429]["description"]},
+        501: {"description": "speech recognition is switched off (BANSHI_ASR_ENGINE=off)"},
+    },
+)
+async def voice_audio(
+    request: Request,
+    session_id: Optional[str] = Query(
+        None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN, description=SESSION_ID_DOC
+    ),
+    platform: str = Depends(voice_platform),
+    settings: Settings = Depends(settings_dep),
+):
     """One turn from a voice platform that sends the recording (WAV, Ogg/Opus, WebM, AMR … in the body): heard by
     the project's recogniser, then answered like /voice/turn. Silence, noise or an unreadable recording gets a
     short request to say it again, in the same conversation."""
@@ -74,6 +100,7 @@ async def voice_audio(request: Request,
             reply = await request.app.state.voice_turns.turn(VoiceTurnRequest(text=heard.transcript), turn.session_id)
         reply.session_id = turn.session_id
         return VoiceAudioResponse(transcript=heard.transcript, **reply.model_dump())
+
     return await guarded_turn(request, session_id, "", f"voice:{platform}", "voice", ask)
 
 

@@ -5,6 +5,7 @@ safe mode and answers within WeChat's 5 seconds (api/wechat/desk.py). Bad signat
 300 s off or a (timestamp, nonce) already used for another message → 403, bad XML or a DOCTYPE/entity → 400,
 a body over the limit → 413: none of them reach the assistant.
 """
+
 from __future__ import annotations
 
 import logging

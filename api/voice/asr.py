@@ -10,6 +10,7 @@ characters (Whisper writes traditional ones now and then), numbers as the words 
 the transcript is shown to the person as what they said), no spaces, and none of the phrases Whisper is
 known to invent on noise (字幕 credits, "谢谢观看").
 """
+
 from __future__ import annotations
 
 import logging
@@ -94,6 +95,7 @@ def guide_hotwords(guides: Iterable[Any], per_guide: int = 3) -> str:
 def _sound_index(words: Tuple[str, ...]) -> Dict[Tuple[str, ...], str]:
     """Toneless syllables → the one word that sounds so (words sharing a sound are left out: no guessing)."""
     from pypinyin import lazy_pinyin
+
     index: Dict[Tuple[str, ...], str] = {}
     clashing = set()
     for word in words:
@@ -126,6 +128,7 @@ def with_known_words(text: str, words: Iterable[str]) -> str:
     tones aside), or a long word but for one syllable (`_near`), the word is written instead, longest first — so
     the person sees what they said, and matching reads it."""
     from pypinyin import lazy_pinyin
+
     index = _sound_index(tuple(words))
     if not index:
         return text
@@ -136,18 +139,18 @@ def with_known_words(text: str, words: Iterable[str]) -> str:
     for known in set(index.values()):
         at = text.find(known)
         while at >= 0:
-            kept[at:at + len(known)] = [True] * len(known)
+            kept[at : at + len(known)] = [True] * len(known)
             at = text.find(known, at + 1)
     out, i = [], 0
     while i < len(text):
         for size in range(min(longest, len(text) - i), 1, -1):
-            window = syllables[i:i + size]
+            window = syllables[i : i + size]
             if None in window:
                 continue
             key: Tuple[str, ...] = tuple(w for w in window if w is not None)
             word = index.get(key)
             if word is None and size >= 4:
-                near = {w for k, w in long_words if len(k) == size and _near(key, k, kept[i:i + size])}
+                near = {w for k, w in long_words if len(k) == size and _near(key, k, kept[i : i + size])}
                 word = near.pop() if len(near) == 1 else None  # two candidates: no guessing
             if word is not None:
                 out.append(word)
@@ -172,7 +175,10 @@ def guide_words(guides: Iterable[Any]) -> List[str]:
         names = [w for w in [getattr(guide, "short_name", None), *(getattr(guide, "aliases", None) or [])] if w]
         # "办社保卡" is said too: known, it is kept (and 班社保卡 written as it), not bent into 补社保卡.
         words += names + [f"办{w}" for w in names if w[0] not in "办补换申领取迁" and len(w) <= 4]
-        for material in [*(getattr(guide, "materials", None) or []), *(getattr(getattr(guide, "proxy", None), "materials", None) or [])]:
+        for material in [
+            *(getattr(guide, "materials", None) or []),
+            *(getattr(getattr(guide, "proxy", None), "materials", None) or []),
+        ]:
             words.append(material.name)
     return words
 
@@ -183,9 +189,15 @@ class WhisperRecognizer:
     `hotwords` is the text of expected words, or a function giving it (read at each transcription, so a
     guide published in the editor is expected at once)."""
 
-    def __init__(self, model_dir: Optional[str] = None, threads: int = 2, compute_type: str = "int8",
-                 beam_size: int = 5, hotwords: Union[str, Callable[[], str], None] = None,
-                 known_words: Optional[Callable[[], Iterable[str]]] = None):
+    def __init__(
+        self,
+        model_dir: Optional[str] = None,
+        threads: int = 2,
+        compute_type: str = "int8",
+        beam_size: int = 5,
+        hotwords: Union[str, Callable[[], str], None] = None,
+        known_words: Optional[Callable[[], Iterable[str]]] = None,
+    ):
         self.model_dir = Path(model_dir) if model_dir else None
         self.known_words = known_words
         self.threads, self.compute_type, self.beam_size = threads, compute_type, beam_size
@@ -211,9 +223,16 @@ class WhisperRecognizer:
             if self._model is None:
                 directory = self._directory()
                 from faster_whisper import WhisperModel  # imported here: importing the API stays light
+
                 try:
-                    self._model = WhisperModel(str(directory), device="cpu", compute_type=self.compute_type,
-                                               cpu_threads=self.threads, num_workers=1, local_files_only=True)
+                    self._model = WhisperModel(
+                        str(directory),
+                        device="cpu",
+                        compute_type=self.compute_type,
+                        cpu_threads=self.threads,
+                        num_workers=1,
+                        local_files_only=True,
+                    )
                 except Exception as exc:
                     raise RecognizerUnavailable(f"faster-whisper could not load {directory}: {exc}") from None
                 log.info("speech model loaded from %s", directory)
@@ -224,15 +243,22 @@ class WhisperRecognizer:
         hotwords = self.hotwords() if callable(self.hotwords) else self.hotwords
         with self._busy:
             segments, _ = model.transcribe(
-                audio.samples, language="zh", initial_prompt=INITIAL_PROMPT, beam_size=self.beam_size,
-                condition_on_previous_text=False, without_timestamps=True, hotwords=hotwords or None,
+                audio.samples,
+                language="zh",
+                initial_prompt=INITIAL_PROMPT,
+                beam_size=self.beam_size,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+                hotwords=hotwords or None,
                 # Whisper's own "nobody spoke" judgement, stricter than its default: on hiss and hum it
                 # otherwise writes subtitles it saw in training.
-                no_speech_threshold=0.5, log_prob_threshold=-1.0,
+                no_speech_threshold=0.5,
+                log_prob_threshold=-1.0,
                 # Beam search only, no sampling at higher temperatures when unsure: the same
                 # recording always gives the same words (tests, complaints), and a hard one cannot take six
                 # decodings' time.
-                temperature=0.0)
+                temperature=0.0,
+            )
             text = "".join(segment.text for segment in segments)
         text = tidy_transcript(text)
         return with_known_words(text, self.known_words()) if self.known_words else text
@@ -252,6 +278,7 @@ class VoskRecognizer:
                 if not (self.model_dir / "am").is_dir() and not (self.model_dir / "conf").is_dir():
                     raise RecognizerUnavailable(f"{self.model_dir} is not a Vosk model directory (no am/ or conf/)")
                 import vosk  # imported here: the API starts without it when Vosk is not chosen
+
                 vosk.SetLogLevel(-1)
                 try:
                     self._model = vosk.Model(str(self.model_dir))
@@ -263,14 +290,17 @@ class VoskRecognizer:
         import json
 
         import vosk
+
         recognizer = vosk.KaldiRecognizer(self._load(), SAMPLE_RATE)
         frames = audio.pcm16()
         for start in range(0, len(frames), 8000):
-            recognizer.AcceptWaveform(frames[start:start + 8000])
+            recognizer.AcceptWaveform(frames[start : start + 8000])
         return tidy_transcript(json.loads(recognizer.FinalResult()).get("text", ""))
 
 
-def recognizer_from_settings(settings: Settings, guides: Optional[Callable[[], Iterable[Any]]] = None) -> Optional[Recognizer]:
+def recognizer_from_settings(
+    settings: Settings, guides: Optional[Callable[[], Iterable[Any]]] = None
+) -> Optional[Recognizer]:
     """whisper (default): BANSHI_ASR_MODEL_DIR or the project's Whisper base, expecting BANSHI_ASR_HOTWORDS or
     else the words of `guides` (the published guides); vosk: BANSHI_ASR_MODEL_DIR; off: none."""
     if settings.asr_engine == "off":
@@ -279,8 +309,15 @@ def recognizer_from_settings(settings: Settings, guides: Optional[Callable[[], I
         if not settings.asr_model_dir:
             raise ValueError("BANSHI_ASR_ENGINE=vosk needs BANSHI_ASR_MODEL_DIR (a Vosk model directory)")
         return VoskRecognizer(settings.asr_model_dir)
-    return WhisperRecognizer(settings.asr_model_dir, threads=settings.asr_threads,
-                             compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size,
-                             hotwords=settings.asr_hotwords if settings.asr_hotwords is not None
-                             else (lambda: guide_hotwords(guides())) if guides else None,
-                             known_words=(lambda: guide_words(guides())) if guides else None)
+    return WhisperRecognizer(
+        settings.asr_model_dir,
+        threads=settings.asr_threads,
+        compute_type=settings.asr_compute_type,
+        beam_size=settings.asr_beam_size,
+        hotwords=settings.asr_hotwords
+        if settings.asr_hotwords is not None
+        else (lambda: guide_hotwords(guides()))
+        if guides
+        else None,
+        known_words=(lambda: guide_words(guides())) if guides else None,
+    )

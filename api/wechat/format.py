@@ -3,6 +3,7 @@
 Also the other direction: WeChat's emoji codes in a user's text are taken out before the assistant
 sees it, and a leading "/" is removed so that typed text can never trigger a Rasa intent directly.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,13 @@ from typing import List
 from api.schemas import ChatResponse
 
 # The chat replies are written for speech and kiosk ("说"); in WeChat the user types a reply.
-_SAY_TO_REPLY = (("您可以说「", "您可以回复「"), ("请说「", "请回复「"), ("请说数字", "请回复数字"),
-                 ("说「还差哪些」,听", "回复「还差哪些」,看"), ("说「", "回复「"))
+_SAY_TO_REPLY = (
+    ("您可以说「", "您可以回复「"),
+    ("请说「", "请回复「"),
+    ("请说数字", "请回复数字"),
+    ("说「还差哪些」,听", "回复「还差哪些」,看"),
+    ("说「", "回复「"),
+)
 _MARKDOWN = re.compile(r"(\*\*|__|`|^#{1,6}\s*|^>\s*)", re.MULTILINE)
 # WeChat sends its built-in faces inside text as "/::)" "/:rose" or "[微笑]".
 _WECHAT_FACES = re.compile(r"\[[\u3400-\u9fff]{1,4}\]|/:[^\s\u3400-\u9fff/\[]{1,10}")

@@ -2,6 +2,7 @@
 
 Every check raises `Refused` with the HTTP status to answer; nothing refused reaches the assistant.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,9 @@ async def read_body(request: Request, limit: int) -> bytes:
         raise Refused(413, str(exc)) from None
 
 
-def verify_signature(token: str, params: Mapping[str, str], window_seconds: float = WINDOW_SECONDS,
-                     now: Optional[float] = None) -> int:
+def verify_signature(
+    token: str, params: Mapping[str, str], window_seconds: float = WINDOW_SECONDS, now: Optional[float] = None
+) -> int:
     """WeChat's URL signature (sha1 of the sorted token, timestamp and nonce) over a fresh timestamp.
 
     A timestamp that is no number of seconds, or more than `window_seconds` away from our clock, is

@@ -6,6 +6,7 @@ gets the owner's decision (the same passive reply, which WeChat shows once becau
 what it did not receive) or "success" when the answer goes out through the customer-service API.
 `OnceOnly` keeps this in one process's memory; `RedisOnceOnly` shares it between API processes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -113,7 +114,7 @@ class RedisOnceOnly:
         while True:
             value = await self.redis.get(self.prefix + key)
             if value and value.startswith("done:"):
-                return value[len("done:"):]
+                return value[len("done:") :]
             if value is None or time.monotonic() >= deadline:
                 return None
             await asyncio.sleep(self.POLL_SECONDS)

@@ -5,6 +5,7 @@ Kept in the guides database (table `wechat_outbox`). Each API process looks ever
 removed once WeChat accepts it. WeChat takes customer-service messages for 48 hours after the user's
 last message: after 47 hours a row is given up and logged.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,12 @@ class Outbox:
     def add(self, openid: str, texts: Sequence[str]) -> None:
         now = _now()
         with Session(self.engine) as session, session.begin():
-            session.add_all([OutboxRow(openid=openid, text=t, created_at=now, next_try_at=now + self.retry, attempts=0)
-                             for t in texts])
+            session.add_all(
+                [
+                    OutboxRow(openid=openid, text=t, created_at=now, next_try_at=now + self.retry, attempts=0)
+                    for t in texts
+                ]
+            )
         log.warning("%d message part(s) kept to send again later", len(texts))
 
     def claim_due(self, limit: int = 50) -> List[OutboxRow]:
@@ -49,11 +54,18 @@ class Outbox:
         now = _now()
         claimed = []
         with Session(self.engine, expire_on_commit=False) as session:
-            for row in session.execute(select(OutboxRow).where(OutboxRow.next_try_at <= now)
-                                       .order_by(OutboxRow.id).limit(limit)).scalars().all():
-                taken = session.execute(update(OutboxRow).where(OutboxRow.id == row.id,
-                                                                OutboxRow.next_try_at == row.next_try_at)
-                                        .values(next_try_at=now + LEASE))
+            for row in (
+                session.execute(
+                    select(OutboxRow).where(OutboxRow.next_try_at <= now).order_by(OutboxRow.id).limit(limit)
+                )
+                .scalars()
+                .all()
+            ):
+                taken = session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.id == row.id, OutboxRow.next_try_at == row.next_try_at)
+                    .values(next_try_at=now + LEASE)
+                )
                 session.commit()
                 if taken.rowcount == 1:
                     claimed.append(row)
@@ -71,12 +83,15 @@ class Outbox:
             if row is None:
                 return
             if _now() - row.created_at > GIVE_UP:
-                log.error("message part to %s… given up after %d tries: WeChat's 48-hour window closed",
-                          row.openid[:6], row.attempts + 1)
+                log.error(
+                    "message part to %s… given up after %d tries: WeChat's 48-hour window closed",
+                    row.openid[:6],
+                    row.attempts + 1,
+                )
                 session.delete(row)
                 return
             row.attempts += 1
-            row.next_try_at = _now() + self.retry * min(2 ** row.attempts, 64)
+            row.next_try_at = _now() + self.retry * min(2**row.attempts, 64)
 
     def pending(self) -> int:
         with Session(self.engine) as session:

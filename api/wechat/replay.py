@@ -7,6 +7,7 @@ with the message it brought. The same pair again with the same message is WeChat
 from the once-only record, never asked again); with another message it is a replay, and refused.
 `SeenNonces` keeps this in one process's memory; `RedisSeenNonces` shares it between API processes.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,7 @@
 """The buttons of a conversation: one title and one payload (an intent Rasa knows) per action, used by the actions'
 replies and by the kiosk's bar, so the two never drift apart ("下一个" on the bar sends what "下一个" under an
 answer sends)."""
+
 from __future__ import annotations
 
 from typing import List, Tuple
@@ -19,5 +20,9 @@ WALK: List[Button] = [NEXT, REPEAT, PREVIOUS, HAVE, ALL]
 
 # The kiosk's bar, by element id: always at hand during a conversation. At a kiosk a person is a few steps away
 # (the hall's help desk), so the button says 找人工.
-KIOSK_BAR: List[Tuple[str, Button]] = [("btn-next", NEXT), ("btn-repeat", REPEAT), ("btn-all", ALL),
-                                       ("btn-human", ("找人工", PERSON[1]))]
+KIOSK_BAR: List[Tuple[str, Button]] = [
+    ("btn-next", NEXT),
+    ("btn-repeat", REPEAT),
+    ("btn-all", ALL),
+    ("btn-human", ("找人工", PERSON[1])),
+]

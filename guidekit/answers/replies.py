@@ -3,6 +3,7 @@
 Pure functions from a `Guide` (and the conversation position) to text, so the same words reach
 WeChat, the kiosk and voice, and so they can be tested without Rasa.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -109,8 +110,14 @@ def material_detail(material: Material, full: bool = True) -> List[str]:
     return sentences
 
 
-def material_step(items: Sequence[Material], index: int, checked: Sequence[str] = (), hint: bool = True,
-                  about: Optional[str] = None, full: bool = False) -> str:
+def material_step(
+    items: Sequence[Material],
+    index: int,
+    checked: Sequence[str] = (),
+    hint: bool = True,
+    about: Optional[str] = None,
+    full: bool = False,
+) -> str:
     """One item, its name first ("第2样,户口本。"), then what it is in a sentence or two, when it applies, and —
     with `hint`, once per conversation — how to go on. `about`: which service and how many items, said after
     the first item's name rather than before it (the name is what the person listens for). `full`: asked
@@ -135,14 +142,15 @@ def materials_intro(guide: Guide, items: Sequence[Material], proxy_mode: bool) -
     return f"{who}要带{len(items)}样。"
 
 
-def first_materials(guide: Guide, items: Sequence[Material], proxy_mode: bool, checked: Sequence[str] = (),
-                    hint: bool = True) -> str:
+def first_materials(
+    guide: Guide, items: Sequence[Material], proxy_mode: bool, checked: Sequence[str] = (), hint: bool = True
+) -> str:
     """The first answer to "要带什么": item 1 by name at once, then which service and how many there are."""
     return material_step(items, 1, checked, hint, about=materials_intro(guide, items, proxy_mode))
 
 
 def continuing(index: int) -> str:
-    """"要带啥" asked again in the middle of the list: go on from there rather than start over."""
+    """ "要带啥" asked again in the middle of the list: go on from there rather than start over."""
     return f"我们说到第{index}样了。"
 
 
@@ -226,7 +234,7 @@ def periods_on(location: Location, weekday: int) -> List[OpeningPeriod]:
 
 
 def opening_on(guide: Guide, day: dt.date, day_word: str) -> str:
-    """"今天开门吗 / 周六能办吗" for the first location, from its schedule."""
+    """ "今天开门吗 / 周六能办吗" for the first location, from its schedule."""
     location = guide.locations[0]
     weekday = day.isoweekday()
     periods = periods_on(location, weekday)
@@ -290,7 +298,7 @@ def topic_answer(guide: Guide, topic: str) -> str:
 
 
 def amount_received(guide: Guide) -> str:
-    """"能领多少钱": the amounts, where the guide's eligibility gives them; otherwise whom to ask."""
+    """ "能领多少钱": the amounts, where the guide's eligibility gives them; otherwise whom to ask."""
     if "元" in guide.eligibility.plain:
         return guide.eligibility.plain
     loc = guide.locations[0]
@@ -368,8 +376,11 @@ COMPLAINT_HEARD = "对不起,让您着急了。"
 
 def complaint(guide: Optional[Guide], hotline: str) -> str:
     """A complaint or a dispute about one's own case: heard, said sorry for, sent to a person who can look."""
-    who = (f"请您打电话找工作人员:{guide.locations[0].phone}({guide.locations[0].name})。"
-           if guide is not None else f"请您打{hotline}政务服务热线。")
+    who = (
+        f"请您打电话找工作人员:{guide.locations[0].phone}({guide.locations[0].name})。"
+        if guide is not None
+        else f"请您打{hotline}政务服务热线。"
+    )
     return f"{COMPLAINT_HEARD}您说的情况,要工作人员查您自己的材料才能回答。\n{who}\n您也可以到大厅的服务台当面说。"
 
 

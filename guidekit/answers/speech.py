@@ -11,6 +11,7 @@ so an older listener can keep up.
 The rewriting is a fixed sequence of steps (see `to_speech`); the order matters because each step
 consumes digits the later, more general steps would otherwise read the wrong way.
 """
+
 from __future__ import annotations
 
 import re
@@ -100,7 +101,7 @@ def _day_period(hour: int) -> str:
 
 
 def _read_time(hour: int, minute: int) -> str:
-    """"13:30" → 下午一点半, "8:05" → 上午八点零五分, "12:00" → 中午十二点."""
+    """ "13:30" → 下午一点半, "8:05" → 上午八点零五分, "12:00" → 中午十二点."""
     twelve = 12 if hour in (12, 24) else hour % 12
     spoken = _day_period(hour) + _read_hour(twelve) + "点"
     if minute == 30:
@@ -135,17 +136,17 @@ _CIRCLED_NUMBER = re.compile(rf"^[ \t]*([{_CIRCLED}])[ \t]*", re.M)
 
 
 def _speak_list_numbers(text: str) -> str:
-    """"1. 身份证" / "1、身份证" at the start of a line → "第一,身份证" (heard, a bare 一 sounds like a word)."""
+    """ "1. 身份证" / "1、身份证" at the start of a line → "第一,身份证" (heard, a bare 一 sounds like a word)."""
     text = _LIST_NUMBER.sub(lambda m: "第" + _read_number(m.group(1) or m.group(2)) + ",", text)
-    return _CIRCLED_NUMBER.sub(lambda m: "第" + cn2an.an2cn(str(_CIRCLED.index(m.group(1)) + 1)) + ",",
-                               text)
+    return _CIRCLED_NUMBER.sub(lambda m: "第" + cn2an.an2cn(str(_CIRCLED.index(m.group(1)) + 1)) + ",", text)
 
 
 # An unbroken run that may be an ID or a card (masked with * or not), or the same in groups of digits.
 _SOLID_LONG_NUMBER = re.compile(r"(?<![0-9*])[0-9][0-9*]{14,18}[Xx]?(?![0-9*Xx])")
 _GROUPED_LONG_NUMBER = re.compile(
     r"(?<![0-9*])(?:[0-9]{4}(?:[ -][0-9*]{4}){2,3}(?:[ -][0-9*]{1,4})?"
-    r"|[0-9]{6}[ -][0-9*]{8}[ -][0-9*]{3}[0-9Xx*])(?![0-9*Xx])")
+    r"|[0-9]{6}[ -][0-9*]{8}[ -][0-9*]{3}[0-9Xx*])(?![0-9*Xx])"
+)
 
 
 def _looks_like_id(chars: str) -> bool:
@@ -162,7 +163,7 @@ def _looks_like_id(chars: str) -> bool:
 
 
 def _tail_phrase(chars: str) -> str:
-    """"(尾号一二三四)" from the visible part of the last four characters; X is read 叉."""
+    """ "(尾号一二三四)" from the visible part of the last four characters; X is read 叉."""
     tail = "".join("叉" if ch in "Xx" else _PLAIN_DIGITS[int(ch)] for ch in chars[-4:] if ch != "*")
     return f"(尾号{tail})" if tail else ""
 
@@ -177,6 +178,7 @@ def _speak_private_numbers(text: str, kept: List[str]) -> str:
 
     Someone else may be standing next to the kiosk; the last four are enough to check the number.
     """
+
     def replace(match: re.Match) -> str:
         chars = re.sub(r"[ -]", "", match.group(0))
         if len(chars) == 18 and _looks_like_id(chars):
@@ -192,14 +194,14 @@ def _speak_private_numbers(text: str, kept: List[str]) -> str:
 _MOBILE = re.compile(r"(?<![0-9*])(?:\+?86[ -]?)?(1[3-9][0-9])[ -]?([0-9*]{4})[ -]?([0-9]{4})(?![0-9*])")
 _LANDLINE = re.compile(
     # (after an area code, a five- or six-digit number is a service line: 0571-12345, 0000-12333)
-    r"(?<![0-9])(?:\((0[0-9]{2,3})\)\s*|(0[0-9]{2,3})\s*[-–\s]\s*)([0-9]{5,8})(?![0-9])")
+    r"(?<![0-9])(?:\((0[0-9]{2,3})\)\s*|(0[0-9]{2,3})\s*[-–\s]\s*)([0-9]{5,8})(?![0-9])"
+)
 _SERVICE_LINE = re.compile(r"(?<![0-9])([48]00)[ -]?([0-9]{3})[ -]?([0-9]{4})(?![0-9])")
 _NOT_A_QUANTITY = rf"(?![0-9.%])(?!\s*(?:{_QUANTITY_UNITS}))"
 # 123xx are the government hotlines (12345 政务, 12333 社保, 12315 消费...), 95xxx the banks'.
 _HOTLINE = re.compile(rf"(?<![0-9.])(?:123[0-9]{{2}}|95[0-9]{{3}}){_NOT_A_QUANTITY}")
 # After these words any short run of digits is a number to dial (打110, 拨打12306, 电话:3212345).
-_DIAL_CUE = re.compile(
-    rf"(电话|热线|拨打|致电|拨|打)(号码)?(\s*(?:是|为|:)?\s*)([0-9]{{3,12}}){_NOT_A_QUANTITY}")
+_DIAL_CUE = re.compile(rf"(电话|热线|拨打|致电|拨|打)(号码)?(\s*(?:是|为|:)?\s*)([0-9]{{3,12}}){_NOT_A_QUANTITY}")
 
 
 def _read_phone_groups(*groups: str) -> str:
@@ -224,7 +226,8 @@ def _speak_phone_numbers(text: str) -> str:
     text = _SERVICE_LINE.sub(lambda m: _read_phone_groups(*m.groups()), text)
     text = _HOTLINE.sub(lambda m: _read_phone_groups(m.group(0)), text)
     return _DIAL_CUE.sub(
-        lambda m: m.group(1) + (m.group(2) or "") + m.group(3) + _read_phone_groups(*_local_groups(m.group(4))), text)
+        lambda m: m.group(1) + (m.group(2) or "") + m.group(3) + _read_phone_groups(*_local_groups(m.group(4))), text
+    )
 
 
 _YEAR_RANGE = re.compile(rf"(?<![0-9])([12][0-9]{{3}}){_RANGE_SEP}([12][0-9]{{3}})\s*年")
@@ -234,16 +237,23 @@ _YEAR = re.compile(r"(?<![0-9.])([12][0-9]{3})\s*年")
 
 def _speak_dates(text: str) -> str:
     """Years digit by digit (二〇二五年), months and days as numbers (十二月三十一日)."""
+
     def iso(match: re.Match) -> str:
         year, month, day = match.groups()
         if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
             return match.group(0)
-        return (_read_digits(year, _YEAR_DIGITS) + "年" + _read_number(str(int(month))) + "月"
-                + _read_number(str(int(day))) + "日")
+        return (
+            _read_digits(year, _YEAR_DIGITS)
+            + "年"
+            + _read_number(str(int(month)))
+            + "月"
+            + _read_number(str(int(day)))
+            + "日"
+        )
 
     text = _YEAR_RANGE.sub(
-        lambda m: _read_digits(m.group(1), _YEAR_DIGITS) + "到" + _read_digits(m.group(2), _YEAR_DIGITS)
-        + "年", text)
+        lambda m: _read_digits(m.group(1), _YEAR_DIGITS) + "到" + _read_digits(m.group(2), _YEAR_DIGITS) + "年", text
+    )
     text = _ISO_DATE.sub(iso, text)
     # Months and days need nothing special: the general number step reads "3月1日" as 三月一日.
     return _YEAR.sub(lambda m: _read_digits(m.group(1), _YEAR_DIGITS) + "年", text)
@@ -255,7 +265,8 @@ _SINGLE_TIME = re.compile(rf"(?<![0-9]){_TIME}")
 
 
 def _speak_times(text: str) -> str:
-    """"9:00-17:00" → 上午九点到下午五点; each end keeps its own 上午/下午 so neither is guessed."""
+    """ "9:00-17:00" → 上午九点到下午五点; each end keeps its own 上午/下午 so neither is guessed."""
+
     def time_range(match: re.Match) -> str:
         h1, m1, h2, m2 = match.groups()
         if not (_valid_time(h1, m1) and _valid_time(h2, m2)):
@@ -276,7 +287,7 @@ _MONEY_SIGN = re.compile(r"[¥￥]\s*([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9
 
 
 def _speak_money(text: str) -> str:
-    """"¥30" → 三十元. Amounts written with 元 need nothing special: the number step reads them."""
+    """ "¥30" → 三十元. Amounts written with 元 need nothing special: the number step reads them."""
     return _MONEY_SIGN.sub(lambda m: _read_number(m.group(1)) + "元", text)
 
 
@@ -285,9 +296,10 @@ _PERCENT = re.compile(rf"({_NUMBER})\s*%")
 
 
 def _speak_percentages(text: str) -> str:
-    """"50%" → 百分之五十; "5-10%" → 百分之五到百分之十 (the % belongs to both ends)."""
+    """ "50%" → 百分之五十; "5-10%" → 百分之五到百分之十 (the % belongs to both ends)."""
     text = _PERCENT_RANGE.sub(
-        lambda m: "百分之" + _read_number(m.group(1)) + "到百分之" + _read_number(m.group(2)), text)
+        lambda m: "百分之" + _read_number(m.group(1)) + "到百分之" + _read_number(m.group(2)), text
+    )
     return _PERCENT.sub(lambda m: "百分之" + _read_number(m.group(1)), text)
 
 
@@ -295,7 +307,7 @@ _NUMBER_RANGE_SEP = re.compile(r"(?<=[0-9])\s*(?:-|–|—|~|〜|至|到)\s*(?=[
 
 
 def _speak_ranges(text: str) -> str:
-    """"3-5个工作日" → 3到5个工作日; the numbers themselves are read by the next step."""
+    """ "3-5个工作日" → 3到5个工作日; the numbers themselves are read by the next step."""
     return _NUMBER_RANGE_SEP.sub("到", text)
 
 
@@ -310,7 +322,7 @@ def _speak_numbers(text: str) -> str:
 
     def replace(match: re.Match) -> str:
         number = match.group(1)
-        follows = text[match.end():match.end() + 1]
+        follows = text[match.end() : match.end() + 1]
         # A long plain run with no unit after it is a code (业务编号, 快递单号): nobody says it as
         # "二千零二十四亿..." — read it digit by digit.
         if number.isdigit() and len(number) >= _LONG_CODE and follows not in ("元", "万", "亿"):
@@ -358,6 +370,7 @@ def _is_speakable(ch: str) -> bool:
 
 def _tidy_spacing(text: str) -> str:
     """Spaces between Chinese words were visual gaps: make them pauses; keep them between Latin words."""
+
     def replace(match: re.Match) -> str:
         before, after = match.group(1), match.group(2)
         if before in _KEPT_PUNCTUATION or after in _KEPT_PUNCTUATION:
@@ -375,7 +388,7 @@ def _strongest(run: str) -> str:
 
 
 def _tidy_punctuation(text: str) -> str:
-    """"身份证,原件,。" → "身份证,原件。": one mark per pause, the strongest one; none at the start."""
+    """ "身份证,原件,。" → "身份证,原件。": one mark per pause, the strongest one; none at the start."""
     text = re.sub(f"[{_KEPT_PUNCTUATION}]{{2,}}", lambda m: _strongest(m.group(0)), text)
     return re.sub(f"^[{_KEPT_PUNCTUATION}]+", "", text)
 
@@ -385,6 +398,7 @@ def _tokenizer():
     """A private jieba instance, built on first use: the global one is changed by the catalog's words,
     and where a pause goes should not depend on which guides happen to be loaded."""
     import jieba  # only long sentences need it; importing speech stays cheap
+
     return jieba.Tokenizer()
 
 
@@ -405,8 +419,11 @@ def _cut_point(piece: str) -> int:
     (和/或/及..., 到/在/把...), else at any word boundary; in both cases nearest to 20 characters.
     """
     target = min(_PAUSE_TARGET, len(piece) // 2)
-    cuts = [(at, before, after) for at, before, after in _word_cuts(piece)
-            if _SHORTEST_PIECE <= at <= min(_LONG_RUN, len(piece) - _SHORTEST_PIECE)]
+    cuts = [
+        (at, before, after)
+        for at, before, after in _word_cuts(piece)
+        if _SHORTEST_PIECE <= at <= min(_LONG_RUN, len(piece) - _SHORTEST_PIECE)
+    ]
     natural = [at for at, before, after in cuts if before == "的" or after in _PHRASE_OPENERS]
     candidates = natural or [at for at, _, _ in cuts]
     if not candidates:
@@ -429,8 +446,7 @@ def _break_long_runs(text: str) -> str:
 
     TTS engines breathe only at punctuation; a long written sentence comes out as one rushed breath.
     """
-    return re.sub(f"[^{_KEPT_PUNCTUATION}]{{{_LONG_RUN + 1},}}", lambda m: _break_long_piece(m.group(0)),
-                  text)
+    return re.sub(f"[^{_KEPT_PUNCTUATION}]{{{_LONG_RUN + 1},}}", lambda m: _break_long_piece(m.group(0)), text)
 
 
 def _restore(text: str, kept: List[str]) -> str:
@@ -448,9 +464,9 @@ def to_speech(text: str) -> str:
     """
     kept: List[str] = []
     speech = _normalise_width(text)
-    speech = _speak_list_numbers(speech)           # before "1." could be taken for a decimal
+    speech = _speak_list_numbers(speech)  # before "1." could be taken for a decimal
     speech = _speak_private_numbers(speech, kept)  # before any rule reads part of an ID aloud
-    speech = _speak_phone_numbers(speech)          # before a number rule says 一万两千三百四十五
+    speech = _speak_phone_numbers(speech)  # before a number rule says 一万两千三百四十五
     speech = _speak_dates(speech)
     speech = _speak_times(speech)
     speech = _speak_money(speech)

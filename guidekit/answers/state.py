@@ -4,14 +4,30 @@ it (the chat API, the kiosk, WeChat, voice), and the one list of topics.
 The actions build it here and send `ChatState(...).model_dump()`, so a topic nobody knows fails where it is
 made (in the action's own tests), not as a surprise in a front end.
 """
+
 from __future__ import annotations
 
 from typing import List, Literal, Optional, Tuple, get_args
 
 from pydantic import BaseModel, Field
 
-Topic = Literal["materials", "location", "hours", "fee", "duration", "online", "proxy", "eligibility",
-                "process", "clarify", "fallback", "handoff", "greeting", "goodbye", "feedback"]
+Topic = Literal[
+    "materials",
+    "location",
+    "hours",
+    "fee",
+    "duration",
+    "online",
+    "proxy",
+    "eligibility",
+    "process",
+    "clarify",
+    "fallback",
+    "handoff",
+    "greeting",
+    "goodbye",
+    "feedback",
+]
 TOPICS: Tuple[str, ...] = get_args(Topic)
 # What is asked about a service besides what to bring ("在哪办", "要钱吗", "能让儿子去吗").
 INFO_TOPICS: Tuple[str, ...] = ("location", "hours", "fee", "duration", "online", "eligibility", "process", "proxy")

@@ -3,6 +3,7 @@
 It imports none of the modules whose tables it holds, so a process loads only the tables it uses: the action
 server, which reads guides, opens the database without the editors' accounts (argon2) or their tables.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -4,6 +4,7 @@ The schema comes from the migrations (guidekit/db/migrate.py), never from create
 
 Written in SQLAlchemy 2.0 style; runs on the 1.4 release that Rasa 3.6 needs.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -16,7 +17,7 @@ from sqlalchemy.engine import Engine
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
+        path = Path(url[len("sqlite:///") :])
         if str(path) not in ("", ":memory:"):
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15})
@@ -27,6 +28,7 @@ def get_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, future=True, pool_pre_ping=True)
     from guidekit.db.migrate import upgrade  # (alembic, loaded once per process)
+
     upgrade(engine)
     return engine
 

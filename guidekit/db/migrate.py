@@ -10,6 +10,7 @@ once and marked as the baseline, then upgraded like any other.
 Several processes open the same database at start (API, action server, WeChat worker): the upgrade is
 serialised, by an advisory lock on PostgreSQL and a lock file beside an SQLite file.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,8 +32,12 @@ _PG_LOCK_KEY = 7_734_220_001
 # Every module that declares tables on guidekit.db.Base. They are imported only here (for autogenerate, the
 # models-match-migrations test and completing a database from before the migrations), so that a process
 # opening the database loads only the tables it uses.
-TABLE_MODULES = ("guidekit.guides.store", "guidekit.editorial.workflow", "guidekit.quality.records",
-                 "api.wechat.outbox")
+TABLE_MODULES = (
+    "guidekit.guides.store",
+    "guidekit.editorial.workflow",
+    "guidekit.quality.records",
+    "api.wechat.outbox",
+)
 
 
 def all_tables() -> MetaData:
@@ -40,6 +45,7 @@ def all_tables() -> MetaData:
     import importlib
 
     from guidekit.db.base import Base
+
     for name in TABLE_MODULES:
         importlib.import_module(name)
     return Base.metadata

@@ -16,6 +16,7 @@ List items are numbered "1. ", "2. " … (the speech normaliser reads those as �
 result still needs a person: "您" where the text said 申请人, a friendlier order, what to leave
 out. Check it with `guidekit.editorial.readability.check` before publishing.
 """
+
 from __future__ import annotations
 
 import re
@@ -106,13 +107,13 @@ def _split_numbered(paragraph: str) -> List[Tuple[str, str]]:
         pieces.append(("text", intro))
     for k, m in enumerate(markers):
         end = markers[k + 1].start() if k + 1 < len(markers) else len(paragraph)
-        body = paragraph[m.end():end].strip()
+        body = paragraph[m.end() : end].strip()
         if k + 1 == len(markers):
             # The last item ends at the first full stop; what follows is ordinary text again.
             stop = body.find("。")
             if 0 <= stop < len(body) - 1:
                 pieces.append(("item", body[:stop]))
-                pieces.append(("text", body[stop + 1:].strip()))
+                pieces.append(("text", body[stop + 1 :].strip()))
                 continue
         pieces.append(("item", body))
     return [(kind, p) for kind, p in pieces if p.strip(_CLAUSE_MARKS + " 、")]
@@ -126,8 +127,34 @@ def _split_numbered(paragraph: str) -> List[Tuple[str, str]]:
 _ENUMERATION = re.compile(r"[^、,,;;。::!?!?\s()()]+(?:、[^、,,;;。::!?!?\s()()]+){2,}")
 _MIN_ITEMS = 4
 # Words after which the first item starts ("需提供居民身份证、…" → the item is 居民身份证).
-_LEAD_WORDS = ("提供", "携带", "提交", "准备", "包括", "包含", "带上", "带", "持", "出示", "凭", "需要", "需",
-               "须", "应", "如", "比如", "例如", "含", "即", "为", "是", "有", "交", "办理", "申请")
+_LEAD_WORDS = (
+    "提供",
+    "携带",
+    "提交",
+    "准备",
+    "包括",
+    "包含",
+    "带上",
+    "带",
+    "持",
+    "出示",
+    "凭",
+    "需要",
+    "需",
+    "须",
+    "应",
+    "如",
+    "比如",
+    "例如",
+    "含",
+    "即",
+    "为",
+    "是",
+    "有",
+    "交",
+    "办理",
+    "申请",
+)
 _JOINERS = ("和", "及", "与", "或", "或者", "以及")
 
 
@@ -158,12 +185,12 @@ def _split_enumeration(piece: str) -> List[Tuple[str, str]]:
         last_words, tail = last_words[:at], last_words[at:]
     joiner = next((k for k, w in enumerate(last_words) if w in _JOINERS and 0 < k < len(last_words) - 1), None)
     if joiner is not None:
-        items += ["".join(last_words[:joiner]), "".join(last_words[joiner + 1:])]
+        items += ["".join(last_words[:joiner]), "".join(last_words[joiner + 1 :])]
     else:
         items.append("".join(last_words))
     if len(items) < _MIN_ITEMS:
         return [("text", piece)]
-    rest = "".join(tail) + piece[match.end():]
+    rest = "".join(tail) + piece[match.end() :]
     if rest.startswith("等"):
         # "……、退休证等材料原件" → after the list, "以上材料原件"
         rest = rest[1:].lstrip("等")
@@ -219,10 +246,13 @@ def _split_long(sentence: str, limit: int) -> List[str]:
         return [sentence]
     middle = _han_count(sentence) / 2
     for candidates in _cut_candidates(sentence):
-        usable = [(a, b, p) for a, b, p in candidates
-                  if _han_count(sentence[:a]) >= _SHORTEST_PIECE and _han_count(sentence[b:]) >= _SHORTEST_PIECE]
+        usable = [
+            (a, b, p)
+            for a, b, p in candidates
+            if _han_count(sentence[:a]) >= _SHORTEST_PIECE and _han_count(sentence[b:]) >= _SHORTEST_PIECE
+        ]
         if usable:
-            a, b, prefix = min(usable, key=lambda c: abs(_han_count(sentence[:c[0]]) - middle))
+            a, b, prefix = min(usable, key=lambda c: abs(_han_count(sentence[: c[0]]) - middle))
             left = sentence[:a].rstrip(_CLAUSE_MARKS + " 、")
             right = prefix + sentence[b:].lstrip(_CLAUSE_MARKS + " 、")
             return _split_long(left, limit) + _split_long(right, limit)

@@ -35,6 +35,7 @@ are approximated by frequency rank in jieba's dictionary, with the 大纲's leve
 1,033 / 2,018 / 2,202 / 3,569; characters 800 / 804 / 601 / 700). The value is for comparing two
 versions of one text, never a pass mark.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -67,8 +68,8 @@ class Thresholds:
     # Average sentence length that costs nothing in the score; above it, 1 point per character.
     comfortable_sentence_chars: int = 15
     # Score penalties, per problem.
-    long_sentence_penalty: int = 10        # plus 1 per character over the limit ...
-    long_sentence_penalty_cap: int = 30    # ... up to this much for one sentence
+    long_sentence_penalty: int = 10  # plus 1 per character over the limit ...
+    long_sentence_penalty_cap: int = 30  # ... up to this much for one sentence
     rare_char_penalty: int = 8
     jargon_penalty: int = 10
     hard_to_say_penalty: int = 4
@@ -156,14 +157,16 @@ def _load_level1() -> frozenset:
 
 def _load_glossary() -> Tuple[GlossaryTerm, ...]:
     entries = yaml.safe_load(GLOSSARY_FILE.read_text(encoding="utf-8")) or []
-    return tuple(GlossaryTerm(str(e["term"]).strip(), str(e["plain"]).strip(), str(e["explain"]).strip())
-                 for e in entries)
+    return tuple(
+        GlossaryTerm(str(e["term"]).strip(), str(e["plain"]).strip(), str(e["explain"]).strip()) for e in entries
+    )
 
 
 def _build_jieba():
     # A private jieba instance: the global one gets the catalog's words added at run time
     # (guidekit/catalog.py), and a readability verdict must not depend on which guides are loaded.
     import jieba
+
     tokenizer = jieba.Tokenizer()
     tokenizer.check_initialized()
     return tokenizer
@@ -171,6 +174,7 @@ def _build_jieba():
 
 def _build_nlp():
     import spacy
+
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     # spaCy's ChineseTokenizer calls `self.jieba_seg.cut(text, cut_all=False)`; a jieba.Tokenizer
     # has the same method, so the pipeline segments with the private dictionary above.
@@ -310,11 +314,16 @@ def _jargon(text: str, sentences: List[Tuple[int, int]], glossary: Tuple[Glossar
             seen_explanation = seen_explanation or ok
             if seen_explanation:
                 continue
-            problems.append(Problem(
-                "jargon",
-                f"“{entry.term}”是办事用语,老人可能看不懂。请改成“{entry.plain}”,"
-                f"或者紧跟着解释一句,比如:{entry.explain}",
-                s, e, entry.term))
+            problems.append(
+                Problem(
+                    "jargon",
+                    f"“{entry.term}”是办事用语,老人可能看不懂。请改成“{entry.plain}”,"
+                    f"或者紧跟着解释一句,比如:{entry.explain}",
+                    s,
+                    e,
+                    entry.term,
+                )
+            )
     return problems
 
 
@@ -330,28 +339,44 @@ _SAYABLE = re.compile(
     r"|(?<![0-9])(?:\+?86[ -]?)?1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9])"
     r"|(?<![0-9])0[0-9]{2,3}[-－—\s]?[0-9]{7,8}(?![0-9])"
     r"|(?<![0-9])[48]00[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])"
-    r"|(?<![0-9])(?:12[0-9]{3}|9[56][0-9]{3})(?![0-9])")
+    r"|(?<![0-9])(?:12[0-9]{3}|9[56][0-9]{3})(?![0-9])"
+)
 
 _SYMBOL_ADVICE = {
-    "≥": "请写成“不少于”或“……以上”。", "≧": "请写成“不少于”或“……以上”。",
-    "≤": "请写成“不超过”或“……以下”。", "≦": "请写成“不超过”或“……以下”。",
-    ">": "请写成“大于”或“……以上”。", "＞": "请写成“大于”或“……以上”。",
-    "<": "请写成“小于”或“……以下”。", "＜": "请写成“小于”或“……以下”。",
-    "%": "请写成“百分之……”。", "％": "请写成“百分之……”。", "‰": "请写成“千分之……”。",
-    "/": "请写成“或者”“每”这样的字。", "／": "请写成“或者”“每”这样的字。",
-    "~": "请写成“到”。", "～": "请写成“到”。", "〜": "请写成“到”。",
-    "×": "请写成“乘”,或者换个说法。", "÷": "请写成“除以”,或者换个说法。",
-    "±": "请写成“上下”或“左右”。", "+": "请写成“加”或“和”。", "＋": "请写成“加”或“和”。",
-    "=": "请写成“等于”。", "＝": "请写成“等于”。",
+    "≥": "请写成“不少于”或“……以上”。",
+    "≧": "请写成“不少于”或“……以上”。",
+    "≤": "请写成“不超过”或“……以下”。",
+    "≦": "请写成“不超过”或“……以下”。",
+    ">": "请写成“大于”或“……以上”。",
+    "＞": "请写成“大于”或“……以上”。",
+    "<": "请写成“小于”或“……以下”。",
+    "＜": "请写成“小于”或“……以下”。",
+    "%": "请写成“百分之……”。",
+    "％": "请写成“百分之……”。",
+    "‰": "请写成“千分之……”。",
+    "/": "请写成“或者”“每”这样的字。",
+    "／": "请写成“或者”“每”这样的字。",
+    "~": "请写成“到”。",
+    "～": "请写成“到”。",
+    "〜": "请写成“到”。",
+    "×": "请写成“乘”,或者换个说法。",
+    "÷": "请写成“除以”,或者换个说法。",
+    "±": "请写成“上下”或“左右”。",
+    "+": "请写成“加”或“和”。",
+    "＋": "请写成“加”或“和”。",
+    "=": "请写成“等于”。",
+    "＝": "请写成“等于”。",
 }
 _SYMBOLS = re.compile(
     "[" + re.escape("".join(_SYMBOL_ADVICE)) + "#＃*＊&＆@＠※→←↑↓|｜\\\\]"
     # circled, parenthesised and full-stop numbers and letters (①, ⑴, ⒈, ⓐ, ❶, ㈠, ㉑)
-    "|[\u2460-\u24ff\u2776-\u2793\u3220-\u3229\u3251-\u325f\u32b1-\u32bf]")
+    "|[\u2460-\u24ff\u2776-\u2793\u3220-\u3229\u3251-\u325f\u32b1-\u32bf]"
+)
 _CIRCLED = re.compile("[\u2460-\u24ff\u2776-\u2793\u3220-\u3229\u3251-\u325f\u32b1-\u32bf]")
 # A number of five or more digits, unless it is a quantity (12000元 is read as a quantity).
 _LONG_DIGITS = re.compile(
-    r"(?<![0-9.])[0-9]{5,}(?![0-9.])(?!\s*(?:元|块|角|万|亿|人|户|个|次|米|平方米|公里|岁|天|年|份|张|名|件|项|斤))")
+    r"(?<![0-9.])[0-9]{5,}(?![0-9.])(?!\s*(?:元|块|角|万|亿|人|户|个|次|米|平方米|公里|岁|天|年|份|张|名|件|项|斤))"
+)
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2,}")
 # "APP(手机软件)" or "手机软件(APP)": the Chinese is right there.
 _GLOSS_AFTER = re.compile(r"\s*[(（][^)）]*[\u4e00-\u9fff][^)）]*[)）]")
@@ -371,22 +396,38 @@ def _hard_to_say(text: str) -> List[Problem]:
             advice = "请写成“1.”“2.”,或者“第一”“第二”。"
         else:
             advice = _SYMBOL_ADVICE.get(symbol, "请换成汉字。")
-        problems.append(Problem("hard_to_say", f"“{symbol}”念不出来,老人也不一定认得。{advice}",
-                                m.start(), m.end(), symbol))
+        problems.append(
+            Problem("hard_to_say", f"“{symbol}”念不出来,老人也不一定认得。{advice}", m.start(), m.end(), symbol)
+        )
     for m in _LONG_DIGITS.finditer(text):
-        if any(sayable[m.start():m.end()]):
+        if any(sayable[m.start() : m.end()]):
             continue
-        problems.append(Problem(
-            "hard_to_say", f"“{m.group(0)}”这串数字太长,念起来容易错。是编号的话,请说明是什么号;用不着就删掉。",
-            m.start(), m.end(), m.group(0)))
+        problems.append(
+            Problem(
+                "hard_to_say",
+                f"“{m.group(0)}”这串数字太长,念起来容易错。是编号的话,请说明是什么号;用不着就删掉。",
+                m.start(),
+                m.end(),
+                m.group(0),
+            )
+        )
     for m in _LATIN.finditer(text):
-        inside_gloss = re.search(r"[\u4e00-\u9fff][(（]\s*$", text[: m.start()]) and re.match(r"\s*[)）]", text[m.end():])
+        inside_gloss = re.search(r"[\u4e00-\u9fff][(（]\s*$", text[: m.start()]) and re.match(
+            r"\s*[)）]", text[m.end() :]
+        )
         if _GLOSS_AFTER.match(text, m.end()) or inside_gloss:
             continue
         word = m.group(0)
         suggestion = "比如“手机软件”" if word.upper() in ("APP", "ＡＰＰ") else "或者在后面用括号写上中文"
-        problems.append(Problem("hard_to_say", f"“{word}”是外文字母,有的老人不会念。请用中文说法,{suggestion}。",
-                                m.start(), m.end(), word))
+        problems.append(
+            Problem(
+                "hard_to_say",
+                f"“{word}”是外文字母,有的老人不会念。请用中文说法,{suggestion}。",
+                m.start(),
+                m.end(),
+                word,
+            )
+        )
     return problems
 
 
@@ -416,6 +457,7 @@ def _formula(han_chars: List[str], words: List[str], n_sentences: int) -> float:
 # ---------------------------------------------------------------------------------------------
 # Public API
 
+
 def _analyse(text: str):
     """spaCy doc, sentence spans, Han words (with offsets) and the formula value."""
     doc = _NLP.get()(text)
@@ -438,9 +480,15 @@ def check(text: str, glossary: Optional[Sequence[GlossaryTerm]] = None) -> Repor
         n = _han_count(text[s:e])
         lengths.append(n)
         if n > limits.max_sentence_chars:
-            problems.append(Problem(
-                "long_sentence", f"这一句有{n}个字,超过了{limits.max_sentence_chars}个字。请分成两句。",
-                s, e, text[s:e]))
+            problems.append(
+                Problem(
+                    "long_sentence",
+                    f"这一句有{n}个字,超过了{limits.max_sentence_chars}个字。请分成两句。",
+                    s,
+                    e,
+                    text[s:e],
+                )
+            )
 
     level1 = _LEVEL1.get()
     han_positions = [m.start() for m in HAN.finditer(text)]
@@ -451,9 +499,15 @@ def check(text: str, glossary: Optional[Sequence[GlossaryTerm]] = None) -> Repor
         for i in rare_positions:
             k = bisect.bisect_right(word_starts, i) - 1
             word = words[k][1] if k >= 0 and words[k][0] + len(words[k][1]) > i else text[i]
-            problems.append(Problem(
-                "rare_chars", f"“{text[i]}”(在“{word}”里)不是常用字,有的老人不认得。请换一个常用字的说法。",
-                i, i + 1, word))
+            problems.append(
+                Problem(
+                    "rare_chars",
+                    f"“{text[i]}”(在“{word}”里)不是常用字,有的老人不认得。请换一个常用字的说法。",
+                    i,
+                    i + 1,
+                    word,
+                )
+            )
 
     problems += _jargon(text, sentences, glossary_t)
     problems += _hard_to_say(text)

@@ -6,6 +6,7 @@ writes the guide into the table every channel reads (guidekit/guides/store.py) a
 all channels answer with it within a second — no retraining: services are found by the resolver from
 the guides' own words, and Rasa's intents do not name services. Every change is in the audit log.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,6 +46,7 @@ class UserRow(Base):
 
 class DraftRow(Base):
     """The working draft of one guide (new or changed), as guide YAML."""
+
     __tablename__ = "guide_drafts"
     guide_id = Column(String(80), primary_key=True)
     yaml_text = Column(Text, nullable=False)
@@ -58,6 +60,7 @@ class DraftRow(Base):
 
 class VersionRow(Base):
     """Every published version, kept for history and restore."""
+
     __tablename__ = "guide_versions"
     __table_args__ = (UniqueConstraint("guide_id", "number"),)
     id = Column(Integer, primary_key=True)
@@ -81,6 +84,7 @@ class AuditRow(Base):
 
 class GlossaryRow(Base):
     """Jargon the editors added to the default glossary (guidekit/data/glossary.yml)."""
+
     __tablename__ = "glossary_terms"
     term = Column(String(40), primary_key=True)
     plain = Column(String(200), nullable=False)
@@ -103,18 +107,50 @@ class WorkflowError(Exception):
 
 
 def audit(session: Session, username: str, action: str, guide_id: Optional[str] = None, **detail) -> None:
-    session.add(AuditRow(at=_now(), username=username, action=action, guide_id=guide_id,
-                         detail=json.dumps(detail, ensure_ascii=False) if detail else None))
+    session.add(
+        AuditRow(
+            at=_now(),
+            username=username,
+            action=action,
+            guide_id=guide_id,
+            detail=json.dumps(detail, ensure_ascii=False) if detail else None,
+        )
+    )
 
 
 # -- accounts ----------------------------------------------------------------------------------
-USERNAME_MAX = 32            # new names; sign-in refuses anything longer than the column (80) outright
+USERNAME_MAX = 32  # new names; sign-in refuses anything longer than the column (80) outright
 PASSWORD_MIN, PASSWORD_MAX = 10, 128
 _USERNAME = re.compile(r"[^\W][\w.\-]*")  # letters (any script), digits, _ . - ; starts with a letter or digit
 # Bases of the passwords tried first by anyone guessing (compared without digits and punctuation).
-_COMMON = {"password", "passw", "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm", "admin", "administrator",
-           "letmein", "welcome", "iloveyou", "abc", "abcdef", "abcdefg", "abcdefgh", "abcdefghij", "qazwsx",
-           "qwe", "asd", "zxc", "woaini", "banshi", "editor", "test", "changeme", "secret"}
+_COMMON = {
+    "password",
+    "passw",
+    "qwerty",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "admin",
+    "administrator",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "abc",
+    "abcdef",
+    "abcdefg",
+    "abcdefgh",
+    "abcdefghij",
+    "qazwsx",
+    "qwe",
+    "asd",
+    "zxc",
+    "woaini",
+    "banshi",
+    "editor",
+    "test",
+    "changeme",
+    "secret",
+}
 
 
 def check_username(username: str) -> str:
@@ -125,8 +161,10 @@ def check_username(username: str) -> str:
     if len(username) > USERNAME_MAX:
         raise ValueError(f"用户名最多{USERNAME_MAX}个字(username longer than {USERNAME_MAX} characters)")
     if len(username) < 2 or not _USERNAME.fullmatch(username):
-        raise ValueError("用户名只能用字母、汉字、数字和 _ . -,至少两个字"
-                         "(username: letters, digits, _ . - only, at least 2 characters)")
+        raise ValueError(
+            "用户名只能用字母、汉字、数字和 _ . -,至少两个字"
+            "(username: letters, digits, _ . - only, at least 2 characters)"
+        )
     return username
 
 
@@ -149,12 +187,14 @@ def check_password(password: str, username: str = "") -> None:
         raise ValueError("这个密码太常见了(password is a well-known one)")
     if username and len(username) >= 3 and username.lower() in password.lower():
         raise ValueError("密码里不能有用户名(password contains the username)")
-    kinds = sum((any(c.isalpha() for c in password), any(c.isdigit() for c in password),
-                 any(not c.isalnum() for c in password)))
+    kinds = sum(
+        (any(c.isalpha() for c in password), any(c.isdigit() for c in password), any(not c.isalnum() for c in password))
+    )
     weight = sum(3 if ord(c) >= 0x2E80 else 1 for c in password)  # a CJK character is worth several letters
     if weight < 16 and kinds < 2:
-        raise ValueError("16位以下的密码要有字母、数字、符号中的两种"
-                         "(under 16 characters, use two of: letters, digits, symbols)")
+        raise ValueError(
+            "16位以下的密码要有字母、数字、符号中的两种(under 16 characters, use two of: letters, digits, symbols)"
+        )
 
 
 def bump_sessions(user: UserRow) -> None:
@@ -169,8 +209,14 @@ def create_user(session: Session, username: str, password: str, role: str, by: s
     check_password(password, username)
     if session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none():
         raise ValueError(f"user {username!r} already exists")
-    user = UserRow(username=username, password_hash=_hasher.hash(password), role=role, active=True, created_at=_now(),
-                   session_version=0)
+    user = UserRow(
+        username=username,
+        password_hash=_hasher.hash(password),
+        role=role,
+        active=True,
+        created_at=_now(),
+        session_version=0,
+    )
     session.add(user)
     audit(session, by, "create_user", user=username, role=role)
     return user
@@ -247,22 +293,37 @@ def start_draft(session: Session, guide_id: str, by: str) -> DraftRow:
     row = published(session, guide_id)
     if row is None:
         raise WorkflowError(f"no guide {guide_id}")
-    draft = DraftRow(guide_id=guide_id, yaml_text=guide_to_yaml(Guide.model_validate_json(row.content)),
-                     status="draft", lock=1, base_version=row.version, updated_by=by, updated_at=_now())
+    draft = DraftRow(
+        guide_id=guide_id,
+        yaml_text=guide_to_yaml(Guide.model_validate_json(row.content)),
+        status="draft",
+        lock=1,
+        base_version=row.version,
+        updated_by=by,
+        updated_at=_now(),
+    )
     session.add(draft)
     session.flush()
     return draft
 
 
-def save_draft(session: Session, guide_id: str, yaml_text: str, lock: int, by: str,
-               action: str = "save_draft") -> DraftRow:
+def save_draft(
+    session: Session, guide_id: str, yaml_text: str, lock: int, by: str, action: str = "save_draft"
+) -> DraftRow:
     """Save over the draft loaded at `lock`. Invalid YAML is refused (GuideFileError), so is a stale lock."""
     parse_draft(guide_id, yaml_text)
     draft = get_draft(session, guide_id)
     if draft is None:
         row = published(session, guide_id)
-        draft = DraftRow(guide_id=guide_id, yaml_text=yaml_text, status="draft", lock=0,
-                         base_version=row.version if row else None, updated_by=by, updated_at=_now())
+        draft = DraftRow(
+            guide_id=guide_id,
+            yaml_text=yaml_text,
+            status="draft",
+            lock=0,
+            base_version=row.version if row else None,
+            updated_by=by,
+            updated_at=_now(),
+        )
         session.add(draft)
         if lock != 0:
             raise DraftConflict(draft)
@@ -317,8 +378,14 @@ def publish(session: Session, guide_id: str, by: str, override_reason: Optional[
     bump_revision(session)
     session.flush()
     number = session.get(GuideRow, guide_id).version
-    version = VersionRow(guide_id=guide_id, number=number, content=guide.model_dump_json(), published_by=by,
-                         published_at=_now(), override_reason=override_reason)
+    version = VersionRow(
+        guide_id=guide_id,
+        number=number,
+        content=guide.model_dump_json(),
+        published_by=by,
+        published_at=_now(),
+        override_reason=override_reason,
+    )
     session.add(version)
     session.delete(draft)
     audit(session, by, "publish", guide_id, version=number, override_reason=override_reason)
@@ -330,11 +397,15 @@ def _keep_current_version(session: Session, guide_id: str, by: str = "loader") -
     row = session.get(GuideRow, guide_id)
     if row is None:
         return
-    known = session.execute(select(VersionRow.id).where(VersionRow.guide_id == row.id,
-                                                        VersionRow.number == row.version)).first()
+    known = session.execute(
+        select(VersionRow.id).where(VersionRow.guide_id == row.id, VersionRow.number == row.version)
+    ).first()
     if known is None:
-        session.add(VersionRow(guide_id=row.id, number=row.version, content=row.content,
-                               published_by=by, published_at=row.updated_at))
+        session.add(
+            VersionRow(
+                guide_id=row.id, number=row.version, content=row.content, published_by=by, published_at=row.updated_at
+            )
+        )
         session.flush()
 
 
@@ -344,13 +415,17 @@ def record_loaded_versions(session: Session, by: str = "loader") -> None:
 
 
 def history(session: Session, guide_id: str) -> List[VersionRow]:
-    return list(session.execute(select(VersionRow).where(VersionRow.guide_id == guide_id)
-                                .order_by(VersionRow.number.desc())).scalars())
+    return list(
+        session.execute(
+            select(VersionRow).where(VersionRow.guide_id == guide_id).order_by(VersionRow.number.desc())
+        ).scalars()
+    )
 
 
 def restore_as_draft(session: Session, guide_id: str, number: int, lock: int, by: str) -> DraftRow:
-    version = session.execute(select(VersionRow).where(VersionRow.guide_id == guide_id,
-                                                       VersionRow.number == number)).scalar_one_or_none()
+    version = session.execute(
+        select(VersionRow).where(VersionRow.guide_id == guide_id, VersionRow.number == number)
+    ).scalar_one_or_none()
     if version is None:
         raise WorkflowError(f"{guide_id} has no version {number}")
     text = guide_to_yaml(Guide.model_validate_json(version.content))
@@ -364,26 +439,47 @@ def audit_entries(session: Session, limit: int = 200) -> List[AuditRow]:
 def plain_fields(guide: Guide) -> List[Tuple[str, str, Tuple, str, str]]:
     """(key, label, path in the guide's data, official, plain) for every text an older person reads or
     hears, in reading order; `path` leads to the plain text in `guide_to_yaml`'s data."""
-    out: List[Tuple[str, str, Tuple, str, str]] = [("department", "办理部门", ("department", "plain"), guide.department.official, guide.department.plain),
-           ("eligibility", "谁能办", ("eligibility", "plain"), guide.eligibility.official, guide.eligibility.plain)]
+    out: List[Tuple[str, str, Tuple, str, str]] = [
+        ("department", "办理部门", ("department", "plain"), guide.department.official, guide.department.plain),
+        ("eligibility", "谁能办", ("eligibility", "plain"), guide.eligibility.official, guide.eligibility.plain),
+    ]
     for i, m in enumerate(guide.materials):
         out.append((f"material-{i}", f"材料{i + 1}:{m.name}", ("materials", i, "plain"), m.official_name, m.plain))
     for i, step in enumerate(guide.process):
         out.append((f"process-{i}", f"步骤{i + 1}", ("process", i, "plain"), step.official, step.plain))
     for i, loc in enumerate(guide.locations):
-        out.append((f"address-{i}", f"{loc.name}:地址", ("locations", i, "address", "plain"),
-                    loc.address.official, loc.address.plain))
-        out.append((f"hours-{i}", f"{loc.name}:时间", ("locations", i, "hours", "plain"),
-                    loc.hours.official, loc.hours.plain))
-    for key, label in (("fee", "收费"), ("duration", "要多久"), ("online", "网上能不能办"), ("proxy", "家人能不能代办")):
+        out.append(
+            (
+                f"address-{i}",
+                f"{loc.name}:地址",
+                ("locations", i, "address", "plain"),
+                loc.address.official,
+                loc.address.plain,
+            )
+        )
+        out.append(
+            (f"hours-{i}", f"{loc.name}:时间", ("locations", i, "hours", "plain"), loc.hours.official, loc.hours.plain)
+        )
+    for key, label in (
+        ("fee", "收费"),
+        ("duration", "要多久"),
+        ("online", "网上能不能办"),
+        ("proxy", "家人能不能代办"),
+    ):
         text = getattr(guide, key)
         out.append((key, label, (key, "plain"), text.official, text.plain))
     return out
 
 
-def apply_plain_edits(yaml_text: str, guide_id: str, edits: Dict[str, str], aliases: Optional[List[str]] = None,
-                      purpose: Optional[str] = None, examples: Optional[List[str]] = None,
-                      short_name: Optional[str] = None) -> str:
+def apply_plain_edits(
+    yaml_text: str,
+    guide_id: str,
+    edits: Dict[str, str],
+    aliases: Optional[List[str]] = None,
+    purpose: Optional[str] = None,
+    examples: Optional[List[str]] = None,
+    short_name: Optional[str] = None,
+) -> str:
     """The draft with the plain texts (by `plain_fields` key), aliases, short name, purpose and example
     messages replaced; other fields untouched."""
     guide = parse_draft(guide_id, yaml_text)
@@ -424,8 +520,16 @@ def _with_short_name(data: dict, short_name: str) -> dict:
     return placed
 
 
-NEW_MATERIAL = {"name": "新材料", "official_name": "(请填写官方名称)", "plain": "(请用大白话写这是什么)", "form": "原件",
-                "originals": 1, "copies": 0, "necessity": "必要", "where_to_get": "申请人自备"}
+NEW_MATERIAL = {
+    "name": "新材料",
+    "official_name": "(请填写官方名称)",
+    "plain": "(请用大白话写这是什么)",
+    "form": "原件",
+    "originals": 1,
+    "copies": 0,
+    "necessity": "必要",
+    "where_to_get": "申请人自备",
+}
 
 
 def edit_materials(yaml_text: str, guide_id: str, action: str, index: int) -> str:

@@ -1,4 +1,5 @@
 """Reading guide files: YAML in, validated `Guide` out, or errors naming file, field and line."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -81,8 +82,11 @@ def parse_guide(text: str, file: str) -> Guide:
     expected_id = Path(file).stem
     if guide.id != expected_id:
         raise GuideFileError(
-            [GuideProblem(file, "id", _line_of(root, ("id",)),
-                          f"id {guide.id!r} must match the file name {expected_id!r}")]
+            [
+                GuideProblem(
+                    file, "id", _line_of(root, ("id",)), f"id {guide.id!r} must match the file name {expected_id!r}"
+                )
+            ]
         )
     return guide
 

@@ -5,6 +5,7 @@ element, listed in `guides/SCHEMA.md`, so real platform data can be imported lat
 Every text has an `official` version (the guide's own words) and a `plain` version
 (what an older person reads or hears).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +25,7 @@ _NOT_IN_SHORT_NAME = re.compile(r"[\s,，。.、;；:：!！?？()（）\[\]【�
 
 
 def _refuse_repeats(values: List[str], what: str) -> None:
-    """"aliases repeated: 老年证": a list whose entries must each say something new."""
+    """ "aliases repeated: 老年证": a list whose entries must each say something new."""
     dupes = sorted({v for v in values if values.count(v) > 1})
     if dupes:
         raise ValueError(f"{what} repeated: {', '.join(dupes)}")
@@ -175,7 +176,7 @@ class Guide(_Strict):
     # is answered with the guides whose age has been reached. None: not something people ask by age.
     ages_from: Optional[int] = Field(default=None, ge=1, le=120)
     # What the service is for, in everyday words, and what people really say about it ("医院拿药刷的
-    #那张卡坏了"): the meaning matcher compares a message with these, so a description without the
+    # 那张卡坏了"): the meaning matcher compares a message with these, so a description without the
     # service's name is understood. Editing them takes effect on publish, without retraining.
     purpose: Optional[str] = Field(default=None, max_length=400)
     examples: List[str] = Field(default_factory=list)

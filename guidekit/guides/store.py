@@ -1,5 +1,6 @@
 """The published guides in the database: their tables and the few functions every channel uses to read or
 load guides."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -75,8 +76,10 @@ class LoadReport:
         return bool(self.added or self.updated)
 
     def summary(self) -> str:
-        lines = [f"guides: {len(self.added)} added, {len(self.updated)} updated, "
-                 f"{len(self.unchanged)} unchanged, {len(self.refused)} refused"]
+        lines = [
+            f"guides: {len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.refused)} refused"
+        ]
         for file, problems in self.refused.items():
             lines.append(f"refused {file} (the database keeps its last good version):")
             lines += [f"  {p}" for p in problems]
@@ -89,8 +92,17 @@ def upsert_guide(session: Session, guide: Guide, source_file: Optional[str], rep
     now = utc_now()
     row = session.get(GuideRow, guide.id)
     if row is None:
-        session.add(GuideRow(id=guide.id, name=guide.name, content=content, content_hash=digest,
-                             version=1, source_file=source_file, updated_at=now))
+        session.add(
+            GuideRow(
+                id=guide.id,
+                name=guide.name,
+                content=content,
+                content_hash=digest,
+                version=1,
+                source_file=source_file,
+                updated_at=now,
+            )
+        )
         report.added.append(guide.id)
     elif row.content_hash != digest:
         row.name, row.content, row.content_hash = guide.name, content, digest

@@ -12,6 +12,7 @@ Rules that hold everywhere in this module:
   (`with Session(engine) as s, s.begin(): ...`), so a rating and its follow-up commit together.
 - Times are UTC without tzinfo, as in guidekit.guides.store; periods are half-open: since <= at < until.
 """
+
 from __future__ import annotations
 
 import csv
@@ -55,6 +56,8 @@ SCORE_LABELS: Dict[int, str] = dict(SCORES)
 def level_of_score(score: int) -> int:
     """The national level (1 非常满意 … 5 非常不满意) of a score as asked (5 非常满意 … 1 非常不满意)."""
     return 6 - score
+
+
 BAD_LEVELS = frozenset({4, 5})  # 差评
 
 
@@ -159,10 +162,25 @@ class RatingRequestRow(Base):
 
 # -- writing ---------------------------------------------------------------------------------------
 
-def record_turn(session: Session, *, session_id: str, channel: str, text: str, service_id: Optional[str],
-                topic: str, at: Optional[dt.datetime] = None) -> TurnRow:
-    row = TurnRow(session_id=session_id, channel=channel, text=mask_personal_numbers(text),
-                  service_id=service_id, topic=topic, at=at or utc_now())
+
+def record_turn(
+    session: Session,
+    *,
+    session_id: str,
+    channel: str,
+    text: str,
+    service_id: Optional[str],
+    topic: str,
+    at: Optional[dt.datetime] = None,
+) -> TurnRow:
+    row = TurnRow(
+        session_id=session_id,
+        channel=channel,
+        text=mask_personal_numbers(text),
+        service_id=service_id,
+        topic=topic,
+        at=at or utc_now(),
+    )
     session.add(row)
     session.flush()
     return row
@@ -171,20 +189,36 @@ def record_turn(session: Session, *, session_id: str, channel: str, text: str, s
 def asked_counts(session: Session, since: dt.datetime) -> Dict[str, int]:
     """How many conversations asked about each guide since then (a conversation asking twice counts once):
     the order in which kiosk tiles and the WeChat menu offer the guides."""
-    rows = session.execute(select(TurnRow.service_id, func.count(distinct(TurnRow.session_id)))
-                           .where(TurnRow.service_id.is_not(None), TurnRow.at >= since)
-                           .group_by(TurnRow.service_id))
+    rows = session.execute(
+        select(TurnRow.service_id, func.count(distinct(TurnRow.session_id)))
+        .where(TurnRow.service_id.is_not(None), TurnRow.at >= since)
+        .group_by(TurnRow.service_id)
+    )
     return {str(service_id): int(count) for service_id, count in rows}
 
 
-def record_rating(session: Session, *, session_id: str, channel: str, service_id: Optional[str], level: int,
-                  reason: Optional[str] = None, at: Optional[dt.datetime] = None) -> RatingRow:
+def record_rating(
+    session: Session,
+    *,
+    session_id: str,
+    channel: str,
+    service_id: Optional[str],
+    level: int,
+    reason: Optional[str] = None,
+    at: Optional[dt.datetime] = None,
+) -> RatingRow:
     """Store a rating; a 差评 (4 or 5) opens its follow-up in the same transaction."""
     if level not in LABELS:
         raise ValueError(f"rating level must be 1..5, got {level!r}")
     at = at or utc_now()
-    rating = RatingRow(session_id=session_id, channel=channel, service_id=service_id, level=level,
-                       reason=_masked_or_none(reason), at=at)
+    rating = RatingRow(
+        session_id=session_id,
+        channel=channel,
+        service_id=service_id,
+        level=level,
+        reason=_masked_or_none(reason),
+        at=at,
+    )
     session.add(rating)
     if is_bad(level):
         session.add(FollowUpRow(rating=rating, opened_at=at))
@@ -203,13 +237,18 @@ def set_rating_reason(session: Session, rating_id: int, reason: str) -> RatingRo
 
 def open_followups(session: Session) -> List[FollowUpRow]:
     """Follow-ups still waiting for staff, oldest first, each with its rating loaded."""
-    query = (select(FollowUpRow).where(FollowUpRow.closed_at.is_(None))
-             .options(selectinload(FollowUpRow.rating)).order_by(FollowUpRow.opened_at, FollowUpRow.id))
+    query = (
+        select(FollowUpRow)
+        .where(FollowUpRow.closed_at.is_(None))
+        .options(selectinload(FollowUpRow.rating))
+        .order_by(FollowUpRow.opened_at, FollowUpRow.id)
+    )
     return list(session.execute(query).scalars())
 
 
-def close_followup(session: Session, followup_id: int, *, closed_by: str, action_taken: str,
-                   at: Optional[dt.datetime] = None) -> FollowUpRow:
+def close_followup(
+    session: Session, followup_id: int, *, closed_by: str, action_taken: str, at: Optional[dt.datetime] = None
+) -> FollowUpRow:
     """Close with what was done; a follow-up without an action, or closed twice, is refused."""
     if not (action_taken or "").strip():
         raise ValueError("a follow-up is closed with what was done (action_taken)")
@@ -227,12 +266,14 @@ def close_followup(session: Session, followup_id: int, *, closed_by: str, action
     return followup
 
 
-def add_training_suggestion(session: Session, text: str, added_by: str,
-                            intent_hint: Optional[str] = None) -> TrainingSuggestionRow:
+def add_training_suggestion(
+    session: Session, text: str, added_by: str, intent_hint: Optional[str] = None
+) -> TrainingSuggestionRow:
     if not (text or "").strip():
         raise ValueError("a training suggestion needs the question's text")
-    row = TrainingSuggestionRow(text=mask_personal_numbers(text.strip()), intent_hint=intent_hint,
-                                added_by=added_by, at=utc_now())
+    row = TrainingSuggestionRow(
+        text=mask_personal_numbers(text.strip()), intent_hint=intent_hint, added_by=added_by, at=utc_now()
+    )
     session.add(row)
     session.flush()
     return row
@@ -262,23 +303,137 @@ def _masked_or_none(text: Optional[str]) -> Optional[str]:
 # Choices: plain "差" is the milder 差评 (4); "很差/太差了/非常差" are 5. "好/好的/可以/行" are not
 # ratings: after "请您打个分" they usually mean "OK", and a wrong rating is worse than none.
 _WORDS: Dict[int, Tuple[str, ...]] = {
-    1: ("非常满意", "很满意", "特别满意", "十分满意", "太满意", "相当满意", "超级满意", "非常非常满意",
-        "非常好", "很好", "特别好", "十分好", "太好", "好极", "真好", "非常棒", "很棒", "太棒", "特别棒",
-        "很不错", "非常不错", "特别不错", "五星好评", "满分", "打满分", "五星", "五颗星", "五分"),
-    2: ("满意", "挺满意", "比较满意", "蛮满意", "还满意", "还算满意", "都满意",
-        "挺好", "蛮好", "比较好", "还挺好", "不错", "挺不错", "蛮不错", "还不错", "好评", "棒"),
-    3: ("基本满意", "还行", "还可以", "还算可以", "一般", "一般般", "凑合", "还凑合", "马马虎虎", "过得去",
-        "还过得去", "说得过去", "将就"),
-    4: ("不满意", "不太满意", "不是很满意", "不怎么满意", "不大满意", "有点不满意", "不好", "不太好",
-        "不怎么样", "不咋样", "不咋地", "不行", "差", "比较差", "有点差", "差评"),
-    5: ("非常不满意", "很不满意", "特别不满意", "十分不满意", "太不满意", "极不满意", "非常非常不满意",
-        "很差", "非常差", "特别差", "太差", "极差", "差劲", "太差劲", "很不好", "非常不好", "太不好",
-        "糟糕", "很糟糕", "太糟糕", "非常糟糕", "太烂", "很烂"),
+    1: (
+        "非常满意",
+        "很满意",
+        "特别满意",
+        "十分满意",
+        "太满意",
+        "相当满意",
+        "超级满意",
+        "非常非常满意",
+        "非常好",
+        "很好",
+        "特别好",
+        "十分好",
+        "太好",
+        "好极",
+        "真好",
+        "非常棒",
+        "很棒",
+        "太棒",
+        "特别棒",
+        "很不错",
+        "非常不错",
+        "特别不错",
+        "五星好评",
+        "满分",
+        "打满分",
+        "五星",
+        "五颗星",
+        "五分",
+    ),
+    2: (
+        "满意",
+        "挺满意",
+        "比较满意",
+        "蛮满意",
+        "还满意",
+        "还算满意",
+        "都满意",
+        "挺好",
+        "蛮好",
+        "比较好",
+        "还挺好",
+        "不错",
+        "挺不错",
+        "蛮不错",
+        "还不错",
+        "好评",
+        "棒",
+    ),
+    3: (
+        "基本满意",
+        "还行",
+        "还可以",
+        "还算可以",
+        "一般",
+        "一般般",
+        "凑合",
+        "还凑合",
+        "马马虎虎",
+        "过得去",
+        "还过得去",
+        "说得过去",
+        "将就",
+    ),
+    4: (
+        "不满意",
+        "不太满意",
+        "不是很满意",
+        "不怎么满意",
+        "不大满意",
+        "有点不满意",
+        "不好",
+        "不太好",
+        "不怎么样",
+        "不咋样",
+        "不咋地",
+        "不行",
+        "差",
+        "比较差",
+        "有点差",
+        "差评",
+    ),
+    5: (
+        "非常不满意",
+        "很不满意",
+        "特别不满意",
+        "十分不满意",
+        "太不满意",
+        "极不满意",
+        "非常非常不满意",
+        "很差",
+        "非常差",
+        "特别差",
+        "太差",
+        "极差",
+        "差劲",
+        "太差劲",
+        "很不好",
+        "非常不好",
+        "太不好",
+        "糟糕",
+        "很糟糕",
+        "太糟糕",
+        "非常糟糕",
+        "太烂",
+        "很烂",
+    ),
 }
 _LEVEL_OF_WORD: Dict[str, int] = {word: level for level, words in _WORDS.items() for word in words}
 # Said around the rating word; taken off from the front and the end until none is left.
-_LEADING = ("嗯", "我觉得", "我感觉", "觉得", "感觉", "总体", "总的来说", "整体", "我选", "我", "选", "给",
-            "你们", "你", "您", "打", "就", "服务", "都")
+_LEADING = (
+    "嗯",
+    "我觉得",
+    "我感觉",
+    "觉得",
+    "感觉",
+    "总体",
+    "总的来说",
+    "整体",
+    "我选",
+    "我",
+    "选",
+    "给",
+    "你们",
+    "你",
+    "您",
+    "打",
+    "就",
+    "服务",
+    "都",
+)
 _TRAILING = ("了", "的", "啊", "呀", "吧", "哈", "哦", "呢", "啦", "嘛", "哟", "呐")
 # "5分", "四颗星": the number is the score.
 _SCORE_UNIT = re.compile(r"(分|颗星|星)$")
@@ -293,10 +448,10 @@ def _rating_words(text: str) -> str:
         changed = False
         for lead in _LEADING:
             if cleaned.startswith(lead) and len(cleaned) > len(lead):
-                cleaned, changed = cleaned[len(lead):], True
+                cleaned, changed = cleaned[len(lead) :], True
         for trail in _TRAILING:
             if cleaned.endswith(trail) and len(cleaned) > len(trail):
-                cleaned, changed = cleaned[:-len(trail)], True
+                cleaned, changed = cleaned[: -len(trail)], True
     return cleaned
 
 
@@ -324,6 +479,7 @@ def parse_rating(text: str) -> Optional[int]:
 
 
 # -- reading: the dashboard ------------------------------------------------------------------------
+
 
 def _zero_counts() -> Dict[int, int]:
     return {level: 0 for level, _ in LEVELS}
@@ -387,23 +543,40 @@ def _filters(row, since, until, guide_id, channel) -> list:
 def _breakdown(session: Session, turn_key, rating_key, since, until, guide_id, channel) -> List[Breakdown]:
     """One Breakdown per value of the key (a turn column and the matching rating column), in one query each."""
     rows: Dict[Optional[str], Breakdown] = {}
-    turn_query = (select(turn_key, func.count(distinct(TurnRow.session_id)), func.count(TurnRow.id),
-                         func.sum(case((TurnRow.topic.in_(UNANSWERED_TOPICS), 1), else_=0)),
-                         func.sum(case((TurnRow.topic == "handoff", 1), else_=0)))
-                  .where(*_filters(TurnRow, since, until, guide_id, channel)).group_by(turn_key))
+    turn_query = (
+        select(
+            turn_key,
+            func.count(distinct(TurnRow.session_id)),
+            func.count(TurnRow.id),
+            func.sum(case((TurnRow.topic.in_(UNANSWERED_TOPICS), 1), else_=0)),
+            func.sum(case((TurnRow.topic == "handoff", 1), else_=0)),
+        )
+        .where(*_filters(TurnRow, since, until, guide_id, channel))
+        .group_by(turn_key)
+    )
     for key, conversations, turns, fallbacks, handoffs in session.execute(turn_query):
-        rows[key] = Breakdown(key, conversations, turns, fallback_turns=int(fallbacks or 0),
-                              handoffs=int(handoffs or 0))
-    rating_query = (select(rating_key, RatingRow.level, func.count(RatingRow.id))
-                    .where(*_filters(RatingRow, since, until, guide_id, channel)).group_by(rating_key, RatingRow.level))
+        rows[key] = Breakdown(
+            key, conversations, turns, fallback_turns=int(fallbacks or 0), handoffs=int(handoffs or 0)
+        )
+    rating_query = (
+        select(rating_key, RatingRow.level, func.count(RatingRow.id))
+        .where(*_filters(RatingRow, since, until, guide_id, channel))
+        .group_by(rating_key, RatingRow.level)
+    )
     for key, level, count in session.execute(rating_query):
         rows.setdefault(key, Breakdown(key)).rating_counts[level] = count
     # Guides and channels with activity first; None (no guide) last.
     return sorted(rows.values(), key=lambda b: (b.key is None, -b.turns, -b.ratings, b.key or ""))
 
 
-def dashboard(session: Session, *, since: dt.datetime, until: dt.datetime, guide_id: Optional[str] = None,
-              channel: Optional[str] = None) -> Dashboard:
+def dashboard(
+    session: Session,
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    guide_id: Optional[str] = None,
+    channel: Optional[str] = None,
+) -> Dashboard:
     """The period's figures, overall, per guide and per channel; every level appears in rating_counts.
 
     A turn belongs to a guide when the assistant's answer was about it (turns.service_id), a rating
@@ -411,19 +584,33 @@ def dashboard(session: Session, *, since: dt.datetime, until: dt.datetime, guide
     """
     filters = _filters(TurnRow, since, until, guide_id, channel)
     conversations, turns, fallbacks, handoffs = session.execute(
-        select(func.count(distinct(TurnRow.session_id)), func.count(TurnRow.id),
-               func.sum(case((TurnRow.topic.in_(UNANSWERED_TOPICS), 1), else_=0)),
-               func.sum(case((TurnRow.topic == "handoff", 1), else_=0))).where(*filters)).one()
+        select(
+            func.count(distinct(TurnRow.session_id)),
+            func.count(TurnRow.id),
+            func.sum(case((TurnRow.topic.in_(UNANSWERED_TOPICS), 1), else_=0)),
+            func.sum(case((TurnRow.topic == "handoff", 1), else_=0)),
+        ).where(*filters)
+    ).one()
     counts = _zero_counts()
-    for level, count in session.execute(select(RatingRow.level, func.count(RatingRow.id))
-                                        .where(*_filters(RatingRow, since, until, guide_id, channel))
-                                        .group_by(RatingRow.level)):
+    for level, count in session.execute(
+        select(RatingRow.level, func.count(RatingRow.id))
+        .where(*_filters(RatingRow, since, until, guide_id, channel))
+        .group_by(RatingRow.level)
+    ):
         counts[level] = count
     return Dashboard(
-        since=since, until=until, guide_id=guide_id, channel=channel, conversations=conversations, turns=turns,
-        rating_counts=counts, fallback_rate=(fallbacks or 0) / turns if turns else 0.0, handoffs=int(handoffs or 0),
+        since=since,
+        until=until,
+        guide_id=guide_id,
+        channel=channel,
+        conversations=conversations,
+        turns=turns,
+        rating_counts=counts,
+        fallback_rate=(fallbacks or 0) / turns if turns else 0.0,
+        handoffs=int(handoffs or 0),
         per_guide=_breakdown(session, TurnRow.service_id, RatingRow.service_id, since, until, guide_id, channel),
-        per_channel=_breakdown(session, TurnRow.channel, RatingRow.channel, since, until, guide_id, channel))
+        per_channel=_breakdown(session, TurnRow.channel, RatingRow.channel, since, until, guide_id, channel),
+    )
 
 
 # -- reading: what the assistant could not answer -------------------------------------------------
@@ -434,10 +621,10 @@ _QUESTION_ENDINGS = ("吗", "呢", "啦", "么")
 
 @dataclasses.dataclass
 class UnansweredGroup:
-    key: str                      # the normalised question the texts share
-    count: int                    # how many times it was asked
-    conversations: int            # by how many sessions (one person repeating counts once here)
-    examples: List[str]           # distinct texts as people wrote them (masked), most recent first
+    key: str  # the normalised question the texts share
+    count: int  # how many times it was asked
+    conversations: int  # by how many sessions (one person repeating counts once here)
+    examples: List[str]  # distinct texts as people wrote them (masked), most recent first
     last_seen: dt.datetime
 
 
@@ -449,15 +636,24 @@ def question_key(text: str) -> str:
     return key
 
 
-def unanswered(session: Session, *, since: dt.datetime, until: dt.datetime, guide_id: Optional[str] = None,
-               channel: Optional[str] = None, limit: int = 20) -> List[UnansweredGroup]:
+def unanswered(
+    session: Session,
+    *,
+    since: dt.datetime,
+    until: dt.datetime,
+    guide_id: Optional[str] = None,
+    channel: Optional[str] = None,
+    limit: int = 20,
+) -> List[UnansweredGroup]:
     """The most frequent questions the assistant could not answer, most asked first.
 
     Texts with nothing left after cleaning (only "嗯", "啊?") are not questions and are left out.
     """
-    query = (select(TurnRow.text, TurnRow.session_id, TurnRow.at)
-             .where(TurnRow.topic.in_(UNANSWERED_TOPICS), *_filters(TurnRow, since, until, guide_id, channel))
-             .order_by(TurnRow.at.desc(), TurnRow.id.desc()))
+    query = (
+        select(TurnRow.text, TurnRow.session_id, TurnRow.at)
+        .where(TurnRow.topic.in_(UNANSWERED_TOPICS), *_filters(TurnRow, since, until, guide_id, channel))
+        .order_by(TurnRow.at.desc(), TurnRow.id.desc())
+    )
     groups: Dict[str, UnansweredGroup] = {}
     sessions: Dict[str, set] = {}
     for text, session_id, at in session.execute(query):
@@ -502,8 +698,19 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     return out.getvalue()
 
 
-RATINGS_CSV_HEADER = ("id", "at_utc", "session_id", "channel", "service_id", "level", "label", "reason",
-                      "followup", "followup_closed_by", "followup_action")
+RATINGS_CSV_HEADER = (
+    "id",
+    "at_utc",
+    "session_id",
+    "channel",
+    "service_id",
+    "level",
+    "label",
+    "reason",
+    "followup",
+    "followup_closed_by",
+    "followup_action",
+)
 TURNS_CSV_HEADER = ("id", "at_utc", "session_id", "channel", "service_id", "topic", "text")
 
 
@@ -513,23 +720,54 @@ def _followup_state(followup: Optional[FollowUpRow]) -> str:
     return "closed" if followup.closed_at is not None else "open"
 
 
-def ratings_csv(session: Session, since: dt.datetime, until: dt.datetime, guide_id: Optional[str] = None,
-                channel: Optional[str] = None) -> str:
+def ratings_csv(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    guide_id: Optional[str] = None,
+    channel: Optional[str] = None,
+) -> str:
     """Every rating of the period, oldest first, one line each (reasons are stored masked)."""
-    query = (select(RatingRow).where(*_filters(RatingRow, since, until, guide_id, channel))
-             .options(selectinload(RatingRow.followup)).order_by(RatingRow.at, RatingRow.id))
+    query = (
+        select(RatingRow)
+        .where(*_filters(RatingRow, since, until, guide_id, channel))
+        .options(selectinload(RatingRow.followup))
+        .order_by(RatingRow.at, RatingRow.id)
+    )
     rows = []
     for r in session.execute(query).scalars():
         f = r.followup
-        rows.append((r.id, r.at, r.session_id, r.channel, r.service_id, r.level, r.label, r.reason,
-                     _followup_state(f), f.closed_by if f else None, f.action_taken if f else None))
+        rows.append(
+            (
+                r.id,
+                r.at,
+                r.session_id,
+                r.channel,
+                r.service_id,
+                r.level,
+                r.label,
+                r.reason,
+                _followup_state(f),
+                f.closed_by if f else None,
+                f.action_taken if f else None,
+            )
+        )
     return _csv(RATINGS_CSV_HEADER, rows)
 
 
-def turns_csv(session: Session, since: dt.datetime, until: dt.datetime, guide_id: Optional[str] = None,
-              channel: Optional[str] = None) -> str:
+def turns_csv(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    guide_id: Optional[str] = None,
+    channel: Optional[str] = None,
+) -> str:
     """Every turn of the period, oldest first (texts are stored masked)."""
-    query = (select(TurnRow).where(*_filters(TurnRow, since, until, guide_id, channel))
-             .order_by(TurnRow.at, TurnRow.id))
-    return _csv(TURNS_CSV_HEADER, ((t.id, t.at, t.session_id, t.channel, t.service_id, t.topic, t.text)
-                                   for t in session.execute(query).scalars()))
+    query = select(TurnRow).where(*_filters(TurnRow, since, until, guide_id, channel)).order_by(TurnRow.at, TurnRow.id)
+    return _csv(
+        TURNS_CSV_HEADER,
+        (
+            (t.id, t.at, t.session_id, t.channel, t.service_id, t.topic, t.text)
+            for t in session.execute(query).scalars()
+        ),
+    )

@@ -3,6 +3,7 @@
 Ratings stay (they hold no one's words but a masked reason, and the 好差评 record must not lose any);
 so do open follow-ups. Run it daily: `python -m guidekit.cli purge` (BANSHI_RETENTION_DAYS, default 180).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -23,8 +24,10 @@ class PurgeReport:
     rating_requests: int
 
     def __str__(self) -> str:
-        return (f"removed {self.tracker_events} tracker events, {self.turns} logged turns and "
-                f"{self.rating_requests} rating requests")
+        return (
+            f"removed {self.tracker_events} tracker events, {self.turns} logged turns and "
+            f"{self.rating_requests} rating requests"
+        )
 
 
 def purge_tracker_events(tracker_store_url: str, older_than_days: float) -> int:
@@ -47,6 +50,10 @@ def purge(database_url: str, tracker_store_url: str, older_than_days: float) -> 
     cutoff = quality.utc_now() - dt.timedelta(days=older_than_days)
     with Session(get_engine(database_url)) as session, session.begin():
         turns = session.execute(sa.delete(quality.TurnRow).where(quality.TurnRow.at < cutoff)).rowcount or 0
-        requests = session.execute(sa.delete(quality.RatingRequestRow)
-                                   .where(quality.RatingRequestRow.asked_at < cutoff)).rowcount or 0
+        requests = (
+            session.execute(
+                sa.delete(quality.RatingRequestRow).where(quality.RatingRequestRow.asked_at < cutoff)
+            ).rowcount
+            or 0
+        )
     return PurgeReport(purge_tracker_events(tracker_store_url, older_than_days), turns, requests)

@@ -15,6 +15,7 @@ The thresholds are on the multilingual-e5-small cosine scale (related sentences 
 were chosen on `benchmarks/understanding/dev/` (never on the blind set) to make a wrong service rare: a
 wrong service costs four right ones in the choice. `make understanding` measures them.
 """
+
 from __future__ import annotations
 
 from typing import Callable, List, Optional
@@ -84,8 +85,12 @@ def _candidate(index: ServiceIndex, guide_id: str, score: float) -> Candidate:
 class Understanding:
     """One revision's name/sound index and meaning index; `resolve` is what the actions ask."""
 
-    def __init__(self, index: ServiceIndex, meaning: Optional[MeaningIndex],
-                 services: Optional[Callable[[], Optional[ServiceClassifier]]] = None):
+    def __init__(
+        self,
+        index: ServiceIndex,
+        meaning: Optional[MeaningIndex],
+        services: Optional[Callable[[], Optional[ServiceClassifier]]] = None,
+    ):
         self.index, self.meaning = index, meaning
         # The fitted service classifier, asked at each use: after a publish it is refitted in the background.
         self.services = services
@@ -108,7 +113,11 @@ class Understanding:
         """The guide the service classifier is sure of, for a message the nearest sayings left undecided
         ("人在海南过冬,看病想用东北的医保,手机上能弄吗" was offered three guides); None when it is not sure."""
         classifier = self.services() if self.services is not None else None
-        if classifier is None or self.meaning is None or (named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT):
+        if (
+            classifier is None
+            or self.meaning is None
+            or (named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT)
+        ):
             return None
         read = clip(text)
         guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
@@ -132,8 +141,11 @@ class Understanding:
         for c in found:
             # A short name in a story is as often its setting as a second need ("我是去年退休的…公积金…能一次
             # 全拿出来吗": 退休 is when, not what): it counts when the meaning nearly supports it as well.
-            if (c.length < ALSO_NAMED_LENGTH and meant is not None
-                    and meant.score - meant.score_of(c.guide_id) > ALSO_NAMED_BAND):
+            if (
+                c.length < ALSO_NAMED_LENGTH
+                and meant is not None
+                and meant.score - meant.score_of(c.guide_id) > ALSO_NAMED_BAND
+            ):
                 continue
             others.setdefault(c.matched, []).append(c.guide_id)
         if not others:
@@ -145,16 +157,20 @@ class Understanding:
                 picked.append(best)
         return picked[:1]
 
-    def decide(self, named: Resolution, meant: Meaning, current: Optional[str] = None,
-               length: int = 0, doubted: bool = False) -> Resolution:
+    def decide(
+        self, named: Resolution, meant: Meaning, current: Optional[str] = None, length: int = 0, doubted: bool = False
+    ) -> Resolution:
         top, score = meant.top, meant.score
         if top is None:
             return named  # no guide to be near (an empty catalogue): the words alone
         lead = meant.lead_over_elsewhere - (DOUBTED_LEAD if doubted else 0.0)
         # "No guide, call 12345" only when a need we have no guide for is really near; a question that
         # names nothing ("要花钱吗") is merely far from everything, and is asked which service it is about.
-        elsewhere = (Resolution("none", unknown_subject=meant.elsewhere_about) if meant.elsewhere >= ELSEWHERE_NEAR
-                     else Resolution("none"))
+        elsewhere = (
+            Resolution("none", unknown_subject=meant.elsewhere_about)
+            if meant.elsewhere >= ELSEWHERE_NEAR
+            else Resolution("none")
+        )
         if named.status == "certain" and named.best is not None:
             chosen = named.best.guide_id
             if lead < NAMED_BUT_ELSEWHERE:
@@ -177,7 +193,7 @@ class Understanding:
                 return elsewhere
             if shared_name:
                 # "身份证": ask, unless the rest of the message clearly means one of them; "退休了…单位说有
-                #一笔钱要家属去领": the shared word is only the setting of another guide's need.
+                # 一笔钱要家属去领": the shared word is only the setting of another guide's need.
                 needed = SHARED_NAME_MARGIN if top in ids and length <= LONG_MESSAGE else VAGUE_MARGIN
                 if meant.margin >= needed and lead > LEAD_OVER_ELSEWHERE:
                     return self._certain(top, score)
@@ -185,14 +201,23 @@ class Understanding:
             if current is not None:
                 # "补领在哪办" while the senior card is discussed: a vague word stays with it, unless the
                 # meaning is clearly another guide's.
-                if (length > SHORT_MESSAGE and top != current and lead > SWITCH_LEAD
-                        and score - meant.score_of(current) > SWITCH_MARGIN):
+                if (
+                    length > SHORT_MESSAGE
+                    and top != current
+                    and lead > SWITCH_LEAD
+                    and score - meant.score_of(current) > SWITCH_MARGIN
+                ):
                     return self._certain(top, score)
                 return named
             # The vague words point to these options; a short message says nothing more ("补领在哪办"), so
             # meaning must pick one of them clearly; a description says more, and needs only to lead.
-            needed = (SHARED_NAME_MARGIN if top in ids and length <= SHORT_MESSAGE
-                      else MARGIN if length > LONG_MESSAGE else VAGUE_MARGIN)
+            needed = (
+                SHARED_NAME_MARGIN
+                if top in ids and length <= SHORT_MESSAGE
+                else MARGIN
+                if length > LONG_MESSAGE
+                else VAGUE_MARGIN
+            )
             if lead > LEAD_OVER_ELSEWHERE and meant.margin >= needed:
                 return self._certain(top, score)
             band = self._band(meant)
@@ -212,8 +237,12 @@ class Understanding:
         if score < FLOOR:
             return Resolution("none")
         if current is not None:
-            if (length > SHORT_MESSAGE and top != current and lead > SWITCH_LEAD
-                    and score - meant.score_of(current) > SWITCH_MARGIN):
+            if (
+                length > SHORT_MESSAGE
+                and top != current
+                and lead > SWITCH_LEAD
+                and score - meant.score_of(current) > SWITCH_MARGIN
+            ):
                 return self._certain(top, score)
             return Resolution("none")
         if 0 < length <= SHORT_MESSAGE:

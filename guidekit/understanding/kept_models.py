@@ -4,6 +4,7 @@ Fitting takes 10–15 s on two cores, so each fitted model is written once, by t
 a file named by what it was fitted from; other processes and restarts read it. Written to a temporary file and
 renamed, so a reader never sees half a file; a file that cannot be read is fitted afresh, never fatal.
 """
+
 from __future__ import annotations
 
 import logging

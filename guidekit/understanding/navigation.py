@@ -5,6 +5,7 @@ phone keyboard often gets one of them wrong. The classifier learnt the words, no
 message is compared by sound (toneless syllables, accent confusions folded, as the service matching does)
 with the few things people say to move in the list, allowing one syllable off in three or more.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,7 @@ def _misses(heard: Tuple[str, ...], phrase: Tuple[str, ...]) -> int:
         return 99
     fewest = 99
     for start in range(len(heard) - len(phrase) + 1):
-        misses = sum(a != b for a, b in zip(phrase, heard[start:start + len(phrase)]))
+        misses = sum(a != b for a, b in zip(phrase, heard[start : start + len(phrase)]))
         if misses == 0 or (misses == 1 and len(phrase) >= 3):
             fewest = min(fewest, misses)
     return fewest

@@ -5,6 +5,7 @@ the words of the NLU training data): the letters are split into words whose tone
 spell, longest first, and each word is replaced by its most frequent characters. Letters that are
 not pinyin ("APP", "ok") are left alone, so English stays as typed.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,7 @@ def split_syllables(letters: str) -> Optional[List[str]]:
     best[n] = []
     for i in range(n - 1, -1, -1):
         for size in range(min(MAX_SYLLABLE, n - i), 0, -1):
-            piece = letters[i:i + size]
+            piece = letters[i : i + size]
             rest = best[i + size]
             if piece in valid and rest is not None:
                 best[i] = [piece] + rest
@@ -74,9 +75,9 @@ class PinyinConverter:
         out, i = [], 0
         while i < len(letters):
             for size in range(min(self._longest, len(letters) - i), 0, -1):
-                word = self._words.get(letters[i:i + size])
+                word = self._words.get(letters[i : i + size])
                 # A word must end on a syllable boundary, or it would eat the next syllable's start.
-                if word and split_syllables(letters[i + size:]) is not None:
+                if word and split_syllables(letters[i + size :]) is not None:
                     out.append(word)
                     i += size
                     break
@@ -88,6 +89,7 @@ class PinyinConverter:
 
     def convert(self, text: str) -> str:
         """Replace every run of pinyin in the text; characters and non-pinyin letters stay as they are."""
+
         def _replace(match: re.Match) -> str:
             run = match.group(0)
             converted = self.convert_letters(re.sub(r"[\s']+", "", run))
@@ -95,6 +97,6 @@ class PinyinConverter:
                 return converted
             # Mixed with English ("APP neng ban ma"): convert word by word, keep what is not pinyin.
             parts = re.split(r"([\s']+)", run)
-            return "".join(part if part.strip(" '") == "" else (self.convert_letters(part) or part)
-                           for part in parts)
+            return "".join(part if part.strip(" '") == "" else (self.convert_letters(part) or part) for part in parts)
+
         return _LATIN_RUN.sub(_replace, text)

@@ -24,6 +24,7 @@ Bounded work, whatever the text (a long random message must not take seconds of 
   character has all 256 states), runs only when its estimated work is within POS_HMM_BUDGET, many
   times what any ordinary sentence needs; above it, unknown characters are tagged one by one.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -71,32 +72,47 @@ POS_HMM_BUDGET = 80_000
 
 log = logging.getLogger(__name__)
 
-_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"),
-          ("n", "l"), ("f", "h"), ("r", "l"))
+_FOLDS = (
+    ("zh", "z"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("ang", "an"),
+    ("eng", "en"),
+    ("ing", "in"),
+    ("n", "l"),
+    ("f", "h"),
+    ("r", "l"),
+)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_OR_LATIN = re.compile(r"([\u4e00-\u9fff]+)|([A-Za-z]+)")
 _LATIN_TAIL = re.compile(r"[A-Za-z]*")
 
 # Nouns that belong to the question, not to a service ("儿子去办行吗", "地址在哪").
-GENERIC_NOUNS = frozenset("""
+GENERIC_NOUNS = frozenset(
+    """
 材料 东西 证件 证明 手续 流程 步骤 地方 地址 地点 位置 窗口 大厅 时间 时候 钟点 钱 费用 价钱 手机 网上 网 电话 号码
 人工 人 本人 自己 儿子 女儿 闺女 儿媳 女婿 孙子 孙女 家人 家里人 老伴 孩子 子女 老人 老年人 亲戚 朋友 别人
 花钱 交钱 收费 排队 几楼 楼层 现场 当场 跑腿 今天 明天 后天 昨天 周末 星期 礼拜 周一 周二 周三 周四 周五 周六 周日 上午 下午 中午 晚上 早上 点 天 月 年
 社保 医保 办证 复印件 原件 多少钱 多长时间 长时间 人能 上能 时限 工本费 手续费 营业时间 办公时间 上班时间 下班 上班 照片 全部 所有 一共 全都 事 事情 业务 服务 东东 样 个 下 遍 哪些 什么 啥 多少 多久 情况 问题 东西 腿脚 身体 岁数 年纪 工作日 小时
-""".split())
+""".split()
+)
 # What people apply for ends like this: 护照, 结婚证, 房产过户, 出生证明, 驾驶执照, 港澳通行证.
 SERVICE_OBJECT_ENDINGS = ("证", "照", "卡", "本", "户", "险", "金", "保", "贴", "登记", "证明", "手续", "许可", "签证")
 DOCUMENT_ENDINGS = ("证", "照", "卡", "本", "证明")
 # Verbs of asking and applying: they carry no subject of their own.
-QUESTION_VERBS = frozenset("""
+QUESTION_VERBS = frozenset(
+    """
 办 办理 申请 需要 准备 提交 携带 补办 补领 换领 领取 领 带 知道 听说 想要 可以 要求 问问 咨询 弄 搞 整 去 来 拿
 开 交 取 查 走 用 办好 办下来 有 没有 是 能 会 得 说 告诉 帮 看看 问 行不行 行不 可不可以 能不能 好不好
 成不成 中不中 得不得 要不要 是不是 有没有 对不对 领点
 排队 预约 拍照 照相 寄 寄过去 邮寄 打印 复印
-""".split())
+""".split()
+)
 
 # Characters of questions and grammar: they say nothing about which service is meant.
-STOP_CHARS = frozenset("的了吗呢啊吧呀么什怎要带办哪在几多少钱能可以去我你他她们这那个是有没不和就还也都又再想问请一下咋啥弄整手续")
+STOP_CHARS = frozenset(
+    "的了吗呢啊吧呀么什怎要带办哪在几多少钱能可以去我你他她们这那个是有没不和就还也都又再想问请一下咋啥弄整手续"
+)
 # "新证", "那张卡", "原来的本": a pointing word, then the one-character head of a thing.
 _POINTING = re.compile(r"(?:新|旧|老|原|原来的|这|那|这个|那个|这张|那张|这本|那本)(.)")
 _NOUN_FLAGS = ("n", "nr", "ns", "nt", "nz", "vn", "j", "eng")
@@ -179,8 +195,7 @@ def _pos_hmm_work(tokenizer: jieba.Tokenizer, text: str) -> int:
             if len(run) > 1 and not tokenizer.FREQ.get(run):
                 for han in jieba.posseg.re_han_detail.findall(run):
                     costs = [_pos_states(c) for c in han]
-                    work += costs[0][0] + sum(fan + size * costs[i + 1][0]
-                                              for i, (size, fan) in enumerate(costs[:-1]))
+                    work += costs[0][0] + sum(fan + size * costs[i + 1][0] for i, (size, fan) in enumerate(costs[:-1]))
     return work
 
 
@@ -269,7 +284,7 @@ class ServiceIndex:
         owners: Dict[str, set] = {}
         for term in self._terms:
             for i in range(len(term.text) - 1):
-                owners.setdefault(term.text[i:i + 2], set()).add(term.guide_id)
+                owners.setdefault(term.text[i : i + 2], set()).add(term.guide_id)
         self._related: List[Tuple[str, "re.Pattern[str]"]] = []
         self._objects_of: Dict[str, str] = {}
         for guide in guides:
@@ -280,8 +295,11 @@ class ServiceIndex:
             self._objects_of[term.guide_id] = self._objects_of.get(term.guide_id, "") + "|" + term.text
         # A topic word inside an alias ("什么时候退休" has 时候) says what is asked, not which service: "身份证
         # 什么时候能拿到" was offered the retirement guide on it.
-        self._distinctive_grams = {gram: next(iter(ids)) for gram, ids in owners.items()
-                                   if len(ids) == 1 and not set(gram) <= STOP_CHARS and gram not in TOPIC_PAIRS}
+        self._distinctive_grams = {
+            gram: next(iter(ids))
+            for gram, ids in owners.items()
+            if len(ids) == 1 and not set(gram) <= STOP_CHARS and gram not in TOPIC_PAIRS
+        }
         # Every pair of neighbouring syllables of every alias, with the alias and where the pair sits in it.
         self._sound_pairs: Dict[Tuple[str, str], List[Tuple[int, int]]] = {}
         for number, term in enumerate(self._terms):
@@ -345,8 +363,9 @@ class ServiceIndex:
             if not postings:
                 continue
             if time.perf_counter() > deadline:
-                log.warning("sound matching stopped after %.0f ms at syllable %d of %d",
-                            SOUND_BUDGET_SECONDS * 1000, i, n)
+                log.warning(
+                    "sound matching stopped after %.0f ms at syllable %d of %d", SOUND_BUDGET_SECONDS * 1000, i, n
+                )
                 break
             for number, at in postings:
                 start = i - at
@@ -355,15 +374,18 @@ class ServiceIndex:
                     continue
                 compared.add((number, start))
                 misses = 0
-                for a, b in zip(term, sound[start:start + len(term)]):
+                for a, b in zip(term, sound[start : start + len(term)]):
                     if a != b:
                         misses += 1
                         if misses > 1:
                             break
                 if misses < fewest.get(number, 2):
                     fewest[number] = misses
-        return {number: SOUND_SCORE if misses == 0 else NEAR_SCORE for number, misses in fewest.items()
-                if misses == 0 or len(self._terms[number].sound) >= MIN_NEAR_SYLLABLES}
+        return {
+            number: SOUND_SCORE if misses == 0 else NEAR_SCORE
+            for number, misses in fewest.items()
+            if misses == 0 or len(self._terms[number].sound) >= MIN_NEAR_SYLLABLES
+        }
 
     def resolve(self, text: str) -> Resolution:
         found = self.candidates(text)
@@ -386,8 +408,9 @@ class ServiceIndex:
         tied = [c for c in found if _strength(c) == _strength(top)]
         if len(tied) == 1:
             return Resolution("certain", best=top, options=(top,))
-        close = [c for c in found if c.score >= POSSIBLE and top.score - c.score <= 0.1
-                 and c.length >= top.length - 1][:MAX_OPTIONS]
+        close = [c for c in found if c.score >= POSSIBLE and top.score - c.score <= 0.1 and c.length >= top.length - 1][
+            :MAX_OPTIONS
+        ]
         if len(close) == 1:
             return Resolution("certain", best=top, options=(top,))
         ids = [c.guide_id for c in close]
@@ -410,7 +433,7 @@ class ServiceIndex:
         return Resolution("ambiguous", best=top, options=tuple(close))
 
     def _age_choice(self, text: str, ids: Sequence[str]) -> Optional[str]:
-        """"老母亲九十二了,说是有份补贴": 补贴 is a word of 低保 and 高龄津贴; the age says which — the one option
+        """ "老母亲九十二了,说是有份补贴": 补贴 is a word of 低保 and 高龄津贴; the age says which — the one option
         that is for people of that age and that the age has reached."""
         age = age_stated(text)
         if age is None:
@@ -419,7 +442,7 @@ class ServiceIndex:
         return reached[0] if len(reached) == 1 else None
 
     def _for_age(self, text: str) -> Optional[Resolution]:
-        """"我八十了能办点啥": the guides that age has reached, as options; None if no age is asked about."""
+        """ "我八十了能办点啥": the guides that age has reached, as options; None if no age is asked about."""
         age = age_in(text)
         if age is None:
             return None
@@ -438,8 +461,9 @@ class ServiceIndex:
         top = found[0] if found else None
         if top is None or top.score < POSSIBLE:
             return Resolution("none", unknown_subject=self.unknown_subject(text))
-        close = [c for c in found if c.score >= POSSIBLE and top.score - c.score <= 0.1
-                 and c.length >= top.length - 1][:MAX_OPTIONS]
+        close = [c for c in found if c.score >= POSSIBLE and top.score - c.score <= 0.1 and c.length >= top.length - 1][
+            :MAX_OPTIONS
+        ]
         return Resolution("ambiguous", best=top, options=tuple(close))
 
     def related_hits(self, text: str) -> Dict[str, int]:
@@ -475,8 +499,14 @@ class ServiceIndex:
         hmm = _pos_hmm_work(self._tokenizer, cleaned) <= POS_HMM_BUDGET
         out: List[Tuple[str, str]] = []
         for word, flag in self._posseg.lcut(cleaned, HMM=hmm):
-            if (len(word) == 1 and word in SERVICE_OBJECT_ENDINGS and out and len(out[-1][0]) >= 2
-                    and out[-1][0] not in GENERIC_NOUNS and out[-1][0] not in QUESTION_VERBS):
+            if (
+                len(word) == 1
+                and word in SERVICE_OBJECT_ENDINGS
+                and out
+                and len(out[-1][0]) >= 2
+                and out[-1][0] not in GENERIC_NOUNS
+                and out[-1][0] not in QUESTION_VERBS
+            ):
                 out[-1] = (out[-1][0] + word, "n")
             else:
                 out.append((word, flag))
@@ -487,9 +517,14 @@ class ServiceIndex:
 
     def named_objects(self, text: str) -> List[str]:
         """Documents the text names (驾驶证, 户口本, 不动产证): things one loses, renews or replaces."""
-        return [word for word, flag in self._tokens(_cleaned(text))
-                if len(word) >= 2 and flag.startswith(_NOUN_FLAGS) and word.endswith(DOCUMENT_ENDINGS)
-                and word not in GENERIC_NOUNS]
+        return [
+            word
+            for word, flag in self._tokens(_cleaned(text))
+            if len(word) >= 2
+            and flag.startswith(_NOUN_FLAGS)
+            and word.endswith(DOCUMENT_ENDINGS)
+            and word not in GENERIC_NOUNS
+        ]
 
     def _with_related(self, text: str, base: Resolution) -> Resolution:
         """Add the guides whose related words the text uses to the options (at most three)."""
@@ -501,8 +536,11 @@ class ServiceIndex:
             signal[c.guide_id] = signal.get(c.guide_id, 0) + 1
         order = {c.guide_id: i for i, c in enumerate(base.options)}
         ranked = sorted(signal, key=lambda gid: (-signal[gid], order.get(gid, len(order))))[:MAX_OPTIONS]
-        options = tuple(next((c for c in base.options if c.guide_id == gid), None)
-                        or Candidate(gid, self.names[gid], POSSIBLE, "", 0) for gid in ranked)
+        options = tuple(
+            next((c for c in base.options if c.guide_id == gid), None)
+            or Candidate(gid, self.names[gid], POSSIBLE, "", 0)
+            for gid in ranked
+        )
         only_related = not base.options
         return Resolution("ambiguous", best=options[0], options=options, vague=only_related)
 
@@ -520,7 +558,7 @@ class ServiceIndex:
         """
         said = _said(text)
         counts: Dict[str, int] = {}
-        for gram in {said[i:i + 2] for i in range(len(said) - 1)}:
+        for gram in {said[i : i + 2] for i in range(len(said) - 1)}:
             gid = self._distinctive_grams.get(gram)
             if gid:
                 counts[gid] = counts.get(gid, 0) + 1
@@ -537,8 +575,9 @@ class ServiceIndex:
         best = Candidate(gid, self.names[gid], score, "", count)
         if score >= CERTAIN:
             return Resolution("certain", best=best, options=(best,))
-        options = [Candidate(g, self.names[g], POSSIBLE, "", c) for g, c in ranked
-                   if c >= EVIDENCE_POSSIBLE and count - c <= 1][:MAX_OPTIONS]
+        options = [
+            Candidate(g, self.names[g], POSSIBLE, "", c) for g, c in ranked if c >= EVIDENCE_POSSIBLE and count - c <= 1
+        ][:MAX_OPTIONS]
         return Resolution("ambiguous", best=best, options=tuple(options))
 
     def unknown_subject(self, text: str, strict: bool = True) -> Optional[str]:
@@ -574,14 +613,23 @@ class ServiceIndex:
         if flag.startswith(_NOUN_FLAGS) and word not in GENERIC_NOUNS:
             return strict or not any_topic_word(word, exact=True)
         # "上办", "办要" (how jieba cuts "手机上办", "办要多久"): doing, not a subject.
-        return (not strict and flag.startswith("v") and word not in QUESTION_VERBS
-                and not word.startswith("办") and not word.endswith("办") and not any_topic_word(word))
+        return (
+            not strict
+            and flag.startswith("v")
+            and word not in QUESTION_VERBS
+            and not word.startswith("办")
+            and not word.endswith("办")
+            and not any_topic_word(word)
+        )
 
     @staticmethod
     def _counts(run: List[str], strict: bool) -> bool:
         # "新生儿" + "落户": the whole phrase names a thing one applies for, though 落户 is ours.
-        return not strict or "".join(run).endswith(SERVICE_OBJECT_ENDINGS) or any(
-            w.endswith(SERVICE_OBJECT_ENDINGS) for w in run)
+        return (
+            not strict
+            or "".join(run).endswith(SERVICE_OBJECT_ENDINGS)
+            or any(w.endswith(SERVICE_OBJECT_ENDINGS) for w in run)
+        )
 
     def clear_caches(self) -> None:
         """Forget the texts recently cleaned and cut (benchmarks time each resolution from scratch)."""
@@ -611,8 +659,7 @@ class ServiceIndex:
 
     def _distinctive_choice(self, text: str, option_ids: Sequence[str]) -> Optional[str]:
         """The one option whose own characters (used by no other option) the text uses most."""
-        chars = {gid: set("".join(t.text for t in self._terms if t.guide_id == gid)) - STOP_CHARS
-                 for gid in option_ids}
+        chars = {gid: set("".join(t.text for t in self._terms if t.guide_id == gid)) - STOP_CHARS for gid in option_ids}
         said = set(_said(text))
         scores = {}
         for gid in option_ids:

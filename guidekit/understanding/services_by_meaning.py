@@ -19,6 +19,7 @@ Fitting takes about 10 s on two cores, so the fitted model is kept under var/, n
 from; after a publish the previous model answers until the new one is fitted in the background (a new
 example sentence works at once through the nearest sayings).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,9 +56,11 @@ class ServiceClassifier:
     def fit(cls, cache: VectorCache, sayings: Sequence[Tuple[str, str]]) -> "ServiceClassifier":
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
+
         texts = [t for t, _ in sayings]
-        characters = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
-                                     min_df=2).fit([normalize(t) for t in texts])
+        characters = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2).fit(
+            [normalize(t) for t in texts]
+        )
         features = _features(characters, texts, cache.vectors(texts))
         # Balanced: the needs we have no guide for have the most sayings, and must not win by number alone.
         model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(features, [g for _, g in sayings])
@@ -76,8 +79,9 @@ class ServiceClassifier:
 
 
 def _features(characters, texts: List[str], vectors: np.ndarray):
-    return sparse.hstack([sparse.csr_matrix(vectors),
-                          CHARACTER_WEIGHT * characters.transform([normalize(t) for t in texts])]).tocsr()
+    return sparse.hstack(
+        [sparse.csr_matrix(vectors), CHARACTER_WEIGHT * characters.transform([normalize(t) for t in texts])]
+    ).tocsr()
 
 
 class ServiceModels:
@@ -92,8 +96,9 @@ class ServiceModels:
 
     @staticmethod
     def digest(sayings: Sequence[Tuple[str, str]]) -> str:
-        return hashlib.sha256(json.dumps([MODEL_VERSION, CHARACTER_WEIGHT, C, list(sayings)],
-                                         ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha256(
+            json.dumps([MODEL_VERSION, CHARACTER_WEIGHT, C, list(sayings)], ensure_ascii=False).encode("utf-8")
+        ).hexdigest()[:16]
 
     def _path(self, digest: str) -> Optional[Path]:
         if self.cache.path is None:
@@ -123,8 +128,9 @@ class ServiceModels:
         if wait:
             self._load_or_fit(digest, list(sayings))
         else:
-            threading.Thread(target=self._load_or_fit, args=(digest, list(sayings)), daemon=True,
-                             name="service-model-fit").start()
+            threading.Thread(
+                target=self._load_or_fit, args=(digest, list(sayings)), daemon=True, name="service-model-fit"
+            ).start()
         return digest
 
     def _load_or_fit(self, digest: str, sayings: List[Tuple[str, str]]) -> None:

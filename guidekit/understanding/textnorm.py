@@ -1,4 +1,5 @@
 """Cleaning what people type or say before matching: traditional → simplified, fillers, option numbers, yes / no."""
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,33 @@ import opencc
 
 # Said before the real question; removing them keeps them from matching anything.
 FILLERS = (
-    "我想问一下", "我想问问", "想问一下", "问一下", "请问一下", "请问", "麻烦问一下", "麻烦你", "麻烦",
-    "你好", "您好", "同志", "那个", "这个", "就是", "然后", "嗯", "啊", "呃", "哦", "呀", "吧", "哈",
-    "我想", "我要", "想要", "一下",
+    "我想问一下",
+    "我想问问",
+    "想问一下",
+    "问一下",
+    "请问一下",
+    "请问",
+    "麻烦问一下",
+    "麻烦你",
+    "麻烦",
+    "你好",
+    "您好",
+    "同志",
+    "那个",
+    "这个",
+    "就是",
+    "然后",
+    "嗯",
+    "啊",
+    "呃",
+    "哦",
+    "呀",
+    "吧",
+    "哈",
+    "我想",
+    "我要",
+    "想要",
+    "一下",
 )
 _PUNCT = re.compile(r"[\s,,。.!!??、;;::\~～…·'\"“”‘’()()\[\]【】《》<>\-—_/\\|@#$%^&*+=]+")
 
@@ -27,7 +52,7 @@ _U_UMLAUT = str.maketrans({c: "v" for c in "üǖǘǚǜÜǕǗǙǛ"})
 
 
 def without_tone_marks(text: str) -> str:
-    """"gāolíng jīntiē" → "gaoling jintie": typed pinyin with tone marks, as a phone keyboard gives it,
+    """ "gāolíng jīntiē" → "gaoling jintie": typed pinyin with tone marks, as a phone keyboard gives it,
     read like toneless pinyin (ü as v, the usual keyboard spelling). Chinese characters are untouched."""
     if text.isascii():
         return text
@@ -57,9 +82,11 @@ _AGE = re.compile(r"([零一二两三四五六七八九十百]+)(?=(?:周)?岁|�
 
 def _ages_as_digits(text: str) -> str:
     """七十岁 → 70岁, as guides write ages (people say them in words)."""
+
     def _one(match: re.Match) -> str:
         number = number_in(match.group(1))
         return match.group(1) if number is None else str(number)
+
     return _AGE.sub(_one, text)
 
 
@@ -91,8 +118,10 @@ def parse_option_number(text: str, count: int) -> Optional[int]:
     return number if number is not None and 1 <= number <= count else None
 
 
-_YES = re.compile(r"^(?:是|是的|是啊|是呀|是是|对|对的|对啊|对呀|对对|对对对|没错|嗯|嗯嗯|好|好的|行|可以|就是|就是它|就是这个|"
-                  r"yes|ok)$")
+_YES = re.compile(
+    r"^(?:是|是的|是啊|是呀|是是|对|对的|对啊|对呀|对对|对对对|没错|嗯|嗯嗯|好|好的|行|可以|就是|就是它|就是这个|"
+    r"yes|ok)$"
+)
 _NO = re.compile(r"^(?:不是|不对|错了|不|不是的|没有|都不是|不是这个|不要|no)$")
 
 

@@ -15,6 +15,7 @@ probabilities into one topic the way a careful clerk would: a sure reading is ta
 are in the sentence is taken when the meaning does not rule it out; otherwise the person is told what to
 bring, which is what everyone needs first.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,16 @@ TOPIC_OF_INTENT = {
     **TOPIC_OF_INTENT_ASKED,
     # Not a topic question at all ("还有啥没说的", "你一步一步跟我说", "谢谢"): without this class, what is
     # no topic would be read as the nearest topic — often a complaint.
-    "next_item": OTHER, "previous_item": OTHER, "repeat_item": OTHER, "slower": OTHER, "list_all": OTHER,
-    "have_item": OTHER, "whats_left": OTHER, "greet": OTHER, "goodbye": OTHER, "thank": OTHER,
+    "next_item": OTHER,
+    "previous_item": OTHER,
+    "repeat_item": OTHER,
+    "slower": OTHER,
+    "list_all": OTHER,
+    "have_item": OTHER,
+    "whats_left": OTHER,
+    "greet": OTHER,
+    "goodbye": OTHER,
+    "thank": OTHER,
 }
 
 
@@ -51,11 +60,11 @@ _CLAUSE_END = re.compile(r"[,，。!！?？;；、.\s]+")
 LAST_CLAUSE_WEIGHT = 0.5
 # Thresholds of `decide_topic`, chosen on benchmarks/understanding/dev (never on the blind set) without
 # losing the project's own set (cases.yml).
-SURE = 0.7        # a topic read this surely needs none of its words
+SURE = 0.7  # a topic read this surely needs none of its words
 WITH_WORDS = 0.3  # … and with its words in the sentence, this much
 WORDS_NOT_RULED_OUT = 0.1  # a topic whose words are there, unless meaning rules it out
-NEARLY = 0.7      # … and, against what to bring, nearly as likely as it
-HANDOFF = 0.5     # a complaint or a wish for a person
+NEARLY = 0.7  # … and, against what to bring, nearly as likely as it
+HANDOFF = 0.5  # a complaint or a wish for a person
 # The intent classifier's complaint stands only with this much support from the topic classifier (on dev,
 # dev2 and cases: 51 labelled complaints it heard had 0.30 or more, 19 worried questions 0.20 or less).
 HANDOFF_SUPPORT = 0.25
@@ -124,13 +133,14 @@ class TopicClassifier:
 
     def __init__(self, cache: VectorCache, nlu_dir: str):
         self.cache, self.nlu_dir = cache, nlu_dir
-        self._model: Any = None       # (scikit-learn's, fitted on first use)
+        self._model: Any = None  # (scikit-learn's, fitted on first use)
         self._characters: Any = None
         self._lock = threading.Lock()
 
     def _features(self, texts: List[str], vectors: np.ndarray):
-        return sparse.hstack([sparse.csr_matrix(vectors),
-                              CHARACTER_WEIGHT * self._characters.transform([normalize(t) for t in texts])]).tocsr()
+        return sparse.hstack(
+            [sparse.csr_matrix(vectors), CHARACTER_WEIGHT * self._characters.transform([normalize(t) for t in texts])]
+        ).tocsr()
 
     def _fitted(self):
         with self._lock:
@@ -149,11 +159,14 @@ class TopicClassifier:
     def _fit(self, texts: List[str], topics: List[str]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        self._characters = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
-                                           min_df=2).fit([normalize(t) for t in texts])
+
+        self._characters = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2).fit(
+            [normalize(t) for t in texts]
+        )
         # Balanced: "what to bring" has the most sentences, but must not win by number alone.
         self._model = LogisticRegression(C=32, max_iter=5000, class_weight="balanced").fit(
-            self._features(texts, self.cache.vectors(texts)), topics)
+            self._features(texts, self.cache.vectors(texts)), topics
+        )
 
     def _saved_path(self, texts: List[str], topics: List[str]) -> Optional[Path]:
         """Fitting takes about 15 s on 2 cores, so the fitted model is kept beside the vector cache (under
@@ -161,8 +174,11 @@ class TopicClassifier:
         sentence model or other settings give another file."""
         if self.cache.path is None:
             return None
-        digest = hashlib.sha256(json.dumps([self.cache.embedder.name, CHARACTER_WEIGHT, MODEL_VERSION, texts, topics],
-                                           ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256(
+            json.dumps(
+                [self.cache.embedder.name, CHARACTER_WEIGHT, MODEL_VERSION, texts, topics], ensure_ascii=False
+            ).encode("utf-8")
+        ).hexdigest()[:16]
         return self.cache.path.parent / f"topic-model-{digest}.pkl"
 
     def warm(self) -> None:

@@ -3,6 +3,7 @@
 Only nouns go in (service and material names): Rasa's token boundaries follow jieba's, and a
 phrase like "社保卡丢了" as one token would hide the words the intent classifier needs.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

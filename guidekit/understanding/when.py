@@ -1,4 +1,5 @@
 """Which day a question is about: 今天 / 明天 / 后天 / 周六 / 星期天 / 礼拜三 / 周末."""
+
 from __future__ import annotations
 
 import datetime as dt

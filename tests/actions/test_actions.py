@@ -1,4 +1,5 @@
 """The actions themselves, run as the action server runs them: rasa_sdk Tracker and CollectingDispatcher."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,16 @@ from actions.service_info import ActionAnswerTopic
 
 
 def run(action, text: str, intent: str, slots: Optional[Dict[str, Any]] = None):
-    tracker = Tracker("u1", dict(slots or {}), {"text": text, "intent": {"name": intent, "confidence": 0.9}},
-                      [], False, None, {}, "action_listen")
+    tracker = Tracker(
+        "u1",
+        dict(slots or {}),
+        {"text": text, "intent": {"name": intent, "confidence": 0.9}},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
     new_slots = dict(slots or {})
@@ -115,9 +124,15 @@ def test_something_we_have_no_guide_for_after_a_yes_no_suggestion_gets_no_guide(
     assert state["service_id"] is None and "护照" in text
 
 
-@pytest.mark.parametrize("action, text, intent", [
-    (ActionNextMaterial(), "下一个", "next_item"), (ActionPreviousMaterial(), "上一个", "previous_item"),
-    (ActionRepeatMaterial(), "重复一边", "repeat_item"), (ActionMarkHave(), "这个我有了", "have_item")])
+@pytest.mark.parametrize(
+    "action, text, intent",
+    [
+        (ActionNextMaterial(), "下一个", "next_item"),
+        (ActionPreviousMaterial(), "上一个", "previous_item"),
+        (ActionRepeatMaterial(), "重复一边", "repeat_item"),
+        (ActionMarkHave(), "这个我有了", "have_item"),
+    ],
+)
 def test_a_navigation_word_while_a_yes_no_question_waits_asks_it_again(action, text, intent):
     slots = {"options": ["funeral-allowance"], "pending_topic": "materials", "topic": "clarify"}
     said, state, _ = run(action, text, intent, slots)
@@ -127,6 +142,7 @@ def test_a_navigation_word_while_a_yes_no_question_waits_asks_it_again(action, t
 
 def test_a_worried_description_heard_as_a_complaint_is_answered_as_the_question_it_is():
     from actions.handoff import ActionHandoff
+
     _, state, _ = run(ActionHandoff(), "看病时刷的那张卡芯片坏了,机器读不出来", "handoff")
     assert state["service_id"] == "social-security-card-replacement" and state["topic"] == "materials"
     _, state, _ = run(ActionHandoff(), "上次去换卡等了一个月都没拿到,你们到底怎么回事", "handoff")
@@ -145,10 +161,13 @@ def test_questions_about_an_item_are_answered_from_its_fields_whatever_intent_wa
     from actions.smalltalk import ActionGoodbye
     from guidekit.catalog import ROOT
     from guidekit.guides.loader import read_guide_file
+
     guide = read_guide_file(ROOT / "guides" / "chronic-disease-outpatient.yml")
     items = guide.materials_to_bring(with_proxy=False)
     both = next(n for n, m in enumerate(items, 1) if m.form.value == "原件和复印件")
-    only_original = next(n for n, m in enumerate(items, 1) if m.form.value == "原件" and m.where_to_get.value != "系统自动获取")
+    only_original = next(
+        n for n, m in enumerate(items, 1) if m.form.value == "原件" and m.where_to_get.value != "系统自动获取"
+    )
     walk = {"service_id": guide.id, "item_index": both, "topic": "materials"}
     # "复印几份" was heard as a goodbye and ended the conversation.
     text, state, _ = run(ActionGoodbye(), "这些东西复印几份", "goodbye", walk)
@@ -186,6 +205,7 @@ def test_two_misunderstandings_in_a_row_offer_a_person():
 
 def test_clarify_answered_with_words_even_when_nlu_says_inform_service():
     from actions.which_service import ActionInformService
+
     _, state, slots = run(ActionMaterials(), "身份证要带什么", "ask_materials")
     assert state["topic"] == "clarify"
     text, state, _ = run(ActionInformService(), "丢了的那个", "inform_service", slots)
@@ -207,10 +227,13 @@ def test_vague_word_keeps_the_service_already_being_discussed():
 
 
 def test_a_question_left_unanswered_is_restated_in_other_words_twice_then_a_person_is_offered():
-    """"我下个月退休…" was asked which of two; "这个复印几份", "下一个", "上一个" answer nothing: never the same
+    """ "我下个月退休…" was asked which of two; "这个复印几份", "下一个", "上一个" answer nothing: never the same
     words twice in a row, and no fourth round of the same question."""
-    slots = {"options": ["housing-fund-retirement-withdrawal", "retirement-pension-claim"],
-             "pending_topic": "materials", "topic": "clarify"}
+    slots = {
+        "options": ["housing-fund-retirement-withdrawal", "retirement-pension-claim"],
+        "pending_topic": "materials",
+        "topic": "clarify",
+    }
     first, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
     assert state["options"] == ["housing-fund-retirement-withdrawal", "retirement-pension-claim"]
     assert "1. 退休取公积金" in first and "2. 办退休" in first

@@ -1,4 +1,5 @@
 """One state contract and one topic list (guidekit/answers/state.py) for the actions, the API and the front ends."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """A live API (uvicorn on loopback, in a thread) with a scripted assistant, and a fake WeChat server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,8 +32,11 @@ class ScriptedAssistant:
     async def __call__(self, req: ChatRequest) -> ChatResponse:
         self.calls.append(req)
         await asyncio.sleep(self.delay)
-        return ChatResponse(session_id=req.session_id, messages=[Message(text=self.answer(req))],
-                            state=ChatState(topic="materials", item_index=self.item_index))
+        return ChatResponse(
+            session_id=req.session_id,
+            messages=[Message(text=self.answer(req))],
+            state=ChatState(topic="materials", item_index=self.item_index),
+        )
 
 
 class LiveApi:
@@ -77,12 +81,19 @@ def wechat_env(monkeypatch, fake_wechat, tmp_path) -> Dict[str, str]:
 
     from guidekit.db.engine import get_engine
     from guidekit.guides.store import load_guides
+
     db_url = f"sqlite:///{tmp_path / 'guides.db'}"
     load_guides(get_engine(db_url), Path(__file__).resolve().parents[2] / "guides")
-    env = {"BANSHI_DATABASE_URL": db_url, "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": SECRET,
-           "WECHAT_API_BASE": fake_wechat.base_url, "BANSHI_WECHAT_PASSIVE_SECONDS": "0.5",
-           "BANSHI_WECHAT_RETRY_BASE_SECONDS": "0.05",
-           "BANSHI_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
+    env = {
+        "BANSHI_DATABASE_URL": db_url,
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_APP_ID": APP_ID,
+        "WECHAT_APP_SECRET": SECRET,
+        "WECHAT_API_BASE": fake_wechat.base_url,
+        "BANSHI_WECHAT_PASSIVE_SECONDS": "0.5",
+        "BANSHI_WECHAT_RETRY_BASE_SECONDS": "0.05",
+        "BANSHI_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+    }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("WECHAT_AES_KEY", raising=False)
@@ -94,6 +105,7 @@ def wechat_env(monkeypatch, fake_wechat, tmp_path) -> Dict[str, str]:
 @pytest.fixture()
 def wechat_api(wechat_env, assistant):
     from api.main import create_app
+
     with LiveApi(create_app(assistant=assistant)) as live:
         yield live
 
@@ -103,11 +115,13 @@ def safe_mode_api(wechat_env, assistant, monkeypatch):
     monkeypatch.setenv("WECHAT_AES_KEY", AES_KEY)
     get_settings.cache_clear()
     from api.main import create_app
+
     with LiveApi(create_app(assistant=assistant)) as live:
         yield live
 
 
 def post(api_url: str, params: Dict[str, str], body, timeout: float = 10) -> httpx.Response:
     data = body.encode("utf-8") if isinstance(body, str) else body
-    return httpx.post(f"{api_url}/wechat", params=params, content=data, timeout=timeout,
-                      headers={"Content-Type": "text/xml"})
+    return httpx.post(
+        f"{api_url}/wechat", params=params, content=data, timeout=timeout, headers={"Content-Type": "text/xml"}
+    )

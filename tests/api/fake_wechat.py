@@ -8,6 +8,7 @@ GET  /cgi-bin/media/get?access_token=…&media_id=…  → the file (a voice mes
 
 Knobs let a test revoke tokens, make sends fail (HTTP 500 or errcode -1 "system busy") or be slow.
 """
+
 from __future__ import annotations
 
 import json

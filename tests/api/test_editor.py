@@ -1,4 +1,5 @@
 """The editor pages over HTTP (a live app on loopback, a fresh guides database per test)."""
+
 from __future__ import annotations
 
 import html
@@ -42,6 +43,7 @@ def db_url(tmp_path, monkeypatch):
 @pytest.fixture()
 def api(db_url):
     from api.main import create_app
+
     with LiveApi(create_app(assistant=ScriptedAssistant())) as live:
         yield live
 
@@ -81,12 +83,14 @@ def signed_in(api, username: str) -> Editor:
 
 
 def _save_fee(person: Editor, text: str, lock=None) -> httpx.Response:
-    return person.post(f"/editor/guides/{GUIDE}/save", {"lock": lock if lock is not None else person.lock_of(GUIDE),
-                                                         "plain:fee": text})
+    return person.post(
+        f"/editor/guides/{GUIDE}/save", {"lock": lock if lock is not None else person.lock_of(GUIDE), "plain:fee": text}
+    )
 
 
 def test_every_editor_route_refuses_an_anonymous_request(api):
     from api.main import create_app
+
     paths = {r.path for r in create_app().routes if getattr(r, "path", "").startswith("/editor")}
     paths -= {"/editor/login"}
     assert len(paths) >= 20
@@ -195,7 +199,9 @@ def test_plain_text_failing_readability_needs_a_written_reason_to_publish(api, d
     assert refused.status_code == 422 and "写明理由" in refused.text
     with Session(get_engine(db_url)) as session:
         assert get_guide(session, GUIDE).fee.plain != hard
-    assert reviewer.post(f"/editor/guides/{GUIDE}/publish", {"override_reason": "上级要求今天先上线"}).status_code == 303
+    assert (
+        reviewer.post(f"/editor/guides/{GUIDE}/publish", {"override_reason": "上级要求今天先上线"}).status_code == 303
+    )
     with Session(get_engine(db_url)) as session:
         latest = ed.history(session, GUIDE)[0]
         assert latest.override_reason == "上级要求今天先上线" and get_guide(session, GUIDE).fee.plain == hard
@@ -272,9 +278,14 @@ def test_purpose_and_example_messages_are_edited_on_the_page_and_published(api, 
     examples = html.unescape(re.search(r'<textarea name="examples"[^>]*>([^<]*)</textarea>', page).group(1))
     assert len(examples.splitlines()) >= 40
     new_example = "老伴走了单位给的那笔安葬钱去哪领"
-    saved = writer.post(f"/editor/guides/{GUIDE}/save", {
-        "lock": writer.lock_of(GUIDE), "purpose": "家里退休的老人去世了,家属领丧葬补助和抚恤金。",
-        "examples": examples + "\n" + new_example})
+    saved = writer.post(
+        f"/editor/guides/{GUIDE}/save",
+        {
+            "lock": writer.lock_of(GUIDE),
+            "purpose": "家里退休的老人去世了,家属领丧葬补助和抚恤金。",
+            "examples": examples + "\n" + new_example,
+        },
+    )
     assert saved.status_code == 303
     writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
     reviewer.post(f"/editor/guides/{GUIDE}/publish", {"override_reason": "测试"})
@@ -306,15 +317,17 @@ def test_the_short_name_is_edited_on_the_page_and_published_after_the_official_n
 
 def test_a_short_name_too_long_to_hear_is_refused_and_what_was_typed_is_kept(api):
     writer = signed_in(api, "editor1")
-    refused = writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE),
-                                                           "short_name": "丧葬补助金和抚恤金领取"})
+    refused = writer.post(
+        f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE), "short_name": "丧葬补助金和抚恤金领取"}
+    )
     assert refused.status_code == 422 and "short_name" in refused.text and "丧葬补助金和抚恤金领取" in refused.text
 
 
 def test_a_repeated_example_is_refused_naming_the_field_and_the_text_is_kept(api):
     writer = signed_in(api, "editor1")
-    refused = writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE),
-                                                           "examples": "丧事的钱怎么领\n丧事的钱怎么领"})
+    refused = writer.post(
+        f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE), "examples": "丧事的钱怎么领\n丧事的钱怎么领"}
+    )
     assert refused.status_code == 422 and "examples" in refused.text and "丧事的钱怎么领" in refused.text
 
 
@@ -323,8 +336,12 @@ def test_a_new_guide_can_be_drafted_and_published(api, db_url):
     form = writer.get("/editor/guides/new").text
     text = re.search(r'<textarea id="yaml_text" name="yaml_text" rows="30">(.*?)</textarea>', form, re.S).group(1)
     import html
-    text = html.unescape(text).replace("id: new-guide-id", "id: test-new-service").replace(
-        "aliases:\n", "aliases:\n- 夕阳红测试事项\n", 1)
+
+    text = (
+        html.unescape(text)
+        .replace("id: new-guide-id", "id: test-new-service")
+        .replace("aliases:\n", "aliases:\n- 夕阳红测试事项\n", 1)
+    )
     assert writer.post("/editor/guides/new", {"guide_id": "test-new-service", "yaml_text": text}).status_code == 303
     writer.post("/editor/guides/test-new-service/submit", {"lock": writer.lock_of("test-new-service")})
     assert reviewer.post("/editor/guides/test-new-service/publish", {"override_reason": "测试"}).status_code == 303
@@ -334,35 +351,50 @@ def test_a_new_guide_can_be_drafted_and_published(api, db_url):
 
 def test_glossary_terms_added_by_editors_are_checked(api):
     writer = signed_in(api, "editor1")
-    before = writer.http.post("/editor/api/readability", json={"text": "请带好社会保障卡。"},
-                              headers={"X-CSRF-Token": writer.csrf}).json()
+    before = writer.http.post(
+        "/editor/api/readability", json={"text": "请带好社会保障卡。"}, headers={"X-CSRF-Token": writer.csrf}
+    ).json()
     assert all(p["kind"] != "jargon" for p in before["problems"])
     writer.post("/editor/glossary", {"term": "社会保障卡", "plain": "社保卡", "explain": "社会保障卡就是社保卡"})
-    after = writer.http.post("/editor/api/readability", json={"text": "请带好社会保障卡。"},
-                             headers={"X-CSRF-Token": writer.csrf}).json()
+    after = writer.http.post(
+        "/editor/api/readability", json={"text": "请带好社会保障卡。"}, headers={"X-CSRF-Token": writer.csrf}
+    ).json()
     assert any(p["kind"] == "jargon" and "社会保障卡" in p["excerpt"] for p in after["problems"])
 
 
 def test_admin_creates_accounts_and_the_first_admin_comes_from_the_cli(api, db_url):
-    done = subprocess.run([sys.executable, "-m", "guidekit.cli", "create-user", "root2", "--password-stdin"],
-                          input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url})
+    done = subprocess.run(
+        [sys.executable, "-m", "guidekit.cli", "create-user", "root2", "--password-stdin"],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url},
+    )
     assert done.returncode == 0, done.stderr
     admin = signed_in(api, "root2")
     assert admin.post("/editor/users", {"username": "newbie", "password": "short", "role": "editor"}).status_code == 422
-    assert admin.post("/editor/users", {"username": "newbie", "password": PASSWORD, "role": "editor"}).status_code == 303
+    assert (
+        admin.post("/editor/users", {"username": "newbie", "password": PASSWORD, "role": "editor"}).status_code == 303
+    )
     assert signed_in(api, "newbie").get("/editor").status_code == 200
 
 
 def test_export_and_import_round_trip_without_difference(tmp_path, db_url):
     out = tmp_path / "export"
-    done = subprocess.run([sys.executable, "-m", "guidekit.cli", "export", str(out)], capture_output=True, text=True,
-                          cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url})
+    done = subprocess.run(
+        [sys.executable, "-m", "guidekit.cli", "export", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url},
+    )
     assert done.returncode == 0, done.stderr
     again = f"sqlite:///{tmp_path / 'again.db'}"
     report = load_guides(get_engine(again), out)
     assert not report.refused and len(report.added) == 15
     with Session(get_engine(db_url)) as a, Session(get_engine(again)) as b:
         assert list_guides(a) == list_guides(b)
-        assert [r.content for r in a.execute(select(GuideRow).order_by(GuideRow.id)).scalars()] == \
-               [r.content for r in b.execute(select(GuideRow).order_by(GuideRow.id)).scalars()]
+        assert [r.content for r in a.execute(select(GuideRow).order_by(GuideRow.id)).scalars()] == [
+            r.content for r in b.execute(select(GuideRow).order_by(GuideRow.id)).scalars()
+        ]

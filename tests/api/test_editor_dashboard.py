@@ -1,4 +1,5 @@
 """The quality dashboard pages: figures, charts, CSV, follow-ups, and acting on unanswered questions."""
+
 from __future__ import annotations
 
 import re
@@ -13,11 +14,22 @@ from tests.api.test_editor import GUIDE, api, db_url, signed_in  # noqa: F401  (
 
 def _seed(db_url: str) -> None:
     with Session(get_engine(db_url)) as session, session.begin():
-        for i, (channel, text, topic) in enumerate([
-                ("wechat", "丧葬费怎么领", "materials"), ("wechat", "护照怎么办?", "fallback"),
-                ("kiosk", "护照怎么办", "fallback"), ("kiosk", "转人工", "handoff")]):
-            quality.record_turn(session, session_id=f"s{i}", channel=channel, text=text,
-                                service_id=GUIDE if topic == "materials" else None, topic=topic)
+        for i, (channel, text, topic) in enumerate(
+            [
+                ("wechat", "丧葬费怎么领", "materials"),
+                ("wechat", "护照怎么办?", "fallback"),
+                ("kiosk", "护照怎么办", "fallback"),
+                ("kiosk", "转人工", "handoff"),
+            ]
+        ):
+            quality.record_turn(
+                session,
+                session_id=f"s{i}",
+                channel=channel,
+                text=text,
+                service_id=GUIDE if topic == "materials" else None,
+                topic=topic,
+            )
         quality.record_rating(session, session_id="s0", channel="wechat", service_id=GUIDE, level=1)
         bad = quality.record_rating(session, session_id="s3", channel="kiosk", service_id=GUIDE, level=5)
         quality.set_rating_reason(session, bad.id, "等了太久")

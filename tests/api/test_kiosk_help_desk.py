@@ -1,4 +1,5 @@
 """找人工 at a hall kiosk: the help desk's place, and the staff call over a real loopback HTTP server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,6 +21,7 @@ def call_system():
         system = StaffCalls(**kwargs)
         systems.append(system)
         return system
+
     yield make
     for system in systems:
         system.close()
@@ -30,8 +32,11 @@ def _desk(url=None, timeout=2.0, cooldown=120.0, clock=time.monotonic):
 
 
 def _handoff(text="您可以打电话找工作人员:0000-12333(社保中心)。", topic="handoff"):
-    return ChatResponse(session_id="kiosk:abc", messages=[Message(text=text)],
-                        state=ChatState(topic=topic, service_id="id-card-reissue"))
+    return ChatResponse(
+        session_id="kiosk:abc",
+        messages=[Message(text=text)],
+        state=ChatState(topic=topic, service_id="id-card-reissue"),
+    )
 
 
 def test_each_kiosk_names_its_own_help_desk_and_an_unknown_one_the_halls():

@@ -1,4 +1,5 @@
 """Rasa's REST output read into the chat contract (api/rasa_client.py parse_reply)."""
+
 from __future__ import annotations
 
 import logging
@@ -7,8 +8,10 @@ from api.rasa_client import parse_reply
 
 
 def _events(state):
-    return [{"recipient_id": "api:x", "text": "第1样,身份证。", "buttons": [{"title": "下一个", "payload": "/next_item"}]},
-            {"recipient_id": "api:x", "custom": {"state": state}}]
+    return [
+        {"recipient_id": "api:x", "text": "第1样,身份证。", "buttons": [{"title": "下一个", "payload": "/next_item"}]},
+        {"recipient_id": "api:x", "custom": {"state": state}},
+    ]
 
 
 def test_the_actions_state_and_messages_are_read():

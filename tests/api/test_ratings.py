@@ -4,6 +4,7 @@
 The rating logic sits in chat_turn around the Rasa call; here a stand-in for the Rasa server (an
 outside process) answers, so that what reaches Rasa can be checked. The real stack is in tests/e2e.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,8 +31,12 @@ ID_NUMBER, PHONE = "110101195001011234", "13812345678"
 class StandInRasa:
     """Answers like Rasa's REST channel: a text and the actions' state; remembers what it was sent."""
 
-    TOPICS = {"补社保卡要带什么": ("materials", CARD), "再见": ("goodbye", None), "谢谢": ("goodbye", None),
-              "老年证在哪里办": ("location", "senior-preferential-card")}
+    TOPICS = {
+        "补社保卡要带什么": ("materials", CARD),
+        "再见": ("goodbye", None),
+        "谢谢": ("goodbye", None),
+        "老年证在哪里办": ("location", "senior-preferential-card"),
+    }
 
     def __init__(self):
         self.heard = []
@@ -73,30 +78,45 @@ def _say(rasa, catalog, session_id: str, text: str, settings: Settings = None) -
 
 def _ratings(engine, session_id: str):
     with Session(engine) as session:
-        return [(r.level, r.service_id, r.channel, r.reason, r.followup is not None and r.followup.closed_at is None)
-                for r in session.execute(select(RatingRow).where(RatingRow.session_id == session_id)
-                                         .order_by(RatingRow.id)).scalars()]
+        return [
+            (r.level, r.service_id, r.channel, r.reason, r.followup is not None and r.followup.closed_at is None)
+            for r in session.execute(
+                select(RatingRow).where(RatingRow.session_id == session_id).order_by(RatingRow.id)
+            ).scalars()
+        ]
 
 
 def _goodbye_after_card(engine, session_id: str, at: dt.datetime = None) -> bool:
-    ratings.remember_turn(engine, _req(session_id, "补社保卡要带什么"), "补社保卡要带什么",
-                          ChatState(topic="materials", service_id=CARD), now=at)
+    ratings.remember_turn(
+        engine,
+        _req(session_id, "补社保卡要带什么"),
+        "补社保卡要带什么",
+        ChatState(topic="materials", service_id=CARD),
+        now=at,
+    )
     return ratings.remember_turn(engine, _req(session_id, "再见"), "再见", ChatState(topic="goodbye"), now=at)
 
 
 def test_a_goodbye_gets_the_rating_question_with_five_numbered_buttons(engine):
     sid = _sid()
-    ratings.remember_turn(engine, _req(sid, "补社保卡要带什么"), "补社保卡要带什么",
-                          ChatState(topic="materials", service_id=CARD))
-    goodbye = ChatResponse(session_id=sid, messages=[Message(text="不客气。祝您办事顺利,再见!")],
-                           state=ChatState(topic="goodbye"))
+    ratings.remember_turn(
+        engine, _req(sid, "补社保卡要带什么"), "补社保卡要带什么", ChatState(topic="materials", service_id=CARD)
+    )
+    goodbye = ChatResponse(
+        session_id=sid, messages=[Message(text="不客气。祝您办事顺利,再见!")], state=ChatState(topic="goodbye")
+    )
     reply = asyncio.run(ratings.after_answer(get_settings(), _req(sid, "再见"), "再见", goodbye))
     assert reply.messages[0].text == "不客气。祝您办事顺利,再见!"
     question = reply.messages[-1]
     assert "打个分" in question.text and "5分非常满意" in question.text and "1分非常不满意" in question.text
     assert question.text.index("5分") < question.text.index("1分") and len(question.text) <= 60
     assert [(b.title, b.payload) for b in question.buttons] == [
-        ("1. 非常不满意", "1"), ("2. 不满意", "2"), ("3. 基本满意", "3"), ("4. 满意", "4"), ("5. 非常满意", "5")]
+        ("1. 非常不满意", "1"),
+        ("2. 不满意", "2"),
+        ("3. 基本满意", "3"),
+        ("4. 满意", "4"),
+        ("5. 非常满意", "5"),
+    ]
     with Session(engine) as session:
         request = session.get(RatingRequestRow, sid)
         assert (request.service_id, request.awaiting) == (CARD, "rating")  # the guide of the conversation
@@ -113,8 +133,11 @@ def test_thanks_right_after_hello_is_not_asked_for_a_rating(engine):
 def test_other_replies_are_recorded_masked_and_ask_nothing(engine):
     sid = _sid()
     said = f"身份证{ID_NUMBER},电话{PHONE},老年证在哪里办"
-    reply = ChatResponse(session_id=sid, messages=[Message(text="在…")],
-                         state=ChatState(topic="location", service_id="senior-preferential-card"))
+    reply = ChatResponse(
+        session_id=sid,
+        messages=[Message(text="在…")],
+        state=ChatState(topic="location", service_id="senior-preferential-card"),
+    )
     out = asyncio.run(ratings.after_answer(get_settings(), _req(sid, said, channel="kiosk"), said, reply))
     assert len(out.messages) == 1
     with Session(engine) as session:
@@ -160,7 +183,7 @@ def test_a_new_question_instead_of_a_rating_clears_the_request(engine):
     sid = _sid()
     _goodbye_after_card(engine, sid)
     assert ratings.answer_pending(engine, _req(sid, "老年证在哪里办"), "老年证在哪里办", "老年证在哪里办") is None
-    assert ratings.answer_pending(engine, _req(sid, "1"), "1", "1") is None   # "1" now means something else
+    assert ratings.answer_pending(engine, _req(sid, "1"), "1", "1") is None  # "1" now means something else
     assert _ratings(engine, sid) == []
 
 
@@ -186,7 +209,7 @@ def test_chat_turn_keeps_the_rating_from_rasa_and_answers_it_as_feedback(rasa, c
     rated = _say(rasa, catalog, sid, "不满意")
     assert rated.state.topic == "feedback" and ratings.REASON_QUESTION in rated.messages[-1].text
     _say(rasa, catalog, sid, "等了太久")
-    assert rasa.heard == ["补社保卡要带什么", "再见"]          # neither the rating nor the reason went to Rasa
+    assert rasa.heard == ["补社保卡要带什么", "再见"]  # neither the rating nor the reason went to Rasa
     assert _ratings(engine, sid) == [(4, CARD, "test", "等了太久", True)]
     with Session(engine) as session:
         topics = session.execute(select(TurnRow.topic).where(TurnRow.session_id == sid).order_by(TurnRow.id)).scalars()

@@ -1,5 +1,6 @@
 """Redis configured but not answering (nothing listens on its port): every front end still answers the
 person politely instead of failing with a server error."""
+
 from __future__ import annotations
 
 import time
@@ -24,21 +25,33 @@ def redis_gone(monkeypatch):
 
 def test_a_wechat_message_gets_the_hotline_reply_and_the_assistant_is_not_asked(wechat_env, assistant, redis_gone):
     from api.main import create_app
+
     with LiveApi(create_app(assistant=assistant)) as api:
-        response = post(api.url, signed_params(TOKEN), text_xml("oRedisGone", "老年证在哪里办", int(time.time() * 1000)))
+        response = post(
+            api.url, signed_params(TOKEN), text_xml("oRedisGone", "老年证在哪里办", int(time.time() * 1000))
+        )
     assert response.status_code == 200
     assert "12345" in response.text and "<MsgType><![CDATA[text]]></MsgType>" in response.text
     assert assistant.calls == []
 
 
-def test_an_unsure_voice_turn_is_answered_directly_instead_of_confirmed(db_url, assistant, redis_gone,  # noqa: F811
-                                                                        monkeypatch):
+def test_an_unsure_voice_turn_is_answered_directly_instead_of_confirmed(
+    db_url,
+    assistant,
+    redis_gone,  # noqa: F811
+    monkeypatch,
+):
     from api.main import create_app
+
     monkeypatch.setenv("BANSHI_VOICE_PLATFORM_KEYS", "phone:k1")
     get_settings.cache_clear()
     with LiveApi(create_app(assistant=assistant)) as api:
-        reply = httpx.post(f"{api.url}/voice/turn", json={"text": "社保卡丢了要带啥", "confidence": 0.3},
-                           headers={"X-Voice-Key": "k1"}, timeout=20)
+        reply = httpx.post(
+            f"{api.url}/voice/turn",
+            json={"text": "社保卡丢了要带啥", "confidence": 0.3},
+            headers={"X-Voice-Key": "k1"},
+            timeout=20,
+        )
     assert reply.status_code == 200
     assert reply.json()["reply_text"] == "您问的是:社保卡丢了要带啥"
     assert [call.text for call in assistant.calls] == ["社保卡丢了要带啥"]
@@ -46,6 +59,7 @@ def test_an_unsure_voice_turn_is_answered_directly_instead_of_confirmed(db_url, 
 
 def test_sign_in_is_refused_with_a_plain_message_rather_than_counted_nowhere(db_url, assistant, redis_gone):  # noqa: F811
     from api.main import create_app
+
     with LiveApi(create_app(assistant=assistant)) as api:
         refused = Editor(api.url).login("editor1", PASSWORD)
     assert refused.status_code == 503 and "暂时不能登录" in refused.text

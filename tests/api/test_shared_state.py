@@ -1,5 +1,6 @@
 """Memory or Redis, chosen in one place (api/shared_state.py): every kind of shared state follows
 BANSHI_LOCK_STORE_URL, and both implementations of a kind offer the same methods."""
+
 from __future__ import annotations
 
 import inspect
@@ -39,10 +40,13 @@ def test_both_implementations_of_a_kind_offer_its_whole_interface(make, memory, 
     wanted = _methods(protocol)
     assert wanted
     for implementation in (memory, redis):
-        assert wanted <= set(dir(implementation)), f"{implementation.__name__} lacks {wanted - set(dir(implementation))}"
+        assert wanted <= set(dir(implementation)), (
+            f"{implementation.__name__} lacks {wanted - set(dir(implementation))}"
+        )
         for name in wanted:
-            assert (inspect.iscoroutinefunction(getattr(implementation, name))
-                    == inspect.iscoroutinefunction(getattr(protocol, name))), f"{implementation.__name__}.{name}"
+            assert inspect.iscoroutinefunction(getattr(implementation, name)) == inspect.iscoroutinefunction(
+                getattr(protocol, name)
+            ), f"{implementation.__name__}.{name}"
 
 
 def test_wechat_keeps_its_own_token_without_a_lock_store_and_shares_it_with_one():

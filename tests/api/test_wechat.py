@@ -1,4 +1,5 @@
 """POST/GET /wechat driven like WeChat's server drives it, with a fake WeChat API server on loopback."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -9,8 +10,16 @@ import time
 import httpx
 
 from tests.api.conftest import AES_KEY, APP_ID, TOKEN, post
-from tests.api.wechat_protocol import (SafeMode, event_xml, image_xml, reply_content, sha1_of, signed_params,
-                                       text_xml, voice_xml)
+from tests.api.wechat_protocol import (
+    SafeMode,
+    event_xml,
+    image_xml,
+    reply_content,
+    sha1_of,
+    signed_params,
+    text_xml,
+    voice_xml,
+)
 
 OPENID = "oUser_abc-123"
 
@@ -37,7 +46,9 @@ def test_text_message_gets_a_passive_reply_to_the_sender(wechat_api, assistant):
     assert content.startswith("您问的是:补社保卡要带什么")
     # How to go on is the assistant's to say (once per conversation), not added to every materials step.
     assert "回复「下一个」" not in content
-    assert [(c.session_id, c.channel, c.text) for c in assistant.calls] == [(f"wechat:{OPENID}", "wechat", "补社保卡要带什么")]
+    assert [(c.session_id, c.channel, c.text) for c in assistant.calls] == [
+        (f"wechat:{OPENID}", "wechat", "补社保卡要带什么")
+    ]
 
 
 def test_slow_answer_says_success_at_once_and_arrives_by_customer_service(wechat_api, assistant, fake_wechat):
@@ -119,6 +130,7 @@ def test_an_answer_wechat_would_not_take_is_kept_and_sent_later_once(wechat_env,
     from api.main import create_app
     from guidekit.settings import get_settings
     from tests.api.conftest import LiveApi
+
     monkeypatch.setenv("BANSHI_WECHAT_OUTBOX_SECONDS", "0.3")
     get_settings.cache_clear()
     assistant.delay = 0.8
@@ -167,6 +179,7 @@ def test_subscribe_welcomes_with_numbered_examples(wechat_api, assistant):
 
 def test_a_number_in_reply_to_the_welcome_asks_that_example(wechat_api, assistant):
     from api.wechat.texts import EXAMPLES
+
     post(wechat_api.url, signed_params(TOKEN), event_xml(OPENID, "subscribe"))
     post(wechat_api.url, signed_params(TOKEN), text_xml(OPENID, "2", 1031))
     assert assistant.calls[-1].text == EXAMPLES[1]
@@ -178,8 +191,10 @@ def test_unsubscribe_sends_nothing_and_removes_the_users_conversation(wechat_api
     path = wechat_env["BANSHI_TRACKER_STORE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)")
-        db.executemany("INSERT INTO events (sender_id, data) VALUES (?, ?)",
-                       [(f"wechat:{OPENID}", "{}"), (f"wechat:{OPENID}", "{}"), ("wechat:someone-else", "{}")])
+        db.executemany(
+            "INSERT INTO events (sender_id, data) VALUES (?, ?)",
+            [(f"wechat:{OPENID}", "{}"), (f"wechat:{OPENID}", "{}"), ("wechat:someone-else", "{}")],
+        )
     response = post(wechat_api.url, signed_params(TOKEN), event_xml(OPENID, "unsubscribe"))
     assert response.text == "success"
     with sqlite3.connect(path) as db:
@@ -187,8 +202,9 @@ def test_unsubscribe_sends_nothing_and_removes_the_users_conversation(wechat_api
 
 
 def test_common_services_menu_lists_guides_and_a_number_picks_one(wechat_api, assistant, all_guides):
-    menu = reply_content(post(wechat_api.url, signed_params(TOKEN),
-                              event_xml(OPENID, "CLICK", key="COMMON_SERVICES")).text)
+    menu = reply_content(
+        post(wechat_api.url, signed_params(TOKEN), event_xml(OPENID, "CLICK", key="COMMON_SERVICES")).text
+    )
     names = [g.called for g in all_guides]  # short names ("补办身份证"); nothing asked yet: the catalogue's order
     assert f"1. {names[0]}" in menu and f"{len(names)}. " in menu and "请回复数字" in menu
     assert all(g.name not in menu for g in all_guides if g.short_name)
@@ -199,7 +215,9 @@ def test_common_services_menu_lists_guides_and_a_number_picks_one(wechat_api, as
 
 
 def test_voice_uses_wechats_recognition_text(wechat_api, assistant):
-    content = reply_content(post(wechat_api.url, signed_params(TOKEN), voice_xml(OPENID, "补社保卡要带什么。", 1015)).text)
+    content = reply_content(
+        post(wechat_api.url, signed_params(TOKEN), voice_xml(OPENID, "补社保卡要带什么。", 1015)).text
+    )
     assert assistant.calls[0].text == "补社保卡要带什么。" and content.startswith("您问的是")
 
 
@@ -223,11 +241,15 @@ def test_typed_slash_cannot_trigger_an_intent(wechat_api, assistant):
 def test_bad_inputs_are_refused_and_never_reach_the_assistant(wechat_api, assistant, tmp_path):
     secret_file = tmp_path / "secret.txt"
     secret_file.write_text("TOP-SECRET-CONTENT")
-    xxe = (f'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file://{secret_file}">]>'
-           f"<xml><ToUserName>gh</ToUserName><FromUserName>{OPENID}</FromUserName><CreateTime>1</CreateTime>"
-           "<MsgType>text</MsgType><Content>&x;</Content><MsgId>1</MsgId></xml>")
-    bomb = ('<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-            f"<xml><FromUserName>{OPENID}</FromUserName><MsgType>text</MsgType><Content>&b;</Content></xml>")
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file://{secret_file}">]>'
+        f"<xml><ToUserName>gh</ToUserName><FromUserName>{OPENID}</FromUserName><CreateTime>1</CreateTime>"
+        "<MsgType>text</MsgType><Content>&x;</Content><MsgId>1</MsgId></xml>"
+    )
+    bomb = (
+        '<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        f"<xml><FromUserName>{OPENID}</FromUserName><MsgType>text</MsgType><Content>&b;</Content></xml>"
+    )
     wrong = signed_params(TOKEN)
     wrong["signature"] = "f" * 40
     cases = [
@@ -250,6 +272,7 @@ def test_unconfigured_wechat_answers_503_with_what_to_set(use_guides_db, monkeyp
     from api.main import create_app
     from guidekit.settings import get_settings
     from tests.api.conftest import LiveApi
+
     monkeypatch.delenv("WECHAT_TOKEN", raising=False)
     get_settings.cache_clear()
     with LiveApi(create_app()) as live:

@@ -1,4 +1,5 @@
 """Formatting answers for WeChat, and cleaning what users type there."""
+
 from api.schemas import ChatResponse, ChatState, Message
 from api.wechat.format import answer_texts, for_wechat, split_text, user_text
 from guidekit.answers.replies import NEXT_HINT
@@ -25,12 +26,18 @@ def test_spoken_hints_become_reply_hints():
 
 def test_an_item_carries_the_reply_hint_only_when_the_assistant_gave_one():
     """The hint is said once per conversation (and after a misunderstanding), not on every item."""
-    hinted = ChatResponse(session_id="s", messages=[Message(text="第1样,身份证。\n说「下一个」听下一样。")],
-                          state=ChatState(topic="materials", item_index=1, item_count=3))
+    hinted = ChatResponse(
+        session_id="s",
+        messages=[Message(text="第1样,身份证。\n说「下一个」听下一样。")],
+        state=ChatState(topic="materials", item_index=1, item_count=3),
+    )
     (text,) = answer_texts(hinted, 600)
     assert text.startswith("第1样") and "回复「下一个」" in text
-    plain = ChatResponse(session_id="s", messages=[Message(text="第2样,户口本。家里的户口本。")],
-                         state=ChatState(topic="materials", item_index=2, item_count=3))
+    plain = ChatResponse(
+        session_id="s",
+        messages=[Message(text="第2样,户口本。家里的户口本。")],
+        state=ChatState(topic="materials", item_index=2, item_count=3),
+    )
     assert answer_texts(plain, 600) == ["第2样,户口本。家里的户口本。"]
 
 

@@ -1,6 +1,7 @@
 """WeChat voice messages without WeChat's own `Recognition`: the AMR file is fetched by its MediaId from the (fake)
 WeChat media API, heard by the project's recogniser and answered — passively when that fits in the window,
 else `success` and a customer-service message; a retry of the same message is answered once."""
+
 from __future__ import annotations
 
 import time
@@ -27,6 +28,7 @@ def patient_api(wechat_env, assistant, monkeypatch):
     monkeypatch.setenv("BANSHI_WECHAT_PASSIVE_SECONDS", "20")
     get_settings.cache_clear()
     from api.main import create_app
+
     with LiveApi(create_app(assistant=assistant)) as live:
         yield live
 
@@ -61,6 +63,7 @@ def test_a_voice_message_wechat_no_longer_has_asks_kindly_to_type(patient_api, a
 def test_a_silent_voice_message_gets_the_kind_answer(patient_api, assistant, fake_wechat):
     import io
     import wave
+
     silence = io.BytesIO()
     with wave.open(silence, "wb") as out:
         out.setnchannels(1)
@@ -68,6 +71,7 @@ def test_a_silent_voice_message_gets_the_kind_answer(patient_api, assistant, fak
         out.setframerate(8000)
         out.writeframes(bytes(2 * 8000 * 2))
     from api.voice.audio import decode, encode
+
     fake_wechat.media["media2003"] = encode(decode(silence.getvalue()), "amr")
     content = reply_content(post(patient_api.url, signed_params(TOKEN), voice_xml(OPENID, "", 2003), timeout=60).text)
     assert content == "我没有听到声音。请您离话筒近一点,再说一遍。" and assistant.calls == []

@@ -5,6 +5,7 @@ msg_signature = sha1(sorted([token, timestamp, nonce, Encrypt]) joined)
 Encrypt       = base64(AES-256-CBC(key = b64decode(EncodingAESKey + "="), iv = key[:16],
                 PKCS#7 to 32 bytes of: 16 random bytes + len(msg) as 4 bytes big-endian + msg + AppID))
 """
+
 from __future__ import annotations
 
 import base64
@@ -31,30 +32,38 @@ def signed_params(token: str, **extra: str) -> Dict[str, str]:
 
 
 def text_xml(openid: str, content: str, msg_id: int, to: str = "gh_banshi") -> str:
-    return (f"<xml><ToUserName><![CDATA[{to}]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[{to}]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>"
+    )
 
 
 def voice_xml(openid: str, recognition: str, msg_id: int) -> str:
-    return (f"<xml><ToUserName><![CDATA[gh_banshi]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
-            f"<MediaId><![CDATA[media{msg_id}]]></MediaId><Format><![CDATA[amr]]></Format>"
-            f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{msg_id}</MsgId></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[gh_banshi]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
+        f"<MediaId><![CDATA[media{msg_id}]]></MediaId><Format><![CDATA[amr]]></Format>"
+        f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{msg_id}</MsgId></xml>"
+    )
 
 
 def image_xml(openid: str, msg_id: int) -> str:
-    return (f"<xml><ToUserName><![CDATA[gh_banshi]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
-            f"<PicUrl><![CDATA[http://127.0.0.1/p.jpg]]></PicUrl><MediaId><![CDATA[m{msg_id}]]></MediaId>"
-            f"<MsgId>{msg_id}</MsgId></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[gh_banshi]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
+        f"<PicUrl><![CDATA[http://127.0.0.1/p.jpg]]></PicUrl><MediaId><![CDATA[m{msg_id}]]></MediaId>"
+        f"<MsgId>{msg_id}</MsgId></xml>"
+    )
 
 
 def event_xml(openid: str, event: str, key: str = "", create_time: Optional[int] = None) -> str:
     key_xml = f"<EventKey><![CDATA[{key}]]></EventKey>" if key else ""
-    return (f"<xml><ToUserName><![CDATA[gh_banshi]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{create_time or int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
-            f"<Event><![CDATA[{event}]]></Event>{key_xml}</xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[gh_banshi]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{create_time or int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        f"<Event><![CDATA[{event}]]></Event>{key_xml}</xml>"
+    )
 
 
 def reply_content(xml: str) -> str:
@@ -84,9 +93,9 @@ class SafeMode:
     def decrypt(self, encrypted: str) -> Tuple[str, str]:
         dec = self._cipher().decryptor()
         plain = dec.update(base64.b64decode(encrypted)) + dec.finalize()
-        plain = plain[:-plain[-1]]
+        plain = plain[: -plain[-1]]
         length = struct.unpack(">I", plain[16:20])[0]
-        return plain[20:20 + length].decode("utf-8"), plain[20 + length:].decode()
+        return plain[20 : 20 + length].decode("utf-8"), plain[20 + length :].decode()
 
     def request(self, xml: str, tamper: bool = False) -> Tuple[Dict[str, str], str]:
         encrypted = self.encrypt(xml)

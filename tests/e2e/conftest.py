@@ -2,6 +2,7 @@
 
 The model is trained once and cached by the hash of its inputs (models/banshi-<hash>.tar.gz).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -43,10 +44,18 @@ def browser():
     # Per module, not per session: Playwright's sync API keeps an event loop running in the main thread
     # while it is open, and later tests that call asyncio.run would then fail.
     from playwright.sync_api import sync_playwright
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            "--autoplay-policy=no-user-gesture-required"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
         yield b
         b.close()

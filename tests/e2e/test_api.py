@@ -1,4 +1,5 @@
 """The chat API's edges with the real stack: bad input, guides, health, privacy, Rasa down."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -81,6 +82,7 @@ def test_rasa_unreachable_gives_a_polite_message_with_the_hotline(monkeypatch, g
     monkeypatch.setenv("BANSHI_DATABASE_URL", guides_db_url)
     get_settings.cache_clear()
     from api.main import create_app
+
     try:
         with TestClient(create_app()) as client:
             response = client.post("/api/chat", json={"text": "社保卡丢了"})

@@ -1,4 +1,5 @@
 """Multi-turn conversations through POST /api/chat with the real Rasa and action servers."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,7 +37,7 @@ def test_next_after_last_material_says_that_was_all(chat):
         chat.say("下一个")
     end = chat.say("下一个")
     assert "就是这些了" in end["all_text"]
-    assert "在哪里办" in end["all_text"]          # says what else it can tell
+    assert "在哪里办" in end["all_text"]  # says what else it can tell
     assert end["state"]["item_index"] is None
 
 
@@ -57,15 +58,18 @@ def test_checklist_marks_current_item_and_lists_only_whats_left(chat):
     assert "照片" in left["all_text"]
 
 
-@pytest.mark.parametrize("question, topic, expected", [
-    ("在哪办", "location", "民生路88号"),
-    ("几点上班", "hours", "上午9点"),
-    ("要钱吗", "fee", "20元"),
-    ("要多长时间", "duration", "当场"),
-    ("手机上能办吗", "online", "电子社保卡"),
-    ("什么人能办", "eligibility", "社保卡"),
-    ("怎么个流程", "process", "1. "),
-])
+@pytest.mark.parametrize(
+    "question, topic, expected",
+    [
+        ("在哪办", "location", "民生路88号"),
+        ("几点上班", "hours", "上午9点"),
+        ("要钱吗", "fee", "20元"),
+        ("要多长时间", "duration", "当场"),
+        ("手机上能办吗", "online", "电子社保卡"),
+        ("什么人能办", "eligibility", "社保卡"),
+        ("怎么个流程", "process", "1. "),
+    ],
+)
 def test_questions_about_the_current_service_are_answered_from_the_guide(chat, question, topic, expected):
     chat.say("社保卡丢了")
     body = chat.say(question)
@@ -299,7 +303,7 @@ def test_every_guide_answers_what_to_bring_by_its_name(stack, all_guides):
     for guide in all_guides:
         body = Chat(stack.cfg.api_url).say(f"{guide.aliases[0]}要带什么")
         state = body["state"]
-        if state["topic"] == "clarify":        # a deliberately shared alias such as 身份证
+        if state["topic"] == "clarify":  # a deliberately shared alias such as 身份证
             assert guide.id in state["options"]
             continue
         assert state["service_id"] == guide.id, (guide.aliases[0], body["all_text"])

@@ -1,5 +1,6 @@
 """An editor and a reviewer in a real browser (Playwright, Debian's chromium), then the assistant answers
 with the new wording through POST /api/chat — no retraining, no restart."""
+
 from __future__ import annotations
 
 import time
@@ -97,9 +98,16 @@ def test_a_published_new_guide_is_answered_at_once_without_retraining(stack, acc
 
     from guidekit.guides.loader import read_guide_file
     from guidekit.guides.store import GuideRow, bump_revision
+
     base = read_guide_file(Path(__file__).resolve().parents[2] / "guides" / "old-age-allowance.yml")
-    new = base.model_copy(update={"id": "test-silver-bus-pass", "name": "老年人免费乘车卡办理",
-                                  "aliases": ["银发乘车卡", "老人坐车卡"], "related_words": []})
+    new = base.model_copy(
+        update={
+            "id": "test-silver-bus-pass",
+            "name": "老年人免费乘车卡办理",
+            "aliases": ["银发乘车卡", "老人坐车卡"],
+            "related_words": [],
+        }
+    )
     with Session(get_engine(accounts)) as session, session.begin():
         ed.save_draft(session, new.id, ed.guide_to_yaml(new), 0, "web-editor", action="create_draft")
         ed.submit(session, new.id, ed.get_draft(session, new.id).lock, "web-editor")
@@ -107,9 +115,7 @@ def test_a_published_new_guide_is_answered_at_once_without_retraining(stack, acc
     try:
         deadline = time.monotonic() + 10
         while True:
-            reply = httpx.post(f"{stack.cfg.api_url}/api/chat", json={
-                "text": "银发乘车卡要带什么"},
-                timeout=30).json()
+            reply = httpx.post(f"{stack.cfg.api_url}/api/chat", json={"text": "银发乘车卡要带什么"}, timeout=30).json()
             if reply["state"]["service_id"] == new.id:
                 break
             assert time.monotonic() < deadline, reply

@@ -2,6 +2,7 @@
 
 Artefacts (screenshots, the axe-core report, the printed checklist) go to var/test-artifacts/kiosk/.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,7 +75,7 @@ def _check_measurements(page, label: str) -> None:
     assert not tiny, f"{label}: targets under 64 × 64 px: {tiny[:5]}"
     targets = m["targets"]
     for i, a in enumerate(targets):
-        for b in targets[i + 1:]:
+        for b in targets[i + 1 :]:
             dx = max(b["left"] - a["right"], a["left"] - b["right"])
             dy = max(b["top"] - a["bottom"], a["top"] - b["bottom"])
             assert max(dx, dy) >= 8, f"{label}: {a['label']!r} and {b['label']!r} are {max(dx, dy):.0f} px apart"
@@ -117,13 +118,15 @@ def test_conversation_by_taps_walks_the_materials(page, all_guides):
     page.screenshot(path=str(ARTIFACTS / "conversation.png"))
     _check_measurements(page, "conversation")
     page.click("#btn-all")
-    expect(page.locator("[role=log]")).to_contain_text(guide.materials_to_bring()[-1].name, use_inner_text=True,
-                                                       timeout=WAIT)
+    expect(page.locator("[role=log]")).to_contain_text(
+        guide.materials_to_bring()[-1].name, use_inner_text=True, timeout=WAIT
+    )
     assert page.evaluate("window.kiosk.lastState().service_id") == guide.id
 
 
 def test_axe_core_finds_no_serious_or_critical_violations(page, all_guides):
     from axe_playwright_python.sync_playwright import Axe
+
     axe = Axe()
     reports = {}
     page.goto("/kiosk")
@@ -132,8 +135,12 @@ def test_axe_core_finds_no_serious_or_critical_violations(page, all_guides):
     _start_with_tile(page, all_guides[0].called)
     reports["conversation"] = axe.run(page).response
     (ARTIFACTS / "axe-report.json").write_text(json.dumps(reports, ensure_ascii=False, indent=1), encoding="utf-8")
-    bad = {screen: [(v["id"], v["impact"], len(v["nodes"])) for v in r["violations"]
-                    if v["impact"] in ("serious", "critical")] for screen, r in reports.items()}
+    bad = {
+        screen: [
+            (v["id"], v["impact"], len(v["nodes"])) for v in r["violations"] if v["impact"] in ("serious", "critical")
+        ]
+        for screen, r in reports.items()
+    }
     assert bad == {"start": [], "conversation": []}, bad
 
 
@@ -267,8 +274,7 @@ def test_asking_for_a_person_at_the_kiosk_names_its_help_desk_and_calls_the_staf
     page.fill("#ask-input", "我要找工作人员")
     with page.expect_response(lambda r: "/kiosk/chat" in r.url):
         page.click("#btn-send")
-    expect(page.locator(".msg-bot .bubble").last).to_contain_text("已经在来的路上", use_inner_text=True,
-                                                                 timeout=WAIT)
+    expect(page.locator(".msg-bot .bubble").last).to_contain_text("已经在来的路上", use_inner_text=True, timeout=WAIT)
     assert len(staff_calls.calls) == before + 1
 
 
@@ -305,8 +311,9 @@ def test_script_typed_into_the_kiosk_is_shown_as_text(page):
     page.fill("#ask-input", "<script>window.pwned=1</script><img src=x onerror=window.pwned=2>")
     with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
         page.click("#btn-send")
-    expect(page.locator("[role=log]")).to_contain_text("<script>window.pwned=1</script>", use_inner_text=True,
-                                                       timeout=WAIT)
+    expect(page.locator("[role=log]")).to_contain_text(
+        "<script>window.pwned=1</script>", use_inner_text=True, timeout=WAIT
+    )
     assert page.evaluate("window.pwned") is None
 
 

@@ -1,6 +1,7 @@
 """The kiosk's 说话 with a real recorded question: Chromium's fake microphone plays one of the project's recordings
 (tests/data/voice), the kiosk hears it, stops by itself when the person stops speaking, shows what it heard as
 the person's bubble, and answers about the right service."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,15 +31,25 @@ def _with_silence(recording: Path, out: Path, before: float = 1.0, after: float 
 @pytest.fixture()
 def speaking_page(stack, tmp_path):
     from playwright.sync_api import sync_playwright
+
     item = next(u for u in load_utterances() if u["id"] == "u03")  # 身份证丢了补办要带什么 (plain voice)
     wav = _with_silence(VOICE / f"{item['id']}.ogg", tmp_path / "question.wav")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={wav}%noloop", "--autoplay-policy=no-user-gesture-required"])
-        context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="zh-CN",
-                                      base_url=stack.cfg.api_url)
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={wav}%noloop",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        context = browser.new_context(
+            viewport={"width": 1080, "height": 1920}, locale="zh-CN", base_url=stack.cfg.api_url
+        )
         context.grant_permissions(["microphone"], origin=stack.cfg.api_url)
         yield context.new_page(), item
         context.close()

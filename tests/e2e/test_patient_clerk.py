@@ -1,6 +1,7 @@
 """The walkthrough of issue 14 ("talk like a patient clerk") replayed through the real stack, one test per
 problem found: what a hard-of-hearing person, a question about the current material, a polite 谢谢, a star-minded
 rating, a phone number read aloud and a number typed after the WeChat welcome used to get wrong."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,6 +18,7 @@ ID_CARD = "id-card-reissue"
 
 
 # -- 2. wrong turns on ordinary sentences ------------------------------------------------------------------
+
 
 def test_a_person_who_did_not_hear_gets_the_item_again_not_another_service(chat):
     first = chat.say("补社保卡要带什么")
@@ -59,6 +61,7 @@ def test_doing_it_on_the_phone_is_the_online_answer_not_an_unknown_service(chat)
 
 # -- 5. rating --------------------------------------------------------------------------------------------
 
+
 def test_five_means_the_best_as_with_stars(chat, guides_db_url):
     chat.say("补社保卡要带什么")
     assert _asks_for_a_rating(chat.say("再见"))
@@ -82,6 +85,7 @@ def test_thanks_right_after_hello_is_no_goodbye_and_asks_no_rating(chat):
 
 
 # -- 7. speech and WeChat slips ---------------------------------------------------------------------------
+
 
 def test_a_phone_number_is_read_digit_by_digit_without_a_range_word(stack):
     caller = Caller(stack.cfg.api_url)

@@ -1,4 +1,5 @@
 """Rasa's own checks: the domain and data agree, and the test stories pass on the trained model."""
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,25 @@ pytestmark = pytest.mark.e2e
 
 def test_domain_and_training_data_validate_without_warnings():
     env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run([str(RASA), "data", "validate", "--fail-on-warnings", "--config", "config.yml",
-                             "--domain", "bot/domain.yml", "--data", "nlu_data/train", "bot/data"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            str(RASA),
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--config",
+            "config.yml",
+            "--domain",
+            "bot/domain.yml",
+            "--data",
+            "nlu_data/train",
+            "bot/data",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 

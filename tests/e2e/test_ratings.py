@@ -1,4 +1,5 @@
 """好差评 through the real stack (POST /api/chat → API → Rasa → action server), checked in the database."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,14 +17,17 @@ ID_NUMBER, PHONE = "110101195001011234", "13812345678"
 def _ratings(guides_db_url: str, session_id: str):
     with Session(get_engine(guides_db_url)) as session:
         rows = session.execute(select(RatingRow).where(RatingRow.session_id == session_id)).scalars().all()
-        return [(r.level, r.service_id, r.channel, r.reason, r.followup is not None and r.followup.closed_at is None)
-                for r in rows]
+        return [
+            (r.level, r.service_id, r.channel, r.reason, r.followup is not None and r.followup.closed_at is None)
+            for r in rows
+        ]
 
 
 def _turn_texts(guides_db_url: str, session_id: str):
     with Session(get_engine(guides_db_url)) as session:
-        return list(session.execute(select(TurnRow.text).where(TurnRow.session_id == session_id)
-                                    .order_by(TurnRow.id)).scalars())
+        return list(
+            session.execute(select(TurnRow.text).where(TurnRow.session_id == session_id).order_by(TurnRow.id)).scalars()
+        )
 
 
 def _asks_for_a_rating(body: dict) -> bool:
@@ -36,7 +40,12 @@ def test_a_bad_rating_after_goodbye_is_stored_with_its_reason_and_opens_a_follow
     goodbye = chat.say("再见")
     assert goodbye["state"]["topic"] == "goodbye" and _asks_for_a_rating(goodbye)
     assert [b["title"] for b in goodbye["messages"][-1]["buttons"]] == [
-        "1. 非常不满意", "2. 不满意", "3. 基本满意", "4. 满意", "5. 非常满意"]
+        "1. 非常不满意",
+        "2. 不满意",
+        "3. 基本满意",
+        "4. 满意",
+        "5. 非常满意",
+    ]
     rated = chat.say("2")  # 不满意, stored as the national level 4
     assert rated["state"]["topic"] == "feedback"
     assert "谢谢您的评价" in rated["all_text"] and "哪里不满意" in rated["all_text"]

@@ -4,12 +4,12 @@ Issue 3's targets, asserted as targets: service identification ≥ 95% overall a
 category, topic ≥ 93%, and no out-of-scope question answered with a service. Each utterance starts a
 conversation the way every client must (no session_id on the first turn).
 """
+
 from __future__ import annotations
 
 import pytest
 
-from benchmarks.understanding import (CATEGORY_TARGET, SERVICE_TARGET, TOPIC_TARGET, load_cases, run_cases,
-                                      summarize)
+from benchmarks.understanding import CATEGORY_TARGET, SERVICE_TARGET, TOPIC_TARGET, load_cases, run_cases, summarize
 
 pytestmark = pytest.mark.e2e
 

@@ -1,5 +1,6 @@
 """The voice hook, the microphone (recordings the project made) and speech endpoints through the real stack
 (API + Rasa + action server)."""
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,12 @@ class Caller:
         self.session_id = None  # issued with the first reply
 
     def say(self, text: str, confidence=0.95) -> dict:
-        response = httpx.post(self.url, json={"session_id": self.session_id, "text": text, "confidence": confidence},
-                              headers={"X-Voice-Key": VOICE_KEY}, timeout=30)
+        response = httpx.post(
+            self.url,
+            json={"session_id": self.session_id, "text": text, "confidence": confidence},
+            headers={"X-Voice-Key": VOICE_KEY},
+            timeout=30,
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["session_id"].startswith("voice:phone:")
@@ -85,7 +90,9 @@ def test_goodbye_listens_for_the_rating_and_a_rating_ends_the_call(caller):
 
 
 def test_tts_returns_wav_and_refuses_empty_text(stack):
-    response = httpx.post(f"{stack.cfg.api_url}/voice/tts", json={"text": "办公时间 9:00-17:00", "slow": False}, timeout=30)
+    response = httpx.post(
+        f"{stack.cfg.api_url}/voice/tts", json={"text": "办公时间 9:00-17:00", "slow": False}, timeout=30
+    )
     assert response.status_code == 200 and response.headers["content-type"] == "audio/wav"
     assert response.content[:4] == b"RIFF" and len(response.content) > 20000
     empty = httpx.post(f"{stack.cfg.api_url}/voice/tts", json={"text": "", "slow": False}, timeout=30)
@@ -97,8 +104,12 @@ def _recording(utterance_id: str) -> bytes:
 
 
 def test_the_kiosk_microphone_hears_a_recording_and_answers_it(stack):
-    response = httpx.post(f"{stack.cfg.api_url}/kiosk/audio", content=_recording("u01"),  # 补社保卡要带什么东西
-                          headers={"Content-Type": "audio/ogg"}, timeout=60)
+    response = httpx.post(
+        f"{stack.cfg.api_url}/kiosk/audio",
+        content=_recording("u01"),  # 补社保卡要带什么东西
+        headers={"Content-Type": "audio/ogg"},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["session_id"].startswith("kiosk:") and "保卡要带什么" in body["transcript"]
@@ -116,14 +127,20 @@ def test_silence_gets_a_kind_answer_and_the_conversation_goes_on(stack):
         out.setsampwidth(2)
         out.setframerate(44100)
         out.writeframes(bytes(4 * 44100 * 2))
-    quiet = httpx.post(f"{api}/kiosk/audio", params={"session_id": session}, content=silence.getvalue(),
-                       headers={"Content-Type": "audio/wav"}, timeout=60)
+    quiet = httpx.post(
+        f"{api}/kiosk/audio",
+        params={"session_id": session},
+        content=silence.getvalue(),
+        headers={"Content-Type": "audio/wav"},
+        timeout=60,
+    )
     assert quiet.status_code == 200
     body = quiet.json()
     assert body["session_id"] == session and body["transcript"] == ""
     assert body["messages"][0]["text"] == "我没有听到声音。请您离话筒近一点,再说一遍。"
-    unreadable = httpx.post(f"{api}/kiosk/audio", params={"session_id": session}, content=b"\x89PNG not sound",
-                            timeout=60).json()
+    unreadable = httpx.post(
+        f"{api}/kiosk/audio", params={"session_id": session}, content=b"\x89PNG not sound", timeout=60
+    ).json()
     assert "再说一遍" in unreadable["messages"][0]["text"] and unreadable["session_id"] == session
     following = httpx.post(f"{api}/kiosk/chat", json={"session_id": session, "text": "下一个"}, timeout=30).json()
     assert following["state"]["item_index"] == 2  # nothing was lost
@@ -131,8 +148,12 @@ def test_silence_gets_a_kind_answer_and_the_conversation_goes_on(stack):
 
 def test_a_voice_platform_can_send_wechat_style_amr(stack):
     amr = encode(decode(_recording("u03")), "amr")  # 身份证丢了补办要带什么
-    response = httpx.post(f"{stack.cfg.api_url}/voice/audio", content=amr,
-                          headers={"X-Voice-Key": VOICE_KEY, "Content-Type": "audio/amr"}, timeout=60)
+    response = httpx.post(
+        f"{stack.cfg.api_url}/voice/audio",
+        content=amr,
+        headers={"X-Voice-Key": VOICE_KEY, "Content-Type": "audio/amr"},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["session_id"].startswith("voice:phone:") and "丢了补办要带什么" in body["transcript"]

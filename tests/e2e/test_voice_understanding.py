@@ -4,6 +4,7 @@
 Whisper's homophones (不设保卡 for 补社保卡, 身份正 for 身份证) are the point: the sound matching in the
 resolver is meant to absorb them, and this measures whether it does.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,17 +31,29 @@ def test_spoken_questions_find_service_and_topic_nearly_as_often_as_typed_ones(s
     with httpx.Client(timeout=60) as client:
         for item in LABELLED:
             by_text = client.post(f"{api}/kiosk/chat", json={"text": item["text"]}).json()
-            by_voice = client.post(f"{api}/kiosk/audio", content=(VOICE / f"{item['id']}.ogg").read_bytes(),
-                                   headers={"Content-Type": "audio/ogg"})
+            by_voice = client.post(
+                f"{api}/kiosk/audio",
+                content=(VOICE / f"{item['id']}.ogg").read_bytes(),
+                headers={"Content-Type": "audio/ogg"},
+            )
             assert by_voice.status_code == 200, by_voice.text
             heard = by_voice.json()
             typed += _right(by_text, item)
             spoken += _right(heard, item)
             if _right(by_text, item) and not _right(heard, item):
-                misses.append((item["id"], item["text"], heard["transcript"], heard["state"]["service_id"],
-                               heard["state"]["topic"]))
-    print(f"\nservice+topic: typed {typed}/{len(LABELLED)}, spoken {spoken}/{len(LABELLED)} "
-          f"({spoken / max(typed, 1):.0%} of typed)")
+                misses.append(
+                    (
+                        item["id"],
+                        item["text"],
+                        heard["transcript"],
+                        heard["state"]["service_id"],
+                        heard["state"]["topic"],
+                    )
+                )
+    print(
+        f"\nservice+topic: typed {typed}/{len(LABELLED)}, spoken {spoken}/{len(LABELLED)} "
+        f"({spoken / max(typed, 1):.0%} of typed)"
+    )
     for miss in misses:
         print("  lost by voice:", *miss)
     assert len(LABELLED) >= 50 and typed >= len(LABELLED) * 0.7  # the labels are sound

@@ -1,5 +1,6 @@
 """WeChat messages through the whole stack: an API process configured for WeChat, the real Rasa and
 action server, and the fake WeChat API server on loopback for the customer-service path."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,10 +26,18 @@ def fake_server():
 
 def _wechat_api(stack, fake, tmp_path_factory, passive_seconds: str):
     cfg = dataclasses.replace(
-        stack.cfg, api_port=free_port(), var_dir=tmp_path_factory.mktemp("wechat-api"),
+        stack.cfg,
+        api_port=free_port(),
+        var_dir=tmp_path_factory.mktemp("wechat-api"),
         tracker_db=stack.cfg.tracker_path,
-        extra_env={"WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": SECRET,
-                   "WECHAT_API_BASE": fake.base_url, "BANSHI_WECHAT_PASSIVE_SECONDS": passive_seconds})
+        extra_env={
+            "WECHAT_TOKEN": TOKEN,
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": SECRET,
+            "WECHAT_API_BASE": fake.base_url,
+            "BANSHI_WECHAT_PASSIVE_SECONDS": passive_seconds,
+        },
+    )
     api = Stack(cfg)
     api.start_api()
     api.wait_api()
@@ -66,8 +75,9 @@ def test_materials_one_at_a_time_with_reply_hints(wechat):
 def test_personal_numbers_never_reach_the_tracker_store_or_logs(wechat, stack):
     _say(wechat, "oE2E-privacy", f"我身份证号{ID_NUMBER},电话{PHONE},补社保卡要带什么", 9003)
     with sqlite3.connect(stack.cfg.tracker_path) as db:
-        stored = "\n".join(row[0] for row in db.execute(
-            "SELECT data FROM events WHERE sender_id = 'wechat:oE2E-privacy'"))
+        stored = "\n".join(
+            row[0] for row in db.execute("SELECT data FROM events WHERE sender_id = 'wechat:oE2E-privacy'")
+        )
     assert "1101" in stored and ID_NUMBER not in stored and PHONE not in stored
     for log in [*stack.cfg.var_dir.glob("*.log"), *wechat.cfg.var_dir.glob("*.log")]:
         text = log.read_text(encoding="utf-8", errors="replace")

@@ -5,6 +5,7 @@ blind message (after removing punctuation and spaces, so a copy with a changed c
 equal to a blind message, or containing one of 6 characters or more. Short messages (≤ 4 characters:
 "下一个", "1") are common words, not copies.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,12 @@ def _blind_sentences():
 
 def _learned_from():
     """(file:line, normalised line) of everything the assistant learns from or runs."""
-    files = [*(ROOT / "nlu_data").rglob("*.yml"), *(ROOT / "guides").glob("*.yml"),
-             *(ROOT / "guidekit" / "data").glob("*.yml"), *(ROOT / "bot").rglob("*.yml")]
+    files = [
+        *(ROOT / "nlu_data").rglob("*.yml"),
+        *(ROOT / "guides").glob("*.yml"),
+        *(ROOT / "guidekit" / "data").glob("*.yml"),
+        *(ROOT / "bot").rglob("*.yml"),
+    ]
     for package in ("guidekit", "actions", "api", "ops"):
         files += (ROOT / package).rglob("*.py")
     for f in files:
@@ -43,6 +48,5 @@ def test_no_blind_sentence_is_in_training_data_guides_or_code():
     blind = _blind_sentences()
     long_ones = [s for s in blind if len(s) >= 6]
     # Where, never what: a failure must not show the blind sentence to the person fixing it.
-    leaked = sorted(where for where, line in _learned_from()
-                    if line in blind or any(s in line for s in long_ones))
+    leaked = sorted(where for where, line in _learned_from() if line in blind or any(s in line for s in long_ones))
     assert not leaked, f"{len(leaked)} lines hold a blind sentence; reword them without looking it up"

@@ -1,4 +1,5 @@
 """A running process sees guide changes without restarting: index, jieba words and pinyin vocabulary."""
+
 from __future__ import annotations
 
 import shutil
@@ -27,8 +28,9 @@ def test_alias_added_to_the_database_is_matched_without_restart(tmp_path, monkey
         assert before.prepare("xiyanghong xiaobenben") != "夕阳红小本本"
 
         path = guides / "senior-preferential-card.yml"
-        path.write_text(path.read_text(encoding="utf-8").replace("aliases:\n", "aliases:\n  - 夕阳红小本本\n", 1),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("aliases:\n", "aliases:\n  - 夕阳红小本本\n", 1), encoding="utf-8"
+        )
         assert load_guides(get_engine(url), guides).updated == ["senior-preferential-card"]
 
         after = catalog.current()
@@ -47,6 +49,7 @@ def test_tiles_and_menus_offer_the_guides_most_asked_about_first(tmp_path, monke
     from sqlalchemy.orm import Session
 
     from guidekit.quality.records import record_turn
+
     url = f"sqlite:///{tmp_path / 'g.db'}"
     engine = get_engine(url)
     load_guides(engine, ROOT / "guides")
@@ -59,13 +62,32 @@ def test_tiles_and_menus_offer_the_guides_most_asked_about_first(tmp_path, monke
         with Session(engine) as session, session.begin():
             for n in range(3):  # three conversations, one asking twice
                 for _ in range(2 if n == 0 else 1):
-                    record_turn(session, session_id=f"s{n}", channel="kiosk", text="退休要带什么",
-                                service_id="retirement-pension-claim", topic="materials")
-            record_turn(session, session_id="s9", channel="kiosk", text="补身份证", service_id="id-card-reissue",
-                        topic="materials")
+                    record_turn(
+                        session,
+                        session_id=f"s{n}",
+                        channel="kiosk",
+                        text="退休要带什么",
+                        service_id="retirement-pension-claim",
+                        topic="materials",
+                    )
+            record_turn(
+                session,
+                session_id="s9",
+                channel="kiosk",
+                text="补身份证",
+                service_id="id-card-reissue",
+                topic="materials",
+            )
             for n in range(5):  # long ago
-                record_turn(session, session_id=f"old{n}", channel="kiosk", text="低保", topic="materials",
-                            service_id="minimum-living-allowance", at=now - dt.timedelta(days=200))
+                record_turn(
+                    session,
+                    session_id=f"old{n}",
+                    channel="kiosk",
+                    text="低保",
+                    topic="materials",
+                    service_id="minimum-living-allowance",
+                    at=now - dt.timedelta(days=200),
+                )
         ranked = [g.id for g in GuideCatalog().most_asked_first()]
         assert ranked[:2] == ["retirement-pension-claim", "id-card-reissue"]
         rest = [g for g in default if g not in ranked[:2]]

@@ -1,4 +1,5 @@
 """The kiosk's pure JavaScript modules (api/kiosk/static/*.js), unit-tested with Node's built-in test runner."""
+
 from __future__ import annotations
 
 import shutil

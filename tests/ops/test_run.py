@@ -1,4 +1,5 @@
 """`make run` refuses to start twice and says so."""
+
 from __future__ import annotations
 
 import fcntl
@@ -20,8 +21,14 @@ def test_second_make_run_says_one_is_already_running():
         if not had_info:
             INFO.write_text('{"pid": 4242, "url": "http://127.0.0.1:8000"}')
         try:
-            result = subprocess.run([sys.executable, "-m", "ops.run"], cwd=ROOT, capture_output=True, text=True,
-                                    env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+            result = subprocess.run(
+                [sys.executable, "-m", "ops.run"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                timeout=120,
+            )
         finally:
             if not had_info:
                 INFO.unlink()

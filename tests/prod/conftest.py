@@ -5,6 +5,7 @@ The server addresses come from BANSHI_TEST_POSTGRES_URL (an account that may cre
 postgresql://postgres@127.0.0.1:5432/postgres) and BANSHI_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/5).
 Unset, these tests are skipped and say why — except in CI (CI=true), where that is a failure: .ci/run sets them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -42,8 +43,13 @@ class Postgres:
         self.created = []
 
     def _connect(self):
-        conn = psycopg2.connect(host=self.admin.host, port=self.admin.port or 5432, user=self.admin.username,
-                                password=self.admin.password or None, dbname=self.admin.database or "postgres")
+        conn = psycopg2.connect(
+            host=self.admin.host,
+            port=self.admin.port or 5432,
+            user=self.admin.username,
+            password=self.admin.password or None,
+            dbname=self.admin.database or "postgres",
+        )
         conn.autocommit = True
         return conn
 
@@ -85,10 +91,17 @@ def two_rasa_stack(postgres: Postgres, lock_store_url: str, var_dir: Path):
     guides_url = postgres.create("banshi_guides").replace("postgresql://", "postgresql+psycopg2://", 1)
     report = load_guides(get_engine(guides_url), ROOT / "guides")
     assert not report.refused
-    cfg = StackConfig(database_url=guides_url, model=ensure_model(guides_url), var_dir=var_dir,
-                      api_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
-                      tracker_store_url=postgres.create("banshi_tracker"), lock_store_url=lock_store_url,
-                      more_rasa_ports=[free_port()])
+    cfg = StackConfig(
+        database_url=guides_url,
+        model=ensure_model(guides_url),
+        var_dir=var_dir,
+        api_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        tracker_store_url=postgres.create("banshi_tracker"),
+        lock_store_url=lock_store_url,
+        more_rasa_ports=[free_port()],
+    )
     stack = Stack(cfg)
     try:
         stack.start(timeout=300)

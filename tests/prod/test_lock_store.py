@@ -1,5 +1,6 @@
 """The Redis lock store that lets two Rasa processes share conversations (ops/lock_store.py), on real Redis,
 from separate processes — the way two Rasa instances use it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,12 @@ TURNS_PER_PROCESS = 25
 
 def _store(redis_url: str) -> AtomicRedisLockStore:
     parsed = urlsplit(redis_url)
-    return AtomicRedisLockStore(host=parsed.hostname, port=parsed.port or 6379,
-                                db=int((parsed.path or "/0").lstrip("/") or 0), key_prefix="banshitest")
+    return AtomicRedisLockStore(
+        host=parsed.hostname,
+        port=parsed.port or 6379,
+        db=int((parsed.path or "/0").lstrip("/") or 0),
+        key_prefix="banshitest",
+    )
 
 
 def _take_turns(redis_url: str, conversation_id: str, start, turns: int) -> None:
@@ -51,8 +56,10 @@ def test_processes_asking_at_the_same_moment_never_get_the_same_ticket(redis_url
     prefix, conversations, processes = f"ticket-{uuid.uuid4().hex[:8]}", 300, 4
     context = multiprocessing.get_context("spawn")
     start, results = context.Event(), context.Queue()
-    workers = [context.Process(target=_issue_tickets, args=(redis_url, prefix, start, conversations, results))
-               for _ in range(processes)]
+    workers = [
+        context.Process(target=_issue_tickets, args=(redis_url, prefix, start, conversations, results))
+        for _ in range(processes)
+    ]
     for worker in workers:
         worker.start()
     time.sleep(1.5)
@@ -69,8 +76,10 @@ def test_turns_of_one_conversation_from_two_processes_never_overlap_or_get_lost(
     conversation_id = f"lock-{uuid.uuid4().hex[:8]}"
     context = multiprocessing.get_context("spawn")
     start = context.Event()
-    workers = [context.Process(target=_take_turns, args=(redis_url, conversation_id, start, TURNS_PER_PROCESS))
-               for _ in range(2)]
+    workers = [
+        context.Process(target=_take_turns, args=(redis_url, conversation_id, start, TURNS_PER_PROCESS))
+        for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     time.sleep(1.5)  # both processes imported and waiting, so the turns really race

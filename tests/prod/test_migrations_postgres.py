@@ -1,5 +1,6 @@
 """The migrations on PostgreSQL: a new database is made by them and matches the models, and several processes
 opening it at once (API, action server, WeChat worker at start) serialise on the advisory lock."""
+
 from __future__ import annotations
 
 from guidekit.db import migrate

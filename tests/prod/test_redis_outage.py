@@ -3,6 +3,7 @@ Redis is back the conversation goes on at the same material (nothing of it lived
 
 This stack gets a Redis of its own (a redis-server on a free port), because stopping the machine's Redis
 would pull it from under everything else."""
+
 from __future__ import annotations
 
 import shutil
@@ -32,8 +33,10 @@ class PrivateRedis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while True:
             try:

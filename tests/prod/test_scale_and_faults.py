@@ -1,5 +1,6 @@
 """Two Rasa instances on PostgreSQL + Redis: one conversation across both, concurrent turns, and the
 faults an operator will meet (Rasa down, action server down, database gone for a moment, Rasa restart)."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -21,8 +22,9 @@ def rasa_turn(base: str, sender: str, text: str) -> dict:
 
 def chat(stack, conversation: dict, text: str) -> httpx.Response:
     """One turn of `conversation` ({} to start one): the server issues its id with the first reply."""
-    response = httpx.post(f"{stack.cfg.api_url}/api/chat", json={"session_id": conversation.get("id"), "text": text},
-                          timeout=60)
+    response = httpx.post(
+        f"{stack.cfg.api_url}/api/chat", json={"session_id": conversation.get("id"), "text": text}, timeout=60
+    )
     conversation["id"] = response.json()["session_id"]
     return response
 
@@ -136,7 +138,8 @@ def test_guides_database_gone_for_a_moment_fails_cleanly_then_the_next_turn_work
         body = response.json()
         # Either the turn still worked from the guides already in memory, or it failed politely.
         assert (response.status_code == 200 and body["state"]["item_index"] == 2) or (
-            response.status_code == 503 and "12345" in body["messages"][0]["text"]), body
+            response.status_code == 503 and "12345" in body["messages"][0]["text"]
+        ), body
         worked = response.status_code == 200
     finally:
         postgres.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')

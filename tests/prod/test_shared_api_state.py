@@ -1,5 +1,6 @@
 """Two API processes behind one load balancer share what a person's next request needs: failed sign-ins
 count on every process, and a voice "是" may reach another process than the question it confirms."""
+
 from __future__ import annotations
 
 import uuid
@@ -27,10 +28,14 @@ def shared_env(tmp_path, monkeypatch, redis_url):
     username = f"ed{uuid.uuid4().hex[:8]}"  # Redis outlives the test: a fresh name starts with no failures
     with Session(get_engine(url)) as session, session.begin():
         ed.create_user(session, username, PASSWORD, "editor", by="test")
-    for key, value in {"BANSHI_DATABASE_URL": url, "BANSHI_EDITOR_SECRET_KEY": "test-secret-key",
-                       "BANSHI_SESSION_SECRET": "test-session-secret", "BANSHI_VOICE_PLATFORM_KEYS": "phone:k1",
-                       "BANSHI_LOCK_STORE_URL": redis_url,
-                       "BANSHI_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}.items():
+    for key, value in {
+        "BANSHI_DATABASE_URL": url,
+        "BANSHI_EDITOR_SECRET_KEY": "test-secret-key",
+        "BANSHI_SESSION_SECRET": "test-session-secret",
+        "BANSHI_VOICE_PLATFORM_KEYS": "phone:k1",
+        "BANSHI_LOCK_STORE_URL": redis_url,
+        "BANSHI_TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+    }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("WECHAT_TOKEN", raising=False)
     get_settings.cache_clear()
@@ -41,6 +46,7 @@ def shared_env(tmp_path, monkeypatch, redis_url):
 @pytest.fixture()
 def two_apis(shared_env):
     from api.main import create_app
+
     assistant = ScriptedAssistant()
     with LiveApi(create_app(assistant=assistant)) as first, LiveApi(create_app(assistant=assistant)) as second:
         yield first, second, assistant
@@ -68,16 +74,25 @@ def test_a_successful_sign_in_clears_the_failures_on_every_process(shared_env, t
 def test_a_voice_yes_reaching_another_api_process_answers_the_question_it_confirms(two_apis):
     first, second, assistant = two_apis
     key = {"X-Voice-Key": "k1"}
-    asked = httpx.post(f"{first.url}/voice/turn", json={"text": "社保卡丢了要带啥", "confidence": 0.3},
-                       headers=key, timeout=10).json()
+    asked = httpx.post(
+        f"{first.url}/voice/turn", json={"text": "社保卡丢了要带啥", "confidence": 0.3}, headers=key, timeout=10
+    ).json()
     session = asked["session_id"]
     assert session.startswith("voice:phone:")
     assert "请说「是」或「不是」" in asked["reply_text"] and assistant.calls == []
-    answered = httpx.post(f"{second.url}/voice/turn", json={"session_id": session, "text": "是", "confidence": 0.9},
-                          headers=key, timeout=10).json()
+    answered = httpx.post(
+        f"{second.url}/voice/turn",
+        json={"session_id": session, "text": "是", "confidence": 0.9},
+        headers=key,
+        timeout=10,
+    ).json()
     assert [call.text for call in assistant.calls] == ["社保卡丢了要带啥"]
     assert answered["reply_text"] == "您问的是:社保卡丢了要带啥"
     # Confirmed once only: another "是" is an ordinary turn, on either process.
-    httpx.post(f"{first.url}/voice/turn", json={"session_id": session, "text": "是", "confidence": 0.9},
-               headers=key, timeout=10)
+    httpx.post(
+        f"{first.url}/voice/turn",
+        json={"session_id": session, "text": "是", "confidence": 0.9},
+        headers=key,
+        timeout=10,
+    )
     assert [call.text for call in assistant.calls] == ["社保卡丢了要带啥", "是"]

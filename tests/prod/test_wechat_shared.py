@@ -1,5 +1,6 @@
 """Two API processes behind one WeChat account: a resent message reaching the other process is still
 answered once, because the once-only record lives in Redis."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -11,9 +12,11 @@ from tests.api.conftest import APP_ID, LiveApi, TOKEN, assistant, fake_wechat, p
 from tests.api.wechat_protocol import signed_params, text_xml
 
 
-def test_a_retry_reaching_another_api_process_is_not_answered_twice(wechat_env, assistant, fake_wechat,
-                                                                     redis_url, monkeypatch):
+def test_a_retry_reaching_another_api_process_is_not_answered_twice(
+    wechat_env, assistant, fake_wechat, redis_url, monkeypatch
+):
     from api.main import create_app
+
     monkeypatch.setenv("BANSHI_LOCK_STORE_URL", redis_url)
     get_settings.cache_clear()
     assistant.delay = 1.5
@@ -21,8 +24,9 @@ def test_a_retry_reaching_another_api_process_is_not_answered_twice(wechat_env, 
     xml = text_xml(openid, "老年证在哪里办", int(time.time() * 1000))
     with LiveApi(create_app(assistant=assistant)) as first, LiveApi(create_app(assistant=assistant)) as second:
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
-            bodies = list(pool.map(lambda i: post((first, second)[i % 2].url, signed_params(TOKEN), xml).text,
-                                   range(4)))
+            bodies = list(
+                pool.map(lambda i: post((first, second)[i % 2].url, signed_params(TOKEN), xml).text, range(4))
+            )
         assert bodies == ["success"] * 4
         assert fake_wechat.wait_for_texts(openid, 1) == ["您问的是:老年证在哪里办"]
         time.sleep(2.0)  # a duplicate from the other process would have arrived by now
@@ -36,6 +40,7 @@ def test_api_processes_share_one_access_token_and_its_renewal(wechat_env, fake_w
     import redis
 
     from api.wechat.delivery import SENT, CustomerService
+
     monkeypatch.setenv("BANSHI_LOCK_STORE_URL", redis_url)
     get_settings.cache_clear()
     redis.Redis.from_url(redis_url).delete(f"banshi:wechat:{APP_ID}_access_token")  # none left from an earlier run

@@ -5,6 +5,7 @@ slots — was open to the network. The stack (ops/stack.py, the one way `make ru
 benchmarks start processes) now sets SANIC_HOST from BANSHI_ACTIONS_HOST, 127.0.0.1 unless set; Rasa
 gets `--interface` and the API `--host` from the same loopback host.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -65,8 +66,15 @@ def outside():
 
 
 def start_actions(guides_db_url, tmp_path, **cfg) -> Stack:
-    stack = Stack(StackConfig(database_url=guides_db_url, model=tmp_path / "no-model.tar.gz", var_dir=tmp_path,
-                              actions_port=free_port(), **cfg))
+    stack = Stack(
+        StackConfig(
+            database_url=guides_db_url,
+            model=tmp_path / "no-model.tar.gz",
+            var_dir=tmp_path,
+            actions_port=free_port(),
+            **cfg,
+        )
+    )
     stack.start_actions()
     return stack
 
@@ -82,8 +90,11 @@ def test_the_action_server_is_reachable_on_loopback_only(guides_db_url, tmp_path
         for address in outside:
             assert not accepts(address, port), f"the action server answers on {address}:{port}"
             with pytest.raises(httpx.HTTPError):
-                httpx.post(f"http://{f'[{address}]' if ':' in address else address}:{port}/webhook",
-                           json={"next_action": "action_materials"}, timeout=3)
+                httpx.post(
+                    f"http://{f'[{address}]' if ':' in address else address}:{port}/webhook",
+                    json={"next_action": "action_materials"},
+                    timeout=3,
+                )
         assert stack.cfg.actions_url == f"http://127.0.0.1:{port}"  # what Rasa is told (endpoints.yml)
     finally:
         stack.stop()
@@ -111,19 +122,29 @@ def wait_accepting(stack: Stack, name: str, port: int, timeout: float = 180) -> 
 def test_rasa_and_the_api_listen_on_loopback_only(guides_db_url, tmp_path, outside, monkeypatch):
     """Rasa's own default interface is 0.0.0.0 too; the stack gives it --interface 127.0.0.1."""
     import ops.stack as stack_module
+
     written = stack_module.write_endpoints
 
     def endpoints_without_a_trained_model(cfg):
         # Rasa exits without a model; with a model server it starts and keeps asking it (this one never
         # answers): the server's binding is the same, without training a model for this test.
         path = written(cfg)
-        path.write_text(path.read_text() + "models:\n  url: http://127.0.0.1:9/model.tar.gz\n"
-                        "  wait_time_between_pulls: null\n")
+        path.write_text(
+            path.read_text() + "models:\n  url: http://127.0.0.1:9/model.tar.gz\n  wait_time_between_pulls: null\n"
+        )
         return path
 
     monkeypatch.setattr(stack_module, "write_endpoints", endpoints_without_a_trained_model)
-    stack = Stack(StackConfig(database_url=guides_db_url, model=tmp_path / "no-model.tar.gz", var_dir=tmp_path,
-                              api_port=free_port(), rasa_port=free_port(), actions_port=free_port()))
+    stack = Stack(
+        StackConfig(
+            database_url=guides_db_url,
+            model=tmp_path / "no-model.tar.gz",
+            var_dir=tmp_path,
+            api_port=free_port(),
+            rasa_port=free_port(),
+            actions_port=free_port(),
+        )
+    )
     try:
         stack.start_rasa()
         stack.start_api()

@@ -4,6 +4,7 @@ starlette 0.41.3 had a Range-header CPU DoS on static files (CVE-2025-62727, fix
 event-loop block (CVE-2025-54121, fixed 0.47.2) and an urlencoded form that ignored its field limit
 (CVE-2026-54283, fixed 1.3.1): POST /editor/login takes an urlencoded form from anyone.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,9 +32,16 @@ def test_an_urlencoded_form_with_too_many_fields_is_refused():
     async def receive():
         return {"type": "http.request", "body": body, "more_body": False}
 
-    scope = {"type": "http", "method": "POST", "path": "/editor/login", "headers": [
-        (b"content-type", b"application/x-www-form-urlencoded"), (b"content-length", str(len(body)).encode())],
-        "query_string": b""}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/editor/login",
+        "headers": [
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "query_string": b"",
+    }
 
     async def parse():
         return await Request(scope, receive).form(max_fields=1000)

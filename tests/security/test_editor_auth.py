@@ -2,6 +2,7 @@
 end every session (a copied cookie stops working); guessing one account's password from many addresses
 is paused with back-off; forwarded headers count only from configured proxies; usernames and passwords
 follow a policy, and any account listed can be deactivated."""
+
 from __future__ import annotations
 
 import json
@@ -44,14 +45,19 @@ def db_url(tmp_path, monkeypatch):
 @pytest.fixture()
 def api(db_url):
     from api.main import create_app
+
     with LiveApi(create_app(assistant=ScriptedAssistant())) as live:
         yield live
 
 
 def _copy_of(person: Editor) -> httpx.Client:
     """Someone else's browser holding a copy of the session cookie."""
-    return httpx.Client(base_url=str(person.http.base_url), headers={"Accept": "text/html"},
-                        cookies=dict(person.http.cookies), timeout=30)
+    return httpx.Client(
+        base_url=str(person.http.base_url),
+        headers={"Accept": "text/html"},
+        cookies=dict(person.http.cookies),
+        timeout=30,
+    )
 
 
 def _signed_out(client: httpx.Client) -> bool:
@@ -60,6 +66,7 @@ def _signed_out(client: httpx.Client) -> bool:
 
 
 # -- sessions end -------------------------------------------------------------------------------------
+
 
 def test_a_copied_cookie_stops_working_after_sign_out(api):
     person = signed_in(api, "editor1")
@@ -88,9 +95,14 @@ def test_a_password_change_ends_every_session_of_the_account(api, db_url):
     person = signed_in(api, "editor1")
     other = signed_in(api, "editor2")
     new_password = "another-long-passphrase"
-    done = subprocess.run([sys.executable, "-m", "guidekit.cli", "set-password", "editor1", "--password-stdin"],
-                          input=new_password + "\n", capture_output=True, text=True, cwd=ROOT,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url})
+    done = subprocess.run(
+        [sys.executable, "-m", "guidekit.cli", "set-password", "editor1", "--password-stdin"],
+        input=new_password + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url},
+    )
     assert done.returncode == 0, done.stderr
     assert _signed_out(person.http)
     assert other.get("/editor").status_code == 200  # only that account's sessions end
@@ -108,12 +120,14 @@ def test_a_weak_new_password_is_refused(db_url):
 
 # -- guessing -----------------------------------------------------------------------------------------
 
+
 def test_guessing_one_account_from_many_addresses_is_paused(db_url, monkeypatch):
     """The per-(user, address) limit alone lets a guesser with many addresses go on for ever; the account
     itself is paused after BANSHI_LOGIN_ACCOUNT_ATTEMPTS failures, even for the right password."""
     monkeypatch.setenv("BANSHI_LOGIN_ACCOUNT_ATTEMPTS", "6")
     get_settings.cache_clear()
     from api.main import create_app
+
     with LiveApi(create_app(assistant=ScriptedAssistant())) as live:
         # The test server trusts X-Forwarded-For from loopback (uvicorn's default), as a proxy's would be:
         # each guess comes from another address, so the per-address limit (5) is never reached.
@@ -154,9 +168,17 @@ def _backoff_steps(throttle, clock: Clock) -> list:
 
 def test_the_account_pause_doubles_with_each_further_failure_up_to_a_limit():
     from api.editor.throttle import LoginThrottle
+
     clock = Clock()
-    throttle = LoginThrottle(5, 900, account_attempts=6, account_window_seconds=3600, backoff_seconds=60,
-                             backoff_max_seconds=300, clock=clock)
+    throttle = LoginThrottle(
+        5,
+        900,
+        account_attempts=6,
+        account_window_seconds=3600,
+        backoff_seconds=60,
+        backoff_max_seconds=300,
+        clock=clock,
+    )
     pauses = _backoff_steps(throttle, clock)
     assert pauses[0] <= 61 and pauses[1] >= 2 * pauses[0] - 2 and pauses[-1] <= 301
     assert pauses == sorted(pauses)
@@ -166,17 +188,37 @@ def test_the_account_pause_doubles_with_each_further_failure_up_to_a_limit():
 
 def test_the_account_pause_is_shared_through_redis(monkeypatch):
     import os
+
     url = os.environ.get("BANSHI_TEST_REDIS_URL")
     if not url:
         pytest.skip("BANSHI_TEST_REDIS_URL is not set (see tests/prod/conftest.py)")
     from api.editor.throttle import RedisLoginThrottle
+
     clock = Clock()
     clock.now = time.time()
     prefix = f"banshi:test:{time.monotonic_ns()}:"
-    throttle = RedisLoginThrottle(url, 5, 900, account_attempts=6, account_window_seconds=3600, backoff_seconds=60,
-                                  backoff_max_seconds=300, clock=clock, prefix=prefix)
-    other_process = RedisLoginThrottle(url, 5, 900, account_attempts=6, account_window_seconds=3600,
-                                       backoff_seconds=60, backoff_max_seconds=300, clock=clock, prefix=prefix)
+    throttle = RedisLoginThrottle(
+        url,
+        5,
+        900,
+        account_attempts=6,
+        account_window_seconds=3600,
+        backoff_seconds=60,
+        backoff_max_seconds=300,
+        clock=clock,
+        prefix=prefix,
+    )
+    other_process = RedisLoginThrottle(
+        url,
+        5,
+        900,
+        account_attempts=6,
+        account_window_seconds=3600,
+        backoff_seconds=60,
+        backoff_max_seconds=300,
+        clock=clock,
+        prefix=prefix,
+    )
     try:
         for i in range(6):
             throttle.failed("editor1", f"10.0.0.{i}")
@@ -196,12 +238,19 @@ def test_an_overlong_username_is_refused_without_work_or_a_log_line(api, db_url)
 
 # -- forwarded headers ----------------------------------------------------------------------------------
 
+
 def _failed_sign_in_address(tmp_path, db_url: str, trusted: str) -> str:
     """Start the API the way `make run` does, fail one sign-in with a forged X-Forwarded-For, and return the
     address the audit log recorded."""
     from ops.stack import Stack, StackConfig, free_port
-    cfg = StackConfig(database_url=db_url, model=Path(), var_dir=tmp_path / f"var-{trusted or 'none'}",
-                      api_port=free_port(), trusted_proxies=trusted)
+
+    cfg = StackConfig(
+        database_url=db_url,
+        model=Path(),
+        var_dir=tmp_path / f"var-{trusted or 'none'}",
+        api_port=free_port(),
+        trusted_proxies=trusted,
+    )
     stack = Stack(cfg)
     stack.start_api()
     try:
@@ -220,8 +269,9 @@ def _failed_sign_in_address(tmp_path, db_url: str, trusted: str) -> str:
     finally:
         stack.stop()
     with Session(get_engine(db_url)) as session:
-        entry = session.execute(select(ed.AuditRow).where(ed.AuditRow.action == "login_failed")
-                                .order_by(ed.AuditRow.id.desc()).limit(1)).scalar_one()
+        entry = session.execute(
+            select(ed.AuditRow).where(ed.AuditRow.action == "login_failed").order_by(ed.AuditRow.id.desc()).limit(1)
+        ).scalar_one()
     return json.loads(entry.detail)["address"]
 
 
@@ -234,14 +284,25 @@ def test_forwarded_headers_count_only_from_configured_proxies(tmp_path, db_url):
 
 def test_the_trusted_proxies_setting_reaches_make_run():
     from ops import run
+
     source = Path(run.__file__).read_text(encoding="utf-8")
     assert "trusted_proxies=settings.trusted_proxies" in source
 
 
 # -- username and password policy ----------------------------------------------------------------------
 
-BAD_PASSWORDS = ["1234567890", " " * 10, "\t" * 12, "aaaaaaaaaaaa", "abababababab", "password123", "qwertyuiop",
-                 "13800138000", "20261130!!", "editor-new-1"]
+BAD_PASSWORDS = [
+    "1234567890",
+    " " * 10,
+    "\t" * 12,
+    "aaaaaaaaaaaa",
+    "abababababab",
+    "password123",
+    "qwertyuiop",
+    "13800138000",
+    "20261130!!",
+    "editor-new-1",
+]
 BAD_NAMES = ["", "   ", "a/b", "x" * 308, "a b", "../admin", "name\x00", "<script>"]
 
 
@@ -279,9 +340,14 @@ def test_the_admin_page_refuses_weak_passwords_and_bad_names(api, db_url):
 
 
 def test_the_cli_refuses_a_weak_first_password(db_url):
-    done = subprocess.run([sys.executable, "-m", "guidekit.cli", "create-user", "root2", "--password-stdin"],
-                          input="1234567890\n", capture_output=True, text=True, cwd=ROOT,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url})
+    done = subprocess.run(
+        [sys.executable, "-m", "guidekit.cli", "create-user", "root2", "--password-stdin"],
+        input="1234567890\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "BANSHI_DATABASE_URL": db_url},
+    )
     assert done.returncode == 1 and "not created" in done.stderr
 
 
@@ -289,8 +355,9 @@ def test_the_cli_refuses_a_weak_first_password(db_url):
 def test_an_account_with_an_old_bad_name_can_still_be_deactivated(api, db_url, legacy_name):
     """Accounts created before the policy (names with "/", empty, spaces) are listed with a button that works."""
     with Session(get_engine(db_url)) as session, session.begin():
-        session.add(ed.UserRow(username=legacy_name, password_hash="x", role="editor", active=True,
-                               created_at=utc_now()))
+        session.add(
+            ed.UserRow(username=legacy_name, password_hash="x", role="editor", active=True, created_at=utc_now())
+        )
     with Session(get_engine(db_url)) as session:
         legacy_id = session.execute(select(ed.UserRow.id).where(ed.UserRow.username == legacy_name)).scalar_one()
     admin = signed_in(api, "boss")
@@ -301,20 +368,27 @@ def test_an_account_with_an_old_bad_name_can_still_be_deactivated(api, db_url, l
     response = admin.post(row, {"active": "false"})
     assert response.status_code == 303
     with Session(get_engine(db_url)) as session:
-        assert session.execute(select(ed.UserRow.active).where(ed.UserRow.username == legacy_name)).scalar_one() is False
+        assert (
+            session.execute(select(ed.UserRow.active).where(ed.UserRow.username == legacy_name)).scalar_one() is False
+        )
 
 
 def test_an_older_database_gets_the_new_column_when_opened(tmp_path):
     """An editor table from before the session version (and before the migrations) gets the column once when
     the database is first opened (guidekit/db/migrate.py), and its accounts still sign in."""
     import sqlite3
+
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE editor_users (id INTEGER PRIMARY KEY, username VARCHAR(80) NOT NULL UNIQUE, "
-                     "password_hash VARCHAR(200) NOT NULL, role VARCHAR(20) NOT NULL, active BOOLEAN NOT NULL, "
-                     "created_at DATETIME NOT NULL)")
-        conn.execute("INSERT INTO editor_users VALUES (1, 'old', ?, 'editor', 1, '2026-01-01 00:00:00')",
-                     (ed._hasher.hash(PASSWORD),))
+        conn.execute(
+            "CREATE TABLE editor_users (id INTEGER PRIMARY KEY, username VARCHAR(80) NOT NULL UNIQUE, "
+            "password_hash VARCHAR(200) NOT NULL, role VARCHAR(20) NOT NULL, active BOOLEAN NOT NULL, "
+            "created_at DATETIME NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO editor_users VALUES (1, 'old', ?, 'editor', 1, '2026-01-01 00:00:00')",
+            (ed._hasher.hash(PASSWORD),),
+        )
     engine = get_engine(f"sqlite:///{path}")
     with Session(engine) as session:
         user = ed.authenticate(session, "old", PASSWORD)

@@ -1,6 +1,7 @@
 """Low-severity findings of issue 12, item 12, outside chat and voice: plain 4xx instead of 500s, security
 headers on every response, API docs off in production, no internal addresses in /healthz, a checklist that
 never trusts the request's Host, and NUL characters that cannot break the quality tables on PostgreSQL."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,6 +48,7 @@ def _live(monkeypatch=None, **env):
         monkeypatch.setenv(key, value)
     get_settings.cache_clear()
     from api.main import create_app
+
     return LiveApi(create_app(assistant=ScriptedAssistant()))
 
 
@@ -57,6 +59,7 @@ def api(db_url):
 
 
 # -- 500s that are 4xx -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("until", ["garbage", "2026-13-45", "0001-01-01", " "])
 def test_a_dashboard_date_that_is_not_one_is_a_plain_4xx(api, until):
@@ -89,6 +92,7 @@ def test_a_lock_that_is_not_a_number_is_422_not_500(api):
 
 
 # -- security headers -------------------------------------------------------------------------------------
+
 
 def _policy(response: httpx.Response) -> dict:
     header = response.headers.get("content-security-policy", "")
@@ -140,6 +144,7 @@ def test_the_editor_script_runs_under_the_policy_by_its_nonce(api):
 
 # -- API docs ----------------------------------------------------------------------------------------------
 
+
 def test_api_docs_are_off_in_production(db_url, monkeypatch):
     with _live(monkeypatch, BANSHI_API_DOCS="false") as live:
         for path in ("/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"):
@@ -155,6 +160,7 @@ def test_api_docs_are_on_in_development(api):
 
 # -- /healthz ----------------------------------------------------------------------------------------------
 
+
 def test_healthz_names_no_internal_address(api):
     response = httpx.get(f"{api.url}/healthz", timeout=30)
     assert response.status_code == 503
@@ -167,9 +173,14 @@ def test_healthz_names_no_internal_address(api):
 
 # -- the checklist's link and QR code ----------------------------------------------------------------------
 
+
 def test_the_checklist_never_uses_the_request_host(api):
-    response = httpx.get(f"{api.url}/kiosk/checklist/{GUIDE}", params={"at": 2},
-                         headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"}, timeout=30)
+    response = httpx.get(
+        f"{api.url}/kiosk/checklist/{GUIDE}",
+        params={"at": 2},
+        headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
+        timeout=30,
+    )
     assert response.status_code == 200
     page = response.text
     assert "evil.example" not in page and "127.0.0.1" not in page
@@ -179,17 +190,20 @@ def test_the_checklist_never_uses_the_request_host(api):
 
 def test_the_checklist_qr_code_uses_the_configured_public_address(db_url, monkeypatch):
     with _live(monkeypatch, BANSHI_PUBLIC_BASE_URL="https://banshi.example.gov.cn/") as live:
-        page = httpx.get(f"{live.url}/kiosk/checklist/{GUIDE}", params={"at": 2},
-                         headers={"Host": "evil.example"}, timeout=30).text
+        page = httpx.get(
+            f"{live.url}/kiosk/checklist/{GUIDE}", params={"at": 2}, headers={"Host": "evil.example"}, timeout=30
+        ).text
     assert "evil.example" not in page and "<svg" in page
     assert f'href="https://banshi.example.gov.cn/kiosk/checklist/{GUIDE}?at=2"' in page
 
 
 # -- NUL characters and PostgreSQL ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def postgres_url():
     from tests.prod.conftest import Postgres, _required
+
     pg = Postgres(_required("BANSHI_TEST_POSTGRES_URL"))
     try:
         yield pg.create("banshi_nul")
@@ -201,14 +215,18 @@ def test_nul_characters_in_text_do_not_break_the_quality_tables_on_postgresql(po
     from api.ratings import after_answer, take_rating_turn
     from api.schemas import ChatRequest, ChatResponse, ChatState, Message
     from guidekit.quality.records import RatingRow, TurnRow
+
     settings = Settings(database_url=postgres_url)
     sid = "api:nul-test"
 
     def turn(text: str) -> ChatRequest:
         return ChatRequest(session_id=sid, text=text, channel="api")
 
-    answered = ChatResponse(session_id=sid, messages=[Message(text="第1样")],
-                            state=ChatState(topic="materials", service_id="social-security-card-replacement"))
+    answered = ChatResponse(
+        session_id=sid,
+        messages=[Message(text="第1样")],
+        state=ChatState(topic="materials", service_id="social-security-card-replacement"),
+    )
     asyncio.run(after_answer(settings, turn("补社保卡\x00要带什么"), "补社保卡\x00要带什么", answered))
     goodbye = ChatResponse(session_id=sid, messages=[Message(text="再见")], state=ChatState(topic="goodbye"))
     reply = asyncio.run(after_answer(settings, turn("再见\x00"), "再见\x00", goodbye))

@@ -5,6 +5,7 @@ masker unchanged and reached the turn log, Rasa's tracker store, the voice confi
 The table below holds real-world ways of writing mobiles, ID numbers and bank cards; each is checked
 against the masker, and all of them through the real stack (/api/chat and /voice/turn) and its stores.
 """
+
 from __future__ import annotations
 
 import json
@@ -67,14 +68,23 @@ FORMATS = [
 ]
 
 # Not personal numbers: left exactly as written.
-UNCHANGED = ["办公时间9:00-17:00,电话12345", "2024-01-01 到 2024-12-31 之间", "第1样,共3样", "我今年七十一岁",
-             "费用20元,3至5个工作日", "一二三四五六七八九十", "身份证号码尾号1234", "138****5678"]
+UNCHANGED = [
+    "办公时间9:00-17:00,电话12345",
+    "2024-01-01 到 2024-12-31 之间",
+    "第1样,共3样",
+    "我今年七十一岁",
+    "费用20元,3至5个工作日",
+    "一二三四五六七八九十",
+    "身份证号码尾号1234",
+    "138****5678",
+]
 
 
 def digits_in(text: str) -> str:
     """Written independently of guidekit.privacy: what is left of `text` when read as digits."""
-    text = unicodedata.normalize("NFKC", text).translate(str.maketrans("零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖x",
-                                                                       "001234567891123456789X"))
+    text = unicodedata.normalize("NFKC", text).translate(
+        str.maketrans("零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖x", "001234567891123456789X")
+    )
     return re.sub(r"[\s\-‐‑‒–—―−.·・()\u200b]", "", text)
 
 
@@ -82,7 +92,10 @@ def test_every_format_in_the_table_is_masked_and_other_numbers_are_left_alone():
     assert len(FORMATS) >= 30
     wrong = []
     for written, digits, masked in FORMATS:
-        for text, expected in ((written, masked), (f"我的号码是{written},补社保卡要带什么", f"我的号码是{masked},补社保卡要带什么")):
+        for text, expected in (
+            (written, masked),
+            (f"我的号码是{written},补社保卡要带什么", f"我的号码是{masked},补社保卡要带什么"),
+        ):
             got = mask_personal_numbers(text)
             if got != expected or digits in digits_in(got) or mask_personal_numbers(got) != got:
                 wrong.append((text, got, expected))
@@ -135,13 +148,18 @@ def test_no_format_reaches_the_turn_log_the_tracker_store_the_voice_echo_or_the_
         answers.append(command.text)
         # An unsure recogniser: the voice front end repeats what it heard before answering.
         voice = {"X-Voice-Key": VOICE_KEY}
-        heard = httpx.post(f"{api}/voice/turn", json={"text": f"我的号码是{written}", "confidence": 0.3},
-                           headers=voice, timeout=60)
+        heard = httpx.post(
+            f"{api}/voice/turn", json={"text": f"我的号码是{written}", "confidence": 0.3}, headers=voice, timeout=60
+        )
         assert heard.status_code == 200, heard.text
         assert "我听到的是" in heard.json()["reply_text"], heard.text
         answers.append(heard.text)
-        yes = httpx.post(f"{api}/voice/turn", json={"session_id": heard.json()["session_id"], "text": "是"},
-                         headers=voice, timeout=60)
+        yes = httpx.post(
+            f"{api}/voice/turn",
+            json={"session_id": heard.json()["session_id"], "text": "是"},
+            headers=voice,
+            timeout=60,
+        )
         assert yes.status_code in RASA_ANSWERED, yes.text
         answers.append(yes.text)
     stores = {
@@ -153,7 +171,13 @@ def test_no_format_reaches_the_turn_log_the_tracker_store_the_voice_echo_or_the_
     assert "rasa.log" in stores and "api.log" in stores
     for name in ("turn log (guides database)", "tracker store"):
         assert "138****5678" in stores[name], name  # the turns are stored, masked
-    found = [(name, written) for name, text in stores.items() for written, digits, _ in FORMATS
-             if digits in digits_in(text) or written in text]
+    found = [
+        (name, written)
+        for name, text in stores.items()
+        for written, digits, _ in FORMATS
+        if digits in digits_in(text) or written in text
+    ]
     leaks = {name: [w for n, w in found if n == name] for name in stores}
-    assert not found, "; ".join(f"{name}: {len(ws)} of {len(FORMATS)}, e.g. {ws[:3]}" for name, ws in leaks.items() if ws)
+    assert not found, "; ".join(
+        f"{name}: {len(ws)} of {len(FORMATS)}, e.g. {ws[:3]}" for name, ws in leaks.items() if ws
+    )

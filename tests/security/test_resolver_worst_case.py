@@ -6,6 +6,7 @@ the action server answers one request at a time. Each worst case below, at `sett
 must be resolved in under 100 ms of resolver time: a hard bound, measured per input, max over several.
 Every input is different, and each run starts with the resolver's caches emptied.
 """
+
 from __future__ import annotations
 
 import gc
@@ -77,10 +78,12 @@ def aliases_one_after_another(rng: random.Random, length: int, aliases) -> str:
 
 def aliases_one_character_off(rng: random.Random, length: int, aliases) -> str:
     """Every alias almost there: the most near sound-alikes to check."""
+
     def piece() -> str:
         alias = list(rng.choice(aliases))
         alias[rng.randrange(len(alias))] = chr(rng.choice(CJK))
         return "".join(alias)
+
     return _fill(piece, length)
 
 
@@ -95,27 +98,41 @@ def _characters_by_sound() -> Dict[str, List[str]]:
 def sound_alike_noise(rng: random.Random, length: int, aliases) -> str:
     """Aliases spoken back with other characters of the same sound (社保卡 → 涉饱咔)."""
     by_sound = _characters_by_sound()
-    return _fill(lambda: "".join(rng.choice(by_sound.get(lazy_pinyin(c)[0], [c])) for c in rng.choice(aliases)),
-                 length)
+    return _fill(lambda: "".join(rng.choice(by_sound.get(lazy_pinyin(c)[0], [c])) for c in rng.choice(aliases)), length)
 
 
 def shape_alike_noise(rng: random.Random, length: int, aliases) -> str:
     """Aliases with each character swapped for a neighbour in Unicode order (same radical, a stroke or two more or
     less: 证 → 诂, 卡 → 卣), the way a handwriting keyboard errs."""
-    return _fill(lambda: "".join(chr(min(max(ord(c) + rng.choice((-2, -1, 1, 2)), CJK.start), CJK.stop - 1))
-                                 for c in rng.choice(aliases)), length)
+    return _fill(
+        lambda: "".join(
+            chr(min(max(ord(c) + rng.choice((-2, -1, 1, 2)), CJK.start), CJK.stop - 1)) for c in rng.choice(aliases)
+        ),
+        length,
+    )
 
 
 def a_question_repeated(rng: random.Random, length: int, _aliases) -> str:
     """An age, a related word, an unknown document and fillers: every fall-back path at once."""
-    question = rng.choice(["我八十了每个月能领点钱吗", "请问那个驾驶证丢了补办要带啥", "我想问一下搬去闺女家住医保咋办"])
+    question = rng.choice(
+        ["我八十了每个月能领点钱吗", "请问那个驾驶证丢了补办要带啥", "我想问一下搬去闺女家住医保咋办"]
+    )
     cut = rng.randrange(len(question))  # starting anywhere in it
     return _fill(lambda: question[cut:] + question[:cut], length)
 
 
-KINDS = [random_cjk, never_seen_characters, random_pinyin_syllables, random_pinyin_words, an_alias_repeated,
-         aliases_one_after_another, aliases_one_character_off, sound_alike_noise, shape_alike_noise,
-         a_question_repeated]
+KINDS = [
+    random_cjk,
+    never_seen_characters,
+    random_pinyin_syllables,
+    random_pinyin_words,
+    an_alias_repeated,
+    aliases_one_after_another,
+    aliases_one_character_off,
+    sound_alike_noise,
+    shape_alike_noise,
+    a_question_repeated,
+]
 
 
 def _slowest(index: ServiceIndex, call: Callable[[str], object], texts: List[str]) -> float:
@@ -153,10 +170,12 @@ def test_a_maximum_length_message_is_resolved_within_100_ms(index, aliases, kind
     assert slowest < BOUND_SECONDS, f"{kind.__name__}: {slowest * 1000:.0f} ms"
 
 
-@pytest.mark.parametrize("kind", [random_cjk, never_seen_characters, aliases_one_character_off],
-                         ids=lambda kind: kind.__name__)
+@pytest.mark.parametrize(
+    "kind", [random_cjk, never_seen_characters, aliases_one_character_off], ids=lambda kind: kind.__name__
+)
 def test_every_resolver_call_of_one_turn_together_stays_within_100_ms(index, aliases, kind):
     """The actions also ask for the unknown subject and, with options open, which option the words pick."""
+
     def turn(text: str) -> None:
         resolution = index.resolve(text)
         index.unknown_subject(text, strict=False)
@@ -172,7 +191,7 @@ def test_bounding_the_work_still_finds_a_service_heard_at_the_start_or_written_a
     length = get_settings().max_text_chars
     noise = random_pinyin_words(random.Random("noise"), length, None).replace(" ", "。")
     heard_first = ("社报卡丢了咋办。" + noise)[:length]
-    written_last = (noise[:length - len("社保卡丢了咋办")] + "社保卡丢了咋办")
+    written_last = noise[: length - len("社保卡丢了咋办")] + "社保卡丢了咋办"
     assert len(heard_first) == len(written_last) == length
     first = {c.guide_id: c.score for c in index.candidates(heard_first)}
     last = {c.guide_id: c.score for c in index.candidates(written_last)}

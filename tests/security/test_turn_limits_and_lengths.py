@@ -5,6 +5,7 @@ low-confidence voice turn ran matching on the event loop and froze every endpoin
 converted 5,000 characters before refusing them, and 749 × "好。" made a 40 MB, 15-minute WAV.
 These run the API with a scripted assistant (no Rasa: the point is what the API does before a turn).
 """
+
 from __future__ import annotations
 
 import threading
@@ -22,11 +23,12 @@ KEY = {"X-Voice-Key": "k1"}
 @pytest.fixture()
 def api(monkeypatch, use_guides_db):
     monkeypatch.setenv("BANSHI_VOICE_PLATFORM_KEYS", "phone:k1")
-    monkeypatch.setenv("BANSHI_TURNS_PER_MINUTE_PER_CLIENT", "60")    # 10 per 10-second window
-    monkeypatch.setenv("BANSHI_TURNS_PER_MINUTE_PER_SESSION", "30")   # 5 per window
+    monkeypatch.setenv("BANSHI_TURNS_PER_MINUTE_PER_CLIENT", "60")  # 10 per 10-second window
+    monkeypatch.setenv("BANSHI_TURNS_PER_MINUTE_PER_SESSION", "30")  # 5 per window
     monkeypatch.delenv("BANSHI_LOCK_STORE_URL", raising=False)
     get_settings.cache_clear()
     from api.main import create_app
+
     assistant = ScriptedAssistant()
     app = create_app(assistant=assistant)
     with LiveApi(app) as live:
@@ -37,8 +39,9 @@ def api(monkeypatch, use_guides_db):
 
 def _turn(api, text="补社保卡要带什么", session=None, source="127.0.0.1", confidence=0.9) -> httpx.Response:
     with httpx.Client(transport=httpx.HTTPTransport(local_address=source), timeout=30) as client:
-        return client.post(f"{api.url}/voice/turn", json={"session_id": session, "text": text,
-                                                          "confidence": confidence}, headers=KEY)
+        return client.post(
+            f"{api.url}/voice/turn", json={"session_id": session, "text": text, "confidence": confidence}, headers=KEY
+        )
 
 
 def _wait_for_next_window():
@@ -93,6 +96,7 @@ def test_matching_for_a_confirmation_runs_off_the_event_loop(api, monkeypatch):
     def slow_resolve(self, text):
         time.sleep(2)  # stands for heavy CPU work in the resolver
         return real(self, text)
+
     monkeypatch.setattr(type(snapshot.index), "resolve", slow_resolve)
     slow = threading.Thread(target=lambda: finished.append(("turn", _turn(api, confidence=0.2, source="127.0.0.6"))))
     slow.start()
@@ -106,6 +110,7 @@ def test_matching_for_a_confirmation_runs_off_the_event_loop(api, monkeypatch):
 
 def test_tts_refuses_too_long_text_before_converting_it(api, monkeypatch):
     import api.routers.voice as voice_router
+
     converted = []
     monkeypatch.setattr(voice_router, "to_speech", lambda text: converted.append(text) or text)
     response = httpx.post(f"{api.url}/voice/tts", json={"text": "好" * 5000}, timeout=30)
@@ -122,10 +127,13 @@ def test_tts_never_makes_more_than_two_minutes_of_audio(api, text):
             import numpy as np
 
             from api.voice.audio import Audio, encode
+
             return encode(Audio(np.zeros(1600, dtype=np.float32)))  # 0.1 s
+
     api.app.state.synthesizer = Recording()
     response = httpx.post(f"{api.url}/voice/tts", json={"text": text}, timeout=30)
     from api.voice.tts import estimated_seconds
+
     if response.status_code == 200:
         assert estimated_seconds(made[0]) <= 120
         assert "。。" not in made[0] and "!!" not in made[0] and "、、" not in made[0]

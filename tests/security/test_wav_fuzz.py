@@ -1,5 +1,6 @@
 """WAV uploads with mutated headers (issue 12, item 12): every one is either decoded or refused with
 AudioUnreadable / AudioTooLong — the kind "请您再说一遍" answer — never an uncaught error (a 500)."""
+
 from __future__ import annotations
 
 import io
@@ -35,23 +36,23 @@ def _mutations(n: int = MUTATIONS):
     for i in range(n):
         data = bytearray(base)
         kind = i % 4
-        if kind == 0:      # a few random bytes of the header
+        if kind == 0:  # a few random bytes of the header
             for _ in range(rng.randint(1, 4)):
                 data[rng.randrange(header)] = rng.randrange(256)
-        elif kind == 1:    # one header field set to an edge value
+        elif kind == 1:  # one header field set to an edge value
             at = rng.randrange(4, header)
             data[at] = rng.choice(INTERESTING)
-        elif kind == 2:    # one 16- or 32-bit field replaced whole
+        elif kind == 2:  # one 16- or 32-bit field replaced whole
             at = rng.randrange(16, header - 4)
-            data[at:at + 4] = struct.pack("<I", rng.choice([0, 1, 2, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF]))
-        else:              # cut short, or header bytes shuffled
+            data[at : at + 4] = struct.pack("<I", rng.choice([0, 1, 2, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF]))
+        else:  # cut short, or header bytes shuffled
             if rng.random() < 0.5:
-                data = data[:rng.randrange(1, header + 8)]
+                data = data[: rng.randrange(1, header + 8)]
             else:
                 start = rng.randrange(12, header - 8)
-                piece = data[start:start + 8]
+                piece = data[start : start + 8]
                 rng.shuffle(piece)
-                data[start:start + 8] = piece
+                data[start : start + 8] = piece
         yield bytes(data)
 
 

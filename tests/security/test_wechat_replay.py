@@ -5,6 +5,7 @@ one signed URL from a proxy log could send any message from any openid with it �
 user's conversation. Now a timestamp more than 300 s off (or not a number) is refused, and each signed
 (timestamp, nonce) is remembered with the message it brought, in memory or in Redis (BANSHI_LOCK_STORE_URL).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,8 @@ import httpx
 import pytest
 
 from guidekit.settings import get_settings
-from tests.api.conftest import (AES_KEY, APP_ID, TOKEN, LiveApi, assistant, fake_wechat, post,  # noqa: F401
-                                safe_mode_api, wechat_api, wechat_env)
+from tests.api.conftest import AES_KEY, APP_ID, TOKEN, LiveApi, post
+from tests.api.conftest import assistant, fake_wechat, safe_mode_api, wechat_api, wechat_env  # noqa: F401 (fixtures)
 from tests.api.wechat_protocol import SafeMode, event_xml, reply_content, sha1_of, text_xml
 from tests.prod.conftest import redis_url  # noqa: F401
 
@@ -47,8 +48,20 @@ def conversation_events(path, openid=VICTIM):
 
 def test_stale_future_and_non_numeric_timestamps_are_refused(wechat_api, assistant):
     now = int(time.time())
-    for timestamp in (1420070400, 4102444800, now - 330, now + 330, 0, "abc", "1e9", "-5", f" {now}", f"{now}.0",
-                      "１" + str(now)[1:], "9" * 40):
+    for timestamp in (
+        1420070400,
+        4102444800,
+        now - 330,
+        now + 330,
+        0,
+        "abc",
+        "1e9",
+        "-5",
+        f" {now}",
+        f"{now}.0",
+        "１" + str(now)[1:],
+        "9" * 40,
+    ):
         response = post(wechat_api.url, signed_at(timestamp), text_xml("oAnyone", "低保怎么申请", 3001))
         assert response.status_code == 403, (timestamp, response.text)
         verify = httpx.get(f"{wechat_api.url}/wechat", params=signed_at(timestamp, echostr="x"))
@@ -64,8 +77,12 @@ def test_a_signed_url_from_a_log_cannot_carry_another_message(wechat_api, wechat
     logged = signed_at(int(time.time()))  # the URL of someone's ordinary message, as a proxy logs it
     original = text_xml("oSomeone", "老年证在哪里办", 3101)
     assert post(wechat_api.url, logged, original).status_code == 200
-    forged = [event_xml(VICTIM, "unsubscribe"), text_xml(VICTIM, "/restart", 3102),
-              text_xml("oSomeone", "还差哪些", 3103), event_xml(VICTIM, "CLICK", key="WHATS_LEFT")]
+    forged = [
+        event_xml(VICTIM, "unsubscribe"),
+        text_xml(VICTIM, "/restart", 3102),
+        text_xml("oSomeone", "还差哪些", 3103),
+        event_xml(VICTIM, "CLICK", key="WHATS_LEFT"),
+    ]
     for body in forged:
         response = post(wechat_api.url, logged, body)
         assert response.status_code == 403, (body, response.text)
@@ -92,9 +109,14 @@ def test_unsubscribe_deletes_only_on_a_fresh_unreplayed_request(wechat_api, wech
     assert conversation_events(tracker) == 3
 
 
-def test_a_replay_sent_to_another_api_process_is_refused_through_redis(wechat_env, assistant, redis_url,  # noqa: F811
-                                                                       monkeypatch):
+def test_a_replay_sent_to_another_api_process_is_refused_through_redis(
+    wechat_env,
+    assistant,
+    redis_url,  # noqa: F811
+    monkeypatch,
+):
     from api.main import create_app
+
     monkeypatch.setenv("BANSHI_LOCK_STORE_URL", redis_url)
     get_settings.cache_clear()
     tracker = tracker_with_conversation(wechat_env)
@@ -118,10 +140,12 @@ def test_safe_mode_refuses_a_stale_request_even_with_a_good_msg_signature(safe_m
 @pytest.mark.parametrize("create_time", [None, "abc", "", "99999999999999999999"])
 def test_a_signed_message_without_a_valid_create_time_is_400_not_500(wechat_api, assistant, create_time):
     field = "" if create_time is None else f"<CreateTime>{create_time}</CreateTime>"
-    for body in (f"<xml><ToUserName>gh</ToUserName><FromUserName>{VICTIM}</FromUserName>{field}"
-                 "<MsgType>event</MsgType><Event>unsubscribe</Event></xml>",
-                 f"<xml><ToUserName>gh</ToUserName><FromUserName>{VICTIM}</FromUserName>{field}"
-                 "<MsgType>text</MsgType><Content>低保</Content></xml>"):
+    for body in (
+        f"<xml><ToUserName>gh</ToUserName><FromUserName>{VICTIM}</FromUserName>{field}"
+        "<MsgType>event</MsgType><Event>unsubscribe</Event></xml>",
+        f"<xml><ToUserName>gh</ToUserName><FromUserName>{VICTIM}</FromUserName>{field}"
+        "<MsgType>text</MsgType><Content>低保</Content></xml>",
+    ):
         response = post(wechat_api.url, signed_at(int(time.time())), body)
         assert response.status_code == 400, (body, response.text)
     assert assistant.calls == []
@@ -133,9 +157,13 @@ def test_remembered_nonces_expire_with_their_timestamp():
     async def scenario():
         seen = SeenNonces(window_seconds=0.5)
         now = int(time.time())
-        answers = [await seen.see(now, "n1", "msg:a:1"), await seen.see(now, "n1", "msg:a:1"),
-                   await seen.see(now, "n1", "event:b:1:unsubscribe")]
+        answers = [
+            await seen.see(now, "n1", "msg:a:1"),
+            await seen.see(now, "n1", "msg:a:1"),
+            await seen.see(now, "n1", "event:b:1:unsubscribe"),
+        ]
         await asyncio.sleep(2.1)  # past timestamp + window (+1 s): the timestamp itself is stale by now
         await seen.see(now + 2, "n2", "msg:a:2")
         return answers, len(seen)
+
     assert asyncio.run(scenario()) == ([NEW, RESENT, REPLAYED], 1)

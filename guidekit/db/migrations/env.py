@@ -1,6 +1,7 @@
 """Alembic's entry point. `guidekit.db.migrate.upgrade` passes the connection to run on (config.attributes);
 `alembic -c guidekit/db/alembic.ini revision --autogenerate -m "…"` (a developer's new migration) connects to
 BANSHI_DATABASE_URL and compares with every table the code defines."""
+
 from __future__ import annotations
 
 from alembic import context
@@ -16,8 +17,7 @@ target_metadata = None if config.attributes.get("connection") is not None else a
 
 def run_on(connection) -> None:
     # render_as_batch: SQLite changes a column by copying the table; PostgreSQL alters it in place.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -27,5 +27,6 @@ if connection is not None:
     run_on(connection)
 else:
     from guidekit.settings import get_settings
+
     with create_engine(get_settings().database_url, future=True).connect() as own:
         run_on(own)

@@ -16,11 +16,13 @@ def test_an_item_starts_with_its_name_and_says_copies_only_where_they_matter(all
     assert "原件" not in text and "共5样" not in text
     renewal = _guide(all_guides, "id-card-renewal").materials_to_bring()
     one_original = replies.material_step(renewal, 1)
-    assert "原件" not in one_original and "原本" not in one_original and "复印" not in one_original  # bringing it is enough
+    assert (
+        "原件" not in one_original and "原本" not in one_original and "复印" not in one_original
+    )  # bringing it is enough
 
 
 def test_the_first_materials_answer_names_the_item_first_then_the_service_and_the_count(all_guides):
-    """"身份证丢了要带什么" is answered with what to bring, not with a title and an introduction."""
+    """ "身份证丢了要带什么" is answered with what to bring, not with a title and an introduction."""
     for guide in all_guides:
         items = guide.materials_to_bring()
         text = replies.first_materials(guide, items, False)

@@ -1,4 +1,5 @@
 """What the TTS engine is asked to say: guidekit.answers.speech turns screen text into spoken Chinese and SSML."""
+
 import re
 import xml.etree.ElementTree as ET
 
@@ -20,8 +21,7 @@ SPOKEN = [
     ("9:00–17:00", "上午九点到下午五点"),
     ("9:00至17:00", "上午九点到下午五点"),
     ("9:00~17:00", "上午九点到下午五点"),
-    ("办公时间:周一至周五 9:00-12:00,13:30-17:00。",
-     "办公时间:周一至周五,上午九点到中午十二点,下午一点半到下午五点。"),
+    ("办公时间:周一至周五 9:00-12:00,13:30-17:00。", "办公时间:周一至周五,上午九点到中午十二点,下午一点半到下午五点。"),
     # dates: years digit by digit with 〇, months and days as numbers
     ("2025年3月1日", "二〇二五年三月一日"),
     ("12月31日", "十二月三十一日"),
@@ -95,8 +95,10 @@ SPOKEN = [
     ("第一行\n第二行", "第一行。第二行"),
     ("好的,,,谢谢!!", "好的,谢谢!"),
     # long sentences get a pause between words, at a phrase boundary
-    ("请您带上本人的身份证原件和户口本原件到市民中心二楼的综合受理窗口办理相关手续",
-     "请您带上本人的身份证原件和户口本原件,到市民中心二楼的综合受理窗口办理相关手续"),
+    (
+        "请您带上本人的身份证原件和户口本原件到市民中心二楼的综合受理窗口办理相关手续",
+        "请您带上本人的身份证原件和户口本原件,到市民中心二楼的综合受理窗口办理相关手续",
+    ),
 ]
 
 LONG_SENTENCES = [
@@ -122,13 +124,16 @@ def test_no_ascii_digit_is_ever_left_for_the_engine_to_guess(text):
     assert not re.search(r"[0-9]", to_speech(text))
 
 
-@pytest.mark.parametrize("text", [
-    FULL_ID,
-    f"我的身份证号是{FULL_ID}",
-    f"身份证号:{FULL_ID},电话13912345678",
-    f"证件({FULL_ID})",
-    "110101 19500101 1234",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        FULL_ID,
+        f"我的身份证号是{FULL_ID}",
+        f"身份证号:{FULL_ID},电话13912345678",
+        f"证件({FULL_ID})",
+        "110101 19500101 1234",
+    ],
+)
 def test_a_full_id_number_is_never_spoken(text):
     spoken = to_speech(text)
     assert FULL_ID not in spoken
@@ -175,7 +180,10 @@ def test_ssml_parses_and_breaks_between_sentences_and_at_commas():
     breaks = [element.get("time") for element in root.iter("break")]
     assert breaks.count("600ms") == 1
     assert breaks.count("300ms") == 3
-    assert "".join(root.itertext()) == "办公时间:周一至周五,上午九点到中午十二点,下午一点半到下午五点。地址:兴安路六号,市民中心"
+    assert (
+        "".join(root.itertext())
+        == "办公时间:周一至周五,上午九点到中午十二点,下午一点半到下午五点。地址:兴安路六号,市民中心"
+    )
 
 
 def test_ssml_pauses_between_list_items():

@@ -1,4 +1,5 @@
 """The first plain draft for editors: glossary words replaced, lists one item per line, long sentences split."""
+
 import re
 
 from guidekit.editorial.plain_draft import plain_draft
@@ -48,15 +49,24 @@ def test_short_enumeration_and_examples_in_brackets_stay_in_the_sentence():
 
 def test_inline_numbered_lists_become_one_item_per_line():
     assert plain_draft("办理流程:1.提交申请;2.窗口审核;3.领取证件。", glossary=[]).splitlines() == [
-        "办理流程:", "1. 提交申请", "2. 窗口审核", "3. 领取证件"]
+        "办理流程:",
+        "1. 提交申请",
+        "2. 窗口审核",
+        "3. 领取证件",
+    ]
     assert plain_draft("(一)长期居住人员;(二)常驻工作人员。以上人员要先登记。", glossary=[]).splitlines() == [
-        "1. 长期居住人员", "2. 常驻工作人员", "以上人员要先登记。"]
+        "1. 长期居住人员",
+        "2. 常驻工作人员",
+        "以上人员要先登记。",
+    ]
     assert plain_draft("①申请;②审核;③发证", glossary=[]).splitlines() == ["1. 申请", "2. 审核", "3. 发证"]
 
 
 def test_long_sentence_is_split_at_sensible_points():
-    text = ("申请人本人到户口所在地派出所申请补领,现场拍照并按指纹,"
-            "急需使用的可以同时申请临时身份证,临时身份证三个月内有效。")
+    text = (
+        "申请人本人到户口所在地派出所申请补领,现场拍照并按指纹,"
+        "急需使用的可以同时申请临时身份证,临时身份证三个月内有效。"
+    )
     assert check(text, glossary=[]).longest_sentence > THRESHOLDS.max_sentence_chars
     draft = plain_draft(text, glossary=[])
     lines = draft.splitlines()

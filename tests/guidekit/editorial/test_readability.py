@@ -1,5 +1,6 @@
 """The readability check: long sentences, rare characters, unexplained jargon and hard-to-say symbols,
 the level-1 character list it rests on, the readability formula, and the shipped guides' verdicts."""
+
 import dataclasses
 import statistics
 import subprocess
@@ -82,8 +83,10 @@ def test_long_sentence_is_flagged_with_its_offsets_and_fails():
     assert len(problems) == 1
     problem = problems[0]
     assert (problem.start, problem.end) == (3, 3 + len(long_sentence))
-    assert text[problem.start:problem.end] == problem.excerpt == long_sentence
-    assert problem.message == f"这一句有{len(long_sentence)}个字,超过了{THRESHOLDS.max_sentence_chars}个字。请分成两句。"
+    assert text[problem.start : problem.end] == problem.excerpt == long_sentence
+    assert (
+        problem.message == f"这一句有{len(long_sentence)}个字,超过了{THRESHOLDS.max_sentence_chars}个字。请分成两句。"
+    )
     assert report.longest_sentence == len(long_sentence)
     assert not report.passed
 
@@ -141,13 +144,16 @@ def test_term_explained_in_brackets_right_after_it_passes():
     assert report.passed
 
 
-@pytest.mark.parametrize("text", [
-    "请带上原件。原件就是原本的那份,不是复印的。",      # 就是 in the next sentence
-    "请带上原件,也就是原本的那份。",                   # 也就是 in the same sentence
-    "请带上原件。要原本的那份,不要复印的。",            # the glossary's plain words nearby
-    "请带上委托书。委托书是什么?就是一张写明您让谁帮您办的纸。",  # explained at the next use
-    "找“待遇”窗口。",                                 # a sign's name, in quotation marks
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请带上原件。原件就是原本的那份,不是复印的。",  # 就是 in the next sentence
+        "请带上原件,也就是原本的那份。",  # 也就是 in the same sentence
+        "请带上原件。要原本的那份,不要复印的。",  # the glossary's plain words nearby
+        "请带上委托书。委托书是什么?就是一张写明您让谁帮您办的纸。",  # explained at the next use
+        "找“待遇”窗口。",  # a sign's name, in quotation marks
+    ],
+)
 def test_term_with_an_explanation_nearby_or_in_quotes_is_not_flagged(text):
     assert "jargon" not in _kinds(check(text))
 
@@ -194,22 +200,25 @@ def test_hard_to_say_symbols_are_flagged_but_do_not_fail():
     assert report.passed
     assert report.score <= 100 - 4 * THRESHOLDS.hard_to_say_penalty
     for problem in report.problems:
-        assert text[problem.start:problem.end] == problem.excerpt
+        assert text[problem.start : problem.end] == problem.excerpt
 
 
-@pytest.mark.parametrize("text,flagged", [
-    ("周一至周五 9:00-12:00,13:30-17:00。", []),          # times: the speech normaliser reads them
-    ("上午9:00~12:00开门。", []),
-    ("咨询电话0000-86030110。", []),                      # phone numbers
-    ("请打12345热线,或者用交管12123。", []),               # service numbers
-    ("手机13912345678。", []),
-    ("补贴12000元。", []),                                 # a quantity, read as a number
-    ("编号202501011234。", ["202501011234"]),              # a long code is not
-    ("按GB/T标准执行。", ["GB", "/"]),
-    ("下载APP(手机软件)。", []),                           # the Chinese is right there
-    ("3~5天办好。", ["~"]),
-    ("“互联网+政务服务”平台。", ["+"]),
-])
+@pytest.mark.parametrize(
+    "text,flagged",
+    [
+        ("周一至周五 9:00-12:00,13:30-17:00。", []),  # times: the speech normaliser reads them
+        ("上午9:00~12:00开门。", []),
+        ("咨询电话0000-86030110。", []),  # phone numbers
+        ("请打12345热线,或者用交管12123。", []),  # service numbers
+        ("手机13912345678。", []),
+        ("补贴12000元。", []),  # a quantity, read as a number
+        ("编号202501011234。", ["202501011234"]),  # a long code is not
+        ("按GB/T标准执行。", ["GB", "/"]),
+        ("下载APP(手机软件)。", []),  # the Chinese is right there
+        ("3~5天办好。", ["~"]),
+        ("“互联网+政务服务”平台。", ["+"]),
+    ],
+)
 def test_what_counts_as_hard_to_say(text, flagged):
     report = check(text, glossary=[])
     assert [p.excerpt for p in report.problems if p.kind == "hard_to_say"] == flagged
@@ -252,7 +261,9 @@ def test_empty_text_passes_with_nothing_to_report():
 
 
 def test_formula_rates_long_sentences_and_rare_words_harder():
-    easy = compare("您带上身份证。去派出所就能办。", "申请人须持居民身份证至户籍所在地公安机关户籍窗口申请办理相关手续。")
+    easy = compare(
+        "您带上身份证。去派出所就能办。", "申请人须持居民身份证至户籍所在地公安机关户籍窗口申请办理相关手续。"
+    )
     assert easy.plain < easy.official and easy.plain_is_easier
     same = compare("不收费。", "不收费。")
     assert same.plain == same.official and not same.plain_is_easier
@@ -274,7 +285,8 @@ def test_shipped_plain_fields_pass_at_least_as_often_as_at_calibration():
     reports = [check(text) for text in _plain_texts(_guides())]
     passed = sum(r.passed for r in reports)
     assert passed >= PLAIN_FIELDS_PASSING_AT_CALIBRATION, [
-        (p.kind, p.excerpt) for r in reports if not r.passed for p in r.problems]
+        (p.kind, p.excerpt) for r in reports if not r.passed for p in r.problems
+    ]
 
 
 def test_official_texts_mostly_fail_and_score_lower_than_plain_ones():
@@ -291,8 +303,10 @@ def test_official_texts_mostly_fail_and_score_lower_than_plain_ones():
 
 
 def test_importing_the_module_loads_nothing():
-    code = ("import sys, guidekit.editorial.readability, guidekit.editorial.plain_draft; "
-            "print(any(m in sys.modules for m in ('spacy', 'jieba')))")
+    code = (
+        "import sys, guidekit.editorial.readability, guidekit.editorial.plain_draft; "
+        "print(any(m in sys.modules for m in ('spacy', 'jieba')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -317,8 +331,10 @@ def test_lazy_value_is_built_once_when_threads_race_for_it():
 
 
 def test_check_of_200_characters_takes_under_50_ms_once_warm():
-    text = ("申请人本人到户籍所在地或居住地公安机关户籍窗口申请补领,现场采集人像和指纹信息。"
-            "您的身份证丢了,或者被偷了,都能来补。户口不在安康,也能在安康补。交40元,拿好小票。") * 2
+    text = (
+        "申请人本人到户籍所在地或居住地公安机关户籍窗口申请补领,现场采集人像和指纹信息。"
+        "您的身份证丢了,或者被偷了,都能来补。户口不在安康,也能在安康补。交40元,拿好小票。"
+    ) * 2
     text = text[:200]
     check(text)
     timings = []

@@ -11,11 +11,21 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "guides" / "social-security-card-replacement.yml"
 REQUIRED_IDS = {
-    "id-card-renewal", "id-card-reissue", "pension-qualification", "senior-preferential-card",
-    "old-age-allowance", "social-security-card-replacement", "medical-offsite-filing",
-    "retirement-pension-claim", "funeral-allowance", "disability-certificate",
-    "household-transfer-to-children", "housing-fund-retirement-withdrawal", "minimum-living-allowance",
-    "senior-driving-license-health", "chronic-disease-outpatient",
+    "id-card-renewal",
+    "id-card-reissue",
+    "pension-qualification",
+    "senior-preferential-card",
+    "old-age-allowance",
+    "social-security-card-replacement",
+    "medical-offsite-filing",
+    "retirement-pension-claim",
+    "funeral-allowance",
+    "disability-certificate",
+    "household-transfer-to-children",
+    "housing-fund-retirement-withdrawal",
+    "minimum-living-allowance",
+    "senior-driving-license-health",
+    "chronic-disease-outpatient",
 }
 
 
@@ -42,8 +52,11 @@ def test_missing_field_names_file_field_and_line():
 
 
 def test_wrong_material_form_points_at_the_material_line():
-    text = _example_text().replace("form: 原件\n    originals: 1\n    copies: 0\n    necessity: 必要\n    where_to_get: 申请人自备\n    notes",
-                                   "form: 复印件\n    originals: 1\n    copies: 0\n    necessity: 必要\n    where_to_get: 申请人自备\n    notes", 1)
+    text = _example_text().replace(
+        "form: 原件\n    originals: 1\n    copies: 0\n    necessity: 必要\n    where_to_get: 申请人自备\n    notes",
+        "form: 复印件\n    originals: 1\n    copies: 0\n    necessity: 必要\n    where_to_get: 申请人自备\n    notes",
+        1,
+    )
     with pytest.raises(GuideFileError) as err:
         parse_guide(text, "x/social-security-card-replacement.yml")
     problem = err.value.problems[0]
@@ -122,8 +135,9 @@ def test_changed_guide_bumps_version_and_revision(tmp_path):
     load_guides(engine, tmp_path)
     with Session(engine) as s:
         before = guides_revision(s)
-    (tmp_path / EXAMPLE.name).write_text(_example_text().replace("  - 社保卡补办\n", "  - 社保卡补办\n  - 新社保卡别名\n"),
-                                         encoding="utf-8")
+    (tmp_path / EXAMPLE.name).write_text(
+        _example_text().replace("  - 社保卡补办\n", "  - 社保卡补办\n  - 新社保卡别名\n"), encoding="utf-8"
+    )
     report = load_guides(engine, tmp_path)
     assert report.updated == ["social-security-card-replacement"]
     with Session(engine) as s:

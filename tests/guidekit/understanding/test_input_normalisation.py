@@ -1,4 +1,5 @@
 """Typed pinyin, regional words, traditional characters and spoken ages, before NLU and matching."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,12 +16,15 @@ def snapshot(all_guides):
     return Snapshot(all_guides, 1, str(ROOT / "nlu_data" / "train"))
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("shebaoka diu le", "社保卡丢了"),
-    ("laonianzheng zai nali ban", "老年证在哪里办"),
-    ("身份证 guoqi le", "身份证 过期了"),
-    ("canjizheng", "残疾证"),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("shebaoka diu le", "社保卡丢了"),
+        ("laonianzheng zai nali ban", "老年证在哪里办"),
+        ("身份证 guoqi le", "身份证 过期了"),
+        ("canjizheng", "残疾证"),
+    ],
+)
 def test_typed_pinyin_becomes_characters(snapshot, typed, expected):
     assert snapshot.prepare(typed) == expected
 
@@ -51,11 +55,14 @@ def test_traditional_and_spoken_ages_are_normalised():
     assert normalize("七十歲以上駕駛人") == "70岁以上驾驶人"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("社報卡丟了咋整", "social-security-card-replacement"),
-    ("qishi sui jiashiren shenti tiaojian zhengming", "senior-driving-license-health"),
-    ("我想把户口迁到闺女家去咋弄", "household-transfer-to-children"),   # evidence of three word pieces
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("社報卡丟了咋整", "social-security-card-replacement"),
+        ("qishi sui jiashiren shenti tiaojian zhengming", "senior-driving-license-health"),
+        ("我想把户口迁到闺女家去咋弄", "household-transfer-to-children"),  # evidence of three word pieces
+    ],
+)
 def test_prepared_text_resolves_to_the_guide(snapshot, text, expected):
     assert snapshot.index.resolve(snapshot.prepare(text)).guide_id == expected
 

@@ -1,4 +1,5 @@
 """Fitted classifiers kept under var/: read back whole, and a broken file means fitting again, not a crash."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Matching by meaning: descriptions without a name find their guide; a published example works at once."""
+
 from __future__ import annotations
 
 import time
@@ -24,12 +25,15 @@ def understanding():
     return Snapshot(guides, 0, str(ROOT / "nlu_data" / "train")).understanding
 
 
-@pytest.mark.parametrize("text, guide", [
-    ("看病时候刷的那张卡芯片读不出来了", "social-security-card-replacement"),
-    ("老头子走了,他厂里说能领一笔安葬的钱", "funeral-allowance"),
-    ("我妈满了八十五,听说每个月政府给点钱", "old-age-allowance"),
-    ("每年都要去证明我还活着,不然退休金就不发了", "pension-qualification"),
-])
+@pytest.mark.parametrize(
+    "text, guide",
+    [
+        ("看病时候刷的那张卡芯片读不出来了", "social-security-card-replacement"),
+        ("老头子走了,他厂里说能领一笔安葬的钱", "funeral-allowance"),
+        ("我妈满了八十五,听说每个月政府给点钱", "old-age-allowance"),
+        ("每年都要去证明我还活着,不然退休金就不发了", "pension-qualification"),
+    ],
+)
 def test_a_description_without_the_services_name_finds_its_guide(understanding, text, guide):
     assert understanding.resolve(text).guide_id == guide
 
@@ -65,6 +69,7 @@ def test_a_follow_up_naming_nothing_stays_with_the_current_service(understanding
 
 def test_a_changed_model_file_is_refused(monkeypatch):
     import guidekit.understanding.meaning as meaning
+
     monkeypatch.setattr(meaning, "E5_MODEL_SHA256", "0" * 64)
     with pytest.raises(ModelFileChanged):
         E5Embedder()
@@ -85,7 +90,9 @@ def test_a_published_example_sentence_works_within_a_second_without_retraining(t
             draft = ed.start_draft(session, "senior-preferential-card", "editor")
             text = draft.yaml_text.replace("examples:\n", f"examples:\n- {said}\n", 1)
             ed.save_draft(session, "senior-preferential-card", text, draft.lock, "editor")
-            ed.submit(session, "senior-preferential-card", ed.get_draft(session, "senior-preferential-card").lock, "editor")
+            ed.submit(
+                session, "senior-preferential-card", ed.get_draft(session, "senior-preferential-card").lock, "editor"
+            )
         with Session(get_engine(url)) as session, session.begin():
             ed.publish(session, "senior-preferential-card", "reviewer")
         published = time.monotonic()
@@ -128,6 +135,7 @@ def test_the_new_card_of_the_service_being_discussed_is_no_unknown_service(under
 
 def test_a_long_message_is_read_on_more_threads_and_means_the_same():
     from guidekit.understanding.meaning import LONG_MESSAGE_CHARS, E5Embedder
+
     one, two = E5Embedder(threads=1), E5Embedder(threads=2)
     short, long = "补社保卡要带什么", "我老伴得了慢性病,每个月都要去医院拿药,听说门诊也能多报一点,要先去认定"
     assert len(short) <= LONG_MESSAGE_CHARS < len(long)

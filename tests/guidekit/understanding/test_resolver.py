@@ -9,17 +9,20 @@ def index(all_guides):
     return ServiceIndex(all_guides)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("补社保卡要带什么", "social-security-card-replacement"),
-    ("社报卡丢了咋办", "social-security-card-replacement"),          # ASR homophone
-    ("shebaoka diu le", "social-security-card-replacement"),         # pinyin typed
-    ("你好,我想问一下,就是那个,老年人的那个优待证", "senior-preferential-card"),
-    ("身分证丢了", "id-card-reissue"),                                # 分/份 homophone
-    ("身份證到期了", "id-card-renewal"),                              # traditional characters
-    ("底保怎么申请", "minimum-living-allowance"),
-    ("俺想办个残疾证", "disability-certificate"),
-    ("异地就医备案要啥", "medical-offsite-filing"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("补社保卡要带什么", "social-security-card-replacement"),
+        ("社报卡丢了咋办", "social-security-card-replacement"),  # ASR homophone
+        ("shebaoka diu le", "social-security-card-replacement"),  # pinyin typed
+        ("你好,我想问一下,就是那个,老年人的那个优待证", "senior-preferential-card"),
+        ("身分证丢了", "id-card-reissue"),  # 分/份 homophone
+        ("身份證到期了", "id-card-renewal"),  # traditional characters
+        ("底保怎么申请", "minimum-living-allowance"),
+        ("俺想办个残疾证", "disability-certificate"),
+        ("异地就医备案要啥", "medical-offsite-filing"),
+    ],
+)
 def test_clear_mentions_resolve_to_one_guide(index, text, expected):
     result = index.resolve(text)
     assert result.status == "certain", result
@@ -60,10 +63,19 @@ def test_accent_folding_makes_zh_z_and_n_l_equal():
     assert sound_syllables("老年证") == sound_syllables("脑年正")
 
 
-@pytest.mark.parametrize("text, count, expected", [
-    ("2", 3, 2), ("第二个", 3, 2), ("两", 3, 2), ("选三", 3, 3), ("第1个吧", 3, 1), ("最后一个", 3, 3),
-    ("4", 3, None), ("社保卡", 3, None),
-])
+@pytest.mark.parametrize(
+    "text, count, expected",
+    [
+        ("2", 3, 2),
+        ("第二个", 3, 2),
+        ("两", 3, 2),
+        ("选三", 3, 3),
+        ("第1个吧", 3, 1),
+        ("最后一个", 3, 3),
+        ("4", 3, None),
+        ("社保卡", 3, None),
+    ],
+)
 def test_option_numbers_in_digits_and_chinese(text, count, expected):
     assert parse_option_number(text, count) == expected
 
@@ -73,10 +85,16 @@ def test_fillers_and_traditional_are_normalised():
     assert to_simplified("養老金認證") == "养老金认证"
 
 
-@pytest.mark.parametrize("answer, expected", [
-    ("丢了的那个", "id-card-reissue"), ("补的那个", "id-card-reissue"),
-    ("到期换的", "id-card-renewal"), ("过期那个", "id-card-renewal"), ("好的", None),
-])
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("丢了的那个", "id-card-reissue"),
+        ("补的那个", "id-card-reissue"),
+        ("到期换的", "id-card-renewal"),
+        ("过期那个", "id-card-renewal"),
+        ("好的", None),
+    ],
+)
 def test_option_chosen_by_words(index, answer, expected):
     assert index.pick_by_words(answer, ["id-card-renewal", "id-card-reissue"]) == expected
 
@@ -89,10 +107,13 @@ def test_every_alias_finds_its_own_guide(index, all_guides):
             assert guide.id in index.option_ids(result), (alias, result)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("我想补领", {"id-card-reissue", "social-security-card-replacement"}),
-    ("我要搬去儿子那边住", {"household-transfer-to-children", "medical-offsite-filing"}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我想补领", {"id-card-reissue", "social-security-card-replacement"}),
+        ("我要搬去儿子那边住", {"household-transfer-to-children", "medical-offsite-filing"}),
+    ],
+)
 def test_related_words_offer_the_guides_they_may_mean(index, text, expected):
     result = index.resolve(text)
     assert result.status == "ambiguous", result
@@ -143,12 +164,17 @@ def test_unknown_word_joined_to_our_word_is_an_unknown_subject(index):
     assert result.unknown_subject == "新生儿落户"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("我八十了能办点啥", ["old-age-allowance", "senior-driving-license-health", "senior-preferential-card"]),
-    ("俺都七十多岁了有啥福利", ["senior-driving-license-health", "senior-preferential-card",
-                             "household-transfer-to-children"]),
-    ("刚满60岁能办点什么", ["senior-preferential-card", "household-transfer-to-children"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我八十了能办点啥", ["old-age-allowance", "senior-driving-license-health", "senior-preferential-card"]),
+        (
+            "俺都七十多岁了有啥福利",
+            ["senior-driving-license-health", "senior-preferential-card", "household-transfer-to-children"],
+        ),
+        ("刚满60岁能办点什么", ["senior-preferential-card", "household-transfer-to-children"]),
+    ],
+)
 def test_an_age_and_what_can_i_do_offers_the_services_that_age_has_reached_oldest_first(index, text, expected):
     resolution = index.resolve(text)
     assert resolution.status == "ambiguous"
@@ -156,8 +182,9 @@ def test_an_age_and_what_can_i_do_offers_the_services_that_age_has_reached_oldes
     assert resolution.age is not None
 
 
-@pytest.mark.parametrize("text", ["我八十了", "打12345了有什么用", "20元能办什么", "我四十岁能办点啥", "我87了能领多少",
-                                  "我八十了能在哪办"])
+@pytest.mark.parametrize(
+    "text", ["我八十了", "打12345了有什么用", "20元能办什么", "我四十岁能办点啥", "我87了能领多少", "我八十了能在哪办"]
+)
 def test_an_age_alone_or_a_number_that_is_no_age_offers_no_age_services(index, text):
     resolution = index.resolve(text)
     assert resolution.age is None
@@ -187,9 +214,16 @@ def test_a_topic_word_inside_an_alias_is_no_evidence_of_its_service(index):
     assert index.resolve("啥时候能拿到").status == "none"
 
 
-@pytest.mark.parametrize("subject, guide, meant", [
-    ("新证", "id-card-reissue", True), ("那个证", "id-card-reissue", True), ("旧卡", "social-security-card-replacement", True),
-    ("驾驶证", "id-card-reissue", False), ("新卡", "id-card-reissue", False), ("护照", "id-card-reissue", False),
-])
+@pytest.mark.parametrize(
+    "subject, guide, meant",
+    [
+        ("新证", "id-card-reissue", True),
+        ("那个证", "id-card-reissue", True),
+        ("旧卡", "social-security-card-replacement", True),
+        ("驾驶证", "id-card-reissue", False),
+        ("新卡", "id-card-reissue", False),
+        ("护照", "id-card-reissue", False),
+    ],
+)
 def test_a_pointing_word_with_the_current_things_head_is_that_thing(index, subject, guide, meant):
     assert index.points_at(subject, guide) is meant

@@ -1,4 +1,5 @@
 """The service classifier settles descriptions the nearest sayings left undecided, and only those."""
+
 from __future__ import annotations
 
 from pathlib import Path

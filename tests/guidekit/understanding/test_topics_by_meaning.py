@@ -1,10 +1,22 @@
 """How a question's topic is decided from the meaning classifier's probabilities (guidekit/understanding/topics_by_meaning.py)."""
+
 import pytest
 
 from guidekit.understanding.topics_by_meaning import decide_topic, last_clause
 
-TOPICS = ("materials", "location", "hours", "fee", "duration", "online", "proxy", "eligibility", "process", "other",
-          "handoff")
+TOPICS = (
+    "materials",
+    "location",
+    "hours",
+    "fee",
+    "duration",
+    "online",
+    "proxy",
+    "eligibility",
+    "process",
+    "other",
+    "handoff",
+)
 
 
 def probabilities(**given):
@@ -35,14 +47,17 @@ def test_an_unsure_reading_without_its_words_is_answered_with_what_to_bring():
 
 
 def test_an_unsure_reading_with_its_words_is_taken():
-    assert decide_topic(probabilities(location=0.45, materials=0.3), worded={"location"},
-                        step_words=False) == "location"
+    assert (
+        decide_topic(probabilities(location=0.45, materials=0.3), worded={"location"}, step_words=False) == "location"
+    )
 
 
 def test_a_topic_whose_words_are_there_but_meaning_rules_out_is_not_taken():
     # "身体条件证明要交什么": 条件 is part of the name; meaning says what to bring.
-    assert decide_topic(probabilities(materials=0.85, eligibility=0.02), worded={"eligibility"},
-                        step_words=False) == "materials"
+    assert (
+        decide_topic(probabilities(materials=0.85, eligibility=0.02), worded={"eligibility"}, step_words=False)
+        == "materials"
+    )
 
 
 def test_a_plain_how_to_without_step_words_is_what_to_bring():
@@ -62,8 +77,7 @@ def test_no_topic_question_at_all_leaves_the_classifiers_reading():
 
 def test_a_worried_question_that_is_not_clearly_a_complaint_is_answered_as_the_question():
     # "…这个钱要回老家申请吗?": some worry, but the question is where.
-    assert decide_topic(probabilities(handoff=0.45, location=0.4), worded={"location"},
-                        step_words=False) == "location"
+    assert decide_topic(probabilities(handoff=0.45, location=0.4), worded={"location"}, step_words=False) == "location"
 
 
 def test_the_fitted_classifier_is_kept_and_a_second_process_reads_it_without_fitting(tmp_path, monkeypatch):
@@ -74,6 +88,7 @@ def test_the_fitted_classifier_is_kept_and_a_second_process_reads_it_without_fit
 
     class Embedder:
         """Stands in for the sentence model: a sentence's vector from its characters (fast, deterministic)."""
+
         name = "test-characters"
 
         def embed(self, texts):
@@ -85,7 +100,9 @@ def test_the_fitted_classifier_is_kept_and_a_second_process_reads_it_without_fit
     (nlu / "nlu.yml").write_text(
         "version: '3.1'\nnlu:\n"
         "- intent: ask_location\n  examples: |\n    - 在哪里办\n    - 去哪个窗口\n    - 哪里能补\n"
-        "- intent: ask_fee\n  examples: |\n    - 要多少钱\n    - 收费吗\n    - 要钱不\n", encoding="utf-8")
+        "- intent: ask_fee\n  examples: |\n    - 要多少钱\n    - 收费吗\n    - 要钱不\n",
+        encoding="utf-8",
+    )
     first = TopicClassifier(VectorCache(Embedder(), tmp_path / "var" / "cache.npz"), str(nlu))
     reading = first.probabilities("去哪里补")
     kept = list((tmp_path / "var").glob("topic-model-*.pkl"))
@@ -95,8 +112,9 @@ def test_the_fitted_classifier_is_kept_and_a_second_process_reads_it_without_fit
     second = TopicClassifier(VectorCache(Embedder(), tmp_path / "var" / "cache.npz"), str(nlu))
     assert second.probabilities("去哪里补") == reading
 
-    (nlu / "more.yml").write_text("version: '3.1'\nnlu:\n- intent: ask_fee\n  examples: |\n    - 工本费多少\n",
-                                  encoding="utf-8")
+    (nlu / "more.yml").write_text(
+        "version: '3.1'\nnlu:\n- intent: ask_fee\n  examples: |\n    - 工本费多少\n", encoding="utf-8"
+    )
     third = TopicClassifier(VectorCache(Embedder(), tmp_path / "var" / "cache.npz"), str(nlu))
     with pytest.raises(AssertionError, match="fitted again"):
         third.warm()  # new training sentences: another file, fitted afresh
