@@ -7,8 +7,12 @@ from typing import Iterator
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api.conversation import Assistant
 from api.kiosk.help_desk import HelpDesk
 from api.rasa_client import RasaClient
+from api.voice.confirm import Confirming
+from api.voice.tts import Synthesizer
+from api.voice.turns import VoiceTurns
 from guidekit.catalog import GuideCatalog
 from guidekit.settings import Settings, get_settings
 from guidekit.db.engine import get_engine
@@ -33,3 +37,20 @@ def guide_catalog(request: Request) -> GuideCatalog:
 
 def help_desk(request: Request) -> HelpDesk:
     return request.app.state.help_desk
+
+
+def confirming(request: Request) -> Confirming:
+    return request.app.state.confirming
+
+
+def assistant(request: Request) -> Assistant:
+    """Who answers a turn: Rasa through the API's conversation rules, or a test's stand-in."""
+    return request.app.state.ask
+
+
+def voice_turns(request: Request) -> VoiceTurns:
+    return request.app.state.voice_turns
+
+
+def speech_synthesizer(request: Request) -> Synthesizer:
+    return request.app.state.synthesizer

@@ -21,6 +21,7 @@ from api.rasa_client import RasaClient
 from api.security_headers import SecurityHeaders
 from api.session_ids import SessionIds
 from api.shared_state import pending_confirmations, turn_counter
+from api.voice.confirm import Confirming
 from api.turn_limits import TurnLimits
 from api.editor.auth import NotSignedIn
 from api.routers import chat, editor, editor_dashboard, guides, health, kiosk, voice, wechat
@@ -59,12 +60,10 @@ async def lifespan(app: FastAPI):
     )
     if app.state.wechat is not None:
         app.state.wechat.start()
+    # Words the recogniser was unsure of are asked back first, at the kiosk and on voice platforms alike.
+    app.state.confirming = Confirming(pending_confirmations(settings))
     app.state.voice_turns = VoiceTurns(
-        assistant,
-        app.state.catalog,
-        settings.voice_confirm_below,
-        pending_confirmations(settings),
-        settings.max_text_chars,
+        assistant, app.state.catalog, app.state.confirming, settings.voice_confirm_below, settings.max_text_chars
     )
     app.state.session_ids = SessionIds(settings.session_secret)
     app.state.turn_limits = TurnLimits(
@@ -75,7 +74,7 @@ async def lifespan(app: FastAPI):
     yield
     if app.state.wechat is not None:
         await app.state.wechat.stop()
-    await app.state.voice_turns.pending.close()
+    await app.state.confirming.close()
     await app.state.turn_limits.close()
     await app.state.rasa.close()
 

@@ -4,7 +4,7 @@ each kind, from the settings:
 
 - WeChat's once-only record (a retry of a message is answered once, api/wechat/once.py) and its used
   (timestamp, nonce) pairs (a replay is refused, api/wechat/replay.py), and its access token (wechatpy);
-- voice answers waiting for "是的" (api/voice/turns.py);
+- words heard unsure, waiting for "是" (api/voice/confirm.py);
 - failed editor sign-ins (api/editor/throttle.py);
 - turns per minute per address and per conversation (api/turn_limits.py).
 
@@ -19,7 +19,7 @@ from typing import Any, Optional
 from api.editor.throttle import LoginThrottle, RedisLoginThrottle, Throttle
 from api.redis_clients import sync_redis
 from api.turn_limits import Counter, MemoryCounter, RedisCounter
-from api.voice.turns import Confirmations, PendingConfirmations, RedisPendingConfirmations
+from api.voice.confirm import Confirmations, PendingConfirmations, RedisPendingConfirmations
 from api.wechat.once import OnceOnly, OnceRecord, RedisOnceOnly
 from api.wechat.replay import Nonces, RedisSeenNonces, SeenNonces
 from guidekit.settings import Settings

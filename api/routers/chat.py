@@ -52,10 +52,17 @@ async def answer(
     catalog: GuideCatalog,
     settings: Settings,
     after: Optional[Callable[[ChatResponse], Awaitable[ChatResponse]]] = None,
+    before: Optional[Callable[[ChatRequest], Awaitable[Union[ChatRequest, ChatResponse]]]] = None,
 ):
-    """One turn; `after` shapes a front end's own answers (the kiosk's 找人工 names the hall's help desk)."""
+    """One turn; `before` may answer it itself or change its words (the kiosk's 是 after "您说的是…吗?" asks the
+    words held), `after` shapes a front end's own answers (the kiosk's 找人工 names the hall's help desk)."""
 
     async def ask(req: ChatRequest):
+        if before is not None:
+            settled = await before(req)
+            if isinstance(settled, ChatResponse):
+                return settled
+            req = settled
         status, reply = await chat_turn(client, catalog, req, settings)
         if status != 200:
             return JSONResponse(status_code=status, content=reply.model_dump())

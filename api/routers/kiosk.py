@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 import qrcode
 import qrcode.image.svg
@@ -15,12 +15,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from api.deps import db_session, guide_catalog, help_desk, rasa_client, settings_dep
+from api.conversation import Assistant
+from api.deps import assistant, confirming, db_session, guide_catalog, help_desk, rasa_client, settings_dep
 from api.kiosk.help_desk import KIOSK_ID_PATTERN, HelpDesk
 from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
 from api.rasa_client import RasaClient
 from api.routers.chat import CONTRACT, ChatTurn, answer
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
+from api.voice.asr import Recognizer
+from api.voice.confirm import Confirming, question_back, say_again
 from api.voice.hearing import hear, read_recording, recognizer_or_501
 from guidekit.catalog import GuideCatalog
 from guidekit.answers import buttons, replies
@@ -108,9 +111,18 @@ async def kiosk_chat(
     catalog: GuideCatalog = Depends(guide_catalog),
     settings: Settings = Depends(settings_dep),
     desk: HelpDesk = Depends(help_desk),
+    checks: Confirming = Depends(confirming),
 ):
     """A kiosk turn: the same contract as /api/chat; its conversations live under kiosk:. A hand-off names the
-    hall's help desk and rings the staff call."""
+    hall's help desk and rings the staff call. After "您说的是…吗?" (`/kiosk/audio`), 是 answers the words heard
+    and 不是 asks to say it again."""
+
+    async def settle(req: ChatRequest) -> Union[ChatRequest, ChatResponse]:
+        settled = await checks.settle(req.session_id, req.text)
+        if settled.again:
+            return say_again(req.session_id)
+        return req.model_copy(update={"text": settled.text})
+
     return await answer(
         request,
         turn,
@@ -120,6 +132,7 @@ async def kiosk_chat(
         catalog,
         settings,
         after=lambda reply: desk.answer_at_kiosk(reply, kiosk),
+        before=settle,
     )
 
 
@@ -140,11 +153,15 @@ async def audio_turn(
     kiosk: Optional[str] = KIOSK_ID,
     settings: Settings = Depends(settings_dep),
     desk: HelpDesk = Depends(help_desk),
+    recognizer: Recognizer = Depends(recognizer_or_501),
+    ask_assistant: Assistant = Depends(assistant),
+    checks: Confirming = Depends(confirming),
 ):
     """What the kiosk's 说话 button recorded, in the body: WAV (any rate, any channels), WebM/Opus, Ogg, AMR … —
     heard, then answered as a kiosk turn. Silence, noise, an unreadable or too long recording is answered
-    in the conversation ("请您再说一遍"), with an empty `transcript`."""
-    recognizer = recognizer_or_501(request)
+    in the conversation ("请您再说一遍"), with an empty `transcript`. Words the recogniser was unsure of
+    (confidence below BANSHI_ASR_CONFIRM_BELOW) are asked back first: "您说的是「…」吗?" with 是 and 不是;
+    the answer may be tapped, typed (`/kiosk/chat`) or said (here)."""
     data = await read_recording(request, settings)
 
     async def ask(req: ChatRequest):
@@ -157,12 +174,21 @@ async def audio_turn(
                 messages=[Message(text=heard.problem)],
                 state=ChatState(topic="fallback"),
             )
-        reply = await desk.answer_at_kiosk(
-            await request.app.state.ask(
-                ChatRequest(session_id=req.session_id, text=heard.transcript, channel=req.channel)
-            ),
-            kiosk,
-        )
+        settled = await checks.settle(req.session_id, heard.transcript)  # a spoken 是 or 不是
+        if settled.again:
+            reply = say_again(req.session_id)
+        elif not settled.confirmed and (
+            unsure := await checks.hold_if_unsure(
+                req.session_id, heard.transcript, heard.confidence, settings.asr_confirm_below
+            )
+        ):
+            log.info("asking back what was heard (confidence %.2f)", heard.confidence or 0.0)
+            reply = question_back(req.session_id, unsure)
+        else:
+            reply = await desk.answer_at_kiosk(
+                await ask_assistant(ChatRequest(session_id=req.session_id, text=settled.text, channel=req.channel)),
+                kiosk,
+            )
         return AudioTurnResponse(transcript=heard.transcript, **reply.model_dump())
 
     return await guarded_turn(request, session_id, "", "kiosk", "kiosk", ask)

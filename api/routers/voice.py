@@ -13,12 +13,13 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import settings_dep
+from api.deps import settings_dep, speech_synthesizer, voice_turns
 from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
 from api.routers.chat import CONTRACT
-from api.voice.tts import SynthesisError, collapse_marks, estimated_seconds
+from api.voice.tts import SynthesisError, Synthesizer, collapse_marks, estimated_seconds
 from api.voice.hearing import hear, read_recording, recognizer_or_501
-from api.voice.turns import VoiceTurnRequest, VoiceTurnResponse, spoken_reply
+from api.voice.asr import Recognizer
+from api.voice.turns import VoiceTurnRequest, VoiceTurnResponse, VoiceTurns, spoken_reply
 from guidekit.settings import Settings
 from guidekit.answers.speech import to_speech
 
@@ -52,7 +53,12 @@ def voice_platform(
         429: {"description": CONTRACT[429]["description"]},
     },
 )
-async def voice_turn(req: VoiceTurnRequest, request: Request, platform: str = Depends(voice_platform)):
+async def voice_turn(
+    req: VoiceTurnRequest,
+    request: Request,
+    platform: str = Depends(voice_platform),
+    turns: VoiceTurns = Depends(voice_turns),
+):
     """One turn from a voice platform. Send no `session_id` to start; then the `session_id` of the last reply."""
     return await guarded_turn(
         request,
@@ -60,7 +66,7 @@ async def voice_turn(req: VoiceTurnRequest, request: Request, platform: str = De
         req.text,
         f"voice:{platform}",
         "voice",
-        lambda turn: request.app.state.voice_turns.turn(req, turn.session_id),
+        lambda turn: turns.turn(req, turn.session_id),
     )
 
 
@@ -85,11 +91,12 @@ async def voice_audio(
     ),
     platform: str = Depends(voice_platform),
     settings: Settings = Depends(settings_dep),
+    recognizer: Recognizer = Depends(recognizer_or_501),
+    turns: VoiceTurns = Depends(voice_turns),
 ):
     """One turn from a voice platform that sends the recording (WAV, Ogg/Opus, WebM, AMR … in the body): heard by
     the project's recogniser, then answered like /voice/turn. Silence, noise or an unreadable recording gets a
     short request to say it again, in the same conversation."""
-    recognizer = recognizer_or_501(request)
     data = await read_recording(request, settings)
 
     async def ask(turn):
@@ -97,7 +104,8 @@ async def voice_audio(
         if heard.problem:
             reply = spoken_reply(heard.problem)
         else:
-            reply = await request.app.state.voice_turns.turn(VoiceTurnRequest(text=heard.transcript), turn.session_id)
+            said = VoiceTurnRequest(text=heard.transcript, confidence=heard.confidence)
+            reply = await turns.turn(said, turn.session_id, settings.asr_confirm_below)
         reply.session_id = turn.session_id
         return VoiceAudioResponse(transcript=heard.transcript, **reply.model_dump())
 
@@ -105,7 +113,9 @@ async def voice_audio(
 
 
 @router.post("/tts", response_class=Response, responses={200: {"content": {"audio/wav": {}}}})
-async def tts(req: TtsRequest, request: Request, settings: Settings = Depends(settings_dep)):
+async def tts(
+    req: TtsRequest, settings: Settings = Depends(settings_dep), synthesizer: Synthesizer = Depends(speech_synthesizer)
+):
     # The length first, before any work: a long text is refused at once.
     if len(req.text) > settings.tts_max_chars:
         raise HTTPException(413, f"文字太长了,一次最多读{settings.tts_max_chars}个字。")
@@ -115,7 +125,7 @@ async def tts(req: TtsRequest, request: Request, settings: Settings = Depends(se
     if estimated_seconds(speech, req.slow) > settings.tts_max_seconds:
         raise HTTPException(413, f"这段话读出来太长了,一次最多读{int(settings.tts_max_seconds // 60)}分钟。")
     try:
-        wav = await asyncio.to_thread(request.app.state.synthesizer.synthesize, speech, req.slow)
+        wav = await asyncio.to_thread(synthesizer.synthesize, speech, req.slow)
     except SynthesisError as exc:
         log.error("speech synthesis failed: %s", exc)
         raise HTTPException(503, "对不起,现在不能朗读。请您看屏幕上的字。") from None

@@ -14,11 +14,13 @@ known to invent on noise (字幕 credits, "谢谢观看").
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from functools import lru_cache
-from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
 
 import cn2an
 
@@ -37,9 +39,31 @@ class RecognizerUnavailable(RuntimeError):
     """A recogniser is configured but cannot be loaded (missing or broken model directory)."""
 
 
+@dataclass(frozen=True)
+class Transcript:
+    """The words heard ("" when nothing was heard) and how sure the engine was of them, from 0 to 1 (None when
+    the engine does not say). A low one is confirmed before it is answered ("您说的是「办老年证」吗?")."""
+
+    text: str
+    confidence: Optional[float] = None
+
+
 class Recognizer(Protocol):
-    def transcribe(self, audio: Audio) -> str:
-        """The words heard ("" when nothing was heard)."""
+    def listen(self, audio: Audio) -> Transcript: ...
+
+
+def whisper_confidence(segments: Sequence[Any]) -> Optional[float]:
+    """How sure Whisper was: the geometric mean of its tokens' probabilities (each segment's avg_logprob, weighted
+    by its tokens), lowered by its own belief that nobody spoke (no_speech_prob). None without segments.
+
+    On the project's recordings (python -m benchmarks.voice_cer --confidence) it separates well-heard sentences
+    from misheard ones: see BANSHI_VOICE_CONFIRM_BELOW."""
+    weights = [max(len(getattr(s, "tokens", None) or ()), 1) for s in segments]
+    if not segments:
+        return None
+    mean_logprob = sum(w * s.avg_logprob for w, s in zip(weights, segments)) / sum(weights)
+    speech = 1.0 - max(s.no_speech_prob for s in segments)
+    return round(max(0.0, min(1.0, math.exp(mean_logprob) * speech)), 3)
 
 
 # Whisper on a beep or a hum writes one character over and over ("证证证证证"): nobody says a syllable four
@@ -239,6 +263,9 @@ class WhisperRecognizer:
             return self._model
 
     def transcribe(self, audio: Audio) -> str:
+        return self.listen(audio).text
+
+    def listen(self, audio: Audio) -> Transcript:
         model = self.load()
         hotwords = self.hotwords() if callable(self.hotwords) else self.hotwords
         with self._busy:
@@ -259,9 +286,12 @@ class WhisperRecognizer:
                 # decodings' time.
                 temperature=0.0,
             )
-            text = "".join(segment.text for segment in segments)
+            heard = list(segments)  # a generator: decoding happens here
+        text = "".join(segment.text for segment in heard)
+        confidence = whisper_confidence(heard)
         text = tidy_transcript(text)
-        return with_known_words(text, self.known_words()) if self.known_words else text
+        text = with_known_words(text, self.known_words()) if self.known_words else text
+        return Transcript(text, confidence if text else None)
 
 
 class VoskRecognizer:
@@ -287,15 +317,23 @@ class VoskRecognizer:
             return self._model
 
     def transcribe(self, audio: Audio) -> str:
+        return self.listen(audio).text
+
+    def listen(self, audio: Audio) -> Transcript:
+        """The words and, as the confidence, the mean of Vosk's word confidences."""
         import json
 
         import vosk
 
         recognizer = vosk.KaldiRecognizer(self._load(), SAMPLE_RATE)
+        recognizer.SetWords(True)
         frames = audio.pcm16()
         for start in range(0, len(frames), 8000):
             recognizer.AcceptWaveform(frames[start : start + 8000])
-        return tidy_transcript(json.loads(recognizer.FinalResult()).get("text", ""))
+        result = json.loads(recognizer.FinalResult())
+        text = tidy_transcript(result.get("text", ""))
+        words = [w["conf"] for w in result.get("result", []) if isinstance(w, dict) and "conf" in w]
+        return Transcript(text, round(sum(words) / len(words), 3) if text and words else None)
 
 
 def recognizer_from_settings(

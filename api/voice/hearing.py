@@ -38,6 +38,7 @@ NO_RECOGNIZER = (
 class Heard:
     transcript: str
     problem: Optional[str] = None  # the answer to give instead, when nothing usable was heard
+    confidence: Optional[float] = None  # the recogniser's, 0–1 (None: it does not say)
 
 
 def recognizer_or_501(request: Request) -> Recognizer:
@@ -69,8 +70,8 @@ def hear_now(recognizer: Recognizer, data: Optional[bytes], settings: Settings) 
         return Heard("", UNREADABLE)
     if audio.silent:
         return Heard("", SILENCE)
-    transcript = recognizer.transcribe(audio)
-    return Heard(transcript) if transcript else Heard("", NOT_HEARD)
+    heard = recognizer.listen(audio)
+    return Heard(heard.text, confidence=heard.confidence) if heard.text else Heard("", NOT_HEARD)
 
 
 async def hear(recognizer: Recognizer, data: Optional[bytes], settings: Settings) -> Heard:

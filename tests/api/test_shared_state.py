@@ -10,7 +10,7 @@ import pytest
 from api import shared_state
 from api.editor.throttle import LoginThrottle, RedisLoginThrottle, Throttle
 from api.turn_limits import Counter, MemoryCounter, RedisCounter
-from api.voice.turns import Confirmations, PendingConfirmations, RedisPendingConfirmations
+from api.voice.confirm import Confirmations, PendingConfirmations, RedisPendingConfirmations
 from api.wechat.once import OnceOnly, OnceRecord, RedisOnceOnly
 from api.wechat.replay import Nonces, RedisSeenNonces, SeenNonces
 from guidekit.settings import Settings

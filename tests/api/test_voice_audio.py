@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from api.voice import hearing
-from api.voice.asr import guide_words, tidy_transcript, with_known_words
+from api.voice.asr import Transcript, guide_words, tidy_transcript, with_known_words
 from api.voice.audio import SAMPLE_RATE, Audio, AudioTooLong, AudioUnreadable, decode, encode
 from api.voice.hearing import hear_now
 from api.voice.whisper_model import MODEL_SIZE, ModelFileError, check_model_file
@@ -88,7 +88,7 @@ def test_what_is_not_audio_is_unreadable(data):
 class Deaf:
     """A recogniser that must not be asked: the problems are answered before it."""
 
-    def transcribe(self, audio):
+    def listen(self, audio):
         raise AssertionError("the recogniser was asked")
 
 
@@ -110,8 +110,8 @@ class Hears:
     def __init__(self, text):
         self.text = text
 
-    def transcribe(self, audio):
-        return self.text
+    def listen(self, audio):
+        return Transcript(self.text, 0.9 if self.text else None)
 
 
 def test_nothing_recognised_asks_to_say_it_again(speech):

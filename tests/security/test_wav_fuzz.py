@@ -8,6 +8,7 @@ import random
 import struct
 import wave
 
+from api.voice.asr import Transcript
 from api.voice.audio import AudioTooLong, AudioUnreadable, decode
 from api.voice.hearing import UNREADABLE, hear_now
 from guidekit.settings import Settings
@@ -75,8 +76,8 @@ def test_300_mutated_headers_are_read_or_refused_as_bad_audio():
 
 
 class Deaf:
-    def transcribe(self, audio):
-        return ""
+    def listen(self, audio):
+        return Transcript("")
 
 
 def test_what_the_routes_call_answers_every_mutation_in_plain_words():
