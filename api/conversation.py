@@ -21,7 +21,7 @@ from api.schemas import ChatRequest, ChatResponse, ChatState, Message
 from guidekit.catalog import GuideCatalog
 from guidekit.understanding.dialect import to_mandarin
 from guidekit.privacy import mask_personal_numbers
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 from guidekit.understanding.textnorm import to_simplified
 
 log = logging.getLogger("banshi.chat")
@@ -71,7 +71,7 @@ def prepare_text(catalog: GuideCatalog, text: str) -> str:
 
 
 async def chat_turn(
-    client: RasaClient, catalog: GuideCatalog, req: ChatRequest, settings: Settings
+    client: RasaClient, catalog: GuideCatalog, req: ChatRequest, settings: ApiSettings
 ) -> Tuple[int, ChatResponse]:
     """Returns the HTTP status and the reply; the reply is always something a person can read."""
     # The length is checked before any work (masking, conversion, matching), on every channel.
@@ -111,7 +111,7 @@ async def chat_turn(
 Assistant = Callable[[ChatRequest], Awaitable[ChatResponse]]
 
 
-def assistant_over(client: RasaClient, catalog: GuideCatalog, settings: Settings) -> Assistant:
+def assistant_over(client: RasaClient, catalog: GuideCatalog, settings: ApiSettings) -> Assistant:
     """One turn as front ends other than /api/chat use it: only the reply (it is always readable)."""
 
     async def ask(req: ChatRequest) -> ChatResponse:

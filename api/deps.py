@@ -8,21 +8,23 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.conversation import Assistant
+from api.front_door import FrontDoor
 from api.kiosk.help_desk import HelpDesk
 from api.rasa_client import RasaClient
 from api.voice.confirm import Confirming
 from api.voice.tts import Synthesizer
 from api.voice.turns import VoiceTurns
 from guidekit.catalog import GuideCatalog
-from guidekit.settings import Settings, get_settings
+from api.settings import ApiSettings
 from guidekit.db.engine import get_engine
 
 
-def settings_dep() -> Settings:
-    return get_settings()
+def settings_dep(request: Request) -> ApiSettings:
+    """The settings the app was made with (api/main.py create_app)."""
+    return request.app.state.settings
 
 
-def db_session(settings: Settings = Depends(settings_dep)) -> Iterator[Session]:
+def db_session(settings: ApiSettings = Depends(settings_dep)) -> Iterator[Session]:
     with Session(get_engine(settings.database_url)) as session:
         yield session
 
@@ -54,3 +56,10 @@ def voice_turns(request: Request) -> VoiceTurns:
 
 def speech_synthesizer(request: Request) -> Synthesizer:
     return request.app.state.synthesizer
+
+
+def front_door(request: Request) -> FrontDoor:
+    """Sessions and turn limits, for the address this request came from."""
+    return FrontDoor(
+        request.app.state.session_ids, request.app.state.turn_limits, request.client.host if request.client else None
+    )

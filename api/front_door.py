@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Optional
 
-from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from api.schemas import ChatRequest, ChatState
@@ -39,24 +38,28 @@ def refusal(status: int, text: str, session_id: Optional[str] = None, topic: str
     return JSONResponse(status_code=status, content=body, headers=headers)
 
 
-async def guarded_turn(
-    request: Request,
-    session_id: Optional[str],
-    text: str,
-    namespace: str,
-    channel: str,
-    ask: Callable[[ChatRequest], Awaitable[Any]],
-):
-    """Check or issue the session, apply the limits, then run `ask`. Returns the reply or a refusal response."""
-    sessions: SessionIds = request.app.state.session_ids
-    limits: TurnLimits = request.app.state.turn_limits
-    try:
-        session_id = sessions.continue_or_start(session_id, namespace)
-    except UnknownSession:
-        return refusal(403, REFUSED_TEXT)
-    client = request.client.host if request.client else None
-    try:
-        async with limits.turn(client, session_id):
-            return await ask(ChatRequest(session_id=session_id, text=text, channel=channel))
-    except Limited as limited:
-        return refusal(429, limited.text, session_id)
+class FrontDoor:
+    """For one request: whose conversation it is (the session), and whether to take the turn now (the limits).
+    Routes receive it through `Depends(front_door)` (api/deps.py)."""
+
+    def __init__(self, sessions: SessionIds, limits: TurnLimits, client: Optional[str]):
+        self.sessions, self.limits, self.client = sessions, limits, client
+
+    async def turn(
+        self,
+        session_id: Optional[str],
+        text: str,
+        namespace: str,
+        channel: str,
+        ask: Callable[[ChatRequest], Awaitable[Any]],
+    ):
+        """Check or issue the session, apply the limits, then run `ask`. Returns the reply or a refusal response."""
+        try:
+            session_id = self.sessions.continue_or_start(session_id, namespace)
+        except UnknownSession:
+            return refusal(403, REFUSED_TEXT)
+        try:
+            async with self.limits.turn(self.client, session_id):
+                return await ask(ChatRequest(session_id=session_id, text=text, channel=channel))
+        except Limited as limited:
+            return refusal(429, limited.text, session_id)

@@ -31,7 +31,8 @@ from api.voice.tts import synthesizer_from_settings
 from api.voice.turns import VoiceTurns
 from api.wechat.desk import WeChatDesk
 from guidekit.catalog import GuideCatalog
-from guidekit.settings import get_settings, rasa_instances
+from api.settings import ApiSettings, get_api_settings
+from guidekit.settings import rasa_instances
 
 
 async def _warm_text_preparation(catalog: GuideCatalog) -> None:
@@ -46,9 +47,9 @@ async def _warm_text_preparation(catalog: GuideCatalog) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    settings = get_settings()
+    settings: ApiSettings = app.state.settings
     app.state.rasa = RasaClient(rasa_instances(settings), settings.rasa_timeout)
-    app.state.catalog = GuideCatalog()
+    app.state.catalog = GuideCatalog(settings)
     await _warm_text_preparation(app.state.catalog)
     assistant: Assistant = app.state.assistant or assistant_over(app.state.rasa, app.state.catalog, settings)
     app.state.ask = assistant
@@ -113,11 +114,13 @@ async def _http_error(request: Request, exc: StarletteHTTPException):
     return await http_exception_handler(request, exc)
 
 
-def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
-    """`assistant` replaces the Rasa-backed one (tests of a front end's timing use a slow one)."""
+def create_app(assistant: Optional[Assistant] = None, settings: Optional[ApiSettings] = None) -> FastAPI:
+    """`assistant` replaces the Rasa-backed one (tests of a front end's timing use a slow one); `settings`, the
+    environment's (BANSHI_…). Every route reads them through `Depends(settings_dep)`."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings or get_api_settings()
     # /docs, /redoc, /openapi.json only where BANSHI_API_DOCS is on (development; off in production).
-    docs = get_settings().api_docs
+    docs = settings.api_docs
     app = FastAPI(
         title="长辈办事通 API",
         lifespan=lifespan,
@@ -126,11 +129,11 @@ def create_app(assistant: Optional[Assistant] = None) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
     )
     app.state.assistant = assistant
+    app.state.settings = settings
     # (Starlette types a handler as taking any Exception; each of these takes its own kind.)
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotSignedIn, _not_signed_in)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
-    settings = get_settings()
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.editor_secret_key or secrets.token_urlsafe(32),

@@ -38,7 +38,7 @@ from guidekit.quality.records import (
     set_rating_reason,
     utc_now,
 )
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 from guidekit.db.engine import get_engine
 
 log = logging.getLogger("banshi.ratings")
@@ -71,7 +71,7 @@ def rating_message() -> Message:
     )
 
 
-async def _in_thread(settings: Settings, work: Callable[..., T], *args) -> T:
+async def _in_thread(settings: ApiSettings, work: Callable[..., T], *args) -> T:
     """Database work off the event loop; opening the engine too, as it may connect (and upgrade the schema)."""
     return await asyncio.to_thread(lambda: work(get_engine(settings.database_url), *args))
 
@@ -137,7 +137,7 @@ def remember_turn(
         return True
 
 
-async def after_answer(settings: Settings, req: ChatRequest, said: str, reply: ChatResponse) -> ChatResponse:
+async def after_answer(settings: ApiSettings, req: ChatRequest, said: str, reply: ChatResponse) -> ChatResponse:
     """Record the answered turn (in a thread) and add the rating question to a goodbye."""
     try:
         ask = await _in_thread(settings, remember_turn, req, said, reply.state)
@@ -248,7 +248,7 @@ def _take_reason(
     return _feedback(req, request, THANKS_FOR_REASON)
 
 
-async def take_rating_turn(settings: Settings, req: ChatRequest, said: str, prepared: str) -> Optional[ChatResponse]:
+async def take_rating_turn(settings: ApiSettings, req: ChatRequest, said: str, prepared: str) -> Optional[ChatResponse]:
     """Before Rasa: the answer to a pending rating question, or None to go on as usual."""
     try:
         return await _in_thread(settings, answer_pending, req, said, prepared)

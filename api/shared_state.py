@@ -22,25 +22,25 @@ from api.turn_limits import Counter, MemoryCounter, RedisCounter
 from api.voice.confirm import Confirmations, PendingConfirmations, RedisPendingConfirmations
 from api.wechat.once import OnceOnly, OnceRecord, RedisOnceOnly
 from api.wechat.replay import Nonces, RedisSeenNonces, SeenNonces
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 
-def shared(settings: Settings) -> Optional[str]:
+def shared(settings: ApiSettings) -> Optional[str]:
     """The Redis URL every API process shares, or None: this process keeps its own."""
     return settings.lock_store_url or None
 
 
-def once_only(settings: Settings) -> OnceRecord:
+def once_only(settings: ApiSettings) -> OnceRecord:
     url = shared(settings)
     return RedisOnceOnly(url, settings.wechat_dedupe_seconds) if url else OnceOnly(settings.wechat_dedupe_seconds)
 
 
-def seen_nonces(settings: Settings, window_seconds: float) -> Nonces:
+def seen_nonces(settings: ApiSettings, window_seconds: float) -> Nonces:
     url = shared(settings)
     return RedisSeenNonces(url, window_seconds) if url else SeenNonces(window_seconds)
 
 
-def wechat_tokens(settings: Settings) -> Any:
+def wechat_tokens(settings: ApiSettings) -> Any:
     """wechatpy's token storage: one access token for every API process (WeChat counts fetches per day and a
     fetch in one process would push out the others' token); None is wechatpy's own, in memory."""
     url = shared(settings)
@@ -51,12 +51,12 @@ def wechat_tokens(settings: Settings) -> Any:
     return RedisStorage(sync_redis(url), prefix="banshi:wechat")
 
 
-def pending_confirmations(settings: Settings) -> Confirmations:
+def pending_confirmations(settings: ApiSettings) -> Confirmations:
     url = shared(settings)
     return RedisPendingConfirmations(url) if url else PendingConfirmations()
 
 
-def login_throttle(settings: Settings) -> Throttle:
+def login_throttle(settings: ApiSettings) -> Throttle:
     window = settings.login_window_minutes * 60
     rules: dict = {
         "account_attempts": settings.login_account_attempts,
@@ -70,6 +70,6 @@ def login_throttle(settings: Settings) -> Throttle:
     return LoginThrottle(settings.login_attempts, window, **rules)
 
 
-def turn_counter(settings: Settings) -> Counter:
+def turn_counter(settings: ApiSettings) -> Counter:
     url = shared(settings)
     return RedisCounter(url) if url else MemoryCounter()

@@ -18,7 +18,7 @@ from typing import Dict, List
 import httpx
 
 from benchmarks.stack import start_bench_stack
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 FLOOD_TEXT = "补社保卡要带什么"
 USER_TURNS = ["补社保卡要带什么", "下一个", "在哪办", "要钱吗", "上一个", "再说一遍"]
@@ -64,7 +64,7 @@ def _peak_mb(pid: int) -> float:
 
 
 def run(limits: bool, clients: int, seconds: float) -> None:
-    defaults = Settings.model_fields
+    defaults = ApiSettings.model_fields
     env = (
         {
             "BANSHI_TURNS_PER_MINUTE_PER_CLIENT": str(defaults["turns_per_minute_per_client"].default),

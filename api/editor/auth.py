@@ -27,7 +27,7 @@ from api.deps import db_session, settings_dep
 from api.editor.throttle import Throttle
 from api.shared_state import login_throttle
 from guidekit.editorial.workflow import UserRow
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 RANK = {"editor": 1, "reviewer": 2, "admin": 3}
 
@@ -57,7 +57,7 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(403, "表单已过期或来源不明,请刷新页面再试。(CSRF token missing or wrong)")
 
 
-def sign_in(request: Request, user: UserRow, settings: Settings) -> None:
+def sign_in(request: Request, user: UserRow, settings: ApiSettings) -> None:
     request.session.clear()
     request.session.update(
         {
@@ -101,7 +101,7 @@ def require(role: str):
     return dependency
 
 
-def throttle(request: Request, settings: Settings = Depends(settings_dep)) -> Throttle:
+def throttle(request: Request, settings: ApiSettings = Depends(settings_dep)) -> Throttle:
     holder = request.app.state
     if getattr(holder, "login_throttle", None) is None:
         holder.login_throttle = login_throttle(settings)

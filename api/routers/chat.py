@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable, Dict, Optional, Union
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.conversation import chat_turn
-from api.deps import guide_catalog, rasa_client, settings_dep
-from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
+from api.deps import front_door, guide_catalog, rasa_client, settings_dep
+from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, FrontDoor
 from api.rasa_client import RasaClient
 from api.schemas import ChatRequest, ChatResponse
 from guidekit.catalog import GuideCatalog
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -44,13 +44,13 @@ CONTRACT: Dict[Union[int, str], Dict[str, Any]] = {
 
 
 async def answer(
-    request: Request,
+    door: FrontDoor,
     turn: ChatTurn,
     namespace: str,
     channel: str,
     client: RasaClient,
     catalog: GuideCatalog,
-    settings: Settings,
+    settings: ApiSettings,
     after: Optional[Callable[[ChatResponse], Awaitable[ChatResponse]]] = None,
     before: Optional[Callable[[ChatRequest], Awaitable[Union[ChatRequest, ChatResponse]]]] = None,
 ):
@@ -68,16 +68,16 @@ async def answer(
             return JSONResponse(status_code=status, content=reply.model_dump())
         return await after(reply) if after is not None else reply
 
-    return await guarded_turn(request, turn.session_id, turn.text, namespace, channel, ask)
+    return await door.turn(turn.session_id, turn.text, namespace, channel, ask)
 
 
 @router.post("/chat", response_model=ChatResponse, responses=CONTRACT)
 async def chat(
     turn: ChatTurn,
-    request: Request,
+    door: FrontDoor = Depends(front_door),
     client: RasaClient = Depends(rasa_client),
     catalog: GuideCatalog = Depends(guide_catalog),
-    settings: Settings = Depends(settings_dep),
+    settings: ApiSettings = Depends(settings_dep),
 ):
     """One turn. Send no `session_id` to start; then always the `session_id` of the last reply."""
-    return await answer(request, turn, "api", "api", client, catalog, settings)
+    return await answer(door, turn, "api", "api", client, catalog, settings)

@@ -31,7 +31,7 @@ from guidekit.editorial import workflow as ed
 from guidekit.editorial.workflow import UserRow
 from guidekit.guides.loader import GuideFileError
 from guidekit.guides.store import GuideRow, list_guides
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 log = logging.getLogger("banshi.editor")
 LOGIN_NAME_MAX = 80  # the username column's size: a longer name cannot be an account
@@ -76,7 +76,7 @@ def login(
     password: str = Form(...),
     next: str = Form("/editor"),
     session: Session = Depends(db_session),
-    settings: Settings = Depends(settings_dep),
+    settings: ApiSettings = Depends(settings_dep),
     limiter: Throttle = Depends(throttle),
 ):
     address = request.client.host if request.client else "?"

@@ -13,7 +13,7 @@ from api.rasa_client import RasaClient
 from api.redis_clients import async_redis
 from api.sessions import tracker_store_up
 from guidekit.db.engine import get_engine, ping
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 router = APIRouter(tags=["health"])
 
@@ -47,7 +47,7 @@ async def _redis_up(url: str) -> bool:
 
 
 @router.get("/healthz")
-async def healthz(client: RasaClient = Depends(rasa_client), settings: Settings = Depends(settings_dep)):
+async def healthz(client: RasaClient = Depends(rasa_client), settings: ApiSettings = Depends(settings_dep)):
     instances = await client.instances_up()
     checks = {
         "rasa": any(instances.values()),

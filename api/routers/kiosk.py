@@ -16,9 +16,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from api.conversation import Assistant
-from api.deps import assistant, confirming, db_session, guide_catalog, help_desk, rasa_client, settings_dep
+from api.deps import assistant, confirming, db_session, front_door, guide_catalog, help_desk, rasa_client, settings_dep
 from api.kiosk.help_desk import KIOSK_ID_PATTERN, HelpDesk
-from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
+from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, FrontDoor
 from api.rasa_client import RasaClient
 from api.routers.chat import CONTRACT, ChatTurn, answer
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
@@ -27,7 +27,7 @@ from api.voice.confirm import Confirming, question_back, say_again
 from api.voice.hearing import hear, read_recording, recognizer_or_501
 from guidekit.catalog import GuideCatalog
 from guidekit.answers import buttons, replies
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 from guidekit.guides.store import get_guide
 
 KIOSK = Path(__file__).resolve().parent.parent / "kiosk"
@@ -62,7 +62,7 @@ def checklist(
     at: Optional[int] = Query(None, ge=1, le=50),
     proxy: bool = False,
     session: Session = Depends(db_session),
-    settings: Settings = Depends(settings_dep),
+    settings: ApiSettings = Depends(settings_dep),
 ):
     guide = get_guide(session, guide_id)
     if guide is None:
@@ -105,11 +105,11 @@ KIOSK_ID = Query(
 @router.post("/chat", response_model=ChatResponse, responses=CONTRACT)
 async def kiosk_chat(
     turn: ChatTurn,
-    request: Request,
+    door: FrontDoor = Depends(front_door),
     kiosk: Optional[str] = KIOSK_ID,
     client: RasaClient = Depends(rasa_client),
     catalog: GuideCatalog = Depends(guide_catalog),
-    settings: Settings = Depends(settings_dep),
+    settings: ApiSettings = Depends(settings_dep),
     desk: HelpDesk = Depends(help_desk),
     checks: Confirming = Depends(confirming),
 ):
@@ -124,7 +124,7 @@ async def kiosk_chat(
         return req.model_copy(update={"text": settled.text})
 
     return await answer(
-        request,
+        door,
         turn,
         "kiosk",
         "kiosk",
@@ -151,7 +151,8 @@ async def audio_turn(
         None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN, description=SESSION_ID_DOC
     ),
     kiosk: Optional[str] = KIOSK_ID,
-    settings: Settings = Depends(settings_dep),
+    door: FrontDoor = Depends(front_door),
+    settings: ApiSettings = Depends(settings_dep),
     desk: HelpDesk = Depends(help_desk),
     recognizer: Recognizer = Depends(recognizer_or_501),
     ask_assistant: Assistant = Depends(assistant),
@@ -191,4 +192,4 @@ async def audio_turn(
             )
         return AudioTurnResponse(transcript=heard.transcript, **reply.model_dump())
 
-    return await guarded_turn(request, session_id, "", "kiosk", "kiosk", ask)
+    return await door.turn(session_id, "", "kiosk", "kiosk", ask)

@@ -13,14 +13,14 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import settings_dep, speech_synthesizer, voice_turns
-from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, guarded_turn
+from api.deps import front_door, settings_dep, speech_synthesizer, voice_turns
+from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, FrontDoor
 from api.routers.chat import CONTRACT
 from api.voice.tts import SynthesisError, Synthesizer, collapse_marks, estimated_seconds
 from api.voice.hearing import hear, read_recording, recognizer_or_501
 from api.voice.asr import Recognizer
 from api.voice.turns import VoiceTurnRequest, VoiceTurnResponse, VoiceTurns, spoken_reply
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 from guidekit.answers.speech import to_speech
 
 log = logging.getLogger("banshi.voice")
@@ -34,7 +34,7 @@ class TtsRequest(BaseModel):
 
 def voice_platform(
     x_voice_key: Optional[str] = Header(None, description="the platform's key (BANSHI_VOICE_PLATFORM_KEYS)"),
-    settings: Settings = Depends(settings_dep),
+    settings: ApiSettings = Depends(settings_dep),
 ) -> str:
     """Which voice platform is calling: its key says so. Its conversations live under voice:<platform>:."""
     for entry in settings.voice_platform_keys.split(","):
@@ -55,13 +55,12 @@ def voice_platform(
 )
 async def voice_turn(
     req: VoiceTurnRequest,
-    request: Request,
     platform: str = Depends(voice_platform),
+    door: FrontDoor = Depends(front_door),
     turns: VoiceTurns = Depends(voice_turns),
 ):
     """One turn from a voice platform. Send no `session_id` to start; then the `session_id` of the last reply."""
-    return await guarded_turn(
-        request,
+    return await door.turn(
         req.session_id,
         req.text,
         f"voice:{platform}",
@@ -90,7 +89,8 @@ async def voice_audio(
         None, min_length=1, max_length=128, pattern=SESSION_ID_PATTERN, description=SESSION_ID_DOC
     ),
     platform: str = Depends(voice_platform),
-    settings: Settings = Depends(settings_dep),
+    door: FrontDoor = Depends(front_door),
+    settings: ApiSettings = Depends(settings_dep),
     recognizer: Recognizer = Depends(recognizer_or_501),
     turns: VoiceTurns = Depends(voice_turns),
 ):
@@ -109,12 +109,14 @@ async def voice_audio(
         reply.session_id = turn.session_id
         return VoiceAudioResponse(transcript=heard.transcript, **reply.model_dump())
 
-    return await guarded_turn(request, session_id, "", f"voice:{platform}", "voice", ask)
+    return await door.turn(session_id, "", f"voice:{platform}", "voice", ask)
 
 
 @router.post("/tts", response_class=Response, responses={200: {"content": {"audio/wav": {}}}})
 async def tts(
-    req: TtsRequest, settings: Settings = Depends(settings_dep), synthesizer: Synthesizer = Depends(speech_synthesizer)
+    req: TtsRequest,
+    settings: ApiSettings = Depends(settings_dep),
+    synthesizer: Synthesizer = Depends(speech_synthesizer),
 ):
     # The length first, before any work: a long text is refused at once.
     if len(req.text) > settings.tts_max_chars:

@@ -26,7 +26,7 @@ import cn2an
 
 from api.voice.audio import SAMPLE_RATE, Audio
 from api.voice.whisper_model import DEFAULT_DIR, ModelFileError, ensure_whisper_base
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 from guidekit.understanding.textnorm import to_simplified
 
 log = logging.getLogger("banshi.voice")
@@ -337,7 +337,7 @@ class VoskRecognizer:
 
 
 def recognizer_from_settings(
-    settings: Settings, guides: Optional[Callable[[], Iterable[Any]]] = None
+    settings: ApiSettings, guides: Optional[Callable[[], Iterable[Any]]] = None
 ) -> Optional[Recognizer]:
     """whisper (default): BANSHI_ASR_MODEL_DIR or the project's Whisper base, expecting BANSHI_ASR_HOTWORDS or
     else the words of `guides` (the published guides); vosk: BANSHI_ASR_MODEL_DIR; off: none."""

@@ -18,7 +18,7 @@ from fastapi import HTTPException, Request
 from api.body import BodyTooLarge, read_limited_body
 from api.voice.asr import Recognizer, RecognizerUnavailable
 from api.voice.audio import AudioTooLong, AudioUnreadable, decode
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 log = logging.getLogger("banshi.voice")
 
@@ -48,7 +48,7 @@ def recognizer_or_501(request: Request) -> Recognizer:
     return recognizer
 
 
-async def read_recording(request: Request, settings: Settings) -> Optional[bytes]:
+async def read_recording(request: Request, settings: ApiSettings) -> Optional[bytes]:
     """The body, or None when it is over the byte limit (answered as "too long", not as an error)."""
     try:
         return await read_limited_body(request, settings.max_audio_bytes)
@@ -57,7 +57,7 @@ async def read_recording(request: Request, settings: Settings) -> Optional[bytes
         return None
 
 
-def hear_now(recognizer: Recognizer, data: Optional[bytes], settings: Settings) -> Heard:
+def hear_now(recognizer: Recognizer, data: Optional[bytes], settings: ApiSettings) -> Heard:
     """Decode and recognise (CPU work: call it off the event loop)."""
     if data is None:
         return Heard("", TOO_LONG)
@@ -74,7 +74,7 @@ def hear_now(recognizer: Recognizer, data: Optional[bytes], settings: Settings) 
     return Heard(heard.text, confidence=heard.confidence) if heard.text else Heard("", NOT_HEARD)
 
 
-async def hear(recognizer: Recognizer, data: Optional[bytes], settings: Settings) -> Heard:
+async def hear(recognizer: Recognizer, data: Optional[bytes], settings: ApiSettings) -> Heard:
     try:
         return await asyncio.to_thread(hear_now, recognizer, data, settings)
     except RecognizerUnavailable as exc:

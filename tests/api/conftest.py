@@ -12,7 +12,7 @@ import pytest
 import uvicorn
 
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from ops.stack import free_port
 from tests.api.fake_wechat import FakeWeChat
 
@@ -97,9 +97,9 @@ def wechat_env(monkeypatch, fake_wechat, tmp_path) -> Dict[str, str]:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("WECHAT_AES_KEY", raising=False)
-    get_settings.cache_clear()
+    reset_settings()
     yield env
-    get_settings.cache_clear()
+    reset_settings()
 
 
 @pytest.fixture()
@@ -113,7 +113,7 @@ def wechat_api(wechat_env, assistant):
 @pytest.fixture()
 def safe_mode_api(wechat_env, assistant, monkeypatch):
     monkeypatch.setenv("WECHAT_AES_KEY", AES_KEY)
-    get_settings.cache_clear()
+    reset_settings()
     from api.main import create_app
 
     with LiveApi(create_app(assistant=assistant)) as live:

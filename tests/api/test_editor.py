@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from guidekit.editorial import workflow as ed
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from guidekit.db.engine import get_engine
 from guidekit.guides.store import GuideRow, get_guide, guides_revision, list_guides, load_guides
 from tests.api.conftest import LiveApi, ScriptedAssistant
@@ -35,9 +35,9 @@ def db_url(tmp_path, monkeypatch):
     monkeypatch.setenv("BANSHI_DATABASE_URL", url)
     monkeypatch.setenv("BANSHI_EDITOR_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("WECHAT_TOKEN", raising=False)
-    get_settings.cache_clear()
+    reset_settings()
     yield url
-    get_settings.cache_clear()
+    reset_settings()
 
 
 @pytest.fixture()

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from api import ratings
 from api.conversation import chat_turn
 from api.schemas import ChatRequest, ChatResponse, ChatState, Message
+from api.settings import get_api_settings
 from guidekit.catalog import GuideCatalog
 from guidekit.quality.records import RatingRequestRow, RatingRow, TurnRow
-from guidekit.settings import Settings, get_settings
+from api.settings import ApiSettings
 from guidekit.db.engine import get_engine
 
 CARD = "social-security-card-replacement"
@@ -70,8 +71,8 @@ def _sid() -> str:
     return f"r-{uuid.uuid4().hex[:12]}"
 
 
-def _say(rasa, catalog, session_id: str, text: str, settings: Settings = None) -> ChatResponse:
-    status, reply = asyncio.run(chat_turn(rasa, catalog, _req(session_id, text), settings or get_settings()))
+def _say(rasa, catalog, session_id: str, text: str, settings: ApiSettings = None) -> ChatResponse:
+    status, reply = asyncio.run(chat_turn(rasa, catalog, _req(session_id, text), settings or get_api_settings()))
     assert status == 200
     return reply
 
@@ -105,7 +106,7 @@ def test_a_goodbye_gets_the_rating_question_with_five_numbered_buttons(engine):
     goodbye = ChatResponse(
         session_id=sid, messages=[Message(text="不客气。祝您办事顺利,再见!")], state=ChatState(topic="goodbye")
     )
-    reply = asyncio.run(ratings.after_answer(get_settings(), _req(sid, "再见"), "再见", goodbye))
+    reply = asyncio.run(ratings.after_answer(get_api_settings(), _req(sid, "再见"), "再见", goodbye))
     assert reply.messages[0].text == "不客气。祝您办事顺利,再见!"
     question = reply.messages[-1]
     assert "打个分" in question.text and "5分非常满意" in question.text and "1分非常不满意" in question.text
@@ -138,7 +139,7 @@ def test_other_replies_are_recorded_masked_and_ask_nothing(engine):
         messages=[Message(text="在…")],
         state=ChatState(topic="location", service_id="senior-preferential-card"),
     )
-    out = asyncio.run(ratings.after_answer(get_settings(), _req(sid, said, channel="kiosk"), said, reply))
+    out = asyncio.run(ratings.after_answer(get_api_settings(), _req(sid, said, channel="kiosk"), said, reply))
     assert len(out.messages) == 1
     with Session(engine) as session:
         turn = session.execute(select(TurnRow).where(TurnRow.session_id == sid)).scalar_one()
@@ -229,7 +230,7 @@ def test_chat_turn_answers_a_new_question_after_the_rating_question_normally(ras
 
 def test_the_chat_still_answers_when_the_quality_database_is_down(rasa, catalog, tmp_path, caplog):
     # A directory is no SQLite file: every quality write fails, while the guides stay readable.
-    broken = get_settings().model_copy(update={"database_url": f"sqlite:///{tmp_path}"})
+    broken = get_api_settings().model_copy(update={"database_url": f"sqlite:///{tmp_path}"})
     sid = _sid()
     said = f"我电话{PHONE}"
     with caplog.at_level(logging.INFO):

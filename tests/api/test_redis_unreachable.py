@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from ops.stack import free_port
 from tests.api.conftest import LiveApi, TOKEN, post
 from tests.api.test_editor import PASSWORD, Editor, db_url  # noqa: F401
@@ -18,9 +18,9 @@ from tests.api.wechat_protocol import signed_params, text_xml
 @pytest.fixture()
 def redis_gone(monkeypatch):
     monkeypatch.setenv("BANSHI_LOCK_STORE_URL", f"redis://127.0.0.1:{free_port()}/0")
-    get_settings.cache_clear()
+    reset_settings()
     yield
-    get_settings.cache_clear()
+    reset_settings()
 
 
 def test_a_wechat_message_gets_the_hotline_reply_and_the_assistant_is_not_asked(wechat_env, assistant, redis_gone):
@@ -44,7 +44,7 @@ def test_an_unsure_voice_turn_is_answered_directly_instead_of_confirmed(
     from api.main import create_app
 
     monkeypatch.setenv("BANSHI_VOICE_PLATFORM_KEYS", "phone:k1")
-    get_settings.cache_clear()
+    reset_settings()
     with LiveApi(create_app(assistant=assistant)) as api:
         reply = httpx.post(
             f"{api.url}/voice/turn",

@@ -13,7 +13,7 @@ from api.turn_limits import Counter, MemoryCounter, RedisCounter
 from api.voice.confirm import Confirmations, PendingConfirmations, RedisPendingConfirmations
 from api.wechat.once import OnceOnly, OnceRecord, RedisOnceOnly
 from api.wechat.replay import Nonces, RedisSeenNonces, SeenNonces
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 KINDS = [
     (lambda s: shared_state.once_only(s), OnceOnly, RedisOnceOnly, OnceRecord),
@@ -30,9 +30,9 @@ def _methods(protocol) -> set:
 
 @pytest.mark.parametrize("make, memory, redis, protocol", KINDS)
 def test_each_kind_lives_in_memory_without_a_lock_store_and_in_redis_with_one(make, memory, redis, protocol):
-    assert type(make(Settings(lock_store_url=None))) is memory
+    assert type(make(ApiSettings(lock_store_url=None))) is memory
     # (A Redis client connects on first use: nothing is contacted here.)
-    assert type(make(Settings(lock_store_url="redis://127.0.0.1:6379/5"))) is redis
+    assert type(make(ApiSettings(lock_store_url="redis://127.0.0.1:6379/5"))) is redis
 
 
 @pytest.mark.parametrize("make, memory, redis, protocol", KINDS)
@@ -50,6 +50,6 @@ def test_both_implementations_of_a_kind_offer_its_whole_interface(make, memory, 
 
 
 def test_wechat_keeps_its_own_token_without_a_lock_store_and_shares_it_with_one():
-    assert shared_state.wechat_tokens(Settings(lock_store_url=None)) is None
-    storage = shared_state.wechat_tokens(Settings(lock_store_url="redis://127.0.0.1:6379/5"))
+    assert shared_state.wechat_tokens(ApiSettings(lock_store_url=None)) is None
+    storage = shared_state.wechat_tokens(ApiSettings(lock_store_url="redis://127.0.0.1:6379/5"))
     assert type(storage).__name__ == "RedisStorage"

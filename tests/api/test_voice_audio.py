@@ -15,7 +15,7 @@ from api.voice.asr import Transcript, guide_words, tidy_transcript, with_known_w
 from api.voice.audio import SAMPLE_RATE, Audio, AudioTooLong, AudioUnreadable, decode, encode
 from api.voice.hearing import hear_now
 from api.voice.whisper_model import MODEL_SIZE, ModelFileError, check_model_file
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 VOICE = Path(__file__).resolve().parents[1] / "data" / "voice"
 
@@ -102,7 +102,7 @@ class Deaf:
     ],
 )
 def test_each_problem_gets_its_kind_answer_without_asking_the_recogniser(data, answer):
-    heard = hear_now(Deaf(), data, Settings())
+    heard = hear_now(Deaf(), data, ApiSettings())
     assert heard.transcript == "" and heard.problem == answer
 
 
@@ -115,8 +115,8 @@ class Hears:
 
 
 def test_nothing_recognised_asks_to_say_it_again(speech):
-    assert hear_now(Hears(""), encode(speech, "ogg"), Settings()).problem == hearing.NOT_HEARD
-    assert hear_now(Hears("下一个"), encode(speech, "ogg"), Settings()).transcript == "下一个"
+    assert hear_now(Hears(""), encode(speech, "ogg"), ApiSettings()).problem == hearing.NOT_HEARD
+    assert hear_now(Hears("下一个"), encode(speech, "ogg"), ApiSettings()).transcript == "下一个"
 
 
 def test_the_kind_answers_are_short_polite_and_say_what_to_do():

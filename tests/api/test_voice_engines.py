@@ -14,7 +14,7 @@ import pytest
 from api.voice.asr import RecognizerUnavailable, VoskRecognizer, recognizer_from_settings
 from api.voice.audio import Audio, decode
 from api.voice.tts import EspeakSynthesizer, SynthesisError, synthesizer_from_settings
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 SENTENCE = (
     "您好,补社会保障卡,一共要带三样东西。第一样,身份证。要带原件一份,不用复印。"
@@ -25,7 +25,7 @@ HANZI = len(re.findall(r"[\u4e00-\u9fff]", SENTENCE))
 
 @pytest.fixture(scope="module")
 def voice() -> EspeakSynthesizer:
-    engine = synthesizer_from_settings(Settings(tts_engine="espeak"))
+    engine = synthesizer_from_settings(ApiSettings(tts_engine="espeak"))
     assert isinstance(engine, EspeakSynthesizer)
     return engine
 
@@ -95,11 +95,11 @@ def spoken(voice: EspeakSynthesizer, text: str) -> Audio:
 
 def test_vosk_is_chosen_only_when_asked_and_needs_a_model_directory(tmp_path):
     assert isinstance(
-        recognizer_from_settings(Settings(asr_engine="vosk", asr_model_dir=str(tmp_path))), VoskRecognizer
+        recognizer_from_settings(ApiSettings(asr_engine="vosk", asr_model_dir=str(tmp_path))), VoskRecognizer
     )
     with pytest.raises(ValueError, match="BANSHI_ASR_MODEL_DIR"):
-        recognizer_from_settings(Settings(asr_engine="vosk"))
-    assert recognizer_from_settings(Settings(asr_engine="off")) is None
+        recognizer_from_settings(ApiSettings(asr_engine="vosk"))
+    assert recognizer_from_settings(ApiSettings(asr_engine="off")) is None
 
 
 def test_a_directory_that_is_no_model_is_reported_with_its_path(tmp_path, voice):

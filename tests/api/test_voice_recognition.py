@@ -22,7 +22,7 @@ from api.voice.tts import (
 )
 from benchmarks.voice_cer import REPLIES, cer, comparable, edit_distance, project_recognizer
 from benchmarks.voice_test_audio import HERE, load_utterances
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 UTTERANCES = load_utterances()
 
@@ -34,7 +34,7 @@ def ears() -> WhisperRecognizer:
 
 
 def test_without_guides_the_recogniser_is_plain_whisper():
-    plain = recognizer_from_settings(Settings())
+    plain = recognizer_from_settings(ApiSettings())
     assert isinstance(plain, WhisperRecognizer) and plain.hotwords is None and plain.known_words is None
 
 
@@ -45,7 +45,7 @@ def heard(ears):
 
 @pytest.fixture(scope="module")
 def natural() -> ZhttsSynthesizer:
-    return ZhttsSynthesizer(slow_ratio=Settings().tts_slow_ratio, ratio=Settings().tts_ratio)
+    return ZhttsSynthesizer(slow_ratio=ApiSettings().tts_slow_ratio, ratio=ApiSettings().tts_ratio)
 
 
 def test_the_set_has_at_least_60_recordings_of_every_kind():
@@ -126,8 +126,8 @@ def test_slow_speech_is_at_least_15_percent_slower(natural):
 
 
 def test_the_natural_voice_is_the_default_and_espeak_can_be_chosen():
-    assert isinstance(synthesizer_from_settings(Settings()), FallbackSynthesizer)
-    assert isinstance(synthesizer_from_settings(Settings(tts_engine="espeak")), EspeakSynthesizer)
+    assert isinstance(synthesizer_from_settings(ApiSettings()), FallbackSynthesizer)
+    assert isinstance(synthesizer_from_settings(ApiSettings(tts_engine="espeak")), EspeakSynthesizer)
 
 
 class Broken(ZhttsSynthesizer):

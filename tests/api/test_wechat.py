@@ -128,11 +128,11 @@ def test_delivery_gives_up_after_the_last_attempt_and_says_so_in_the_log(wechat_
 
 def test_an_answer_wechat_would_not_take_is_kept_and_sent_later_once(wechat_env, assistant, fake_wechat, monkeypatch):
     from api.main import create_app
-    from guidekit.settings import get_settings
+    from tests.settings_reset import reset_settings
     from tests.api.conftest import LiveApi
 
     monkeypatch.setenv("BANSHI_WECHAT_OUTBOX_SECONDS", "0.3")
-    get_settings.cache_clear()
+    reset_settings()
     assistant.delay = 0.8
     fake_wechat.fail_next_sends = ["busy"] * 6  # more than one round of attempts
     with LiveApi(create_app(assistant=assistant)) as live:
@@ -270,11 +270,11 @@ def test_bad_inputs_are_refused_and_never_reach_the_assistant(wechat_api, assist
 
 def test_unconfigured_wechat_answers_503_with_what_to_set(use_guides_db, monkeypatch):
     from api.main import create_app
-    from guidekit.settings import get_settings
+    from tests.settings_reset import reset_settings
     from tests.api.conftest import LiveApi
 
     monkeypatch.delenv("WECHAT_TOKEN", raising=False)
-    get_settings.cache_clear()
+    reset_settings()
     with LiveApi(create_app()) as live:
         response = httpx.get(f"{live.url}/wechat", params=signed_params(TOKEN, echostr="x"))
     assert response.status_code == 503 and "WECHAT_TOKEN" in response.text

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from benchmarks.voice_test_audio import WECHAT_VOICE
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from tests.api.conftest import TOKEN, LiveApi, post
 from tests.api.wechat_protocol import reply_content, signed_params, voice_xml
 
@@ -26,7 +26,7 @@ def with_voice_file(fake_wechat):
 def patient_api(wechat_env, assistant, monkeypatch):
     """A passive window long enough for recognition (WeChat's own is 5 s; the tests' default is 0.5 s)."""
     monkeypatch.setenv("BANSHI_WECHAT_PASSIVE_SECONDS", "20")
-    get_settings.cache_clear()
+    reset_settings()
     from api.main import create_app
 
     with LiveApi(create_app(assistant=assistant)) as live:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from ops.stack import free_port
 from tests.e2e.conftest import Chat
 
@@ -80,7 +80,7 @@ def test_id_and_phone_numbers_never_reach_the_tracker_store(stack):
 def test_rasa_unreachable_gives_a_polite_message_with_the_hotline(monkeypatch, guides_db_url):
     monkeypatch.setenv("BANSHI_RASA_URL", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("BANSHI_DATABASE_URL", guides_db_url)
-    get_settings.cache_clear()
+    reset_settings()
     from api.main import create_app
 
     try:
@@ -88,7 +88,7 @@ def test_rasa_unreachable_gives_a_polite_message_with_the_hotline(monkeypatch, g
             response = client.post("/api/chat", json={"text": "社保卡丢了"})
             health = client.get("/healthz")
     finally:
-        get_settings.cache_clear()
+        reset_settings()
     assert response.status_code == 503
     text = response.json()["messages"][0]["text"]
     assert "12345" in text and "Traceback" not in text

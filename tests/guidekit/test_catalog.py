@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from guidekit.catalog import GuideCatalog
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from guidekit.db.engine import get_engine
 from guidekit.guides.store import load_guides
 
@@ -20,7 +20,7 @@ def test_alias_added_to_the_database_is_matched_without_restart(tmp_path, monkey
     load_guides(get_engine(url), guides)
     monkeypatch.setenv("BANSHI_DATABASE_URL", url)
     monkeypatch.setenv("BANSHI_CATALOG_REFRESH_SECONDS", "0")
-    get_settings.cache_clear()
+    reset_settings()
     try:
         catalog = GuideCatalog()
         before = catalog.current()
@@ -38,7 +38,7 @@ def test_alias_added_to_the_database_is_matched_without_restart(tmp_path, monkey
         assert after.index.resolve("夕阳红小本本").guide_id == "senior-preferential-card"
         assert after.prepare("xiyanghong xiaobenben") == "夕阳红小本本"
     finally:
-        get_settings.cache_clear()
+        reset_settings()
 
 
 def test_tiles_and_menus_offer_the_guides_most_asked_about_first(tmp_path, monkeypatch):
@@ -54,7 +54,7 @@ def test_tiles_and_menus_offer_the_guides_most_asked_about_first(tmp_path, monke
     engine = get_engine(url)
     load_guides(engine, ROOT / "guides")
     monkeypatch.setenv("BANSHI_DATABASE_URL", url)
-    get_settings.cache_clear()
+    reset_settings()
     try:
         default = [g.id for g in GuideCatalog().most_asked_first()]
         assert len(default) == 15
@@ -93,4 +93,4 @@ def test_tiles_and_menus_offer_the_guides_most_asked_about_first(tmp_path, monke
         rest = [g for g in default if g not in ranked[:2]]
         assert ranked[2:] == rest  # the others keep the catalogue's order
     finally:
-        get_settings.cache_clear()
+        reset_settings()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from guidekit.editorial import workflow as ed
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from guidekit.db.engine import get_engine
 from guidekit.guides.store import load_guides
 from tests.api.conftest import LiveApi, ScriptedAssistant
@@ -38,9 +38,9 @@ def shared_env(tmp_path, monkeypatch, redis_url):
     }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("WECHAT_TOKEN", raising=False)
-    get_settings.cache_clear()
+    reset_settings()
     yield username
-    get_settings.cache_clear()
+    reset_settings()
 
 
 @pytest.fixture()

@@ -7,7 +7,8 @@ import concurrent.futures
 import time
 import uuid
 
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
+from api.settings import get_api_settings
 from tests.api.conftest import APP_ID, LiveApi, TOKEN, assistant, fake_wechat, post, wechat_env  # noqa: F401
 from tests.api.wechat_protocol import signed_params, text_xml
 
@@ -18,7 +19,7 @@ def test_a_retry_reaching_another_api_process_is_not_answered_twice(
     from api.main import create_app
 
     monkeypatch.setenv("BANSHI_LOCK_STORE_URL", redis_url)
-    get_settings.cache_clear()
+    reset_settings()
     assistant.delay = 1.5
     openid = f"oShared{uuid.uuid4().hex[:8]}"
     xml = text_xml(openid, "老年证在哪里办", int(time.time() * 1000))
@@ -42,9 +43,9 @@ def test_api_processes_share_one_access_token_and_its_renewal(wechat_env, fake_w
     from api.wechat.delivery import SENT, CustomerService
 
     monkeypatch.setenv("BANSHI_LOCK_STORE_URL", redis_url)
-    get_settings.cache_clear()
+    reset_settings()
     redis.Redis.from_url(redis_url).delete(f"banshi:wechat:{APP_ID}_access_token")  # none left from an earlier run
-    first, second = CustomerService(get_settings()), CustomerService(get_settings())  # as in two processes
+    first, second = CustomerService(get_api_settings()), CustomerService(get_api_settings())  # as in two processes
 
     def send(service, text):
         return asyncio.run(service.send_text("oTokenShared", text))

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from guidekit.editorial import workflow as ed
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from guidekit.db.base import utc_now
 from guidekit.db.engine import get_engine
 from guidekit.guides.store import load_guides
@@ -37,9 +37,9 @@ def db_url(tmp_path, monkeypatch):
     monkeypatch.setenv("BANSHI_DATABASE_URL", url)
     monkeypatch.setenv("BANSHI_EDITOR_SECRET_KEY", "test-secret-key")
     monkeypatch.delenv("WECHAT_TOKEN", raising=False)
-    get_settings.cache_clear()
+    reset_settings()
     yield url
-    get_settings.cache_clear()
+    reset_settings()
 
 
 @pytest.fixture()
@@ -125,7 +125,7 @@ def test_guessing_one_account_from_many_addresses_is_paused(db_url, monkeypatch)
     """The per-(user, address) limit alone lets a guesser with many addresses go on for ever; the account
     itself is paused after BANSHI_LOGIN_ACCOUNT_ATTEMPTS failures, even for the right password."""
     monkeypatch.setenv("BANSHI_LOGIN_ACCOUNT_ATTEMPTS", "6")
-    get_settings.cache_clear()
+    reset_settings()
     from api.main import create_app
 
     with LiveApi(create_app(assistant=ScriptedAssistant())) as live:

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from guidekit.editorial import workflow as ed
-from guidekit.settings import Settings, get_settings
+from api.settings import ApiSettings
+from tests.settings_reset import reset_settings
 from guidekit.db.engine import get_engine
 from guidekit.guides.store import load_guides
 from ops.stack import free_port
@@ -38,15 +39,15 @@ def db_url(tmp_path, monkeypatch):
     monkeypatch.setenv("BANSHI_ACTION_SERVER_URL", f"http://127.0.0.1:{free_port()}")
     for name in ("WECHAT_TOKEN", "BANSHI_PUBLIC_BASE_URL", "BANSHI_API_DOCS"):
         monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
+    reset_settings()
     yield url
-    get_settings.cache_clear()
+    reset_settings()
 
 
 def _live(monkeypatch=None, **env):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
+    reset_settings()
     from api.main import create_app
 
     return LiveApi(create_app(assistant=ScriptedAssistant()))
@@ -216,7 +217,7 @@ def test_nul_characters_in_text_do_not_break_the_quality_tables_on_postgresql(po
     from api.schemas import ChatRequest, ChatResponse, ChatState, Message
     from guidekit.quality.records import RatingRow, TurnRow
 
-    settings = Settings(database_url=postgres_url)
+    settings = ApiSettings(database_url=postgres_url)
     sid = "api:nul-test"
 
     def turn(text: str) -> ChatRequest:

@@ -19,9 +19,9 @@ import pytest
 from jieba.posseg import char_state_tab_P
 from pypinyin import lazy_pinyin
 
+from api.settings import get_api_settings
 from guidekit.understanding.pinyin_input import syllables
 from guidekit.understanding.resolver import ServiceIndex
-from guidekit.settings import get_settings
 
 BOUND_SECONDS = 0.100
 INPUTS_PER_KIND = 4
@@ -158,7 +158,7 @@ def _slowest(index: ServiceIndex, call: Callable[[str], object], texts: List[str
 
 
 def _inputs(kind, aliases, seed: str) -> List[str]:
-    length = get_settings().max_text_chars
+    length = get_api_settings().max_text_chars
     texts = [kind(random.Random(f"{seed}-{kind.__name__}-{n}"), length, aliases) for n in range(INPUTS_PER_KIND)]
     assert all(len(t) == length for t in texts) and len(set(texts)) == len(texts)
     return texts
@@ -188,7 +188,7 @@ def test_every_resolver_call_of_one_turn_together_stays_within_100_ms(index, ali
 def test_bounding_the_work_still_finds_a_service_heard_at_the_start_or_written_at_the_end(index):
     """Sound-alikes are read in the first 200 characters, where people name the service; an alias
     written out is found anywhere in the message."""
-    length = get_settings().max_text_chars
+    length = get_api_settings().max_text_chars
     noise = random_pinyin_words(random.Random("noise"), length, None).replace(" ", "。")
     heard_first = ("社报卡丢了咋办。" + noise)[:length]
     written_last = noise[: length - len("社保卡丢了咋办")] + "社保卡丢了咋办"

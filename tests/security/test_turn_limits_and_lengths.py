@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from tests.api.conftest import LiveApi, ScriptedAssistant
 
 KEY = {"X-Voice-Key": "k1"}
@@ -26,7 +26,7 @@ def api(monkeypatch, use_guides_db):
     monkeypatch.setenv("BANSHI_TURNS_PER_MINUTE_PER_CLIENT", "60")  # 10 per 10-second window
     monkeypatch.setenv("BANSHI_TURNS_PER_MINUTE_PER_SESSION", "30")  # 5 per window
     monkeypatch.delenv("BANSHI_LOCK_STORE_URL", raising=False)
-    get_settings.cache_clear()
+    reset_settings()
     from api.main import create_app
 
     assistant = ScriptedAssistant()
@@ -34,7 +34,7 @@ def api(monkeypatch, use_guides_db):
     with LiveApi(app) as live:
         live.assistant, live.app = assistant, app
         yield live
-    get_settings.cache_clear()
+    reset_settings()
 
 
 def _turn(api, text="补社保卡要带什么", session=None, source="127.0.0.1", confidence=0.9) -> httpx.Response:

@@ -11,7 +11,7 @@ import wave
 from api.voice.asr import Transcript
 from api.voice.audio import AudioTooLong, AudioUnreadable, decode
 from api.voice.hearing import UNREADABLE, hear_now
-from guidekit.settings import Settings
+from api.settings import ApiSettings
 
 MUTATIONS = 300
 
@@ -82,5 +82,5 @@ class Deaf:
 
 def test_what_the_routes_call_answers_every_mutation_in_plain_words():
     """What /voice/audio and /kiosk/audio call: every mutated upload gets a reply text, none an exception."""
-    answers = {hear_now(Deaf(), data, Settings()).problem for data in list(_mutations())[:100]}
+    answers = {hear_now(Deaf(), data, ApiSettings()).problem for data in list(_mutations())[:100]}
     assert None not in answers and UNREADABLE in answers

@@ -18,7 +18,7 @@ import uuid
 import httpx
 import pytest
 
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from tests.api.conftest import AES_KEY, APP_ID, TOKEN, LiveApi, post
 from tests.api.conftest import assistant, fake_wechat, safe_mode_api, wechat_api, wechat_env  # noqa: F401 (fixtures)
 from tests.api.wechat_protocol import SafeMode, event_xml, reply_content, sha1_of, text_xml
@@ -118,7 +118,7 @@ def test_a_replay_sent_to_another_api_process_is_refused_through_redis(
     from api.main import create_app
 
     monkeypatch.setenv("BANSHI_LOCK_STORE_URL", redis_url)
-    get_settings.cache_clear()
+    reset_settings()
     tracker = tracker_with_conversation(wechat_env)
     logged = signed_at(int(time.time()))
     with LiveApi(create_app(assistant=assistant)) as first, LiveApi(create_app(assistant=assistant)) as second:

@@ -12,7 +12,7 @@ from guidekit.editorial import workflow as ed
 from guidekit.catalog import GuideCatalog, Snapshot
 from guidekit.guides.loader import guide_files, read_guide_file
 from guidekit.understanding.meaning import E5_MODEL_SHA256, E5Embedder, ModelFileChanged
-from guidekit.settings import get_settings
+from tests.settings_reset import reset_settings
 from guidekit.db.engine import get_engine
 from guidekit.guides.store import load_guides
 
@@ -81,7 +81,7 @@ def test_a_published_example_sentence_works_within_a_second_without_retraining(t
     load_guides(get_engine(url), ROOT / "guides")
     monkeypatch.setenv("BANSHI_DATABASE_URL", url)
     monkeypatch.setenv("BANSHI_CATALOG_REFRESH_SECONDS", "0")
-    get_settings.cache_clear()
+    reset_settings()
     said = "金葫芦卡怎么弄"  # a local nickname nothing in the guides means yet
     try:
         catalog = GuideCatalog()
@@ -101,7 +101,7 @@ def test_a_published_example_sentence_works_within_a_second_without_retraining(t
         assert resolution.guide_id == "senior-preferential-card"
         assert took < 1.0, f"{took:.2f} s"
     finally:
-        get_settings.cache_clear()
+        reset_settings()
 
 
 def test_two_needs_named_in_one_message_are_both_kept(understanding):
