@@ -189,7 +189,27 @@ def with_known_words(text: str, words: Iterable[str]) -> str:
 # How people ask about any guide: expected too (半 for 办, 不重 for 步骤 otherwise).
 ASKING_HOTWORDS = ("办", "要带哪些", "步骤", "收多少钱")
 # Words of asking that Whisper also writes as homophones (药带 for 要带, 往上 for 网上, 带办 for 代办).
-ASKING_WORDS = ("要带", "办理", "申请", "材料", "步骤", "流程", "收费", "代办", "网上", "手机上", "多少钱", "多长时间")
+ASKING_WORDS = (
+    (
+        "要带",
+        "办理",
+        "申请",
+        "材料",
+        "步骤",
+        "流程",
+        "收费",
+        "代办",
+        "网上",
+        "手机上",
+        "多少钱",
+        "多长时间",
+        "可以",
+        "手续",
+    )
+    # Where-questions: Whisper writes 那 for 哪 (the same syllable), and "社保卡在那补" reads as a statement. Only
+    # 在哪/去哪 before a verb of our guides is written so; 那 alone (那个证, 在那边) stays.
+    + tuple(f"{where}{verb}" for where in ("在哪", "去哪") for verb in ("办", "补", "换", "领", "交", "取", "申请"))
+)
 
 
 def guide_words(guides: Iterable[Any]) -> List[str]:
