@@ -31,6 +31,7 @@ from guidekit.understanding.meaning import MeaningIndex, shared_cache
 from guidekit.understanding.pinyin_input import PinyinConverter
 from guidekit.understanding.resolver import ServiceIndex
 from guidekit.understanding.services_by_meaning import shared_models
+from guidekit.understanding.soundalike import our_words, respell
 from guidekit.understanding.textnorm import to_simplified, without_tone_marks
 from guidekit.understanding.topics_by_meaning import TopicClassifier, shared_classifier, training_sentences
 
@@ -106,9 +107,15 @@ class Snapshot:
     def pinyin(self) -> PinyinConverter:
         return PinyinConverter(list(nlu_vocabulary(self._nlu_dir)) + guide_vocabulary(self.guides.values()))
 
+    @cached_property
+    def sounds(self) -> Tuple[str, ...]:
+        """The words a same-sounding slip is written as (guidekit/understanding/soundalike.py)."""
+        return our_words(w for g in self.guides.values() for w in [g.short_name, *g.aliases] if w)
+
     def prepare(self, text: str) -> str:
-        """What NLU and matching should read: simplified, Mandarin words, pinyin as characters."""
-        return self.pinyin.convert(to_mandarin(to_simplified(without_tone_marks(text))))
+        """What NLU and matching should read: simplified, Mandarin words, pinyin as characters, slips of our
+        words written as them ("流成" → 流程)."""
+        return respell(self.pinyin.convert(to_mandarin(to_simplified(without_tone_marks(text)))), self.sounds)
 
 
 # Tiles and menus offer the guides most asked about in this many days first …

@@ -19,14 +19,14 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from functools import lru_cache
-from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
 
 import cn2an
 
 from api.voice.audio import SAMPLE_RATE, Audio
 from api.voice.whisper_model import DEFAULT_DIR, ModelFileError, ensure_whisper_base
 from api.settings import ApiSettings
+from guidekit.understanding.soundalike import rewrite_by_sound, sound_index
 from guidekit.understanding.textnorm import to_simplified
 
 log = logging.getLogger("banshi.voice")
@@ -115,25 +115,6 @@ def guide_hotwords(guides: Iterable[Any], per_guide: int = 3) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=4)
-def _sound_index(words: Tuple[str, ...]) -> Dict[Tuple[str, ...], str]:
-    """Toneless syllables → the one word that sounds so (words sharing a sound are left out: no guessing)."""
-    from pypinyin import lazy_pinyin
-
-    index: Dict[Tuple[str, ...], str] = {}
-    clashing = set()
-    for word in words:
-        if not 2 <= len(word) <= 8 or not all("\u4e00" <= c <= "\u9fff" for c in word):
-            continue
-        key = tuple(lazy_pinyin(word))
-        if key in index and index[key] != word:
-            clashing.add(key)
-        index[key] = word
-    for key in clashing:
-        del index[key]
-    return index
-
-
 def _near(window: Tuple[str, ...], key: Tuple[str, ...], kept: List[bool]) -> bool:
     """One syllable off in a word of four or more: one that begins with the same letter (不是保卡 for 补社保卡,
     半老年这 for 办老年证), or in a word of five or more its first syllable, whatever it is (五半身份证 for
@@ -151,39 +132,25 @@ def with_known_words(text: str, words: Iterable[str]) -> str:
     身份证). Where a stretch of the transcript sounds exactly like one of the guides' words (the same syllables,
     tones aside), or a long word but for one syllable (`_near`), the word is written instead, longest first — so
     the person sees what they said, and matching reads it."""
-    from pypinyin import lazy_pinyin
-
-    index = _sound_index(tuple(words))
+    index = sound_index(tuple(words), longest=8)
     if not index:
         return text
-    longest = max(len(key) for key in index)
     long_words = [(key, word) for key, word in index.items() if len(key) >= 4]
-    syllables = [lazy_pinyin(c)[0] if "\u4e00" <= c <= "\u9fff" else None for c in text]
     kept = [False] * len(text)  # inside a known word written exactly so
     for known in set(index.values()):
         at = text.find(known)
         while at >= 0:
             kept[at : at + len(known)] = [True] * len(known)
             at = text.find(known, at + 1)
-    out, i = [], 0
-    while i < len(text):
-        for size in range(min(longest, len(text) - i), 1, -1):
-            window = syllables[i : i + size]
-            if None in window:
-                continue
-            key: Tuple[str, ...] = tuple(w for w in window if w is not None)
-            word = index.get(key)
-            if word is None and size >= 4:
-                near = {w for k, w in long_words if len(k) == size and _near(key, k, kept[i : i + size])}
-                word = near.pop() if len(near) == 1 else None  # two candidates: no guessing
-            if word is not None:
-                out.append(word)
-                i += size
-                break
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+
+    def pick(start: int, key: Tuple[str, ...], _stretch: str) -> Optional[str]:
+        word = index.get(key)
+        if word is None and len(key) >= 4:
+            near = {w for k, w in long_words if len(k) == len(key) and _near(key, k, kept[start : start + len(key)])}
+            word = near.pop() if len(near) == 1 else None  # two candidates: no guessing
+        return word
+
+    return rewrite_by_sound(text, max(len(key) for key in index), pick)
 
 
 # How people ask about any guide: expected too (半 for 办, 不重 for 步骤 otherwise).
