@@ -17,11 +17,11 @@ from benchmarks.understanding import guide_names, load_set, run_dialogues, run_m
 
 pytestmark = pytest.mark.e2e
 
-# Measured 2026-11-30, fourth pass (README "Measuring"), less about two to three points.
-RIGHT_OVERALL_AT_LEAST = 0.76  # measured 78.9 % (76.7 % at the third pass, 62.1 % in the first)
-SERVICE_OVERALL_AT_LEAST = 0.88  # measured 90.5 % (87.5 % at the third pass)
-WRONG_SERVICES_AT_MOST = 11  # measured 9 of 464 (9 at the third pass, 14 in the first)
-DIALOGUE_TURNS_RIGHT_AT_LEAST = 0.86  # measured 88.7 % (86.6 % at the third pass)
+# Measured 2026-12-01 (README "Measuring"), less about two points.
+RIGHT_OVERALL_AT_LEAST = 0.79  # measured 81.0 % (78.9 % on 2026-11-30, 62.1 % in the first pass)
+SERVICE_OVERALL_AT_LEAST = 0.90  # measured 92.0 % (90.5 % on 2026-11-30)
+WRONG_SERVICES_AT_MOST = 10  # measured 9 of 464 (9 on 2026-11-30, 14 in the first pass)
+DIALOGUE_TURNS_RIGHT_AT_LEAST = 0.87  # measured 89.4 % (88.7 % on 2026-11-30)
 
 
 @pytest.fixture(scope="module")
