@@ -167,7 +167,7 @@ async def audio_turn(
 
     async def ask(req: ChatRequest):
         # After the session and turn limits: recognition is the expensive part.
-        heard = await hear(recognizer, data, settings)
+        heard = await hear(recognizer, data, settings, await checks.expecting(req.session_id))
         if heard.problem:
             return AudioTurnResponse(
                 session_id=req.session_id,
@@ -175,7 +175,7 @@ async def audio_turn(
                 messages=[Message(text=heard.problem)],
                 state=ChatState(topic="fallback"),
             )
-        settled = await checks.settle(req.session_id, heard.transcript)  # a spoken 是 or 不是
+        settled = await checks.settle(req.session_id, heard.transcript, spoken=True)  # a spoken 是 or 不是
         if settled.again:
             reply = say_again(req.session_id)
         elif not settled.confirmed and (

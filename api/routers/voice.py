@@ -100,7 +100,7 @@ async def voice_audio(
     data = await read_recording(request, settings)
 
     async def ask(turn):
-        heard = await hear(recognizer, data, settings)
+        heard = await hear(recognizer, data, settings, await turns.confirming.expecting(turn.session_id))
         if heard.problem:
             reply = spoken_reply(heard.problem)
         else:

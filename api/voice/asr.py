@@ -49,7 +49,10 @@ class Transcript:
 
 
 class Recognizer(Protocol):
-    def listen(self, audio: Audio) -> Transcript: ...
+    def listen(self, audio: Audio, expecting: Sequence[str] = ()) -> Transcript:
+        """The words heard. `expecting`: the few answers a question just asked allows ("是的", "不是"), which
+        an engine may listen for instead of its usual words."""
+        ...
 
 
 def whisper_confidence(segments: Sequence[Any]) -> Optional[float]:
@@ -94,8 +97,9 @@ def tidy_transcript(text: str) -> str:
     text = to_simplified(text).replace(INITIAL_PROMPT, "")
     pieces = re.split("(?<=[\uff0c\u3002\uff01\uff1f,!?])", text)  # not at ".": Amara.org is one piece
     text = "".join(piece for piece in pieces if not _INVENTED.search(piece))
-    text = _STUTTER.sub("", text)
+    # Spaces first: Whisper writes a stutter spaced too ("证 证 证 证 证" on a short "对").
     text = re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
+    text = _STUTTER.sub("", text)
     text = _DIGITS.sub(_number_words, text)
     text = re.sub(f"^[{_MARKS}\\s]+", "", text)
     return text.strip()
@@ -252,9 +256,13 @@ class WhisperRecognizer:
     def transcribe(self, audio: Audio) -> str:
         return self.listen(audio).text
 
-    def listen(self, audio: Audio) -> Transcript:
+    def listen(self, audio: Audio, expecting: Sequence[str] = ()) -> Transcript:
         model = self.load()
         hotwords = self.hotwords() if callable(self.hotwords) else self.hotwords
+        if expecting:
+            # After "您说的是…吗?": Whisper base writes a lone 是 as 许 or 试试; told to expect the answers, it
+            # writes them (python -m benchmarks.voice_cer has the voice; tests/e2e/test_voice.py the recordings).
+            hotwords = " ".join(expecting)
         with self._busy:
             segments, _ = model.transcribe(
                 audio.samples,
@@ -306,8 +314,8 @@ class VoskRecognizer:
     def transcribe(self, audio: Audio) -> str:
         return self.listen(audio).text
 
-    def listen(self, audio: Audio) -> Transcript:
-        """The words and, as the confidence, the mean of Vosk's word confidences."""
+    def listen(self, audio: Audio, expecting: Sequence[str] = ()) -> Transcript:
+        """The words and, as the confidence, the mean of Vosk's word confidences (`expecting` is not used)."""
         import json
 
         import vosk

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from fastapi import HTTPException, Request
 
@@ -57,7 +57,9 @@ async def read_recording(request: Request, settings: ApiSettings) -> Optional[by
         return None
 
 
-def hear_now(recognizer: Recognizer, data: Optional[bytes], settings: ApiSettings) -> Heard:
+def hear_now(
+    recognizer: Recognizer, data: Optional[bytes], settings: ApiSettings, expecting: Sequence[str] = ()
+) -> Heard:
     """Decode and recognise (CPU work: call it off the event loop)."""
     if data is None:
         return Heard("", TOO_LONG)
@@ -70,13 +72,15 @@ def hear_now(recognizer: Recognizer, data: Optional[bytes], settings: ApiSetting
         return Heard("", UNREADABLE)
     if audio.silent:
         return Heard("", SILENCE)
-    heard = recognizer.listen(audio)
+    heard = recognizer.listen(audio, expecting)
     return Heard(heard.text, confidence=heard.confidence) if heard.text else Heard("", NOT_HEARD)
 
 
-async def hear(recognizer: Recognizer, data: Optional[bytes], settings: ApiSettings) -> Heard:
+async def hear(
+    recognizer: Recognizer, data: Optional[bytes], settings: ApiSettings, expecting: Sequence[str] = ()
+) -> Heard:
     try:
-        return await asyncio.to_thread(hear_now, recognizer, data, settings)
+        return await asyncio.to_thread(hear_now, recognizer, data, settings, expecting)
     except RecognizerUnavailable as exc:
         log.error("speech recogniser unavailable: %s", exc)
         raise HTTPException(503, UNAVAILABLE) from None

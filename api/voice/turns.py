@@ -96,7 +96,7 @@ class VoiceTurns:
 
     async def _turn(self, req: VoiceTurnRequest, session_id: str, below: float) -> VoiceTurnResponse:
         said = mask_personal_numbers(req.text.strip())  # it may be kept and repeated back
-        settled = await self.confirming.settle(session_id, said)
+        settled = await self.confirming.settle(session_id, said, spoken=True)  # a platform's recognition
         if settled.again:
             return spoken_reply(SAY_AGAIN)
         if not settled.confirmed:  # words heard now, perhaps unsure

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from api.voice.confirm import NO, YES, Confirming, PendingConfirmations, question_back, say_again
+import pytest
+
+from api.voice.confirm import NO, YES, Confirming, PendingConfirmations, question_back, say_again, spoken_answer
 
 
 def run(coroutine):
@@ -64,3 +66,35 @@ def test_the_question_back_shows_the_words_first_with_two_buttons_and_says_plain
     assert reply.state.topic == "clarify"
     again = say_again("kiosk:a").messages[0].text
     assert "您" in again and all(len(s) <= 16 for s in again.split("。") if s)
+
+
+@pytest.mark.parametrize(
+    "heard, answer",
+    [("试试", True), ("施登", True), ("是等", True), ("对等", True), ("是是是", True), ("不许", False), ("不", False)],
+)
+def test_a_short_spoken_answer_is_read_by_its_sound(heard, answer):
+    """What Whisper base wrote for a synthesised 是, 是的, 对的 and 不是 (see spoken_answer)."""
+    assert spoken_answer(heard) is answer
+    checks = Confirming(PendingConfirmations())
+    run(checks.hold_if_unsure("kiosk:a", "补社保卡要带什么", 0.3, 0.5))
+    settled = run(checks.settle("kiosk:a", heard, spoken=True))
+    assert settled.confirmed is answer and settled.again is (not answer)
+
+
+@pytest.mark.parametrize("said", ["补社保卡", "社保卡在哪补", "十点开门吗", "试试"])
+def test_a_new_question_is_not_taken_for_an_answer(said):
+    """Longer replies are questions of their own; typed replies are read as written (试试 typed is no 是)."""
+    checks = Confirming(PendingConfirmations())
+    run(checks.hold_if_unsure("kiosk:a", "补社保卡要带什么", 0.3, 0.5))
+    settled = run(checks.settle("kiosk:a", said, spoken=len(said) > 2))
+    assert settled.text == said and not settled.confirmed and not settled.again
+
+
+def test_while_a_question_waits_the_recogniser_is_told_to_expect_the_answers():
+    checks = Confirming(PendingConfirmations())
+    assert run(checks.expecting("kiosk:a")) == ()
+    run(checks.hold_if_unsure("kiosk:a", "补社保卡要带什么", 0.3, 0.5))
+    assert "是的" in run(checks.expecting("kiosk:a")) and "不是" in run(checks.expecting("kiosk:a"))
+    assert run(checks.expecting("kiosk:b")) == ()
+    run(checks.settle("kiosk:a", "是"))
+    assert run(checks.expecting("kiosk:a")) == ()

@@ -236,3 +236,32 @@ def test_a_voice_platforms_recording_heard_unsure_of_is_asked_back_too(stack):
     body = response.json()
     assert response.status_code == 200 and "低保" in body["transcript"]
     assert "吗?" in body["reply_text"] and "「是」" in body["reply_text"] and body["expect_reply"], body
+
+
+def _ask_back_then_say(api: str, answer_id: str) -> dict:
+    asked = httpx.post(
+        f"{api}/kiosk/audio", content=unsure_recording(), headers={"Content-Type": "audio/wav"}, timeout=60
+    ).json()
+    assert asked["messages"][0]["text"].startswith("您说的是「")
+    return httpx.post(
+        f"{api}/kiosk/audio",
+        params={"session_id": asked["session_id"]},
+        content=_recording(answer_id),
+        headers={"Content-Type": "audio/ogg"},
+        timeout=60,
+    ).json()
+
+
+def test_a_spoken_yes_after_the_question_back_answers_the_words_heard(stack):
+    """是的 said (u65). Whisper base alone writes it 许等; told to expect the answers while the question waits, it
+    writes 是的 — and a short answer is also read by its sound (施登, 试试)."""
+    heard = _ask_back_then_say(stack.cfg.api_url, "u65")
+    assert heard["transcript"], heard
+    state = heard["state"]
+    assert (state["service_id"], state["topic"]) == (UNSURE["service"], UNSURE["topic"]), heard
+
+
+def test_a_spoken_no_after_the_question_back_asks_to_say_it_again(stack):
+    heard = _ask_back_then_say(stack.cfg.api_url, "u66")  # 不是 (heard 不许)
+    assert heard["messages"][0]["text"] == "好的。请您再说一遍,您想办什么事?", heard
+    assert heard["state"]["service_id"] is None
