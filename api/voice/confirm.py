@@ -1,8 +1,9 @@
 """Asking back before answering what the recogniser was unsure of.
 
 Whisper on a noisy hall writes "武士宝卡要带什么东西" for 补社保卡要带什么东西: answered as it is, the person gets
-a wrong or puzzling answer and does not know why. When the recogniser's confidence is below
-BANSHI_VOICE_CONFIRM_BELOW, the words are shown (or said) back first — "您说的是「…」吗?" — and answered only after
+a wrong or puzzling answer and does not know why. When the recogniser's confidence is below its threshold
+(BANSHI_ASR_CONFIRM_BELOW for the project's Whisper, BANSHI_VOICE_CONFIRM_BELOW for a voice platform's own
+recognition), the words are shown (or said) back first — "您说的是「…」吗?" — and answered only after
 "是"; after "不是" the person is asked to say it again; anything else is a new question, heard afresh.
 
 One rule for every front end that hears speech: the kiosk's 说话 (`/kiosk/audio`, the answer then comes by a tap or
@@ -22,7 +23,6 @@ from redis.exceptions import RedisError
 
 from api.redis_clients import async_redis
 from api.schemas import Button, ChatResponse, ChatState, Message
-
 from guidekit.privacy import mask_personal_numbers
 from guidekit.understanding.textnorm import is_no, is_yes
 
