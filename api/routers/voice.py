@@ -13,12 +13,13 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import front_door, settings_dep, speech_synthesizer, voice_turns
+from api.deps import confirming, front_door, settings_dep, speech_synthesizer, voice_turns
 from api.front_door import SESSION_ID_DOC, SESSION_ID_PATTERN, FrontDoor
 from api.routers.chat import CONTRACT
 from api.voice.tts import SynthesisError, Synthesizer, collapse_marks, estimated_seconds
 from api.voice.hearing import hear, read_recording, recognizer_or_501
 from api.voice.asr import Recognizer
+from api.voice.confirm import Confirming
 from api.voice.turns import VoiceTurnRequest, VoiceTurnResponse, VoiceTurns, spoken_reply
 from api.settings import ApiSettings
 from guidekit.answers.speech import to_speech
@@ -93,6 +94,7 @@ async def voice_audio(
     settings: ApiSettings = Depends(settings_dep),
     recognizer: Recognizer = Depends(recognizer_or_501),
     turns: VoiceTurns = Depends(voice_turns),
+    checks: Confirming = Depends(confirming),
 ):
     """One turn from a voice platform that sends the recording (WAV, Ogg/Opus, WebM, AMR … in the body): heard by
     the project's recogniser, then answered like /voice/turn. Silence, noise or an unreadable recording gets a
@@ -100,7 +102,7 @@ async def voice_audio(
     data = await read_recording(request, settings)
 
     async def ask(turn):
-        heard = await hear(recognizer, data, settings, await turns.confirming.expecting(turn.session_id))
+        heard = await hear(recognizer, data, settings, await checks.expecting(turn.session_id))
         if heard.problem:
             reply = spoken_reply(heard.problem)
         else:
