@@ -178,9 +178,11 @@ class Turn:
         topics = self._snapshot.topics
         if topics is None or self.slots[OPTIONS] or self.slots[PENDING]:
             return None
-        # Not understood as anything, while a service is discussed ("要去社保局吗"), or heard as picking a
-        # number when nothing was offered ("我87了能领多少", "我的电话138…,社保卡丢了"): its meaning may tell.
-        unsure = (self.intent == "nlu_fallback" and self.slots[SERVICE]) or (
+        # Not understood as anything, while a service is discussed ("要去社保局吗") or when the words or meaning
+        # found one ("家里就我和老伴,没收入,政府有没有每月给困难户的救济": a description the intent classifier
+        # could not place is still a question of who qualifies), or heard as picking a number when nothing was
+        # offered ("我87了能领多少", "我的电话138…,社保卡丢了"): its meaning may tell.
+        unsure = (self.intent == "nlu_fallback" and (self.slots[SERVICE] or self.resolution.status == "certain")) or (
             self.intent == "choose_option" and len(_NOT_WORDS.sub("", self.text)) > SHORT_ANSWER
         )
         if self.intent not in TOPIC_OF_INTENT and not unsure:
@@ -195,6 +197,7 @@ class Turn:
             topics.probabilities(self.text, without_name=rest),
             set(topics_mentioned(rest)),
             step_words=mentions_topic("process", self.text),
+            heard=TOPIC_OF_INTENT.get(self.intent),
         )
 
     @cached_property

@@ -46,6 +46,27 @@ def test_an_unsure_reading_without_its_words_is_answered_with_what_to_bring():
     assert decide_topic(probabilities(eligibility=0.45, materials=0.3), worded=set(), step_words=False) == "materials"
 
 
+def test_an_unsure_reading_the_intent_classifier_also_heard_is_taken():
+    # "老年证,外地户口在这边住了十年,给办不": no 条件/资格, both classifiers hear who qualifies.
+    assert (
+        decide_topic(
+            probabilities(eligibility=0.58, location=0.12), worded=set(), step_words=False, heard="eligibility"
+        )
+        == "eligibility"
+    )
+    # Less sure than that, or the two disagree: what to bring, as before.
+    assert decide_topic(probabilities(eligibility=0.45), worded=set(), step_words=False, heard="eligibility") == (
+        "materials"
+    )
+    assert decide_topic(probabilities(eligibility=0.58), worded=set(), step_words=False, heard="location") == (
+        "materials"
+    )
+
+
+def test_agreeing_on_a_plain_how_to_is_still_what_to_bring():
+    assert decide_topic(probabilities(process=0.6), worded=set(), step_words=False, heard="process") == "materials"
+
+
 def test_an_unsure_reading_with_its_words_is_taken():
     assert (
         decide_topic(probabilities(location=0.45, materials=0.3), worded={"location"}, step_words=False) == "location"
