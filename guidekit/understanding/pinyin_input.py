@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 _LATIN_RUN = re.compile(r"[A-Za-z]+(?:[\s']+[A-Za-z]+)*")
 _HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -52,19 +52,35 @@ def word_key(word: str) -> str:
     return "".join(lazy_pinyin(word)).replace("ü", "v")
 
 
+def word_keys(word: str) -> List[str]:
+    """Every spelling a word may be typed as: its usual pinyin; for one character each of its readings
+    (谁 is typed shei as often as shui); for a word ending in 儿 also the spoken erhua ("哪儿" typed nar)."""
+    keys = [word_key(word)]
+    if len(word) == 1:
+        keys += [r.replace("ü", "v") for r in pinyin(word, heteronym=True, style=Style.NORMAL)[0]]
+    if len(word) >= 2 and word.endswith("儿"):
+        keys.append(word_key(word[:-1]) + "r")
+    return list(dict.fromkeys(keys))
+
+
+# A typed word that is a syllable with an erhua r ("nar", "zher", "yidianr"): read as the syllable and 儿.
+_ERHUA = re.compile(r"^[a-z]+r$")
+
+
 class PinyinConverter:
     """Letters → characters over a vocabulary of (word, weight) pairs; heavier words win a shared spelling."""
 
     def __init__(self, words: Iterable[Tuple[str, int]]):
-        chosen: Dict[str, Tuple[int, int, str]] = {}
+        chosen: Dict[str, Tuple[int, int, int, str]] = {}
         for word, weight in words:
             if not _HAN_ONLY.match(word):
                 continue
-            key = word_key(word)
-            candidate = (weight, len(word), word)
-            if key not in chosen or candidate > chosen[key]:
-                chosen[key] = candidate
-        self._words = {key: word for key, (_, _, word) in chosen.items()}
+            for rank, key in enumerate(word_keys(word)):
+                # A word's usual spelling before any other reading ("huan" is 换, not 还 read huán).
+                candidate = (0 if rank == 0 else -1, weight, len(word), word)
+                if key not in chosen or candidate > chosen[key]:
+                    chosen[key] = candidate
+        self._words = {key: word for key, (_, _, _, word) in chosen.items()}
         self._longest = max((len(k) for k in self._words), default=0)
 
     def convert_letters(self, letters: str) -> Optional[str]:
@@ -91,7 +107,7 @@ class PinyinConverter:
         """Replace every run of pinyin in the text; characters and non-pinyin letters stay as they are."""
 
         def _replace(match: re.Match) -> str:
-            run = match.group(0)
+            run = " ".join(_with_erhua(part) for part in re.split(r"[\s']+", match.group(0)))
             converted = self.convert_letters(re.sub(r"[\s']+", "", run))
             if converted is not None:
                 return converted
@@ -100,3 +116,11 @@ class PinyinConverter:
             return "".join(part if part.strip(" '") == "" else (self.convert_letters(part) or part) for part in parts)
 
         return _LATIN_RUN.sub(_replace, text)
+
+
+def _with_erhua(word: str) -> str:
+    """ "nar" → "naer": a typed word that is pinyin only without its final r is its syllables and 儿 (er)."""
+    lowered = word.lower()
+    if _ERHUA.match(lowered) and split_syllables(lowered) is None and split_syllables(lowered[:-1]) is not None:
+        return lowered[:-1] + "er"
+    return word

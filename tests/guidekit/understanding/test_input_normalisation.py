@@ -39,6 +39,20 @@ def test_heavier_word_wins_a_shared_spelling():
     assert converter.convert("dai") == "带"
 
 
+def test_a_word_typed_with_its_spoken_erhua_is_its_syllables_and_er(snapshot):
+    # "nar" is no syllable: before, the whole sentence fell back to word by word and "nar" stayed as typed.
+    assert snapshot.prepare("shebaoka huaile qu nar huan") == "社保卡坏了去哪儿换"
+    assert snapshot.prepare("zher neng ban ma") == "这儿能办吗"
+    # A word that is pinyin as it stands is not read as erhua ("er zi" is 儿子).
+    assert snapshot.prepare("er zi") == "儿子"
+
+
+def test_another_reading_of_a_character_is_typed_too_but_never_wins_over_a_usual_one():
+    converter = PinyinConverter([("谁", 5), ("还", 50), ("换", 5)])
+    assert converter.convert("shei") == "谁"  # 谁 is usually shui in pypinyin
+    assert converter.convert("huan") == "换"  # 还 may be read huán, but huan is usually 换
+
+
 def test_regional_words_become_mandarin():
     assert to_mandarin("俺的社保卡丢了咋整") == "我的社保卡丢了怎么办"
     assert to_mandarin("阿拉要几钿") == "我要多少钱"
