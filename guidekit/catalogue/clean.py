@@ -18,7 +18,9 @@ _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
 _BREAKING_TAGS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"}
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 # Full-width digits and Latin letters (U+FF10–FF19, FF21–FF3A, FF41–FF5A) → ASCII. Chinese punctuation stays.
-_FULL_WIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)}
+_FULL_WIDTH = {
+    c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)
+}
 # Between two digits a full-width colon or full stop is a time or a decimal: "9：00" → "9:00", "1．5" → "1.5".
 _DIGIT_COLON = re.compile(r"(?<=\d)[：∶](?=\d)")
 _DIGIT_POINT = re.compile(r"(?<=\d)．(?=\d)")
@@ -90,4 +92,8 @@ def clean(raw: object) -> Cleaned:
 
 
 def what_was_cleaned(c: Cleaned) -> List[str]:
-    return [name for name, done in (("HTML", c.had_html), ("full-width", c.had_full_width), ("spacing", c.had_spacing)) if done]
+    return [
+        name
+        for name, done in (("HTML", c.had_html), ("full-width", c.had_full_width), ("spacing", c.had_spacing))
+        if done
+    ]

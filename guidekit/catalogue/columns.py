@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from guidekit.catalogue.problems import ExportUnreadable, Problem
+from guidekit.catalogue.problems import ExportUnreadable, Position, Problem
 
 ITEM, SITUATION, MATERIAL = "事项", "情形", "材料"
 
@@ -154,3 +154,42 @@ def described(header: str, element: str) -> str:
     """How a message names a column: its own header, and the element when the mapping renamed it."""
     header = "".join(str(header).split())
     return header if header == element else f"{header} ({element})"
+
+
+def header_elements(
+    headers: Sequence[Tuple[str, Position]], mapping: Mapping, file: str
+) -> Tuple[Dict[str, str], List[Problem]]:
+    """{header: element} for the headers the importer uses, and a problem for each it does not know or that
+    repeats an element (the first column of an element is used). ExportUnreadable without 事项名称 or 材料名称."""
+    used: Dict[str, str] = {}
+    taken: Dict[str, str] = {}
+    problems: List[Problem] = []
+    for header, where in headers:
+        element = mapping.resolve(header)
+        if element is None:
+            problems.append(
+                Problem.at(where, f"column {header} is neither a GB/T 39046 element nor in the mapping: ignored")
+            )
+            continue
+        if element == IGNORED:
+            continue
+        if element in taken:
+            problems.append(Problem.at(where, f"column {header} is {element} again (as {taken[element]}): ignored"))
+            continue
+        taken[element] = header
+        used[header] = element
+    missing = [e for e in ("材料名称",) if e not in taken]
+    if not any(e in taken for e in ("事项名称", "业务办理项名称", "基本编码")):
+        missing.insert(0, "事项名称")
+    if missing:
+        raise ExportUnreadable(
+            Problem(
+                file,
+                None,
+                None,
+                f"no {' and no '.join(missing)} column"
+                + (" (is a --mapping needed for this platform's column names?)" if not mapping.columns else ""),
+            ),
+            *problems,
+        )
+    return used, problems

@@ -92,7 +92,7 @@ def _header_index(rows: Sequence[Sequence[object]], known: Callable[[str], bool]
     return first_filled
 
 
-def _table(file: str, kind: str, values: List[Sequence[object]], known: Callable[[str], bool]) -> Sheet:
+def _table(file: str, kind: str, values: Sequence[Sequence[object]], known: Callable[[str], bool]) -> Sheet:
     at = _header_index(values, known)
     if at is None:
         raise _unreadable(file, "the file is empty")
@@ -103,7 +103,11 @@ def _table(file: str, kind: str, values: List[Sequence[object]], known: Callable
     rows: List[Row] = []
     for r, line in enumerate(values[at + 1 :], start=at + 2):
         cells = [
-            Cell(header, line[pos.column - 1] if pos.column and pos.column <= len(line) else None, Position(file, r, pos.column))
+            Cell(
+                header,
+                line[pos.column - 1] if pos.column and pos.column <= len(line) else None,
+                Position(file, r, pos.column),
+            )
             for header, pos in headers
         ]
         if any(_text(c.value) for c in cells):
@@ -208,9 +212,9 @@ class _PositionedJson:
         return _WS.match(self.text, i).end()  # type: ignore[union-attr]
 
     def _value(self, i: int) -> Tuple[_Node, int]:
-        c = self.text[i]
+        c, start = self.text[i], i
         if c == "{":
-            start, items = i, {}  # type: Tuple[int, Dict[str, Tuple[_Node, _Node]]]
+            items: Dict[str, Tuple[_Node, _Node]] = {}
             i = self._skip(i + 1)
             if self.text[i] == "}":
                 return _Node(items, start), i + 1
@@ -225,7 +229,7 @@ class _PositionedJson:
                     return _Node(items, start), i + 1
                 i = self._skip(i + 1)
         if c == "[":
-            start, elements = i, []
+            elements: List[_Node] = []
             i = self._skip(i + 1)
             if self.text[i] == "]":
                 return _Node(elements, start), i + 1
@@ -239,9 +243,9 @@ class _PositionedJson:
         if c == '"':
             s, end = json.decoder.scanstring(self.text, i + 1)  # type: ignore[attr-defined]
             return _Node(s, i), end
-        for word, value in (("true", True), ("false", False), ("null", None)):
+        for word, literal in (("true", True), ("false", False), ("null", None)):
             if self.text.startswith(word, i):
-                return _Node(value, i), i + len(word)
+                return _Node(literal, i), i + len(word)
         m = _NUMBER.match(self.text, i)
         assert m, f"not JSON at {i}"
         number = float(m.group(0)) if (m.group(1) or m.group(2)) else int(m.group(0))
@@ -327,7 +331,9 @@ def _item_rows(doc: _PositionedJson, item: _Node, seen: Dict[str, Position], not
                         rows += _material_rows(doc, svalue, above, seen, notes)
                         found = True
                     else:
-                        notes.append(Problem.at(doc.position(skey_node.at), f"{skey} holds a list or an object: ignored"))
+                        notes.append(
+                            Problem.at(doc.position(skey_node.at), f"{skey} holds a list or an object: ignored")
+                        )
                 if not found:
                     rows.append(Row(doc.position(situation.at), above))
         else:
