@@ -42,7 +42,10 @@ def test_rows_are_grouped_into_items_situations_and_materials(engine):
     assert [m.official for m in elder.situations[""].materials] == ["居民身份证", "户口簿"]
     reissue = items["居民身份证补领"]
     assert [s.name for s in reissue.named_situations] == ["本人在户籍地补领", "在居住地异地补领"]
-    assert [m.official for m in reissue.situations["本人在户籍地补领"].materials] == ["居民身份证数码相片回执", "居民户口簿"]
+    assert [m.official for m in reissue.situations["本人在户籍地补领"].materials] == [
+        "居民身份证数码相片回执",
+        "居民户口簿",
+    ]
     assert [m.official for m in reissue.situations["在居住地异地补领"].materials] == ["居住证", "居民户口簿"]
     assert (report.grouped.situations, report.grouped.materials) == (2, 6)
 
