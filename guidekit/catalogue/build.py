@@ -419,7 +419,7 @@ class _Builder:
             "online": self.online(),
             "proxy": {**text_pair(None, "是否允许代办"), "allowed": False, "materials": []},
             "source": {
-                "official": basis or f"导入自{self.file}",
+                "official": basis or placeholder("设定依据"),
                 "plain": suggest(basis) if basis else IMPORTED_PLAIN_SOURCE,
                 "sample": False,
             },
