@@ -201,3 +201,25 @@ def test_the_cli_prints_the_summary_and_the_problems(db_url, monkeypatch, capsys
     assert err.splitlines() == [
         f"{PLATFORM_CSV}:1:13: column 备用字段 is neither a GB/T 39046 element nor in the mapping: ignored"
     ]
+
+
+def test_rows_below_merged_item_cells_belong_to_the_item_above(engine, tmp_path):
+    # A spreadsheet with the 事项 cells merged down: only the first row of the 事项 has them.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(SERVICE + ["居民身份证", 1, 0, "是", "申请人自备"])
+    sheet.append([None] * len(SERVICE) + ["户口簿", 1, 0, "是", "申请人自备"])
+    sheet.append([None] * len(SERVICE) + ["近期一寸免冠彩色照片", 2, 0, "是", "申请人自备"])
+    sheet.merge_cells(start_row=2, end_row=4, start_column=1, end_column=1)
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    report = import_export(path, engine, today=IMPORT_DAY)
+    assert report.problems == []
+    (item,) = report.grouped.items
+    assert item.rows == 3
+    assert [(m.name, m.originals) for m in report.built[0].guide.materials] == [
+        ("身份证", 1),
+        ("户口本", 1),
+        ("照片", 2),
+    ]
