@@ -10,7 +10,7 @@ paper twice in one 情形 (居民身份证 and 身份证) is merged and reported
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from guidekit.catalogue.clean import Cleaned, clean
 from guidekit.catalogue.columns import BY_NAME, ITEM, ITEM_KEYS, MATERIAL, described
@@ -83,6 +83,7 @@ class Item:
     values: Dict[str, Value] = dataclasses.field(default_factory=dict)
     situations: Dict[str, Situation] = dataclasses.field(default_factory=dict)
     rows: int = 0
+    conflicts: Set[Tuple[str, str]] = dataclasses.field(default_factory=set)
 
     def text(self, element: str) -> Optional[str]:
         value = self.values.get(element)
@@ -220,7 +221,8 @@ def _take_item_values(item: Item, record: Record, kind: str, problems: List[Prob
             continue
         if first is None or first.text is None:
             item.values[element] = value
-        elif first.text != value.text:
+        elif first.text != value.text and (element, value.text) not in item.conflicts:
+            item.conflicts.add((element, value.text))  # each different value once, where it first appears
             problems.append(
                 Problem.at(
                     value.where,

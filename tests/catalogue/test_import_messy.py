@@ -115,3 +115,15 @@ def test_a_dry_run_writes_no_draft(engine):
     assert "drafts (dry run, nothing written): 2 would be new" in report.summary()
     with Session(engine) as session:
         assert session.execute(select(DraftRow)).scalars().all() == []
+
+
+def test_a_different_value_repeated_on_many_rows_is_reported_once(engine, tmp_path):
+    lines = MESSY.read_text(encoding="utf-8").splitlines()
+    # Row 4's second 办理地点 again on a new row 10, and a third one on row 11.
+    lines.append(lines[3].replace(",身份证,", ",结婚证,"))
+    lines.append(lines[3].replace("东湖区民政局二楼", "东湖区民政局三楼").replace(",身份证,", ",离婚证,"))
+    path = tmp_path / "messy.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_export(path, engine, today=IMPORT_DAY)
+    places = [str(p).split(": ", 1)[0] for p in report.problems if "办理地点" in str(p)]
+    assert places == [f"{path}:4:7", f"{path}:11:7"]
