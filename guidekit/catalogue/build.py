@@ -185,8 +185,8 @@ class BuiltGuide:
 
 
 class _Builder:
-    def __init__(self, item: Item, source_file: str, today: dt.date):
-        self.item, self.file, self.today = item, source_file, today
+    def __init__(self, item: Item, today: dt.date):
+        self.item, self.today = item, today
         self.problems: List[Problem] = []
         self.provided: Set[str] = set()
 
@@ -445,7 +445,7 @@ def _said(periods: List[dict]) -> str:
     return ",".join(out)
 
 
-def build_guides(items: Sequence[Item], source_file: str, today: Optional[dt.date] = None) -> List[BuiltGuide]:
+def build_guides(items: Sequence[Item], today: Optional[dt.date] = None) -> List[BuiltGuide]:
     """One guide per 事项. Two 事项 whose ids would be the same get the id with a short hash of their own key."""
     today = today or dt.date.today()
     ids = [guide_id(i.name, i.text("基本编码"), i.district) for i in items]
@@ -457,5 +457,5 @@ def build_guides(items: Sequence[Item], source_file: str, today: Optional[dt.dat
         if taken[gid] > 1:
             digest = hashlib.sha1("|".join(item.key).encode("utf-8")).hexdigest()[:6]
             gid = f"{gid[: ID_MAX - 7]}-{digest}"
-        built.append(_Builder(item, source_file, today).build(gid))
+        built.append(_Builder(item, today).build(gid))
     return built

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from typing import List, Optional
+from typing import Optional
 
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^<>]*>")
 _BREAKING_TAGS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table"}
@@ -89,11 +89,3 @@ def clean(raw: object) -> Cleaned:
     return Cleaned(
         text, had_html, had_full_width, had_spacing, mentions_attachment=bool(_MENTIONS_ATTACHMENT.search(text))
     )
-
-
-def what_was_cleaned(c: Cleaned) -> List[str]:
-    return [
-        name
-        for name, done in (("HTML", c.had_html), ("full-width", c.had_full_width), ("spacing", c.had_spacing))
-        if done
-    ]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from guidekit.catalogue.build import BuiltGuide
 from guidekit.catalogue.changes import Change, official_changes
-from guidekit.editorial.workflow import get_draft, guide_to_yaml, parse_draft, published, save_draft
+from guidekit.editorial.workflow import DraftRow, get_draft, guide_to_yaml, parse_draft, published, save_draft
 from guidekit.guides.loader import GuideFileError
 from guidekit.guides.schema import Guide
 
@@ -35,7 +35,7 @@ class Outcome:
     changes: List[Change] = dataclasses.field(default_factory=list)
 
 
-def importer_owns(draft) -> bool:  # type: ignore[no-untyped-def]
+def importer_owns(draft: DraftRow) -> bool:
     """A draft the importer saved and nobody has saved, submitted or sent back since."""
     return draft.updated_by == IMPORTER and draft.status == "draft"
 

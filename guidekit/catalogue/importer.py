@@ -106,7 +106,7 @@ def import_export(
     sheet = read_export(path, known)
     elements, problems = header_elements(sheet.headers, column_map, sheet.file)
     grouped = group(sheet, elements, paper_names)
-    built = build_guides(grouped.items, path.name, today)
+    built = build_guides(grouped.items, today)
     problems = sheet.notes + problems + grouped.problems + [p for b in built for p in b.problems]
     with Session(engine) as session:
         outcomes = store_drafts(session, built, dry_run)
