@@ -1,4 +1,4 @@
-"""Command line for guides: `python -m guidekit.cli validate|load|userdict|create-user|set-password|export|purge`."""
+"""Command line for guides: `python -m guidekit.cli validate|load|import|userdict|create-user|set-password|export|purge`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,26 @@ def _load(directory: Path, url: str) -> int:
     report = load_guides(get_engine(url), directory)
     print(report.summary())
     return 1 if report.refused else 0
+
+
+def _import(path: Path, url: str, mapping, papers, dry_run: bool) -> int:
+    """An official export (xlsx, csv, json) as drafts by "importer"; problems as file:row:column: message."""
+    from guidekit.catalogue.importer import import_export
+    from guidekit.catalogue.papers import PAPER_NAMES
+    from guidekit.catalogue.problems import ExportUnreadable
+    from guidekit.db.engine import get_engine
+
+    try:
+        report = import_export(path, get_engine(url), mapping=mapping, papers=papers or PAPER_NAMES, dry_run=dry_run)
+    except ExportUnreadable as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{path}: not imported", file=sys.stderr)
+        return 1
+    print(report.summary())
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    return 0
 
 
 def _userdict(url: str, out: Path) -> int:
@@ -151,6 +171,15 @@ def main(argv=None) -> int:
     p_validate.add_argument("directory", type=Path, nargs="?", default=Path("guides"))
     p_load = sub.add_parser("load", help="load valid guide files into the database (idempotent)")
     p_load.add_argument("directory", type=Path, nargs="?", default=None)
+    p_import = sub.add_parser(
+        "import", help="import an official export (xlsx, csv, json) as drafts for review; never publishes"
+    )
+    p_import.add_argument("file", type=Path)
+    p_import.add_argument("--mapping", type=Path, default=None, help="YAML: the platform's column names → GB/T 39046")
+    p_import.add_argument(
+        "--papers", type=Path, default=None, help="paper names (default guidekit/data/paper_names.yml)"
+    )
+    p_import.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
     p_dict = sub.add_parser("userdict", help="write the jieba user dictionary from the database")
     p_dict.add_argument("--out", type=Path, default=Path("bot/jieba_userdict"))
     p_user = sub.add_parser("create-user", help="create an editor account (the first one: --role admin)")
@@ -173,6 +202,8 @@ def main(argv=None) -> int:
     settings = get_settings()
     if args.command == "load":
         return _load(args.directory or Path(settings.guides_dir), settings.database_url)
+    if args.command == "import":
+        return _import(args.file, settings.database_url, args.mapping, args.papers, args.dry_run)
     if args.command == "create-user":
         return _create_user(settings.database_url, args.username, args.role, args.password_stdin)
     if args.command == "set-password":

@@ -1,0 +1,119 @@
+"""One import, start to end: read the export, clean and group its rows, build the guides, store them as drafts
+and say what happened (`ImportReport.summary()`, the problems as `file:row:column: message`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from guidekit.catalogue.build import BuiltGuide, build_guides
+from guidekit.catalogue.columns import header_elements, load_mapping
+from guidekit.catalogue.drafts import KEPT, NEW, NOT_MADE, PUBLISHED, UNCHANGED, UPDATED, Outcome, store_drafts
+from guidekit.catalogue.group import Grouped, group
+from guidekit.catalogue.papers import PAPER_NAMES, load_paper_names
+from guidekit.catalogue.problems import Problem
+from guidekit.catalogue.read import Sheet, read_export
+
+
+@dataclasses.dataclass
+class ImportReport:
+    sheet: Sheet
+    grouped: Grouped
+    built: List[BuiltGuide]
+    outcomes: List[Outcome]
+    problems: List[Problem]
+    papers_file: str
+    dry_run: bool = False
+
+    def with_status(self, status: str) -> List[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def changed_published(self) -> List[Outcome]:
+        return [o for o in self.with_status(PUBLISHED) if o.changes]
+
+    def summary(self) -> str:
+        g = self.grouped
+        encoding = f", {self.sheet.encoding}" if self.sheet.encoding else ""
+        lines = [
+            f"{self.sheet.file} ({self.sheet.kind}{encoding}): {len(self.sheet.rows)} rows → {len(g.items)} 事项, "
+            f"{g.situations} 情形, {g.materials} materials; {len(self.problems)} problems; "
+            f"{g.cleaned_cells} cells cleaned (HTML, spacing, full-width)",
+        ]
+        would = "would be " if self.dry_run else ""
+        lines.append(
+            ("drafts (dry run, nothing written): " if self.dry_run else "drafts: ")
+            + ", ".join(
+                f"{len(self.with_status(s))} {would}{label}"
+                for s, label in ((NEW, "new"), (UPDATED, "updated"), (UNCHANGED, "unchanged"))
+            )
+            + f", {len(self.with_status(KEPT))} kept (not overwritten); nothing published"
+        )
+        for o in self.outcomes:
+            if o.status in (NEW, UPDATED):
+                lines.append(f"  {would}{o.status} draft {o.guide_id}: {o.name}")
+            elif o.status == KEPT:
+                lines.append(f"  kept {o.guide_id}: {o.detail}")
+            elif o.status == NOT_MADE:
+                lines.append(f"  no guide for {o.name}: see the problems")
+        published = self.with_status(PUBLISHED)
+        lines.append(
+            f"published guides: {len(published)} in the export, "
+            f"{len(self.changed_published)} with changed official text (recheck their plain text)"
+        )
+        for o in self.changed_published:
+            lines.append(f"  {o.guide_id} {o.name}:" + (f" ({o.detail})" if o.detail else ""))
+            lines += [f"    {c.describe()}" for c in o.changes]
+        with_situations = [b for b in self.built if b.item.named_situations]
+        if with_situations:
+            lines.append("情形 (the guide schema has none: the draft has the materials named):")
+            for b in with_situations:
+                named = b.item.named_situations
+                listing = "、".join(f"{s.name} ({len(s.materials)} materials)" for s in named)
+                common = len(b.item.situations[""].materials) if "" in b.item.situations else 0
+                extra = f", {common} for every 情形" if common else ""
+                gid = b.guide.id if b.guide else "(no guide)"
+                lines.append(
+                    f"  {gid} {b.item.name}: {len(named)} 情形: {listing}{extra}; the draft has those {b.materials_taken}"
+                )
+        if g.unknown_papers:
+            papers = "、".join(f"{name} ×{n}" if n > 1 else name for name, n in sorted(g.unknown_papers.items()))
+            lines.append(f"papers not in {self.papers_file} (add them to give them one name): {papers}")
+        return "\n".join(lines)
+
+
+def import_export(
+    path: Path,
+    engine: Engine,
+    mapping: Optional[Path] = None,
+    papers: Path = PAPER_NAMES,
+    dry_run: bool = False,
+    today: Optional[dt.date] = None,
+) -> ImportReport:
+    """Import one export. ExportUnreadable when the file, the mapping or the paper names cannot be used at all;
+    every other problem is in the report."""
+    column_map = load_mapping(mapping)
+    paper_names = load_paper_names(papers)
+
+    def known(header: str) -> bool:
+        return bool(column_map.resolve(header))
+
+    sheet = read_export(path, known)
+    elements, problems = header_elements(sheet.headers, column_map, sheet.file)
+    grouped = group(sheet, elements, paper_names)
+    built = build_guides(grouped.items, today)
+    problems = sheet.notes + problems + grouped.problems + [p for b in built for p in b.problems]
+    with Session(engine) as session:
+        outcomes = store_drafts(session, built, dry_run)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    unique: Dict[str, Problem] = {str(p): p for p in problems}
+    ordered = sorted(unique.values(), key=Problem.sort_key)
+    return ImportReport(sheet, grouped, built, outcomes, ordered, str(papers), dry_run)

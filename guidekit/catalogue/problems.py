@@ -1,0 +1,52 @@
+"""One thing wrong in an export, named by file, row and column like a compiler names a line."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+
+@dataclasses.dataclass(frozen=True)
+class Position:
+    """Where a value was in the export: spreadsheet row and column (1-based, the header row is a row), or line
+    and column in a JSON file."""
+
+    file: str
+    row: int
+    column: Optional[int] = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}" if self.column else f"{self.file}:{self.row}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """`file:row:column: message`; a problem with the whole file has no row (`file: message`)."""
+
+    file: str
+    row: Optional[int]
+    column: Optional[int]
+    message: str
+
+    @classmethod
+    def at(cls, where: Position, message: str) -> "Problem":
+        return cls(where.file, where.row, where.column, message)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.row or 0, self.column or 0, self.message)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row:
+            where += f":{self.row}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class ExportUnreadable(Exception):
+    """A file that cannot be imported at all (missing, not a spreadsheet, no 事项名称 column, a broken mapping)."""
+
+    def __init__(self, *problems: Problem):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
