@@ -32,7 +32,9 @@ How a dev/blind message or dialogue turn is scored (`judge`):
   keeps it, dropped on a service switch, a family-member answer or the end of the list. The labelled
   topic of a nav turn is not used (see `label_notes`).
 - a dialogue answer by number ("2", "第二个", "选1") after the assistant offered options is right when
-  state.service_id is the offered option of that number (and the topic is the labelled one).
+  state.service_id is the offered option of that number (and the topic is the labelled one); when that is
+  not the guide the writer meant (they imagined another order), the later turns labelled with the meant
+  guide are judged against the one picked, as the conversation is about it.
 - A dialogue is right only when all its turns are right.
 Counted beside: wrong service (a service answered that the label does not allow; for out of scope any
 service), and on clear messages (labelled with one guide, not complaints) yes/no questions back (one
@@ -705,13 +707,18 @@ def run_dialogue(api_url: str, dialogue: Dialogue, names: Dict[str, str]) -> Dia
     place: Optional[int] = None
     with _client() as client:
         conversation = Conversation(client, api_url)
+        # The writer numbered the options in an order of their own: "2" picks what the assistant offered second,
+        # and the follow-ups labelled with the guide the writer meant ("要钱不") are about the one picked.
+        picked: Dict[str, str] = {}
         for turn in dialogue.turns:
             reply = conversation.say(turn.text)
-            chosen = None
+            chosen = picked.get(turn.label.guide or "")
             offered = list((before or {}).get("options") or [])
             number = number_answer(turn.text)
             if number and offered and number <= len(offered) and turn.label.guide and not turn.label.nav:
                 chosen = offered[number - 1]
+                if chosen != turn.label.guide:
+                    picked[turn.label.guide] = chosen
             # The first turn (before None) is a fresh conversation: judged like a message.
             verdict = judge(turn.label, reply, names, before, place, chosen)
             results.append(TurnResult(turn, reply, verdict, chosen))
