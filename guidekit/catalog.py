@@ -9,6 +9,7 @@ alias works at the next turn without restarting or retraining.
 from __future__ import annotations
 
 import collections
+import re
 import datetime as dt
 import threading
 import time
@@ -37,23 +38,32 @@ from guidekit.understanding.topics_by_meaning import TopicClassifier, shared_cla
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE_WORD_WEIGHT = 100
+PAIR_AT_LEAST = 3
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
 @lru_cache(maxsize=4)
 def nlu_vocabulary(directory: str) -> Tuple[Tuple[str, int], ...]:
     """Words of the NLU training data with their counts: what the classifier knows best."""
     counts: collections.Counter = collections.Counter()
+    pairs: collections.Counter = collections.Counter()
     tokenizer = jieba.Tokenizer()
     for path in sorted(Path(directory).rglob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             for line in str(block.get("examples", "")).splitlines():
                 example = line.strip().lstrip("- ").strip()
-                counts.update(w for w in tokenizer.lcut(to_mandarin(to_simplified(example))) if w.strip())
+                words = [w for w in tokenizer.lcut(to_mandarin(to_simplified(example))) if w.strip()]
+                counts.update(words)
+                pairs.update(a + b for a, b in zip(words, words[1:]) if _HAN.match(a + b))
+    # Two words said together again and again ("怎么补", "去哪里"), as one: typed "zenme bu" is then 怎么补, not
+    # 怎么不 (不 alone is far more frequent than 补).
+    counts.update({pair: n for pair, n in pairs.items() if n >= PAIR_AT_LEAST})
     return tuple(counts.items())
 
 
 def guide_vocabulary(guides: Iterable[Guide]) -> List[Tuple[str, int]]:
     words = []
+    pairs: collections.Counter = collections.Counter()
     for guide in guides:
         for word in [
             guide.name,
@@ -62,7 +72,29 @@ def guide_vocabulary(guides: Iterable[Guide]) -> List[Tuple[str, int]]:
             *(m.name for m in guide.materials + guide.proxy.materials),
         ]:
             words.append((word, GUIDE_WORD_WEIGHT))
-    return words
+        # The words inside them and in what people say about the guide ("驾驶" of 驾驶人, "评残" of an example),
+        # as often as they occur: typed "jiashiren" is then 驾驶人, not 家是人.
+        pieces = [guide.name, *guide.aliases, *([guide.purpose] if guide.purpose else []), *guide.examples]
+        for piece in pieces:
+            cut = _cut(piece)
+            words += [(w, 1) for w in cut if len(w) >= 2 and not _PARTICLES.search(w)]
+            pairs.update(a + b for a, b in zip(cut, cut[1:]) if _HAN.match(a + b) and not _PARTICLES.search(a + b))
+    return words + [(pair, n) for pair, n in pairs.items() if n >= 2]
+
+
+# A piece of a saying that ends in a particle ("办嘛") is no word one types: "ban ma" stays 办吗.
+_PARTICLES = re.compile("[吗嘛呢吧啊呀哦啦咯]")
+
+
+@lru_cache(maxsize=1)
+def _pieces_tokenizer() -> jieba.Tokenizer:
+    return jieba.Tokenizer()
+
+
+@lru_cache(maxsize=1 << 14)
+def _cut(piece: str) -> Tuple[str, ...]:
+    """The words of one saying (kept: a publish changes few of them)."""
+    return tuple(w for w in _pieces_tokenizer().lcut(piece) if w.strip())
 
 
 class Snapshot:

@@ -8,9 +8,10 @@ not pinyin ("APP", "ok") are left alone, so English stays as typed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -48,19 +49,31 @@ def split_syllables(letters: str) -> Optional[List[str]]:
     return best[0]
 
 
+def _syllable_boundaries(letters: str) -> FrozenSet[int]:
+    """Every offset at which some split of `letters` into syllables has a boundary."""
+    valid, n = syllables(), len(letters)
+    reachable = {n}
+    for i in range(n - 1, -1, -1):
+        if any(letters[i : i + k] in valid and i + k in reachable for k in range(1, min(MAX_SYLLABLE, n - i) + 1)):
+            reachable.add(i)
+    return frozenset(reachable)
+
+
 def word_key(word: str) -> str:
     return "".join(lazy_pinyin(word)).replace("ü", "v")
 
 
-def word_keys(word: str) -> List[str]:
+@lru_cache(maxsize=1 << 16)
+def word_keys(word: str) -> Tuple[str, ...]:
     """Every spelling a word may be typed as: its usual pinyin; for one character each of its readings
     (谁 is typed shei as often as shui); for a word ending in 儿 also the spoken erhua ("哪儿" typed nar)."""
     keys = [word_key(word)]
     if len(word) == 1:
-        keys += [r.replace("ü", "v") for r in pinyin(word, heteronym=True, style=Style.NORMAL)[0]]
+        readings = pinyin(word, heteronym=True, style=Style.NORMAL)[0]
+        keys += [r.replace("ü", "v") for r in readings if re.search("[aeiouv]", r)]  # (not 儿 read r, 嗯 read n)
     if len(word) >= 2 and word.endswith("儿"):
         keys.append(word_key(word[:-1]) + "r")
-    return list(dict.fromkeys(keys))
+    return tuple(dict.fromkeys(keys))  # (kept: a new revision of the guides spells the same words again)
 
 
 # A typed word that is a syllable with an erhua r ("nar", "zher", "yidianr"): read as the syllable and 儿.
@@ -68,7 +81,11 @@ _ERHUA = re.compile(r"^[a-z]+r$")
 
 
 class PinyinConverter:
-    """Letters → characters over a vocabulary of (word, weight) pairs; heavier words win a shared spelling."""
+    """Letters → characters over a vocabulary of (word, weight) pairs; heavier words win a shared spelling.
+
+    The letters are cut into as few words as they can be, the heavier cut winning a tie, and a space the person
+    typed is never inside a word unless the word spans whole typed pieces ("mén zhěn" is 门诊; "zenme banli" is
+    怎么 办理, not 怎么办 and 里)."""
 
     def __init__(self, words: Iterable[Tuple[str, int]]):
         chosen: Dict[str, Tuple[int, int, int, str]] = {}
@@ -80,35 +97,52 @@ class PinyinConverter:
                 candidate = (0 if rank == 0 else -1, weight, len(word), word)
                 if key not in chosen or candidate > chosen[key]:
                     chosen[key] = candidate
-        self._words = {key: word for key, (_, _, _, word) in chosen.items()}
+        self._words = {key: (word, usual == 0, weight) for key, (usual, weight, _, word) in chosen.items()}
         self._longest = max((len(k) for k in self._words), default=0)
 
-    def convert_letters(self, letters: str) -> Optional[str]:
-        """Characters for one run of pinyin letters, or None when the run is not pinyin."""
+    def convert_letters(self, letters: str, pieces: Sequence[int] = ()) -> Optional[str]:
+        """Characters for one run of pinyin letters, or None when the run is not pinyin. `pieces`: where the
+        person's spaces were (offsets into `letters`)."""
         letters = letters.lower()
+        n = len(letters)
         if split_syllables(letters) is None:
             return None
-        out, i = [], 0
-        while i < len(letters):
-            for size in range(min(self._longest, len(letters) - i), 0, -1):
-                word = self._words.get(letters[i : i + size])
-                # A word must end on a syllable boundary, or it would eat the next syllable's start.
-                if word and split_syllables(letters[i + size :]) is not None:
-                    out.append(word)
-                    i += size
-                    break
-            else:
-                syllable = (split_syllables(letters[i:]) or [letters[i]])[0]  # (pinyin: checked above)
-                out.append(syllable)
-                i += len(syllable)
-        return "".join(out)
+        cuts = set(pieces)
+        ends = cuts | {0, n}
+        syllable_ends = _syllable_boundaries(letters)
+        # best[i]: (score, weight, words) for letters[i:]: fewest words first (each costs 1; another reading of a
+        # character half more; a syllable no word of ours spells, 2), then the heaviest words.
+        best: List[Optional[Tuple[float, int, List[str]]]] = [None] * (n + 1)
+        best[n] = (0.0, 0, [])
+        for i in range(n - 1, -1, -1):
+            if i not in syllable_ends:
+                continue
+            options = []
+            for size in range(1, min(self._longest, n - i) + 1):
+                j = i + size
+                rest = best[j]
+                if rest is None or j not in syllable_ends:
+                    continue
+                inside = any(i < c < j for c in cuts)
+                if inside and not (i in ends and j in ends):
+                    continue
+                found = self._words.get(letters[i:j])
+                if found is not None:
+                    word, usual, weight = found
+                    options.append((rest[0] - (1.0 if usual else 1.5), rest[1] + weight, [word] + rest[2]))
+                elif letters[i:j] in syllables() and not inside:
+                    options.append((rest[0] - 2.0, rest[1], [letters[i:j]] + rest[2]))
+            if options:
+                best[i] = max(options, key=lambda o: (o[0], o[1]))
+        return "".join(best[0][2]) if best[0] is not None else None
 
     def convert(self, text: str) -> str:
         """Replace every run of pinyin in the text; characters and non-pinyin letters stay as they are."""
 
         def _replace(match: re.Match) -> str:
-            run = " ".join(_with_erhua(part) for part in re.split(r"[\s']+", match.group(0)))
-            converted = self.convert_letters(re.sub(r"[\s']+", "", run))
+            parts = [_with_erhua(part) for part in re.split(r"[\s']+", match.group(0)) if part]
+            run = " ".join(parts)
+            converted = self.convert_letters("".join(parts), list(itertools.accumulate(len(p) for p in parts))[:-1])
             if converted is not None:
                 return converted
             # Mixed with English ("APP neng ban ma"): convert word by word, keep what is not pinyin.

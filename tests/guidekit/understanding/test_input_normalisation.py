@@ -53,6 +53,23 @@ def test_another_reading_of_a_character_is_typed_too_but_never_wins_over_a_usual
     assert converter.convert("huan") == "换"  # 还 may be read huán, but huan is usually 换
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        # Words of the guides' own sayings: 驾驶 is in none of the training sentences.
+        ("qishi sui jiashiren shenti tiaojian zhengming", "七十岁驾驶人身体条件证明"),
+        # A space typed between words keeps them apart: not 怎么办 and 里.
+        ("laonianzheng zenme banli", "老年证怎么办理"),
+        # Words said together in the guides' sayings: 不 alone is far more frequent than 补.
+        ("shebaoka diule zenme bu", "社保卡丢了怎么补"),
+        # One syllable typed at a time still makes words.
+        ("mén zhěn màn bìng rèn dìng", "门诊慢病认定"),
+    ],
+)
+def test_pinyin_is_cut_into_the_fewest_words_of_ours(snapshot, typed, expected):
+    assert snapshot.prepare(typed) == expected
+
+
 def test_regional_words_become_mandarin():
     assert to_mandarin("俺的社保卡丢了咋整") == "我的社保卡丢了怎么办"
     assert to_mandarin("阿拉要几钿") == "我要多少钱"
