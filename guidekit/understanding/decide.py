@@ -50,6 +50,11 @@ SHORT_MESSAGE = 8
 VAGUE_SHORT = 12  # characters: "我的卡丢了,怎么补"
 # A clearly named guide is dropped for "no guide" when the needs we have no guide for lead by this much …
 NAMED_BUT_ELSEWHERE = -0.01
+# A name that the needs we have no guide for also use in this many of their sayings (guidekit/data/elsewhere.yml:
+# 医保卡 for a card's password, 养老金 for the amount) names the thing, not the need ("在海南过冬看病想直接刷医保卡,
+# 要先登记那个": the card is the means, the filing the need): it gives way to a clearly nearer guide like a
+# sound-alike. Editors widen or narrow it by the sayings they add, not by a word list.
+SHARED_WITH_ELSEWHERE_SAYINGS = 3
 # … and a sound-alike is replaced by a guide nearer in meaning by this much.
 SOUND_OUTWEIGHED = 0.01
 # Vague words lead to "no guide" when an unguided need is this much nearer than any guide.
@@ -209,7 +214,12 @@ class Understanding:
             # A sound-alike, or a bare two-character word (退休, 低保), gives way to a clearly nearer guide.
             # … and so does any name in a long story, where it is as often life context as the need
             # ("我退休在家…听说老人坐车不要钱": 退休 is the setting, the senior card the need).
-            weak = named.best.score < 1.0 or named.best.length <= 2 or length > LONG_MESSAGE
+            weak = (
+                named.best.score < 1.0
+                or named.best.length <= 2
+                or length > LONG_MESSAGE
+                or self.meaning.shared_with_elsewhere(named.best.matched, SHARED_WITH_ELSEWHERE_SAYINGS)
+            )
             if weak and score - meant.score_of(chosen) > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
             return named

@@ -252,6 +252,8 @@ class MeaningIndex:
             texts += sayings
             labels += [guide.id] * len(sayings)
         others = dict(elsewhere_sayings())
+        self._elsewhere_texts = tuple(others)
+        self._shared_counts: Dict[str, int] = {}
         texts += list(others)
         labels += [NOWHERE] * len(others)
         self._labels = np.array(labels)
@@ -262,6 +264,12 @@ class MeaningIndex:
         self._vectors = cache.vectors(texts)
         self._ids = sorted(set(labels) - {NOWHERE})
         self._rows = {gid: np.flatnonzero(self._labels == gid) for gid in self._ids + [NOWHERE]}
+
+    def shared_with_elsewhere(self, name: str, at_least: int) -> bool:
+        """Whether `name` ("医保卡") is in at least this many sayings of the needs we have no guide for."""
+        if name not in self._shared_counts:
+            self._shared_counts[name] = sum(name in saying for saying in self._elsewhere_texts)
+        return self._shared_counts[name] >= at_least
 
     @property
     def size(self) -> int:

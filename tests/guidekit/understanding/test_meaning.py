@@ -142,3 +142,14 @@ def test_a_long_message_is_read_on_more_threads_and_means_the_same():
     assert (two.threads_for(short), two.threads_for(long), one.threads_for(long)) == (1, 2, 1)
     for text in (short, long):
         assert float(one.embed([text])[0] @ two.embed([text])[0]) > 0.999
+
+
+def test_a_card_named_only_as_the_means_gives_way_to_the_need_its_meaning_is_clearly_about(understanding):
+    # 医保卡 is in many sayings of needs we have no guide for (its password, family sharing): it names the card,
+    # not the need. Here the card is how one pays; the need is the filing for treatment in another province.
+    assert understanding.meaning.shared_with_elsewhere("医保卡", 3)
+    result = understanding.resolve("在三亚住一冬天,看病想直接刷医保卡,得先去登记那个吧,手机上能办吗")
+    assert result.status == "certain" and result.guide_id == "medical-offsite-filing"
+    # A name no such saying uses stays as it was said.
+    assert not understanding.meaning.shared_with_elsewhere("高龄津贴", 3)
+    assert understanding.resolve("医保卡丢了怎么补").guide_id == "social-security-card-replacement"
