@@ -218,7 +218,10 @@ class Understanding:
                 named.best.score < 1.0
                 or named.best.length <= 2
                 or length > LONG_MESSAGE
-                or self.meaning.shared_with_elsewhere(named.best.matched, SHARED_WITH_ELSEWHERE_SAYINGS)
+                or (
+                    self.meaning is not None
+                    and self.meaning.shared_with_elsewhere(named.best.matched, SHARED_WITH_ELSEWHERE_SAYINGS)
+                )
             )
             if weak and score - meant.score_of(chosen) > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
