@@ -95,6 +95,11 @@ class Turn:
 
     # -- reading -------------------------------------------------------------------------------
     @property
+    def characters_said(self) -> int:
+        """How long the message is, without spaces and punctuation."""
+        return len(_NOT_WORDS.sub("", self.text))
+
+    @property
     def guide(self) -> Optional[Guide]:
         return self.guides.get(self.slots[SERVICE]) if self.slots[SERVICE] else None
 
@@ -191,6 +196,14 @@ class Turn:
             # Heard as a complaint or a wish for a person ("上次去换等了一个月都没拿到,你们怎么回事"), and
             # the meaning classifier does not rule it out. A worried description is no complaint ("看病刷的
             # 卡芯片不灵了,机器读不出来", "社区说不认证就停发"): the two classifiers must agree.
+            return None
+        return self.topic_by_meaning()
+
+    def topic_by_meaning(self) -> Optional[str]:
+        """The topic the meaning and the words of this message point to, whatever intent it was heard as
+        (None: no topic question, or no topic classifier)."""
+        topics = self._snapshot.topics
+        if topics is None:
             return None
         rest = self.without_service_name
         return decide_topic(

@@ -19,6 +19,11 @@ from guidekit.understanding.textnorm import is_no, is_yes
 from guidekit.understanding.topics import TOPIC_OF_INTENT
 
 
+# Navigation is said in a few words ("下一个", "还有哪些没说的", "你一步一步跟我说"): a message longer than this,
+# heard as navigation, is read for its question.
+LONGER_THAN_NAVIGATION = 12
+
+
 def answer_meant_topic(turn: Turn, topic: str) -> List[EventType]:
     """The answer to the topic the question means, whichever intent it was heard as."""
     if topic == "handoff":
@@ -45,6 +50,12 @@ def before_the_action(turn: Turn) -> Optional[List[EventType]]:
         answered = answer_material_question(turn, asked)
         if answered is not None:
             return answered
+    if turn.intent in NAVIGATION and turn.characters_said > LONGER_THAN_NAVIGATION:
+        # "七十多岁交驾照的体检证明,除了车管所,还有什么地方能交" heard as "还有呢": a whole question is no
+        # navigation word; its meaning says which (the topic classifier knows navigation as no topic at all).
+        asked = turn.topic_by_meaning()
+        if asked not in (None, "materials", "handoff"):  # (what to bring is its fallback, not a reading)
+            return answer_meant_topic(turn, asked)
     meant = turn.meant_topic
     if meant is not None and meant != TOPIC_OF_INTENT.get(turn.intent):
         # Heard as another topic than its meaning says ("医保卡坏了得去哪换" heard as what to bring):

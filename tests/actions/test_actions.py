@@ -83,6 +83,20 @@ def test_mark_have_on_the_last_item_stays_and_points_to_what_is_left():
     assert slots["checked"] == ["照片"] and state["item_index"] == 3  # ticked once only
 
 
+def test_a_whole_question_heard_as_a_navigation_word_is_answered_by_its_meaning():
+    # 还有 made it sound like "还有呢"; it is a question of where else to hand the certificate in.
+    for action, intent in ((ActionNextMaterial(), "next_item"), (ActionMarkHave(), "have_item")):
+        text, state, slots = run(action, "七十多岁交驾照的体检证明,除了车管所,还有别的地方能交吗", intent)
+        assert state["service_id"] == "senior-driving-license-health" and state["topic"] == "location"
+        assert not slots.get("checked") and "没听明白" not in text
+
+
+def test_a_long_navigation_phrase_still_walks_the_list():
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    text, state, _ = run(ActionNextMaterial(), "好的那你接着往下说下一样东西吧", "next_item", slots)
+    assert state["topic"] == "materials" and state["item_index"] == 2
+
+
 def test_topic_without_any_service_asks_which_one():
     text, state, slots = run(ActionAnswerTopic(), "在哪办", "ask_location")
     assert state["service_id"] is None and "哪件事" in text and "12345" in text
