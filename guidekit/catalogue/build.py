@@ -170,7 +170,9 @@ def yes_no(text: str) -> Optional[bool]:
     return None
 
 
-_PHONE = re.compile(r"(?<![\d-])(0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|\d{5,8})(?![\d-])")
+# A landline, an area code with a five-digit service line (0000-12333, as 12345 and 12329 are written with the
+# city's code), a mobile, or a service line alone.
+_PHONE = re.compile(r"(?<![\d-])(0\d{2,3}-?\d{7,8}|0\d{2,3}-1\d{4}|1[3-9]\d{9}|\d{5,8})(?![\d-])")
 _YUAN = re.compile(r"(\d+(?:\.\d+)?)\s*元")
 _COUNT = re.compile(r"\d+")
 

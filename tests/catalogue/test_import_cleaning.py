@@ -132,3 +132,20 @@ def test_a_spelling_under_two_names_is_refused_with_its_line(tmp_path):
     with pytest.raises(ExportUnreadable) as err:
         load_paper_names(table)
     assert [str(p) for p in err.value.problems] == [f"{table}:5:7: 居民身份证 is already a spelling of 身份证"]
+
+
+@pytest.mark.parametrize(
+    "contact, phone",
+    [
+        ("咨询电话:0000-12333", "0000-12333"),
+        ("咨询电话：0000-12393；监督电话：0000-88661111", "0000-12393"),
+        ("咨询电话:0000-88660110", "0000-88660110"),
+        ("12345政务服务便民热线", "12345"),
+    ],
+)
+def test_the_first_telephone_number_is_the_phone_even_a_service_line_with_area_code(engine, tmp_path, contact, phone):
+    path = tmp_path / "phone.csv"
+    path.write_text(f"事项名称,咨询方式,材料名称\n高龄津贴申领,{contact},居民身份证\n", encoding="utf-8")
+    report = import_export(path, engine, today=IMPORT_DAY)
+    assert [str(p) for p in report.problems if "咨询方式" in str(p)] == []
+    assert report.built[0].guide.locations[0].phone == phone
