@@ -107,6 +107,9 @@ def test_paper_spellings_are_compared_without_who_and_which_copy():
     assert names.name_of("居民户口簿") == names.name_of("户口本") == "户口本"
     assert names.name_of("被投靠人居民身份证") is None
     assert spelling_key(" 申请人 户口簿 (复印件)") == "户口簿"
+    # 申请人 is left where others follow it: not "及共同生活家庭成员居民身份证", and not the applicant's 身份证.
+    assert spelling_key("申请人及共同生活家庭成员居民身份证") == "申请人及共同生活家庭成员居民身份证"
+    assert names.name_of("申请人及配偶居民身份证") is None
 
 
 def test_an_unknown_paper_is_named_by_its_official_name_cut_to_twelve_characters():
