@@ -70,6 +70,17 @@ def test_opening_times_are_read_from_the_official_hours(hours, periods):
     assert [((p["days"][0], p["days"][-1]), p["open"], p["close"]) for p in found] == periods
 
 
+def test_weekdays_listed_one_by_one_all_get_the_time():
+    found, trouble = schedule("周二、周四 8:00-11:30;周一至周五、周日 14:00-17:00(法定节假日除外)")
+    assert trouble is None
+    assert [(p["days"], p["open"], p["close"]) for p in found] == [
+        ([2, 4], "08:00", "11:30"),
+        ([1, 2, 3, 4, 5, 7], "14:00", "17:00"),
+    ]
+    # A time in between ends the list: 周六 is not added to 周一至周五.
+    assert [p["days"] for p in schedule("周一至周五 9:00-17:00,周六 9:00-12:00")[0]] == [[1, 2, 3, 4, 5], [6]]
+
+
 def test_hours_without_weekdays_assume_monday_to_friday_and_say_so():
     found, trouble = schedule("9:00-17:00")
     assert [p["days"] for p in found] == [[1, 2, 3, 4, 5]]
