@@ -110,6 +110,8 @@ _SCHEDULE_TOKEN = re.compile(
     r"|(?P<time>(?P<ap1>上午|下午|中午|晚上)?\s*(?P<h1>\d{1,2})(?:[:：点](?P<m1>\d{2})?)\s*(?:-|—|–|~|～|至|到)+\s*"
     r"(?P<ap2>上午|下午|中午|晚上)?\s*(?P<h2>\d{1,2})(?:[:：点](?P<m2>\d{2})?))"
 )
+# Between two weekdays, a list of them: 周二、周四 8:00-11:30.
+_DAY_JOIN = re.compile(r"\s*[、,，和及与]\s*")
 
 
 def _hour(hour: str, minute: Optional[str], half: Optional[str]) -> str:
@@ -124,12 +126,18 @@ def schedule(hours: str) -> Tuple[List[dict], Optional[str]]:
     periods: List[dict] = []
     days: Optional[List[int]] = None
     guessed = False
+    listed_until: Optional[int] = None  # where the last weekdays ended, when no time has come since
     for m in _SCHEDULE_TOKEN.finditer(hours):
         if m.group("days"):
             d1 = _DAY_NUMBER[m.group("d1")]
             d2 = _DAY_NUMBER[m.group("d2")] if m.group("d2") else d1
-            days = list(range(d1, d2 + 1)) if d1 <= d2 else [d1]
-        elif m.group("workdays"):
+            named = list(range(d1, d2 + 1)) if d1 <= d2 else [d1]
+            if days is not None and listed_until is not None and _DAY_JOIN.fullmatch(hours[listed_until : m.start()]):
+                named = sorted(set(days) | set(named))  # 周二、周四: both days, not the last one alone
+            days, listed_until = named, m.end()
+            continue
+        listed_until = None
+        if m.group("workdays"):
             days = [1, 2, 3, 4, 5]
         elif m.group("everyday"):
             days = [1, 2, 3, 4, 5, 6, 7]
@@ -170,7 +178,9 @@ def yes_no(text: str) -> Optional[bool]:
     return None
 
 
-_PHONE = re.compile(r"(?<![\d-])(0\d{2,3}-?\d{7,8}|1[3-9]\d{9}|\d{5,8})(?![\d-])")
+# A landline, an area code with a five-digit service line (0000-12333, as 12345 and 12329 are written with the
+# city's code), a mobile, or a service line alone.
+_PHONE = re.compile(r"(?<![\d-])(0\d{2,3}-?\d{7,8}|0\d{2,3}-1\d{4}|1[3-9]\d{9}|\d{5,8})(?![\d-])")
 _YUAN = re.compile(r"(\d+(?:\.\d+)?)\s*元")
 _COUNT = re.compile(r"\d+")
 

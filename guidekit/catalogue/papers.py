@@ -18,7 +18,8 @@ PAPER_NAMES = Path(__file__).resolve().parents[1] / "data" / "paper_names.yml"
 NAME_MAX: int = next(m.max_length for m in Material.model_fields["name"].metadata if hasattr(m, "max_length"))
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "《": "", "》": "", "〈": "", "〉": ""})
-_LEADING = re.compile(r"^(?:申请人本人|申请人|本人)")
+# Not when more people follow: 申请人及家庭成员身份证 is not the 身份证 of the 申请人 alone.
+_LEADING = re.compile(r"^(?:申请人本人|申请人|本人)(?![及和与、或])")
 _TRAILING = re.compile(r"(?:[(]?(?:原件及复印件|原件和复印件|原件或复印件|原件|复印件)[)]?)$")
 
 

@@ -70,6 +70,17 @@ def test_opening_times_are_read_from_the_official_hours(hours, periods):
     assert [((p["days"][0], p["days"][-1]), p["open"], p["close"]) for p in found] == periods
 
 
+def test_weekdays_listed_one_by_one_all_get_the_time():
+    found, trouble = schedule("周二、周四 8:00-11:30;周一至周五、周日 14:00-17:00(法定节假日除外)")
+    assert trouble is None
+    assert [(p["days"], p["open"], p["close"]) for p in found] == [
+        ([2, 4], "08:00", "11:30"),
+        ([1, 2, 3, 4, 5, 7], "14:00", "17:00"),
+    ]
+    # A time in between ends the list: 周六 is not added to 周一至周五.
+    assert [p["days"] for p in schedule("周一至周五 9:00-17:00,周六 9:00-12:00")[0]] == [[1, 2, 3, 4, 5], [6]]
+
+
 def test_hours_without_weekdays_assume_monday_to_friday_and_say_so():
     found, trouble = schedule("9:00-17:00")
     assert [p["days"] for p in found] == [[1, 2, 3, 4, 5]]
@@ -107,6 +118,9 @@ def test_paper_spellings_are_compared_without_who_and_which_copy():
     assert names.name_of("居民户口簿") == names.name_of("户口本") == "户口本"
     assert names.name_of("被投靠人居民身份证") is None
     assert spelling_key(" 申请人 户口簿 (复印件)") == "户口簿"
+    # 申请人 is left where others follow it: not "及共同生活家庭成员居民身份证", and not the applicant's 身份证.
+    assert spelling_key("申请人及共同生活家庭成员居民身份证") == "申请人及共同生活家庭成员居民身份证"
+    assert names.name_of("申请人及配偶居民身份证") is None
 
 
 def test_an_unknown_paper_is_named_by_its_official_name_cut_to_twelve_characters():
@@ -132,3 +146,20 @@ def test_a_spelling_under_two_names_is_refused_with_its_line(tmp_path):
     with pytest.raises(ExportUnreadable) as err:
         load_paper_names(table)
     assert [str(p) for p in err.value.problems] == [f"{table}:5:7: 居民身份证 is already a spelling of 身份证"]
+
+
+@pytest.mark.parametrize(
+    "contact, phone",
+    [
+        ("咨询电话:0000-12333", "0000-12333"),
+        ("咨询电话：0000-12393；监督电话：0000-88661111", "0000-12393"),
+        ("咨询电话:0000-88660110", "0000-88660110"),
+        ("12345政务服务便民热线", "12345"),
+    ],
+)
+def test_the_first_telephone_number_is_the_phone_even_a_service_line_with_area_code(engine, tmp_path, contact, phone):
+    path = tmp_path / "phone.csv"
+    path.write_text(f"事项名称,咨询方式,材料名称\n高龄津贴申领,{contact},居民身份证\n", encoding="utf-8")
+    report = import_export(path, engine, today=IMPORT_DAY)
+    assert [str(p) for p in report.problems if "咨询方式" in str(p)] == []
+    assert report.built[0].guide.locations[0].phone == phone

@@ -1,0 +1,90 @@
+"""The sample export of the fictional 安康市 (catalogue/ankang-export.csv), imported whole into a fresh database:
+every 事项 becomes a draft, nothing is published, and the only problems are the few messy cells put there on
+purpose. The 15 hand-written guides are among its services, with the same departments and halls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from guidekit.catalogue.drafts import IMPORTER, NEW
+from guidekit.catalogue.importer import import_export
+from guidekit.db.engine import get_engine
+from guidekit.editorial.workflow import DraftRow
+from guidekit.guides.loader import guide_files, read_guide_file
+from tests.catalogue.conftest import IMPORT_DAY, published_count
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "catalogue" / "ankang-export.csv"
+CITY = "安康市本级"
+
+# The messy cells put in on purpose, and nothing else.
+EXPECTED_PROBLEMS = [
+    "332:6: 受理条件: mentions an attachment the export does not include: check the text",
+    "684:20: 材料名称: “居民身份证” is the same paper as “职工本人居民身份证” at row 679 (both 身份证): merged, the first kept",
+    "794:18: 设定依据: “详见附件” only points to an attachment the export does not include: no text taken from it",
+    "911:6: 受理条件: “详见附件” only points to an attachment the export does not include: no text taken from it",
+    "911:27: 填报须知: “详见附件《申请表填写说明》” only points to an attachment the export does not include: "
+    "no text taken from it",
+]
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    engine = get_engine(f"sqlite:///{tmp_path_factory.mktemp('sample') / 'guides.db'}")
+    return engine, import_export(SAMPLE, engine, today=IMPORT_DAY)
+
+
+def test_every_service_becomes_a_draft_by_the_importer_and_nothing_is_published(imported):
+    engine, report = imported
+    assert len(report.sheet.rows) == 950
+    assert len(report.built) >= 150
+    assert all(b.guide is not None for b in report.built)
+    assert {o.status for o in report.outcomes} == {NEW}
+    with Session(engine) as session:
+        drafts = session.execute(select(DraftRow)).scalars().all()
+    assert len(drafts) == len(report.built)
+    assert {(d.status, d.updated_by) for d in drafts} == {("draft", IMPORTER)}
+    assert published_count(engine) == 0
+    assert "nothing published" in report.summary()
+    assert "published guides: 0 in the export" in report.summary()
+
+
+def test_the_only_problems_are_the_messy_cells_put_there_on_purpose(imported):
+    _, report = imported
+    assert len(report.problems) == len(EXPECTED_PROBLEMS) == 5
+    assert [str(p) for p in report.problems] == [f"{SAMPLE}:{p}" for p in EXPECTED_PROBLEMS]
+    assert report.grouped.cleaned_cells > 100  # HTML, full-width digits, stray spaces: cleaned, not problems
+
+
+def test_several_districts_and_services_with_several_situations(imported):
+    _, report = imported
+    districts = {b.item.district for b in report.built}
+    assert CITY in districts and len(districts - {CITY}) >= 3
+    with_situations = [b for b in report.built if len(b.item.named_situations) >= 2]
+    assert len(with_situations) >= 10
+    summary = report.summary()
+    for b in with_situations:
+        assert f"{b.guide.id} {b.item.name}: {len(b.item.named_situations)} 情形" in summary
+
+
+def test_the_hand_written_guides_are_in_the_export_with_their_departments_and_halls(imported):
+    _, report = imported
+    drafts = {}
+    for b in report.built:
+        drafts.setdefault(b.item.name, []).append(b.guide)
+    guides = [read_guide_file(path) for path in guide_files(ROOT / "guides")]
+    assert len(guides) == 15
+    for guide in guides:
+        assert guide.name in drafts, guide.name
+        halls = {(x.address.official, x.phone, x.hours.official) for x in guide.locations}
+        same = [
+            d
+            for d in drafts[guide.name]
+            if d.department.official == guide.department.official
+            and (d.locations[0].address.official, d.locations[0].phone, d.locations[0].hours.official) in halls
+        ]
+        assert same, guide.name
