@@ -45,6 +45,8 @@ BUTTONS_MATERIAL = buttons.WALK
 CATALOG = GuideCatalog()
 # "3", "第二个", "选三": a bare answer to a numbered question, never read for its meaning.
 SHORT_ANSWER = 4
+# Fewer characters than this besides the service's name ask no topic question of their own.
+QUESTION_AT_LEAST = 3
 _NOT_WORDS = re.compile(r"[\W_]+")
 NAVIGATION = ("next_item", "previous_item", "repeat_item", "slower", "list_all", "whats_left", "have_item")
 # Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
@@ -203,9 +205,10 @@ class Turn:
         """The topic the meaning and the words of this message point to, whatever intent it was heard as
         (None: no topic question, or no topic classifier)."""
         topics = self._snapshot.topics
-        if topics is None:
-            return None
         rest = self.without_service_name
+        if topics is None or len(_NOT_WORDS.sub("", rest)) < QUESTION_AT_LEAST:
+            # "我的社保卡丢了" is 我的 besides the name: nothing to read a topic from (it was read as a complaint).
+            return None
         return decide_topic(
             topics.probabilities(self.text, without_name=rest),
             set(topics_mentioned(rest)),

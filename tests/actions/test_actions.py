@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.which_service import ActionChooseOption
+from actions.which_service import ActionChooseOption, ActionInformService
 from actions.fallback import ActionFallback
 from actions.checklist import ActionMarkHave
 from actions.materials import ActionMaterials, ActionNextMaterial, ActionPreviousMaterial, ActionRepeatMaterial
@@ -95,6 +95,13 @@ def test_a_long_navigation_phrase_still_walks_the_list():
     _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
     text, state, _ = run(ActionNextMaterial(), "好的那你接着往下说下一样东西吧", "next_item", slots)
     assert state["topic"] == "materials" and state["item_index"] == 2
+
+
+def test_a_service_named_with_a_word_or_two_besides_starts_its_list_and_is_no_complaint():
+    # Besides 社保卡 only 我的 … 丢了 is left: too little to read a topic from (it was read as a complaint).
+    for text in ("我的社保卡丢了", "门诊慢特病人定"):
+        _, state, _ = run(ActionInformService(), text, "inform_service")
+        assert state["topic"] == "materials" and state["item_index"] == 1, text
 
 
 def test_topic_without_any_service_asks_which_one():
