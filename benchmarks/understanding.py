@@ -1,10 +1,12 @@
-"""Service and topic understanding through the real stack, on four labelled sets.
+"""Service and topic understanding through the real stack, on five labelled sets.
 
 - `cases.yml` — the project's own 325 utterances (categories official … out_of_scope); scored and reported
   as it always was, with the targets below.
 - `dev/` — messages and dialogues written independently of the code, for tuning: every miss is listed.
 - `dev2/` — a second development set, written later by another writer who saw neither the code nor the
   data, to see whether a change tuned on `dev/` carries over to new words; also tuned on since.
+- `dev3/` — a third development set (320 messages, no dialogues), written 2026-12-01 by a writer who saw no
+  project file; scored first at 82.2 % right on the code of 2026-11-30, then tuned on.
 - `blind/` — the same format, frozen and held out: only its figures are printed, never its sentences or
   misses (do not copy them anywhere).
 
