@@ -21,7 +21,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from guidekit.catalogue.problems import ExportUnreadable, Position, Problem
+from guidekit.catalogue.problems import compose_yaml, ExportUnreadable, Position, Problem
 
 ITEM, SITUATION, MATERIAL = "事项", "情形", "材料"
 
@@ -103,16 +103,7 @@ def load_mapping(path: Optional[Path]) -> Mapping:
     if path is None:
         return Mapping()
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except OSError as exc:
-        raise ExportUnreadable(Problem(file, None, None, f"cannot read the mapping file ({exc.strerror})")) from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ExportUnreadable(
-            Problem(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, f"not a YAML file: {exc}")
-        ) from None
+    root = compose_yaml(path, "the mapping file")
     columns_node = None
     if isinstance(root, yaml.MappingNode):
         columns_node = next((v for k, v in root.value if k.value == "columns"), None)

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from guidekit.catalogue.problems import ExportUnreadable, Problem
+from guidekit.catalogue.problems import compose_yaml, ExportUnreadable, Problem
 from guidekit.guides.schema import Material
 
 PAPER_NAMES = Path(__file__).resolve().parents[1] / "data" / "paper_names.yml"
@@ -45,16 +45,7 @@ class PaperNames:
 def load_paper_names(path: Path = PAPER_NAMES) -> PaperNames:
     """The table; ExportUnreadable naming file and line when an entry cannot be used."""
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except OSError as exc:
-        raise ExportUnreadable(Problem(file, None, None, f"cannot read the paper names ({exc.strerror})")) from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ExportUnreadable(
-            Problem(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, f"not a YAML file: {exc}")
-        ) from None
+    root = compose_yaml(path, "the paper names")
     table = PaperNames(file=file)
     if root is None:
         return table

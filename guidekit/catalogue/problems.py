@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 import dataclasses
 from typing import Optional
 
@@ -50,3 +54,17 @@ class ExportUnreadable(Exception):
     def __init__(self, *problems: Problem):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def compose_yaml(path: Path, what: str) -> yaml.Node:
+    """A YAML file's node tree; ExportUnreadable naming the file (and the line and column) when it cannot be read."""
+    file = str(path)
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except OSError as exc:
+        raise ExportUnreadable(Problem(file, None, None, f"cannot read {what} ({exc.strerror})")) from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ExportUnreadable(
+            Problem(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, f"not a YAML file: {exc}")
+        ) from None
