@@ -184,8 +184,13 @@ def test_checklist_of_an_unknown_guide_is_404_in_plain_words(stack):
     assert response.status_code == 404 and "没有这个办事指南" in response.json()["detail"]
 
 
-# 低保在哪里申请 (u30) under heavy noise (speech 3 dB below the noise): Whisper still hears the words but is unsure
-# of them (confidence about 0.24; python -m benchmarks.voice_cer --confidence), as in a loud hall.
+# 低保在哪里申请 (u30) under heavy noise (speech 3 dB below the noise), as in a loud hall: Whisper hears words but
+# is unsure of them (confidence 0.19–0.29, below BANSHI_ASR_CONFIRM_BELOW; python -m benchmarks.voice_cer
+# --confidence). *Which* words it writes at that level is not stable: the CPU's instruction set and the guides'
+# hotwords tip it between 低保在哪里申请, 丁宝在哪里听说 and 第医保在哪里听语. So these tests hold the question-back
+# contract on whatever was heard: the words are shown back as heard, nothing is answered until 是, and after 是
+# the answer is exactly the one those words get when typed. How well noisy speech is heard is measured by the
+# benchmark, not asserted here.
 UNSURE = next(u for u in load_utterances() if u["id"] == "u30")
 
 
@@ -194,20 +199,36 @@ def unsure_recording() -> bytes:
     return encode(Audio(np.clip(with_noise(clean.samples, seed=1029, snr_db=-3.0), -1, 1).astype(np.float32)))
 
 
+def answer_when_typed(api: str, text: str) -> dict:
+    """What the assistant answers `text` typed in a fresh kiosk conversation: the service, topic and choices offered
+    that a 是 to "您说的是「text」吗?" must give (not the wording: a reply may have several variants)."""
+    body = httpx.post(f"{api}/kiosk/chat", json={"text": text}, timeout=30).json()
+    return _answer(body)
+
+
+def _answer(body: dict) -> dict:
+    state = body["state"]
+    return {
+        "service": state["service_id"],
+        "topic": state["topic"],
+        "options": state["options"],
+    }
+
+
 def test_the_kiosk_asks_back_words_it_heard_unsure_of_and_answers_them_after_yes(stack):
     api = stack.cfg.api_url
     asked = httpx.post(
         f"{api}/kiosk/audio", content=unsure_recording(), headers={"Content-Type": "audio/wav"}, timeout=60
     ).json()
     heard = asked["transcript"]
-    assert "低保" in heard, asked
+    assert heard, asked
     assert asked["messages"][0]["text"] == f"您说的是「{heard}」吗?"
     assert [b["title"] for b in asked["messages"][0]["buttons"]] == ["是", "不是,我再说一遍"]
     assert asked["state"]["topic"] == "clarify" and asked["state"]["service_id"] is None  # nothing answered yet
+    assert asked["state"]["options"] == []
     yes = asked["messages"][0]["buttons"][0]["payload"]
     answered = httpx.post(f"{api}/kiosk/chat", json={"session_id": asked["session_id"], "text": yes}, timeout=30)
-    state = answered.json()["state"]
-    assert (state["service_id"], state["topic"]) == (UNSURE["service"], UNSURE["topic"]), answered.json()
+    assert _answer(answered.json()) == answer_when_typed(api, heard), answered.json()
 
 
 def test_no_after_a_question_back_asks_to_say_it_again_and_answers_nothing(stack):
@@ -234,16 +255,18 @@ def test_a_voice_platforms_recording_heard_unsure_of_is_asked_back_too(stack):
         timeout=60,
     )
     body = response.json()
-    assert response.status_code == 200 and "低保" in body["transcript"]
+    assert response.status_code == 200 and body["transcript"], body
+    assert f"「{body['transcript']}」" in body["reply_text"], body
     assert "吗?" in body["reply_text"] and "「是」" in body["reply_text"] and body["expect_reply"], body
 
 
-def _ask_back_then_say(api: str, answer_id: str) -> dict:
+def _ask_back_then_say(api: str, answer_id: str) -> tuple:
+    """The unsure recording, then the recording `answer_id` in the same conversation: (words first heard, reply)."""
     asked = httpx.post(
         f"{api}/kiosk/audio", content=unsure_recording(), headers={"Content-Type": "audio/wav"}, timeout=60
     ).json()
-    assert asked["messages"][0]["text"].startswith("您说的是「")
-    return httpx.post(
+    assert asked["messages"][0]["text"] == f"您说的是「{asked['transcript']}」吗?", asked
+    return asked["transcript"], httpx.post(
         f"{api}/kiosk/audio",
         params={"session_id": asked["session_id"]},
         content=_recording(answer_id),
@@ -255,13 +278,12 @@ def _ask_back_then_say(api: str, answer_id: str) -> dict:
 def test_a_spoken_yes_after_the_question_back_answers_the_words_heard(stack):
     """是的 said (u65). Whisper base alone writes it 许等; told to expect the answers while the question waits, it
     writes 是的 — and a short answer is also read by its sound (施登, 试试)."""
-    heard = _ask_back_then_say(stack.cfg.api_url, "u65")
+    first, heard = _ask_back_then_say(stack.cfg.api_url, "u65")
     assert heard["transcript"], heard
-    state = heard["state"]
-    assert (state["service_id"], state["topic"]) == (UNSURE["service"], UNSURE["topic"]), heard
+    assert _answer(heard) == answer_when_typed(stack.cfg.api_url, first), heard
 
 
 def test_a_spoken_no_after_the_question_back_asks_to_say_it_again(stack):
-    heard = _ask_back_then_say(stack.cfg.api_url, "u66")  # 不是 (heard 不许)
+    _, heard = _ask_back_then_say(stack.cfg.api_url, "u66")  # 不是 (heard 不许)
     assert heard["messages"][0]["text"] == "好的。请您再说一遍,您想办什么事?", heard
     assert heard["state"]["service_id"] is None
