@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from api.voice.audio import SAMPLE_RATE, Audio, decode, encode
 from benchmarks.voice_test_audio import load_utterances
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM
-from tests.e2e.test_voice import _answer, answer_when_typed, unsure_recording
+from tests.e2e.test_voice import answer_when_typed, unsure_recording, what_was_answered
 
 pytestmark = pytest.mark.e2e
 
@@ -105,5 +105,5 @@ def test_words_heard_unsure_of_are_asked_back_and_answered_after_a_tap_on_yes(un
         yes.click()
     # The words heard, answered as if typed (tests/e2e/test_voice.py UNSURE: which words varies with the CPU).
     expected = answer_when_typed(api, body["transcript"])
-    assert _answer(answered.value.json()) == expected
+    assert what_was_answered(answered.value.json()) == expected
     expect(page.locator(".msg-bot").last).not_to_contain_text("您说的是", timeout=WAIT)

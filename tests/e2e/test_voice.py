@@ -15,7 +15,7 @@ import pytest
 
 from api.voice.audio import Audio, decode, encode
 from benchmarks.voice_test_audio import load_utterances, with_noise
-from tests.e2e.conftest import VOICE_KEY
+from tests.e2e.conftest import VOICE_KEY, Chat
 
 VOICE = Path(__file__).resolve().parents[1] / "data" / "voice"
 
@@ -202,11 +202,10 @@ def unsure_recording() -> bytes:
 def answer_when_typed(api: str, text: str) -> dict:
     """What the assistant answers `text` typed in a fresh kiosk conversation: the service, topic and choices offered
     that a 是 to "您说的是「text」吗?" must give (not the wording: a reply may have several variants)."""
-    body = httpx.post(f"{api}/kiosk/chat", json={"text": text}, timeout=30).json()
-    return _answer(body)
+    return what_was_answered(Chat(api, "/kiosk/chat").say(text))
 
 
-def _answer(body: dict) -> dict:
+def what_was_answered(body: dict) -> dict:
     state = body["state"]
     return {
         "service": state["service_id"],
@@ -228,7 +227,7 @@ def test_the_kiosk_asks_back_words_it_heard_unsure_of_and_answers_them_after_yes
     assert asked["state"]["options"] == []
     yes = asked["messages"][0]["buttons"][0]["payload"]
     answered = httpx.post(f"{api}/kiosk/chat", json={"session_id": asked["session_id"], "text": yes}, timeout=30)
-    assert _answer(answered.json()) == answer_when_typed(api, heard), answered.json()
+    assert what_was_answered(answered.json()) == answer_when_typed(api, heard), answered.json()
 
 
 def test_no_after_a_question_back_asks_to_say_it_again_and_answers_nothing(stack):
@@ -280,7 +279,7 @@ def test_a_spoken_yes_after_the_question_back_answers_the_words_heard(stack):
     writes 是的 — and a short answer is also read by its sound (施登, 试试)."""
     first, heard = _ask_back_then_say(stack.cfg.api_url, "u65")
     assert heard["transcript"], heard
-    assert _answer(heard) == answer_when_typed(stack.cfg.api_url, first), heard
+    assert what_was_answered(heard) == answer_when_typed(stack.cfg.api_url, first), heard
 
 
 def test_a_spoken_no_after_the_question_back_asks_to_say_it_again(stack):
