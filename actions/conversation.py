@@ -38,6 +38,9 @@ SLOW = "slow_speech"
 LATER = "later"
 # The hint of what to say next ("说「下一个」…") was given: once per conversation, again after a miss.
 HINTED = "hinted"
+# The 情形 chosen for this guide ("租的房子"), and whether we asked which one and wait for the answer.
+SITUATION = "situation"
+SITUATION_ASKED = "situation_asked"
 
 BUTTONS_MATERIAL = buttons.WALK
 
@@ -84,6 +87,8 @@ class Turn:
             SLOW: bool(tracker.get_slot(SLOW)),
             LATER: list(tracker.get_slot(LATER) or []),
             HINTED: bool(tracker.get_slot(HINTED)),
+            SITUATION: tracker.get_slot(SITUATION),
+            SITUATION_ASKED: bool(tracker.get_slot(SITUATION_ASKED)),
         }
         if self.slots[SERVICE] not in self.guides:
             self.slots[SERVICE] = None  # the guide was withdrawn since the last turn
@@ -107,7 +112,12 @@ class Turn:
 
     def items(self) -> List[Material]:
         guide = self.guide
-        return guide.materials_to_bring(with_proxy=self.slots[PROXY]) if guide else []
+        return guide.materials_to_bring(with_proxy=self.slots[PROXY], situation=self.slots[SITUATION]) if guide else []
+
+    def situation_unknown(self) -> bool:
+        """The guide's materials depend on a 情形 the person has not told us yet."""
+        guide = self.guide
+        return bool(guide and guide.situations and guide.situations.named(self.slots[SITUATION]) is None)
 
     def previous_action(self) -> Optional[str]:
         """The bot's last action before the user's current message (skipping listening)."""
@@ -129,7 +139,9 @@ class Turn:
     def switch_to(self, guide_id: str) -> None:
         self.slots[LATER] = [g for g in self.slots[LATER] if g != guide_id and g in self.guides]
         if guide_id != self.slots[SERVICE]:
-            self.slots.update({SERVICE: guide_id, ITEM: None, CHECKED: [], PROXY: False})
+            self.slots.update(
+                {SERVICE: guide_id, ITEM: None, CHECKED: [], PROXY: False, SITUATION: None, SITUATION_ASKED: False}
+            )
         self.slots[OPTIONS] = []
         self.slots[PENDING] = None
 
@@ -161,6 +173,7 @@ class Turn:
             item_index=item_index if topic == "materials" else None,
             item_count=len(self.items()) if guide else None,
             options=list(self.slots[OPTIONS]),
+            situation=self.slots[SITUATION] if guide and guide.situations else None,
             slow_speech=bool(self.slots[SLOW]),
         )
         self.dispatcher.utter_message(json_message={"state": state.model_dump()})

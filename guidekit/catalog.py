@@ -69,7 +69,7 @@ def guide_vocabulary(guides: Iterable[Guide]) -> List[Tuple[str, int]]:
             guide.name,
             *([guide.short_name] if guide.short_name else []),
             *guide.aliases,
-            *(m.name for m in guide.materials + guide.proxy.materials),
+            *(m.name for m in guide.every_material),
         ]:
             words.append((word, GUIDE_WORD_WEIGHT))
         # The words inside them and in what people say about the guide ("驾驶" of 驾驶人, "评残" of an example),

@@ -11,8 +11,10 @@ from rasa_sdk.events import EventType
 from actions.conversation import ITEM, NAVIGATION, OPTIONS, SERVICE, Turn
 from actions.flows.choosing import choose_option
 from actions.flows.handoff import handoff
+from actions.flows.situations import ASK_AGAIN, ask_situation, situation_answer
 from actions.flows.topics import answer
-from actions.flows.walk import answer_material_question, navigate
+from actions.flows.walk import answer_material_question, navigate, start_materials
+from guidekit.answers import replies
 from guidekit.understanding.material_questions import material_question
 from guidekit.understanding.navigation import heard_navigation
 from guidekit.understanding.textnorm import is_no, is_yes
@@ -35,6 +37,12 @@ def answer_meant_topic(turn: Turn, topic: str) -> List[EventType]:
 
 def before_the_action(turn: Turn) -> Optional[List[EventType]]:
     """The answer when the turn is one of these; None when the action Rasa chose should answer."""
+    situation = situation_answer(turn)
+    if situation == ASK_AGAIN:
+        return ask_situation(turn, again=True)
+    if situation is not None:
+        # "2", "租的" after "子女家住的房子,是买的,还是租的?": that list, from item 1.
+        return start_materials(turn, replies.situation_said(situation.name))
     if turn.slots[OPTIONS] and (is_yes(turn.text) or is_no(turn.text)):
         # "是的" / "不是" answers the question just asked, whatever intent the classifier heard
         # in two characters.

@@ -18,6 +18,7 @@ from actions.conversation import (
     TOPIC,
     Turn,
 )
+from actions.flows.situations import ask_situation
 from guidekit.answers import replies
 from guidekit.answers.state import INFO_TOPICS
 from guidekit.understanding.material_questions import material_named
@@ -33,17 +34,18 @@ def present_item(turn: Turn, index: int, intro: Optional[str] = None, full: bool
     return turn.finish("materials", index)
 
 
-def start_materials(turn: Turn) -> List[EventType]:
-    """Item 1 by name at once ("第1样,户口本。…"), then which service and how many items."""
+def start_materials(turn: Turn, intro: Optional[str] = None) -> List[EventType]:
+    """Item 1 by name at once ("第1样,户口本。…"), then which service and how many items; first the 情形
+    question when the list depends on the person's situation. `intro`: said before item 1."""
     guide = turn.guide
+    if turn.situation_unknown():
+        return ask_situation(turn)
     items = turn.items()
     if not items:
         turn.say(replies.with_service(guide, replies.nothing_to_bring(guide)))
         return turn.finish("materials", None)
-    turn.say(
-        replies.first_materials(guide, items, turn.slots[PROXY], turn.slots[CHECKED], hint=not turn.slots[HINTED]),
-        BUTTONS_MATERIAL,
-    )
+    first = replies.first_materials(guide, items, turn.slots[PROXY], turn.slots[CHECKED], hint=not turn.slots[HINTED])
+    turn.say(f"{intro}\n{first}" if intro else first, BUTTONS_MATERIAL)
     turn.slots[HINTED] = True
     return turn.finish("materials", 1)
 
@@ -144,6 +146,8 @@ def list_all(turn: Turn) -> List[EventType]:
     asked = need_service(turn)
     if asked is not None:
         return asked
+    if turn.situation_unknown():
+        return ask_situation(turn)
     turn.say(
         replies.list_all(turn.guide, turn.items(), turn.slots[CHECKED]),
         [("还差哪些", "/whats_left"), ("在哪里办", "/ask_location")],

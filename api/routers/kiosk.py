@@ -6,6 +6,7 @@ import io
 import logging
 from pathlib import Path
 from typing import Optional, Union
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
@@ -61,14 +62,26 @@ def checklist(
     request: Request,
     at: Optional[int] = Query(None, ge=1, le=50),
     proxy: bool = False,
+    situation: Optional[str] = Query(None, max_length=12, description="the 情形 the person chose (租的房子)"),
     session: Session = Depends(db_session),
     settings: ApiSettings = Depends(settings_dep),
 ):
     guide = get_guide(session, guide_id)
     if guide is None:
         raise HTTPException(404, f"没有这个办事指南:{guide_id}")
-    items = guide.materials_to_bring(with_proxy=proxy and guide.proxy.allowed)
-    query = "&".join(p for p in (f"at={at}" if at else "", "proxy=true" if proxy else "") if p)
+    chosen = guide.situations.named(situation) if guide.situations else None
+    items = guide.materials_to_bring(with_proxy=proxy and guide.proxy.allowed, situation=situation)
+    # Not told which 情形: each situation's own papers under its name, so the printed list is right for anyone.
+    others = [
+        (o.name, [(m, " ".join(replies.material_detail(m))) for m in o.materials])
+        for o in (guide.situations.options if guide.situations and chosen is None else [])
+    ]
+    parts = (
+        f"at={at}" if at else "",
+        "proxy=true" if proxy else "",
+        f"situation={quote(chosen.name)}" if chosen else "",
+    )
+    query = "&".join(p for p in parts if p)
     path = f"/kiosk/checklist/{guide.id}" + (f"?{query}" if query else "")
     # Never the request's Host (anyone can send any): the configured public address, or a relative link
     # and no QR code (a phone could not open a relative address).
@@ -82,6 +95,8 @@ def checklist(
             "doing": replies.doing(guide),
             "items": items,
             "at": at,
+            "situation": chosen.name if chosen else None,
+            "by_situation": others,
             "details": [" ".join(replies.material_detail(m)) for m in items],
             "locations": guide.locations,
             "url": url,

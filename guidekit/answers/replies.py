@@ -136,6 +136,18 @@ def material_step(
     return "\n".join(lines)
 
 
+def situation_question(guide: Guide, again: bool = False) -> str:
+    """Before the list: the one question that tells the guide's 情形 apart, its answers numbered."""
+    assert guide.situations is not None
+    names = [o.name for o in guide.situations.options]
+    first = "请您说个数字,或者点下面的按钮。" if again else f"{doing(guide)},要带的东西分情况。先问您一句:"
+    return f"{first}\n{guide.situations.question}\n{_numbered(names)}"
+
+
+def situation_said(name: str) -> str:
+    return f"好的,按{name}说。"
+
+
 def materials_intro(guide: Guide, items: Sequence[Material], proxy_mode: bool) -> str:
     """Which service and how many items: "补办身份证要带3样。"."""
     who = "家人帮您去办," if proxy_mode else doing(guide)

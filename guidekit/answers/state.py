@@ -42,5 +42,7 @@ class ChatState(BaseModel):
     item_index: Optional[int] = None
     item_count: Optional[int] = None
     options: List[str] = Field(default_factory=list)
+    # The 情形 the materials are for ("租的房子"), once the person said which; kiosk and checklist show it.
+    situation: Optional[str] = None
     # The user asked to speak more slowly ("说慢一点"): voice front ends slow down from then on.
     slow_speech: bool = False

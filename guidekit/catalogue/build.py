@@ -28,6 +28,12 @@ ID_MAX = 64
 DEFAULT_SCHEDULE = [{"days": [1, 2, 3, 4, 5], "open": "09:00", "close": "17:00"}]
 PLACEHOLDER_PHONE = "00000"
 IMPORTED_PLAIN_SOURCE = "按官方办事指南导入,还没有人核对。"
+# 情形 become situations (guidekit/guides/schema.py) when there are this many at most, named in this many characters;
+# the question that tells them apart is the editor's to write: until then, this one, with the names numbered.
+MAX_SITUATIONS = 4
+SITUATION_NAME_MAX = 12
+SITUATION_QUESTION = "您是哪种情况?"
+_ASIDE = re.compile(r"[((][^()()]*[))]")
 
 
 def placeholder(element: str) -> str:
@@ -406,9 +412,32 @@ class _Builder:
             out.append(self.material(entry, name))
         return out
 
+    def situations(self, common: Sequence[MaterialEntry]) -> Optional[dict]:
+        """The 情形 as the guide's situations, each with the papers only it needs, when there are two to four
+        and each needs one of its own; the question is a placeholder for the editor (only they know the words
+        that tell the situations apart: "您的户口在本市吗?"), and a name longer than an answer is cut (the
+        summary shows each as it will be heard)."""
+        own = self.item.situation_materials(common)
+        if not common or not 2 <= len(own) <= MAX_SITUATIONS or any(not entries for _, entries in own):
+            return None
+        official = [s.name for s, _ in own]
+        # Without the asides in brackets where that keeps them apart ("未经公证继承(继承人到场)"), else cut.
+        for names in ([_ASIDE.sub("", n).strip() or n for n in official], official):
+            names = [n[:SITUATION_NAME_MAX] for n in names]
+            if len(set(names)) == len(names) and all(len(n) >= 2 for n in names):
+                return {
+                    "question": SITUATION_QUESTION,
+                    "options": [
+                        {"name": name, "official_name": situation.name, "materials": self.materials(entries)}
+                        for name, (situation, entries) in zip(names, own)
+                    ],
+                }
+        return None
+
     def build(self, guide_id_: str) -> BuiltGuide:
         item = self.item
         entries, taken = item.guide_materials()
+        situations = self.situations(entries) if taken.startswith("common") else None
         aliases = [item.name] + [n for n in (item.text("事项名称"),) if n and n != item.name]
         self.provided.add("name")
         process = self.text("办理流程", "process")
@@ -435,6 +464,8 @@ class _Builder:
             },
             "last_verified": self.today.isoformat(),
         }
+        if situations:
+            data["situations"] = situations
         try:
             guide: Optional[Guide] = Guide.model_validate(data)
         except ValidationError as exc:

@@ -10,7 +10,7 @@ paper twice in one 情形 (居民身份证 and 身份证) is merged and reported
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from guidekit.catalogue.clean import Cleaned, clean
 from guidekit.catalogue.columns import BY_NAME, ITEM, ITEM_KEYS, MATERIAL, described
@@ -113,6 +113,11 @@ class Item:
         if common or shared:
             return common + shared, f"common to all {len(named)} 情形"
         return list(named[0].materials), f"of the first 情形 {quote(named[0].name)}"
+
+    def situation_materials(self, common: Sequence[MaterialEntry]) -> List[Tuple[Situation, List[MaterialEntry]]]:
+        """Each named 情形 with the papers only it needs (those not in `common`, the guide's own)."""
+        keys = {c.key for c in common}
+        return [(s, [m for m in s.materials if m.key not in keys]) for s in self.named_situations]
 
 
 @dataclasses.dataclass

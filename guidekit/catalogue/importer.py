@@ -11,7 +11,7 @@ from typing import Dict, List, Optional
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from guidekit.catalogue.build import BuiltGuide, build_guides
+from guidekit.catalogue.build import SITUATION_QUESTION, BuiltGuide, build_guides
 from guidekit.catalogue.columns import header_elements, load_mapping
 from guidekit.catalogue.drafts import KEPT, NEW, NOT_MADE, PUBLISHED, UNCHANGED, UPDATED, Outcome, store_drafts
 from guidekit.catalogue.group import Grouped, group
@@ -71,15 +71,24 @@ class ImportReport:
             lines += [f"    {c.describe()}" for c in o.changes]
         with_situations = [b for b in self.built if b.item.named_situations]
         if with_situations:
-            lines.append("情形 (the guide schema has none: the draft has the materials named):")
+            lines.append(
+                "情形 (as situations where 2–4 each need papers of their own: write the question that tells them "
+                f"apart instead of {SITUATION_QUESTION}; else the draft has the materials named):"
+            )
             for b in with_situations:
                 named = b.item.named_situations
                 listing = "、".join(f"{s.name} ({len(s.materials)} materials)" for s in named)
                 common = len(b.item.situations[""].materials) if "" in b.item.situations else 0
                 extra = f", {common} for every 情形" if common else ""
                 gid = b.guide.id if b.guide else "(no guide)"
+                asked = (
+                    " (asked as situations: " + "、".join(o.name for o in b.guide.situations.options) + ")"
+                    if b.guide and b.guide.situations
+                    else ""
+                )
                 lines.append(
-                    f"  {gid} {b.item.name}: {len(named)} 情形: {listing}{extra}; the draft has those {b.materials_taken}"
+                    f"  {gid} {b.item.name}: {len(named)} 情形: {listing}{extra}; the draft has those "
+                    f"{b.materials_taken}{asked}"
                 )
         if g.unknown_papers:
             papers = "、".join(f"{name} ×{n}" if n > 1 else name for name, n in sorted(g.unknown_papers.items()))

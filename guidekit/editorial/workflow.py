@@ -445,6 +445,17 @@ def plain_fields(guide: Guide) -> List[Tuple[str, str, Tuple, str, str]]:
     ]
     for i, m in enumerate(guide.materials):
         out.append((f"material-{i}", f"材料{i + 1}:{m.name}", ("materials", i, "plain"), m.official_name, m.plain))
+    for s, option in enumerate(guide.situations.options if guide.situations else []):
+        for i, m in enumerate(option.materials):
+            out.append(
+                (
+                    f"situation-{s}-material-{i}",
+                    f"情形「{option.name}」材料{i + 1}:{m.name}",
+                    ("situations", "options", s, "materials", i, "plain"),
+                    m.official_name,
+                    m.plain,
+                )
+            )
     for i, step in enumerate(guide.process):
         out.append((f"process-{i}", f"步骤{i + 1}", ("process", i, "plain"), step.official, step.plain))
     for i, loc in enumerate(guide.locations):

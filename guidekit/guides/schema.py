@@ -158,6 +158,44 @@ class GuideSource(_Strict):
     sample: bool = Field(description="true while the content is sample content for a fictional city")
 
 
+class Situation(_Strict):
+    """One 情形 of a guide: the materials only people in that situation bring, on top of the guide's own.
+
+    Named as the person would answer our question: "子女家的房子,是买的,还是租的?" → "买的房子" / "租的房子".
+    `words` are other ways of saying it ("自己家的", "租房"); a number or the name picks it too."""
+
+    name: str = Field(min_length=2, max_length=12)
+    official_name: Optional[str] = None
+    words: List[str] = Field(default_factory=list)
+    materials: List[Material] = Field(min_length=1)
+
+    @field_validator("words")
+    @classmethod
+    def _words_not_empty(cls, words: List[str]) -> List[str]:
+        cleaned = [w.strip() for w in words]
+        if any(not w for w in cleaned):
+            raise ValueError("a word is empty")
+        return cleaned
+
+
+class Situations(_Strict):
+    """The one question that tells a guide's 情形 apart, asked before the list is read ("您的户口在本市吗?"),
+    and the answers to it. Two to four: more is no longer one question an older person can answer."""
+
+    question: str = Field(min_length=4, max_length=40)
+    options: List[Situation] = Field(min_length=2, max_length=4)
+
+    @model_validator(mode="after")
+    def _options_apart(self) -> "Situations":
+        _refuse_repeats([o.name for o in self.options], "situation names")
+        said = [w for o in self.options for w in {o.name, *o.words}]
+        _refuse_repeats(said, "situation words (one word can pick only one situation)")
+        return self
+
+    def named(self, name: Optional[str]) -> Optional[Situation]:
+        return next((o for o in self.options if o.name == name), None)
+
+
 class Guide(_Strict):
     """One 办事指南."""
 
@@ -183,6 +221,8 @@ class Guide(_Strict):
     department: Text
     eligibility: Text
     materials: List[Material] = Field(min_length=1)
+    # 情形: materials that depend on the person's situation, asked about before the list is read.
+    situations: Optional[Situations] = None
     process: List[Text] = Field(min_length=1)
     locations: List[Location] = Field(min_length=1)
     fee: Fee
@@ -247,12 +287,39 @@ class Guide(_Strict):
         _refuse_repeats([m.name for m in materials], "material names")
         return materials
 
-    def materials_to_bring(self, with_proxy: bool = False) -> List[Material]:
-        """What the person must carry: everything except what the system fetches itself."""
-        items = [m for m in self.materials if m.where_to_get is not Source.system]
+    @model_validator(mode="after")
+    def _situation_materials_apart(self) -> "Guide":
+        if self.situations is not None:
+            common = {m.name for m in self.materials}
+            for option in self.situations.options:
+                _refuse_repeats([m.name for m in option.materials], f"material names of situation {option.name!r}")
+                both = common & {m.name for m in option.materials}
+                if both:
+                    raise ValueError(
+                        f"situation {option.name!r} lists {sorted(both)} which every situation brings already"
+                    )
+        return self
+
+    def materials_to_bring(self, with_proxy: bool = False, situation: Optional[str] = None) -> List[Material]:
+        """What the person must carry: everything except what the system fetches itself; with a situation
+        (情形) chosen, its own materials after the common ones."""
+        chosen = self.situations.named(situation) if self.situations is not None else None
+        own = list(self.materials) + (list(chosen.materials) if chosen is not None else [])
+        items = [m for m in own if m.where_to_get is not Source.system]
         if with_proxy and self.proxy.allowed:
             items += [m for m in self.proxy.materials if m.where_to_get is not Source.system]
         return items
+
+    @property
+    def materials_in_any_situation(self) -> List[Material]:
+        """The person's own materials, whatever their 情形: the common ones, then each situation's."""
+        situational = [m for o in self.situations.options for m in o.materials] if self.situations else []
+        return list(self.materials) + situational
+
+    @property
+    def every_material(self) -> List[Material]:
+        """Every material this guide names anywhere (also for a family member): the words it knows."""
+        return self.materials_in_any_situation + list(self.proxy.materials)
 
     def materials_fetched_by_system(self) -> List[Material]:
         return [m for m in self.materials if m.where_to_get is Source.system]

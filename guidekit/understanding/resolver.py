@@ -280,7 +280,7 @@ class ServiceIndex:
                 if norm:
                     self._terms.append(_Term(guide.id, norm, sound_syllables(norm)))
                     words.add(norm)
-            words.update(normalize(m.name) for m in guide.materials if len(m.name) > 1)
+            words.update(normalize(m.name) for m in guide.materials_in_any_situation if len(m.name) > 1)
         owners: Dict[str, set] = {}
         for term in self._terms:
             for i in range(len(term.text) - 1):

@@ -24,7 +24,7 @@ def userdict_words(guides: Iterable[Guide]) -> List[str]:
             word = normalize(alias)
             if 2 <= len(word) <= MAX_WORD and word.endswith(NOUN_ENDINGS) and not word.startswith(VERB_STARTS):
                 words.add(word)
-        for material in guide.materials + guide.proxy.materials:
+        for material in guide.every_material:
             word = normalize(material.name)
             if 2 <= len(word) <= MAX_WORD:
                 words.add(word)

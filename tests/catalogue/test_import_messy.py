@@ -55,6 +55,13 @@ def test_a_guide_with_situations_gets_the_materials_every_situation_needs(engine
     reissue = next(b for b in report.built if b.item.name == "居民身份证补领")
     assert [m.name for m in reissue.guide.materials] == ["户口本"]
     assert reissue.materials_taken == "common to all 2 情形"
+    # Each 情形's own papers are asked about before the list is read; the question is the editor's to write.
+    situations = reissue.guide.situations
+    assert situations is not None and situations.question == "您是哪种情况?"
+    assert [(o.name, [m.official_name for m in o.materials]) for o in situations.options] == [
+        ("本人在户籍地补领", ["居民身份证数码相片回执"]),
+        ("在居住地异地补领", ["居住证"]),
+    ]
     assert "本人在户籍地补领 (2 materials)、在居住地异地补领 (2 materials)" in report.summary()
 
 

@@ -66,6 +66,11 @@ def test_several_districts_and_services_with_several_situations(imported):
     assert CITY in districts and len(districts - {CITY}) >= 3
     with_situations = [b for b in report.built if len(b.item.named_situations) >= 2]
     assert len(with_situations) >= 10
+    asked = [b.guide for b in with_situations if b.guide.situations is not None]
+    assert len(asked) >= 10  # each 情形 with papers of its own, asked before the list is read
+    for guide in asked:
+        own = {m.name for m in guide.materials}
+        assert all(o.materials and not own & {m.name for m in o.materials} for o in guide.situations.options)
     summary = report.summary()
     for b in with_situations:
         assert f"{b.guide.id} {b.item.name}: {len(b.item.named_situations)} 情形" in summary

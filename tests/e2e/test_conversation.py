@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.e2e.conftest import Chat
@@ -301,14 +302,48 @@ def test_greeting_and_goodbye(chat):
 
 def test_every_guide_answers_what_to_bring_by_its_name(stack, all_guides):
     for guide in all_guides:
-        body = Chat(stack.cfg.api_url).say(f"{guide.aliases[0]}要带什么")
+        guide_chat = Chat(stack.cfg.api_url)
+        body = guide_chat.say(f"{guide.aliases[0]}要带什么")
         state = body["state"]
         if state["topic"] == "clarify":  # a deliberately shared alias such as 身份证
             assert guide.id in state["options"]
             continue
         assert state["service_id"] == guide.id, (guide.aliases[0], body["all_text"])
+        situation = None
+        if guide.situations:  # 情形: the one question first, then the list of the first answer
+            assert state["item_index"] is None and guide.situations.question in body["all_text"]
+            situation = guide.situations.options[0].name
+            state = guide_chat.say("1")["state"]
+            assert state["situation"] == situation
         assert state["item_index"] == 1
-        assert state["item_count"] == len(guide.materials_to_bring())
+        assert state["item_count"] == len(guide.materials_to_bring(situation=situation))
+
+
+def test_situations_are_asked_once_and_the_chosen_list_is_walked_and_printed(chat, stack):
+    asked = chat.say("我想把老家的户口迁到女儿这边,要准备哪些东西")
+    assert asked["state"]["service_id"] == "household-transfer-to-children"
+    assert "是买的,还是租的?" in asked["all_text"] and "第1样" not in asked["all_text"]
+    assert [b["title"] for b in asked["messages"][0]["buttons"]] == ["1. 买的房子", "2. 租的房子"]
+    walked = chat.say("租的")
+    assert walked["state"]["situation"] == "租的房子" and walked["state"]["item_index"] == 1
+    assert walked["state"]["item_count"] == 6 and "第1样,老人身份证" in walked["all_text"]
+    where = chat.say("去哪个派出所办")
+    assert where["state"]["topic"] == "location" and where["state"]["situation"] == "租的房子"
+    listed = chat.say("全部说一遍")["all_text"]
+    assert "一共要带6样" in listed and "租房合同" in listed and "房东同意书" in listed and "房产证" not in listed
+    page = httpx.get(
+        f"{stack.cfg.api_url}/kiosk/checklist/household-transfer-to-children",
+        params={"situation": "租的房子"},
+        timeout=30,
+    ).text
+    assert "您的情况:租的房子" in page and "房东同意书" in page and "房产证" not in page
+    assert page.count('type="checkbox"') == 6
+
+
+def test_a_checklist_printed_before_the_situation_is_known_lists_each_situations_papers(stack):
+    page = httpx.get(f"{stack.cfg.api_url}/kiosk/checklist/household-transfer-to-children", timeout=30).text
+    assert "如果是买的房子,还要带" in page and "如果是租的房子,还要带" in page
+    assert page.count('type="checkbox"') == 4 + 1 + 2
 
 
 def test_clarifying_question_answered_with_words(chat):

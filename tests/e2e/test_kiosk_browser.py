@@ -327,3 +327,28 @@ def test_the_bar_carries_the_assistants_own_titles_and_payloads(page, all_guides
     with page.expect_request(lambda r: "/kiosk/chat" in r.url) as sent:
         page.click("#btn-next")
     assert json.loads(sent.value.post_data)["text"] == dict(KIOSK_BAR)["btn-next"][1]
+
+
+def test_a_guide_with_situations_asks_first_and_a_tap_walks_that_situations_list(page, all_guides):
+    guide = next(g for g in all_guides if g.id == "household-transfer-to-children")
+    assert guide.situations is not None
+    page.goto("/kiosk")
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
+        page.get_by_role("button", name=guide.called).click()
+    expect(page.locator(".msg-bot .bubble").last).to_contain_text(guide.situations.question, timeout=WAIT)
+    assert not page.locator("#material-card").is_visible()  # nothing read before the person says which
+    rented = page.locator(".msg-buttons:not(.stale) button", has_text="2. 租的房子")
+    rented.wait_for(state="visible", timeout=WAIT)
+    page.screenshot(path=str(ARTIFACTS / "situation-question.png"))
+    _check_measurements(page, "situation question")
+    with page.expect_response(lambda r: r.url.endswith("/kiosk/chat")):
+        rented.click()
+    items = guide.materials_to_bring(situation="租的房子")
+    expect(page.locator("#material-name")).to_have_text(items[0].name, timeout=WAIT)
+    assert page.locator("#material-count").inner_text().strip() == f"第1样 / 共{len(items)}样"
+    assert page.evaluate("window.kiosk.lastState().situation") == "租的房子"
+    page.click("#btn-checklist")
+    frame = page.frame_locator("#checklist-frame")
+    expect(frame.locator("h1")).to_be_visible(timeout=WAIT)
+    expect(frame.locator("main")).to_contain_text("您的情况:租的房子", use_inner_text=True)
+    assert frame.locator("input[type=checkbox]").count() == len(items)

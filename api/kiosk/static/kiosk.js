@@ -163,8 +163,10 @@ function kiosk() {
   function checklistUrl() {
     const id = state && typeof state.service_id === 'string' ? state.service_id : '';
     if (!id) return '';
-    const at = Number.isInteger(state.item_index) ? '?at=' + state.item_index : '';
-    return '/kiosk/checklist/' + encodeURIComponent(id) + at;
+    const query = [];
+    if (Number.isInteger(state.item_index)) query.push('at=' + state.item_index);
+    if (typeof state.situation === 'string' && state.situation) query.push('situation=' + encodeURIComponent(state.situation));
+    return '/kiosk/checklist/' + encodeURIComponent(id) + (query.length ? '?' + query.join('&') : '');
   }
 
   function updateChecklist() {
