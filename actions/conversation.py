@@ -41,6 +41,10 @@ HINTED = "hinted"
 # The 情形 chosen for this guide ("租的房子"), and whether we asked which one and wait for the answer.
 SITUATION = "situation"
 SITUATION_ASKED = "situation_asked"
+# The person's district (区), once said: kept for the whole conversation, whichever service; and the topic
+# ("location", "hours") waiting for it while we ask "您住在哪个区?".
+DISTRICT = "district"
+DISTRICT_ASKED = "district_asked"
 
 BUTTONS_MATERIAL = buttons.WALK
 
@@ -89,6 +93,8 @@ class Turn:
             HINTED: bool(tracker.get_slot(HINTED)),
             SITUATION: tracker.get_slot(SITUATION),
             SITUATION_ASKED: bool(tracker.get_slot(SITUATION_ASKED)),
+            DISTRICT: tracker.get_slot(DISTRICT),
+            DISTRICT_ASKED: tracker.get_slot(DISTRICT_ASKED),
         }
         if self.slots[SERVICE] not in self.guides:
             self.slots[SERVICE] = None  # the guide was withdrawn since the last turn
@@ -113,6 +119,12 @@ class Turn:
     def items(self) -> List[Material]:
         guide = self.guide
         return guide.materials_to_bring(with_proxy=self.slots[PROXY], situation=self.slots[SITUATION]) if guide else []
+
+    @property
+    def city_districts(self) -> List[str]:
+        """Every district the guides have an office in: the districts a person can name."""
+        found = (loc.district for g in self.guides.values() for loc in g.locations if loc.district)
+        return list(dict.fromkeys(found))
 
     def situation_unknown(self) -> bool:
         """The guide's materials depend on a 情形 the person has not told us yet."""
@@ -140,7 +152,15 @@ class Turn:
         self.slots[LATER] = [g for g in self.slots[LATER] if g != guide_id and g in self.guides]
         if guide_id != self.slots[SERVICE]:
             self.slots.update(
-                {SERVICE: guide_id, ITEM: None, CHECKED: [], PROXY: False, SITUATION: None, SITUATION_ASKED: False}
+                {
+                    SERVICE: guide_id,
+                    ITEM: None,
+                    CHECKED: [],
+                    PROXY: False,
+                    SITUATION: None,
+                    SITUATION_ASKED: False,
+                    DISTRICT_ASKED: None,
+                }
             )
         self.slots[OPTIONS] = []
         self.slots[PENDING] = None

@@ -8,8 +8,10 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import ITEM, NAVIGATION, OPTIONS, SERVICE, Turn
+from actions.conversation import DISTRICT_ASKED, ITEM, NAVIGATION, OPTIONS, SERVICE, Turn
 from actions.flows.choosing import choose_option
+from actions.flows.districts import ASK_AGAIN as DISTRICT_AGAIN
+from actions.flows.districts import ask_district, district_answer
 from actions.flows.handoff import handoff
 from actions.flows.situations import ASK_AGAIN, ask_situation, situation_answer
 from actions.flows.topics import answer
@@ -37,6 +39,12 @@ def answer_meant_topic(turn: Turn, topic: str) -> List[EventType]:
 
 def before_the_action(turn: Turn) -> Optional[List[EventType]]:
     """The answer when the turn is one of these; None when the action Rasa chose should answer."""
+    topic = district_answer(turn)
+    if topic == DISTRICT_AGAIN:
+        return ask_district(turn, turn.slots[DISTRICT_ASKED], again=True)
+    if topic is not None:
+        # "2", "和平区" after "您住在哪个区?": the question that was waiting for it.
+        return answer(turn, topic)
     situation = situation_answer(turn)
     if situation == ASK_AGAIN:
         return ask_situation(turn, again=True)

@@ -8,7 +8,8 @@ from typing import List
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import ITEM, PROXY, Turn
+from actions.conversation import DISTRICT, ITEM, PROXY, Turn
+from actions.flows.districts import ask_district, district_needed
 from actions.flows.walk import start_materials
 from guidekit.answers import buttons, replies
 from guidekit.answers.state import INFO_TOPICS
@@ -31,14 +32,19 @@ _RECEIVE = re.compile(
 
 def answer_topic(turn: Turn, topic: str) -> List[EventType]:
     guide = turn.guide
-    if topic == "fee" and _RECEIVE.search(turn.text):
+    if district_needed(turn, topic):
+        # "高龄津贴在哪办": the office is the one of the person's own district.
+        return ask_district(turn, topic)
+    said = turn.text
+    district = turn.slots[DISTRICT]
+    if topic == "fee" and _RECEIVE.search(said):
         text = replies.amount_received(guide)
     else:
-        text = replies.topic_answer(guide, topic)
+        text = replies.topic_answer(guide, topic, district)
     if topic == "hours":
-        asked = when.day_asked(turn.text, when.today(get_settings().timezone))
+        asked = when.day_asked(said, when.today(get_settings().timezone))
         if asked is not None:
-            text = replies.opening_on(guide, *asked)
+            text = replies.opening_on(guide, *asked, district=district)
     turn.say(replies.with_service(guide, text), [b for b in TOPIC_BUTTONS if b[1] != f"/ask_{topic}"])
     return turn.finish(topic)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from guidekit.guides.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod, Source
 
@@ -245,9 +245,22 @@ def periods_on(location: Location, weekday: int) -> List[OpeningPeriod]:
     return sorted((p for p in location.schedule if weekday in p.days), key=lambda p: p.open)
 
 
-def opening_on(guide: Guide, day: dt.date, day_word: str) -> str:
-    """ "今天开门吗 / 周六能办吗" for the first location, from its schedule."""
-    location = guide.locations[0]
+def district_question(guide: Guide, offered: Sequence[str], again: bool = False) -> str:
+    """ "在哪办" for a service done in one's own district: the district first, numbered."""
+    first = "请您说个数字,或者说区的名字。" if again else f"{doing(guide)},要到您家那个区办。"
+    return f"{first}\n您住在哪个区?\n{_numbered(offered)}"
+
+
+def _near_first(guide: Guide, district: Optional[str]) -> Tuple[List[Location], str]:
+    """The locations, the person's district first, and what to say before them."""
+    ordered = guide.locations_for(district)
+    missing = district and district != "别的区" and district not in guide.districts
+    return ordered, f"{district}没有办这件事的地方。" if missing else ""
+
+
+def opening_on(guide: Guide, day: dt.date, day_word: str, district: Optional[str] = None) -> str:
+    """ "今天开门吗 / 周六能办吗" for the first location (in the person's district when known), from its schedule."""
+    location = guide.locations_for(district)[0]
     weekday = day.isoweekday()
     periods = periods_on(location, weekday)
     said = f"{day_word}是{WEEKDAY_NAMES[weekday]}。" if day_word in ("今天", "明天", "后天") else ""
@@ -259,18 +272,30 @@ def opening_on(guide: Guide, day: dt.date, day_word: str) -> str:
     return f"{answer}\n遇到过节放假,可能不开门。去之前可以打电话问:{location.phone}。"
 
 
-def location_answer(guide: Guide) -> str:
+def location_answer(guide: Guide, district: Optional[str] = None) -> str:
+    """Where to go; with the person's district known, its office first ("您家在和平区:请到…")."""
     if len(guide.locations) == 1:
         loc = guide.locations[0]
         return f"请到{loc.name}办理。\n地址:{loc.address.plain}\n电话:{loc.phone}"
-    lines = [f"{loc.name}:{loc.address.plain} 电话:{loc.phone}" for loc in guide.locations]
-    return f"这些地方都能办:\n{_numbered(lines)}"
+    ordered, said = _near_first(guide, district)
+    if district in guide.districts:
+        near = ordered[0]
+        text = f"您家在{district}:请到{near.name}办理。\n地址:{near.address.plain}\n电话:{near.phone}"
+        others = [loc for loc in ordered[1:] if loc.district != district]
+        if others and not guide.ask_district:
+            text += "\n别的地方也能办:" + "、".join(loc.name for loc in others) + "。"
+        return text
+    lines = [f"{loc.name}:{loc.address.plain} 电话:{loc.phone}" for loc in ordered]
+    return f"{said}这些地方能办:\n{_numbered(lines)}"
 
 
-def hours_answer(guide: Guide) -> str:
+def hours_answer(guide: Guide, district: Optional[str] = None) -> str:
     if len(guide.locations) == 1:
         return f"{guide.locations[0].name}开门的时间:\n{guide.locations[0].hours.plain}"
-    return "开门的时间:\n" + _numbered(f"{loc.name}:{loc.hours.plain}" for loc in guide.locations)
+    ordered, said = _near_first(guide, district)
+    if district in guide.districts and guide.ask_district:
+        return f"{ordered[0].name}开门的时间:\n{ordered[0].hours.plain}"
+    return f"{said}开门的时间:\n" + _numbered(f"{loc.name}:{loc.hours.plain}" for loc in ordered)
 
 
 def proxy_answer(guide: Guide) -> str:
@@ -289,11 +314,11 @@ def process_answer(guide: Guide) -> str:
     return f"{doing(guide)},分{len(guide.process)}步:\n" + _numbered(step.plain for step in guide.process)
 
 
-def topic_answer(guide: Guide, topic: str) -> str:
+def topic_answer(guide: Guide, topic: str, district: Optional[str] = None) -> str:
     if topic == "location":
-        return location_answer(guide)
+        return location_answer(guide, district)
     if topic == "hours":
-        return hours_answer(guide)
+        return hours_answer(guide, district)
     if topic == "fee":
         return guide.fee.plain
     if topic == "duration":

@@ -121,6 +121,8 @@ class Location(_Strict):
     """One 办理地点 with its 办理时间 and 咨询电话."""
 
     name: str = Field(min_length=1)
+    # The district (区) it is in: where/when answers give the person's district first.
+    district: Optional[str] = Field(default=None, min_length=2, max_length=10)
     address: Text
     hours: Text
     schedule: List[OpeningPeriod] = Field(min_length=1)
@@ -225,6 +227,8 @@ class Guide(_Strict):
     situations: Optional[Situations] = None
     process: List[Text] = Field(min_length=1)
     locations: List[Location] = Field(min_length=1)
+    # Where the person lives decides the office (高龄津贴: their own 街道): "在哪办" asks their district first.
+    ask_district: bool = False
     fee: Fee
     duration: Text
     online: Online
@@ -309,6 +313,21 @@ class Guide(_Strict):
         if with_proxy and self.proxy.allowed:
             items += [m for m in self.proxy.materials if m.where_to_get is not Source.system]
         return items
+
+    @model_validator(mode="after")
+    def _districts_to_ask_about(self) -> "Guide":
+        if self.ask_district and (any(not loc.district for loc in self.locations) or len(self.districts) < 2):
+            raise ValueError("ask_district needs a district on every location, and two districts at least")
+        return self
+
+    @property
+    def districts(self) -> List[str]:
+        """The districts of its locations, in their order."""
+        return list(dict.fromkeys(loc.district for loc in self.locations if loc.district))
+
+    def locations_for(self, district: Optional[str]) -> List[Location]:
+        """Its locations, those in `district` first (the person's own, once known)."""
+        return sorted(self.locations, key=lambda loc: loc.district != district) if district else list(self.locations)
 
     @property
     def materials_in_any_situation(self) -> List[Material]:

@@ -340,6 +340,18 @@ def test_situations_are_asked_once_and_the_chosen_list_is_walked_and_printed(cha
     assert page.count('type="checkbox"') == 6
 
 
+def test_the_district_is_asked_once_for_a_service_done_where_one_lives_and_kept(chat):
+    asked = chat.say("我妈八十二了,高龄津贴去哪里申请")
+    assert asked["state"]["service_id"] == "old-age-allowance" and asked["state"]["topic"] == "location"
+    assert "您住在哪个区?" in asked["all_text"] and "2. 和平区" in asked["all_text"]
+    where = chat.say("和平区")
+    assert "您家在和平区:请到和平区民生街道便民服务中心办理。" in where["all_text"]
+    assert where["state"]["topic"] == "location" and "青松区" not in where["all_text"]
+    hours = chat.say("那边几点开门")
+    assert hours["state"]["topic"] == "hours" and "您住在哪个区" not in hours["all_text"]
+    assert "和平区民生街道便民服务中心开门的时间" in hours["all_text"]
+
+
 def test_a_checklist_printed_before_the_situation_is_known_lists_each_situations_papers(stack):
     page = httpx.get(f"{stack.cfg.api_url}/kiosk/checklist/household-transfer-to-children", timeout=30).text
     assert "如果是买的房子,还要带" in page and "如果是租的房子,还要带" in page
