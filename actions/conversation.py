@@ -79,6 +79,8 @@ class Turn:
         # The API already prepared the text; preparing again is harmless and covers other callers.
         self.text: str = snapshot.prepare(tracker.latest_message.get("text") or "")
         self.intent: str = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        # The hall kiosk the message comes from (the API passes its id along), else None.
+        self.kiosk: Optional[str] = (tracker.latest_message.get("metadata") or {}).get("kiosk")
         self.slots: Dict[str, Any] = {
             SERVICE: tracker.get_slot(SERVICE),
             ITEM: tracker.get_slot(ITEM),

@@ -91,7 +91,8 @@ async def chat_turn(
         return 200, rating_turn
     system_problem = f"对不起,系统暂时出了问题,请稍后再试。\n您也可以打{settings.hotline}政务服务热线,有人帮您。"
     try:
-        events = await client.send(req.session_id, text, {"channel": req.channel})
+        metadata = {"channel": req.channel, **({"kiosk": req.kiosk} if req.kiosk else {})}
+        events = await client.send(req.session_id, text, metadata)
     except RasaUnavailable as exc:
         log.error("rasa unavailable for a %s turn: %s", req.channel, exc)
         return 503, _reply(req, system_problem, topic="handoff")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Optional
 
 from pydantic import BaseModel, Field
 
@@ -15,6 +15,8 @@ class ChatRequest(BaseModel):
     session_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@-]+$")
     text: str = Field(max_length=20000)
     channel: str = Field(default="api", min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$")
+    # The hall kiosk the turn comes from (its page's ?kiosk=): "在哪办" there is answered "就在本大厅" first.
+    kiosk: Optional[str] = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,40}$")
 
 
 class Button(BaseModel):

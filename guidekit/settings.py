@@ -6,7 +6,7 @@ limits) is in api/settings.py, so the action server neither reads nor documents 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Dict, Optional
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     rasa_instances: int = 1
     action_server_url: str = "http://127.0.0.1:5055"
     hotline: str = "12345"
+    # Each hall kiosk's own hall (kiosk id → {office name as in the guides → where it is in this hall}, JSON:
+    # {"east-1": {"安康市公安局户政服务大厅": "二楼3号窗口"}}): "在哪办" at that kiosk answers "就在本大厅" first.
+    kiosk_halls: Dict[str, Dict[str, str]] = Field(default_factory=dict)
     timezone: str = "Asia/Shanghai"
     # Matching messages to guides by meaning (guidekit/understanding/meaning.py); the sayings' vectors are kept here.
     meaning_matching: bool = True

@@ -116,6 +116,8 @@ def staff_calls():
 
 # The kiosk the browser tests call "hall-east" has a help desk of its own; any other uses the default.
 HALL_EAST_DESK = "东门进来右手边的咨询台"
+# … and the social security card office is in its hall.
+HALL_EAST_OFFICES = {"安康市社保卡服务中心": "一楼5号窗口"}
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +139,7 @@ def stack(guides_db_url, tmp_path_factory, staff_calls):
             "BANSHI_VOICE_PLATFORM_KEYS": f"phone:{VOICE_KEY}",
             "BANSHI_KIOSK_STAFF_CALL_URL": staff_calls.url,
             "BANSHI_KIOSK_HELP_DESKS": json.dumps({"hall-east": HALL_EAST_DESK}, ensure_ascii=False),
+            "BANSHI_KIOSK_HALLS": json.dumps({"hall-east": HALL_EAST_OFFICES}, ensure_ascii=False),
             # Many tests talk from this one address: the limits themselves are
             # tested in tests/security/test_turn_limits.py.
             "BANSHI_TURNS_PER_MINUTE_PER_CLIENT": "100000",

@@ -4,7 +4,7 @@ and whether a family member may do it (proxy mode adds their materials, or says 
 from __future__ import annotations
 
 import re
-from typing import List
+from typing import List, Optional, Tuple
 
 from rasa_sdk.events import EventType
 
@@ -13,6 +13,7 @@ from actions.flows.districts import ask_district, district_needed
 from actions.flows.walk import start_materials
 from guidekit.answers import buttons, replies
 from guidekit.answers.state import INFO_TOPICS
+from guidekit.guides.schema import Location
 from guidekit.settings import get_settings
 from guidekit.understanding import when
 from guidekit.understanding.topics import TOPIC_OF_INTENT
@@ -37,7 +38,10 @@ def answer_topic(turn: Turn, topic: str) -> List[EventType]:
         return ask_district(turn, topic)
     said = turn.text
     district = turn.slots[DISTRICT]
-    if topic == "fee" and _RECEIVE.search(said):
+    here = _in_this_hall(turn, district) if topic == "location" else None
+    if here is not None:
+        text = replies.here_in_this_hall(guide, *here)
+    elif topic == "fee" and _RECEIVE.search(said):
         text = replies.amount_received(guide)
     else:
         text = replies.topic_answer(guide, topic, district)
@@ -47,6 +51,17 @@ def answer_topic(turn: Turn, topic: str) -> List[EventType]:
             text = replies.opening_on(guide, *asked, district=district)
     turn.say(replies.with_service(guide, text), [b for b in TOPIC_BUTTONS if b[1] != f"/ask_{topic}"])
     return turn.finish(topic)
+
+
+def _in_this_hall(turn: Turn, district: Optional[str]) -> Optional[Tuple[Location, str]]:
+    """The guide's office in the hall of the kiosk asked at, and where it is in the hall ("二楼3号窗口"); None
+    elsewhere. Where the person's own district decides the office, only when it is that district's."""
+    hall = get_settings().kiosk_halls.get(turn.kiosk or "", {})
+    guide = turn.guide
+    for location in guide.locations_for(district) if guide and hall else []:
+        if location.name in hall and (not guide.ask_district or location.district == district):
+            return location, hall[location.name]
+    return None
 
 
 def answer_proxy(turn: Turn) -> List[EventType]:

@@ -136,7 +136,7 @@ async def kiosk_chat(
         settled = await checks.settle(req.session_id, req.text)
         if settled.again:
             return say_again(req.session_id)
-        return req.model_copy(update={"text": settled.text})
+        return req.model_copy(update={"text": settled.text, "kiosk": kiosk})
 
     return await answer(
         door,
@@ -202,7 +202,9 @@ async def audio_turn(
             reply = question_back(req.session_id, unsure)
         else:
             reply = await desk.answer_at_kiosk(
-                await ask_assistant(ChatRequest(session_id=req.session_id, text=settled.text, channel=req.channel)),
+                await ask_assistant(
+                    ChatRequest(session_id=req.session_id, text=settled.text, channel=req.channel, kiosk=kiosk)
+                ),
                 kiosk,
             )
         return AudioTurnResponse(transcript=heard.transcript, **reply.model_dump())

@@ -289,6 +289,11 @@ def location_answer(guide: Guide, district: Optional[str] = None) -> str:
     return f"{said}这些地方能办:\n{_numbered(lines)}"
 
 
+def here_in_this_hall(guide: Guide, location: Location, where: str) -> str:
+    """ "在哪办" asked at a kiosk in a hall where it is done: this hall first, then the place's details."""
+    return f"就在本大厅办:{where}。\n{location.name}。电话:{location.phone}"
+
+
 def hours_answer(guide: Guide, district: Optional[str] = None) -> str:
     if len(guide.locations) == 1:
         return f"{guide.locations[0].name}开门的时间:\n{guide.locations[0].hours.plain}"

@@ -116,8 +116,12 @@ def decide_topic(
         if marked and probabilities[marked[0]] >= NEARLY * p:
             return marked[0]
         return "materials"
-    if p >= SURE or (top in worded and p >= WITH_WORDS):
+    if top in worded and p >= WITH_WORDS:
         return top
+    if p >= SURE and not marked:
+        return top
+    # A reading from meaning alone yields to a topic the sentence names in its words and the meaning does not
+    # rule out ("我明天去行不行": 明天 asks about opening days; "…去行不行" only resembles "让儿子去行不行").
     return marked[0] if marked else "materials"
 
 

@@ -80,3 +80,51 @@ def test_a_number_beyond_the_districts_asks_again_and_another_question_is_answer
 )
 def test_district_answers(said, picked):
     assert pick_district(said, ["青松区", "和平区", "别的区"], ["和平区", "青松区", "东湖区"]) == picked
+
+
+# -- the kiosk's own hall ------------------------------------------------------------------------------------
+
+
+def _at_kiosk(action, text: str, intent: str, kiosk, slots=None):
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "metadata": {"kiosk": kiosk}}
+    tracker = Tracker("u1", dict(slots or {}), message, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    new_slots = {**(slots or {}), **{e["name"]: e["value"] for e in events if e["event"] == "slot"}}
+    return "\n".join(m.get("text") or "" for m in dispatcher.messages), new_slots
+
+
+@pytest.fixture()
+def hall(monkeypatch):
+    from tests.settings_reset import reset_settings
+
+    monkeypatch.setenv(
+        "BANSHI_KIOSK_HALLS",
+        '{"east-1": {"安康市社保卡服务中心": "一楼5号窗口", "和平区民生街道便民服务中心": "二楼民政窗口"}}',
+    )
+    reset_settings()
+    yield
+    monkeypatch.delenv("BANSHI_KIOSK_HALLS")
+    reset_settings()
+
+
+def test_at_a_kiosk_in_the_hall_where_it_is_done_the_answer_is_this_hall_first(hall):
+    text, _ = _at_kiosk(ActionAnswerTopic(), "补社保卡在哪里办", "ask_location", "east-1")
+    assert text.startswith("【补换社保卡】\n就在本大厅办:一楼5号窗口。") and "安康市社保卡服务中心" in text
+    elsewhere, _ = _at_kiosk(ActionAnswerTopic(), "补社保卡在哪里办", "ask_location", "west-2")
+    assert "本大厅" not in elsewhere and "请到安康市社保卡服务中心办理" in elsewhere
+
+
+def test_where_ones_district_decides_this_hall_counts_only_for_its_own_district(hall):
+    text, slots = _at_kiosk(ActionAnswerTopic(), ASK, "ask_location", "east-1")
+    assert "您住在哪个区?" in text  # the hall's office is 和平区's: first, where the person lives
+    text, _ = _at_kiosk(ActionChooseOption(), "和平区", "choose_option", "east-1", slots)
+    assert "就在本大厅办:二楼民政窗口。" in text
+    _, slots = _at_kiosk(ActionAnswerTopic(), ASK, "ask_location", "east-1")
+    text, _ = _at_kiosk(ActionChooseOption(), "青松区", "choose_option", "east-1", slots)
+    assert "本大厅" not in text and "青松区松柏街道便民服务中心" in text

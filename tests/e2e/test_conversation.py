@@ -352,6 +352,13 @@ def test_the_district_is_asked_once_for_a_service_done_where_one_lives_and_kept(
     assert "和平区民生街道便民服务中心开门的时间" in hours["all_text"]
 
 
+def test_at_a_kiosk_in_the_hall_where_it_is_done_where_is_answered_this_hall_first(stack):
+    at_hall = Chat(stack.cfg.api_url, "/kiosk/chat?kiosk=hall-east").say("补社保卡去哪里办")
+    assert "就在本大厅办:一楼5号窗口。" in at_hall["all_text"] and at_hall["state"]["topic"] == "location"
+    at_home = Chat(stack.cfg.api_url).say("补社保卡去哪里办")
+    assert "本大厅" not in at_home["all_text"] and "请到安康市社保卡服务中心办理" in at_home["all_text"]
+
+
 def test_a_checklist_printed_before_the_situation_is_known_lists_each_situations_papers(stack):
     page = httpx.get(f"{stack.cfg.api_url}/kiosk/checklist/household-transfer-to-children", timeout=30).text
     assert "如果是买的房子,还要带" in page and "如果是租的房子,还要带" in page
