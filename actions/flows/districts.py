@@ -10,7 +10,7 @@ from rasa_sdk.events import EventType
 from actions.conversation import DISTRICT, DISTRICT_ASKED, Turn
 from guidekit.answers import replies
 from guidekit.understanding.districts import ELSEWHERE, pick_district
-from guidekit.understanding.textnorm import is_no, is_yes, parse_option_number
+from guidekit.understanding.textnorm import answers_none_offered
 
 ASK_AGAIN = "again"
 # The topics whose answer depends on the district.
@@ -48,6 +48,6 @@ def district_answer(turn: Turn) -> Union[str, None]:
     if picked is not None:
         turn.slots.update({DISTRICT: picked, DISTRICT_ASKED: None})
         return topic
-    if parse_option_number(turn.text, 99) or is_yes(turn.text) or is_no(turn.text):
+    if answers_none_offered(turn.text):
         return ASK_AGAIN
     return None

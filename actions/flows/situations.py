@@ -11,7 +11,7 @@ from actions.conversation import ITEM, SITUATION, SITUATION_ASKED, Turn
 from guidekit.answers import replies
 from guidekit.guides.schema import Situation
 from guidekit.understanding.situations import pick_situation
-from guidekit.understanding.textnorm import is_no, is_yes, parse_option_number
+from guidekit.understanding.textnorm import answers_none_offered
 
 ASK_AGAIN = "again"
 
@@ -38,6 +38,6 @@ def situation_answer(turn: Turn) -> Union[Situation, str, None]:
     if picked is not None:
         turn.slots.update({SITUATION: picked.name, SITUATION_ASKED: False, ITEM: None})
         return picked
-    if parse_option_number(turn.text, 99) or is_yes(turn.text) or is_no(turn.text):
+    if answers_none_offered(turn.text):
         return ASK_AGAIN
     return None

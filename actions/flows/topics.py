@@ -36,17 +36,16 @@ def answer_topic(turn: Turn, topic: str) -> List[EventType]:
     if district_needed(turn, topic):
         # "高龄津贴在哪办": the office is the one of the person's own district.
         return ask_district(turn, topic)
-    said = turn.text
     district = turn.slots[DISTRICT]
     here = _in_this_hall(turn, district) if topic == "location" else None
     if here is not None:
-        text = replies.here_in_this_hall(guide, *here)
-    elif topic == "fee" and _RECEIVE.search(said):
+        text = replies.here_in_this_hall(*here)
+    elif topic == "fee" and _RECEIVE.search(turn.text):
         text = replies.amount_received(guide)
     else:
         text = replies.topic_answer(guide, topic, district)
     if topic == "hours":
-        asked = when.day_asked(said, when.today(get_settings().timezone))
+        asked = when.day_asked(turn.text, when.today(get_settings().timezone))
         if asked is not None:
             text = replies.opening_on(guide, *asked, district=district)
     turn.say(replies.with_service(guide, text), [b for b in TOPIC_BUTTONS if b[1] != f"/ask_{topic}"])

@@ -11,6 +11,7 @@ import re
 from typing import Iterable, List, Optional, Sequence, Tuple
 
 from guidekit.guides.schema import Guide, Location, Material, MaterialForm, Necessity, OpeningPeriod, Source
+from guidekit.understanding.districts import ELSEWHERE
 
 WEEKDAY_NAMES = {1: "星期一", 2: "星期二", 3: "星期三", 4: "星期四", 5: "星期五", 6: "星期六", 7: "星期日"}
 # What to say next, on an item: once per conversation, and again after a misunderstanding.
@@ -254,7 +255,7 @@ def district_question(guide: Guide, offered: Sequence[str], again: bool = False)
 def _near_first(guide: Guide, district: Optional[str]) -> Tuple[List[Location], str]:
     """The locations, the person's district first, and what to say before them."""
     ordered = guide.locations_for(district)
-    missing = district and district != "别的区" and district not in guide.districts
+    missing = district and district != ELSEWHERE and district not in guide.districts
     return ordered, f"{district}没有办这件事的地方。" if missing else ""
 
 
@@ -289,7 +290,7 @@ def location_answer(guide: Guide, district: Optional[str] = None) -> str:
     return f"{said}这些地方能办:\n{_numbered(lines)}"
 
 
-def here_in_this_hall(guide: Guide, location: Location, where: str) -> str:
+def here_in_this_hall(location: Location, where: str) -> str:
     """ "在哪办" asked at a kiosk in a hall where it is done: this hall first, then the place's details."""
     return f"就在本大厅办:{where}。\n{location.name}。电话:{location.phone}"
 

@@ -132,3 +132,9 @@ def is_yes(text: str) -> bool:
 
 def is_no(text: str) -> bool:
     return bool(_NO.match(normalize(text)))
+
+
+def answers_none_offered(text: str) -> bool:
+    """ "5", "是", "不是" to a numbered question whose answer picked none of its options: a reply to the question
+    (ask it again), not a new question."""
+    return bool(parse_option_number(text, 99)) or is_yes(text) or is_no(text)

@@ -17,11 +17,12 @@ from actions.proxy import ActionProxy
 from actions.service_info import ActionAnswerTopic
 
 
-def run(action, text: str, intent: str, slots: Optional[Dict[str, Any]] = None):
+def run(action, text: str, intent: str, slots: Optional[Dict[str, Any]] = None, metadata: Optional[dict] = None):
+    """`metadata`: what the API sends along with the words (the kiosk's id)."""
     tracker = Tracker(
         "u1",
         dict(slots or {}),
-        {"text": text, "intent": {"name": intent, "confidence": 0.9}},
+        {"text": text, "intent": {"name": intent, "confidence": 0.9}, "metadata": metadata or {}},
         [],
         False,
         None,

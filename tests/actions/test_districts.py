@@ -86,17 +86,8 @@ def test_district_answers(said, picked):
 
 
 def _at_kiosk(action, text: str, intent: str, kiosk, slots=None):
-    import asyncio
-
-    from rasa_sdk import Tracker
-    from rasa_sdk.executor import CollectingDispatcher
-
-    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "metadata": {"kiosk": kiosk}}
-    tracker = Tracker("u1", dict(slots or {}), message, [], False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    new_slots = {**(slots or {}), **{e["name"]: e["value"] for e in events if e["event"] == "slot"}}
-    return "\n".join(m.get("text") or "" for m in dispatcher.messages), new_slots
+    text, _, slots = run(action, text, intent, slots, metadata={"kiosk": kiosk})
+    return text, slots
 
 
 @pytest.fixture()
