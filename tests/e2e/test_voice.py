@@ -247,6 +247,9 @@ def test_no_after_a_question_back_asks_to_say_it_again_and_answers_nothing(stack
 
 
 def test_a_voice_platforms_recording_heard_unsure_of_is_asked_back_too(stack):
+    """A voice platform's caller hears a yes/no question, not an answer. Its wording depends on what Whisper wrote
+    at this noise level (it changes with the CPU): a service it clearly names is asked as 您是想问…吗?, other words
+    are quoted back. Either way nothing is answered before 是, and 是 answers exactly what those words get."""
     response = httpx.post(
         f"{stack.cfg.api_url}/voice/audio",
         content=unsure_recording(),
@@ -255,8 +258,12 @@ def test_a_voice_platforms_recording_heard_unsure_of_is_asked_back_too(stack):
     )
     body = response.json()
     assert response.status_code == 200 and body["transcript"], body
-    assert f"「{body['transcript']}」" in body["reply_text"], body
     assert "吗?" in body["reply_text"] and "「是」" in body["reply_text"] and body["expect_reply"], body
+    assert body["state"]["topic"] == "clarify" and body["state"]["service_id"] is None, body
+    caller = Caller(stack.cfg.api_url)
+    caller.session_id = body["session_id"]
+    answered = caller.say("是")
+    assert what_was_answered(answered) == what_was_answered(Caller(stack.cfg.api_url).say(body["transcript"]))
 
 
 def _ask_back_then_say(api: str, answer_id: str) -> tuple:
