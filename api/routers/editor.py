@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import logging
 import zipfile
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -230,17 +230,57 @@ async def save_plain(
     examples = str(form.get("examples", "")).splitlines() if "examples" in form else None
     # What people call it (options, tiles, menus, titles): checked like every field on save.
     short_name = str(form.get("short_name", "")) if "short_name" in form else None
-    typed = dict(edits=edits, aliases=aliases, purpose=purpose, examples=examples, short_name=short_name)
+    situations = _situation_edits(form)
+    districts = _district_edits(form)
+    typed = dict(
+        edits=edits,
+        aliases=aliases,
+        purpose=purpose,
+        examples=examples,
+        short_name=short_name,
+        situations=situations,
+        districts=districts,
+    )
     try:
         with committed(session):
             draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
-            text = ed.apply_plain_edits(draft.yaml_text, guide_id, edits, aliases, purpose, examples, short_name)
+            text = ed.apply_plain_edits(
+                draft.yaml_text, guide_id, edits, aliases, purpose, examples, short_name, situations, districts
+            )
             ed.save_draft(session, guide_id, text, lock, user.username)
     except ed.DraftConflict as exc:
         return _conflict(request, user, session, guide_id, exc, **typed)
     except (GuideFileError, ed.WorkflowError) as exc:
         return _edit_again(request, user, session, guide_id, views.problems_of(exc), **typed)
     return back_to(f"/editor/guides/{guide_id}?saved=1")
+
+
+def _numbered(form, prefix: str, suffix: str = "") -> List[str]:
+    """Form values named prefix0suffix, prefix1suffix, … in order, up to the first missing one."""
+    values: List[str] = []
+    while f"{prefix}{len(values)}{suffix}" in form:
+        values.append(str(form.get(f"{prefix}{len(values)}{suffix}", "")))
+    return values
+
+
+def _situation_edits(form) -> Optional[ed.SituationEdits]:
+    """The 情形 question and answers as typed, when the page showed them (a guide with situations)."""
+    if "situation_question" not in form:
+        return None
+    names = _numbered(form, "situation-", "-name")
+    words = _numbered(form, "situation-", "-words")
+    return ed.SituationEdits(
+        question=str(form.get("situation_question", "")),
+        options=[(name, ed.split_words(said)) for name, said in zip(names, words)],
+    )
+
+
+def _district_edits(form) -> Optional[ed.DistrictEdits]:
+    """Whether to ask the district, and each location's district, when the page showed them (an unticked box
+    sends nothing, so the page says it showed them with `district_fields`)."""
+    if "district_fields" not in form:
+        return None
+    return ed.DistrictEdits(ask="ask_district" in form, per_location=_numbered(form, "district-"))
 
 
 @router.post("/guides/{guide_id}/yaml")

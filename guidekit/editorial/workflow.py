@@ -9,6 +9,7 @@ the guides' own words, and Rasa's intents do not name services. Every change is 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
@@ -490,11 +491,28 @@ def apply_plain_edits(
     purpose: Optional[str] = None,
     examples: Optional[List[str]] = None,
     short_name: Optional[str] = None,
+    situations: Optional[SituationEdits] = None,
+    districts: Optional[DistrictEdits] = None,
 ) -> str:
-    """The draft with the plain texts (by `plain_fields` key), aliases, short name, purpose and example
-    messages replaced; other fields untouched."""
+    """The draft with the plain texts (by `plain_fields` key), aliases, short name, purpose, example
+    messages, the situation question and answers, and the districts replaced; other fields untouched."""
     guide = parse_draft(guide_id, yaml_text)
     data = yaml.safe_load(yaml_text)
+    if situations is not None and data.get("situations"):
+        data["situations"]["question"] = situations.question.strip()
+        for option, (name, words) in zip(data["situations"]["options"], situations.options):
+            option["name"] = name.strip()
+            option["words"] = words
+    if districts is not None:
+        if districts.ask:
+            data = _with_ask_district(data)
+        else:
+            data.pop("ask_district", None)
+        for location, district in zip(data["locations"], districts.per_location):
+            if district.strip():
+                location["district"] = district.strip()
+            else:
+                location.pop("district", None)
     for key, _, path, _, _ in plain_fields(guide):
         if key in edits:
             node = data
@@ -516,6 +534,41 @@ def apply_plain_edits(
     if examples is not None:
         data["examples"] = [e.strip() for e in examples if e.strip()]
     return _dump(data)
+
+
+@dataclasses.dataclass(frozen=True)
+class SituationEdits:
+    """The situation question and, per answer in the guide's order, its name and other ways of saying it, as
+    typed in the form (which materials belong to which answer is changed in the YAML)."""
+
+    question: str
+    options: List[Tuple[str, List[str]]]
+
+
+@dataclasses.dataclass(frozen=True)
+class DistrictEdits:
+    """Whether 在哪办 asks the person's district first, and each location's district ("" = none)."""
+
+    ask: bool
+    per_location: List[str]
+
+
+def split_words(text: str) -> List[str]:
+    """Words typed on one line, the way editors type lists: "买的、自己的房, 商品房" → three words."""
+    return [w.strip() for w in re.split(r"[、,,;;\n]+", text) if w.strip()]
+
+
+def _with_ask_district(data: dict) -> dict:
+    """ask_district set, placed right after the locations as in the guide files."""
+    if "ask_district" in data:
+        data["ask_district"] = True
+        return data
+    placed: dict = {}
+    for key, value in data.items():
+        placed[key] = value
+        if key == "locations":
+            placed["ask_district"] = True
+    return placed
 
 
 def _with_short_name(data: dict, short_name: str) -> dict:

@@ -331,6 +331,86 @@ def test_a_repeated_example_is_refused_naming_the_field_and_the_text_is_kept(api
     assert refused.status_code == 422 and "examples" in refused.text and "丧事的钱怎么领" in refused.text
 
 
+def _publish(writer: Editor, reviewer: Editor, guide_id: str) -> None:
+    writer.post(f"/editor/guides/{guide_id}/submit", {"lock": writer.lock_of(guide_id)})
+    assert reviewer.post(f"/editor/guides/{guide_id}/publish", {"override_reason": "测试"}).status_code == 303
+
+
+def test_the_situation_question_and_answers_are_edited_on_the_page_and_published(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    guide = "household-transfer-to-children"
+    page = html.unescape(writer.get(f"/editor/guides/{guide}").text)
+    assert 'name="situation_question"' in page and 'value="子女家住的房子,是买的,还是租的?"' in page
+    assert 'value="租的、租房、租住、租赁、房租"' in page
+    saved = writer.post(
+        f"/editor/guides/{guide}/save",
+        {
+            "lock": writer.lock_of(guide),
+            "situation_question": "孩子住的房子,是自己买的,还是租的?",
+            "situation-0-name": "自己买的房",
+            "situation-0-words": "买的、有房产证, 商品房",
+            "situation-1-name": "租的房子",
+            "situation-1-words": "租的、租房",
+        },
+    )
+    assert saved.status_code == 303, saved.text
+    _publish(writer, reviewer, guide)
+    with Session(get_engine(db_url)) as session:
+        situations = get_guide(session, guide).situations
+    assert situations.question == "孩子住的房子,是自己买的,还是租的?"
+    assert [(o.name, o.words) for o in situations.options] == [
+        ("自己买的房", ["买的", "有房产证", "商品房"]),
+        ("租的房子", ["租的", "租房"]),
+    ]
+    assert [m.name for m in situations.options[1].materials] == ["租房合同", "房东同意书"]  # papers untouched
+
+
+def test_one_word_given_to_two_situations_is_refused_and_what_was_typed_is_kept(api):
+    writer = signed_in(api, "editor1")
+    guide = "household-transfer-to-children"
+    refused = writer.post(
+        f"/editor/guides/{guide}/save",
+        {
+            "lock": writer.lock_of(guide),
+            "situation_question": "子女家住的房子,是买的,还是租的?",
+            "situation-0-name": "买的房子",
+            "situation-0-words": "买的、房子",
+            "situation-1-name": "租的房子",
+            "situation-1-words": "租的、房子",
+        },
+    )
+    text = html.unescape(refused.text)
+    assert refused.status_code == 422 and "situations" in text and "房子" in text
+    assert 'value="租的、房子"' in text  # what was typed is shown again, not the saved draft
+
+
+def test_districts_and_asking_for_them_are_edited_on_the_page(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    guide = "old-age-allowance"
+    page = writer.get(f"/editor/guides/{guide}").text
+    assert re.search(r'name="ask_district" id="ask_district" checked', page)
+    assert 'name="district-0" id="district-0" maxlength="10" value="青松区"' in page
+    saved = writer.post(
+        f"/editor/guides/{guide}/save",
+        {"lock": writer.lock_of(guide), "district_fields": "1", "district-0": "青松区", "district-1": ""},
+    )  # box unticked: not sent
+    assert saved.status_code == 303, saved.text
+    _publish(writer, reviewer, guide)
+    with Session(get_engine(db_url)) as session:
+        published = get_guide(session, guide)
+    assert published.ask_district is False
+    assert [loc.district for loc in published.locations][:2] == ["青松区", None]
+
+
+def test_asking_the_district_where_locations_have_none_is_refused(api):
+    writer = signed_in(api, "editor1")
+    refused = writer.post(
+        f"/editor/guides/{GUIDE}/save",
+        {"lock": writer.lock_of(GUIDE), "district_fields": "1", "ask_district": "on", "district-0": ""},
+    )
+    assert refused.status_code == 422 and "ask_district" in html.unescape(refused.text)
+
+
 def test_a_new_guide_can_be_drafted_and_published(api, db_url):
     writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
     form = writer.get("/editor/guides/new").text
