@@ -3,8 +3,9 @@ suggested plain rewrite (guidekit.editorial.plain_draft) beside it.
 
 What the export does not have gets a placeholder that says so ("(待补充:导出文件没有“办理流程”)"), so the
 draft is a valid guide an editor completes; `provided` lists the fields that came from the export, the only
-ones compared with a published guide (changes.py). Guide ids are stable: from 基本编码 when the export has it,
-else from the name in pinyin, with the 区划 in front.
+ones compared with a published guide (changes.py). One service handled alike in several 区划 is one guide with an
+office per district. Guide ids are stable: from 基本编码 when the export has it, else from the name in pinyin, with
+the 区划 in front only when a 区划 handles the service differently from the others.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+from collections import Counter
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from pydantic import ValidationError
@@ -201,8 +203,9 @@ class BuiltGuide:
 
 
 class _Builder:
-    def __init__(self, item: Item, today: dt.date):
+    def __init__(self, item: Item, today: dt.date, offices: Sequence[Item] = ()):
         self.item, self.today = item, today
+        self.offices = list(offices) or [item]
         self.problems: List[Problem] = []
         self.provided: Set[str] = set()
 
@@ -211,8 +214,8 @@ class _Builder:
         column = f"{value.column}: " if value is not None else ""
         self.problems.append(Problem.at(where, f"{column}{message}"))
 
-    def text(self, element: str, field: str) -> Optional[str]:
-        official = self.item.text(element)
+    def text(self, element: str, field: str, office: Optional[Item] = None) -> Optional[str]:
+        official = (office or self.item).text(element)
         if official is not None:
             self.provided.add(field)
         return official
@@ -275,17 +278,18 @@ class _Builder:
         official = ("可以网上办理" + (f":{address}" if address else "")) if available else "不能网上办理"
         return {**text_pair(official, "是否网办"), "available": available}
 
-    def location(self) -> dict:
-        address = self.text("办理地点", "locations.address")
-        hours_value = self.item.values.get("办理时间")
-        hours = self.text("办理时间", "locations.hours")
+    def location(self, office: Item) -> dict:
+        """One office: the hall, hours and phone of one 区划's 事项 (the item itself, or an alike one elsewhere)."""
+        address = self.text("办理地点", "locations.address", office)
+        hours_value = office.values.get("办理时间")
+        hours = self.text("办理时间", "locations.hours", office)
         periods: List[dict] = DEFAULT_SCHEDULE
         if hours is not None:
             periods, trouble = schedule(hours)
             if trouble:
                 self.report(hours_value, f"{trouble}: the schedule says {_said(periods)} until an editor corrects it")
-        contact_value = self.item.values.get("咨询方式")
-        contact = self.text("咨询方式", "locations.phone")
+        contact_value = office.values.get("咨询方式")
+        contact = self.text("咨询方式", "locations.phone", office)
         phone = None
         if contact:
             found = _PHONE.search(contact.replace(" ", ""))
@@ -296,11 +300,14 @@ class _Builder:
                     f"no telephone number in {quote(contact)}: the phone is {PLACEHOLDER_PHONE} until an editor sets it",
                 )
         name = re.split(r"[,，;；。\n]", address)[0][:40] if address else placeholder("办理地点")
-        district = self.item.district
+        district = office.district
         if district and address and district not in name:
             name = f"{district} {name}"
+        where = {"name": name}
+        if is_district(district):
+            where["district"] = district
         return {
-            "name": name,
+            **where,
             "address": text_pair(address, "办理地点"),
             "hours": text_pair(hours, "办理时间"),
             "schedule": periods,
@@ -442,7 +449,8 @@ class _Builder:
         self.provided.add("name")
         process = self.text("办理流程", "process")
         basis = self.text("设定依据", "source")
-        data = {
+        locations = [self.location(office) for office in self.offices]
+        data: Dict[str, object] = {
             "id": guide_id_,
             "name": item.name,
             "aliases": aliases,
@@ -452,7 +460,7 @@ class _Builder:
             "process": [text_pair(step, "办理流程") for step in steps(process)]
             if process
             else [text_pair(None, "办理流程")],
-            "locations": [self.location()],
+            "locations": locations,
             "fee": self.fee(),
             "duration": self.duration(),
             "online": self.online(),
@@ -466,6 +474,9 @@ class _Builder:
         }
         if situations:
             data["situations"] = situations
+        districts = {loc.get("district") for loc in locations}
+        if len(districts) >= 2 and None not in districts:  # done where one lives: 在哪办 asks the district
+            data["ask_district"] = True
         try:
             guide: Optional[Guide] = Guide.model_validate(data)
         except ValidationError as exc:
@@ -486,17 +497,57 @@ def _said(periods: List[dict]) -> str:
     return ",".join(out)
 
 
+def is_district(name: Optional[str]) -> bool:
+    """A 区划 a person lives in (东湖区), not the city's own level (安康市本级), which serves everybody."""
+    return bool(name) and not str(name).endswith("本级") and 2 <= len(str(name)) <= 10
+
+
+# What may differ between the 区划 of one service handled alike everywhere: where, when and whom to call.
+OFFICE_ELEMENTS = frozenset({"区划名称", "办理地点", "办理时间", "咨询方式"})
+
+
+def _content(item: Item) -> tuple:
+    """Everything of a 事项 but its office: equal for the 区划 that handle one service the same way."""
+    values = tuple(sorted((k, v.text) for k, v in item.values.items() if k not in OFFICE_ELEMENTS))
+    papers = tuple(
+        (s.name, tuple((m.key, tuple(sorted((k, v.text) for k, v in m.values.items()))) for m in s.materials))
+        for s in item.situations.values()
+    )
+    return values, papers
+
+
+def alike_across_districts(items: Sequence[Item]) -> List[List[Item]]:
+    """The 事项 grouped into services: one service (same 基本编码, else same name) handled with the same
+    conditions, papers and rules in several 区划 is one group, its offices in export order; a 区划 that handles it
+    differently stays a group of its own. Order: as the export first names each."""
+    groups: Dict[tuple, List[Item]] = {}
+    for item in items:
+        groups.setdefault((_service_of(item), _content(item)), []).append(item)
+    return list(groups.values())
+
+
 def build_guides(items: Sequence[Item], today: Optional[dt.date] = None) -> List[BuiltGuide]:
-    """One guide per 事项. Two 事项 whose ids would be the same get the id with a short hash of their own key."""
+    """One guide per service: the 区划 that handle it alike become its offices, each with its district (高龄津贴
+    in 东湖区, 青松区 and 和平区 is one guide that asks "您住在哪个区?"); a 区划 handling it differently gets a
+    guide of its own, its id with the 区划 in front. Two guides whose ids would be the same get the id with a short
+    hash of their own key."""
     today = today or dt.date.today()
-    ids = [guide_id(i.name, i.text("基本编码"), i.district) for i in items]
-    taken: Dict[str, int] = {}
-    for gid in ids:
-        taken[gid] = taken.get(gid, 0) + 1
+    groups = alike_across_districts(items)
+    alone = Counter(_service_of(group[0]) for group in groups)
+    ids = [
+        guide_id(g[0].name, g[0].text("基本编码"), None if alone[_service_of(g[0])] == 1 else g[0].district)
+        for g in groups
+    ]
+    taken = Counter(ids)
     built = []
-    for item, gid in zip(items, ids):
+    for group, gid in zip(groups, ids):
         if taken[gid] > 1:
-            digest = hashlib.sha1("|".join(item.key).encode("utf-8")).hexdigest()[:6]
+            digest = hashlib.sha1("|".join(group[0].key).encode("utf-8")).hexdigest()[:6]
             gid = f"{gid[: ID_MAX - 7]}-{digest}"
-        built.append(_Builder(item, today).build(gid))
+        built.append(_Builder(group[0], today, group).build(gid))
     return built
+
+
+def _service_of(item: Item) -> tuple:
+    code = item.text("基本编码")
+    return ("code", code) if code else ("name", item.name)

@@ -69,6 +69,12 @@ class ImportReport:
         for o in self.changed_published:
             lines.append(f"  {o.guide_id} {o.name}:" + (f" ({o.detail})" if o.detail else ""))
             lines += [f"    {c.describe()}" for c in o.changes]
+        several = [b.guide for b in self.built if b.guide and len(b.guide.locations) > 1]
+        if several:
+            lines.append(
+                f"services handled alike in several 区划: {len(several)}, one guide each with an office per 区划; "
+                f"{sum(1 for g in several if g.ask_district)} ask the person's district first (no 本级 office)"
+            )
         with_situations = [b for b in self.built if b.item.named_situations]
         if with_situations:
             lines.append(

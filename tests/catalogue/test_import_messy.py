@@ -11,8 +11,8 @@ from guidekit.catalogue.importer import import_export
 from guidekit.editorial.workflow import AuditRow, DraftRow, parse_draft
 from tests.catalogue.conftest import IMPORT_DAY, MESSY, published_count
 
-ELDER = "donghuqu-gaolingjintieshenling"
-REISSUE = "donghuqu-juminshenfenzhengbuling"
+ELDER = "gaolingjintieshenling"
+REISSUE = "juminshenfenzhengbuling"
 
 
 def _import(engine, **kw):

@@ -60,10 +60,29 @@ def test_the_only_problems_are_the_messy_cells_put_there_on_purpose(imported):
     assert report.grouped.cleaned_cells > 100  # HTML, full-width digits, stray spaces: cleaned, not problems
 
 
+def test_one_guide_per_service_with_an_office_per_district_that_asks_where_one_lives(imported):
+    _, report = imported
+    assert len(report.grouped.items) == 260 and len(report.built) == 162  # 事项 per 区划 → one guide per service
+    assert len({b.guide.id for b in report.built}) == 162 and not any("-" in b.guide.id for b in report.built)
+    elder = next(b.guide for b in report.built if b.item.name == "高龄津贴申领")
+    assert elder.ask_district and len(elder.districts) >= 2
+    assert all(loc.district and loc.district in loc.name for loc in elder.locations)
+    asking = [b.guide for b in report.built if b.guide.ask_district]
+    assert len(asking) >= 10 and all(len(g.districts) >= 2 for g in asking)
+    # A service the city's own hall also handles serves everybody: no district asked, every office listed.
+    with_city = [
+        b.guide for b in report.built if len(b.guide.locations) > 1 and any(not x.district for x in b.guide.locations)
+    ]
+    assert with_city and not any(g.ask_district for g in with_city)
+    assert "one guide each with an office per 区划" in report.summary()
+
+
 def test_several_districts_and_services_with_several_situations(imported):
     _, report = imported
-    districts = {b.item.district for b in report.built}
-    assert CITY in districts and len(districts - {CITY}) >= 3
+    districts = {b.item.district for b in report.built} | {
+        loc.district for b in report.built for loc in b.guide.locations
+    }
+    assert CITY in districts and len(districts - {CITY, None}) >= 3
     with_situations = [b for b in report.built if len(b.item.named_situations) >= 2]
     assert len(with_situations) >= 10
     asked = [b.guide for b in with_situations if b.guide.situations is not None]

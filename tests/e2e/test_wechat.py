@@ -94,6 +94,38 @@ def test_unsubscribe_forgets_the_conversation(wechat, stack):
     assert "第2样" not in _say(wechat, "oE2E-leaving", "下一个", 9005)
 
 
+def _hours_pass(stack, sender_id: str, hours: float) -> None:
+    """As if the conversation had been quiet for `hours`: every stored event moved back in time (Rasa starts a new
+    session after session_expiration_time, bot/domain.yml, by the events' own timestamps)."""
+    with sqlite3.connect(stack.cfg.tracker_path) as db:
+        db.execute(
+            "UPDATE events SET timestamp = timestamp - ?, "
+            "data = json_set(data, '$.timestamp', json_extract(data, '$.timestamp') - ?) WHERE sender_id = ?",
+            (hours * 3600, hours * 3600, sender_id),
+        )
+
+
+def _sessions(stack, sender_id: str) -> int:
+    with sqlite3.connect(stack.cfg.tracker_path) as db:
+        return db.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'session_started'", (sender_id,)
+        ).fetchone()[0]
+
+
+def test_a_wechat_users_district_is_kept_in_later_sessions_until_they_unfollow(wechat, stack):
+    user, sender = "oE2E-district", "wechat:oE2E-district"
+    assert "您住在哪个区?" in _say(wechat, user, "高龄津贴去哪里申请", 9101)
+    assert "您家在和平区" in _say(wechat, user, "和平区", 9102)
+    _hours_pass(stack, sender, 3)
+    sessions = _sessions(stack, sender)
+    later = _say(wechat, user, "高龄津贴去哪里申请", 9103)
+    assert _sessions(stack, sender) == sessions + 1  # a new session began, and the district came with it
+    assert "您家在和平区" in later and "您住在哪个区" not in later
+    assert post(wechat.cfg.api_url, signed_params(TOKEN), event_xml(user, "unsubscribe")).text == "success"
+    post(wechat.cfg.api_url, signed_params(TOKEN), event_xml(user, "subscribe"))
+    assert "您住在哪个区?" in _say(wechat, user, "高龄津贴去哪里申请", 9104)
+
+
 def test_answer_after_the_passive_window_arrives_through_customer_service(slow_wechat, fake_server):
     response = post(slow_wechat.cfg.api_url, signed_params(TOKEN), text_xml("oE2E-slow", "低保怎么申请要带什么", 9006))
     assert response.text == "success"
