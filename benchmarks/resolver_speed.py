@@ -39,9 +39,16 @@ def _rss_mb() -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--passes", type=int, default=5)
+    parser.add_argument(
+        "--catalogue", action="store_true", help="with the whole sample catalogue published (162 guides)"
+    )
     args = parser.parse_args()
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='banshi-resolver-')) / 'guides.db'}"
     load_guides(get_engine(url), ROOT / "guides")
+    if args.catalogue:
+        from benchmarks.whole_catalogue import publish_whole_catalogue
+
+        publish_whole_catalogue(get_engine(url))
     with Session(get_engine(url)) as session:
         guides = list_guides(session)
     started = time.perf_counter()

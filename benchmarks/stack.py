@@ -22,12 +22,18 @@ BENCH_ENV = {
 VOICE_HEADERS = {"X-Voice-Key": "bench-voice-key"}
 
 
-def start_bench_stack(prefix: str, extra_env: Optional[Dict[str, str]] = None) -> Stack:
-    """Started and ready; the caller stops it."""
+def start_bench_stack(prefix: str, extra_env: Optional[Dict[str, str]] = None, whole_catalogue: bool = False) -> Stack:
+    """Started and ready; the caller stops it. `whole_catalogue`: the sample catalogue's other 147 services
+    published beside the hand-written guides (benchmarks/whole_catalogue.py), after the model is trained, as a
+    publish in service is: no retraining."""
     work = Path(tempfile.mkdtemp(prefix=prefix))
     db_url = f"sqlite:///{work / 'guides.db'}"
     load_guides(get_engine(db_url), ROOT / "guides")
     model = ensure_model(db_url, quiet=True)
+    if whole_catalogue:
+        from benchmarks.whole_catalogue import publish_whole_catalogue
+
+        print(f"whole catalogue: {publish_whole_catalogue(get_engine(db_url))} imported services published", flush=True)
     cfg = StackConfig(
         database_url=db_url,
         model=model,

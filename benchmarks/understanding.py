@@ -919,6 +919,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=4, help="conversations at a time (default 4)")
     parser.add_argument(
+        "--catalogue",
+        action="store_true",
+        help="with the whole sample catalogue published (162 guides: benchmarks/whole_catalogue.py)",
+    )
+    parser.add_argument(
         "--check-labels", action="store_true", help="only load and check the sets' labels (no stack, no model)"
     )
     args = parser.parse_args(argv)
@@ -943,7 +948,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return run(args.api_url.rstrip("/"))
     from benchmarks.stack import start_bench_stack
 
-    stack = start_bench_stack("banshi-eval-", UNTHROTTLED_ENV)
+    stack = start_bench_stack("banshi-eval-", UNTHROTTLED_ENV, whole_catalogue=args.catalogue)
     try:
         return run(stack.cfg.api_url)
     finally:

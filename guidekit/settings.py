@@ -17,6 +17,9 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///var/banshi.db"
     guides_dir: str = "guides"
+    # A platform export `make run` imports as drafts for the editors at every start (idempotent: drafts someone
+    # touched are kept, published guides only compared): the fictional city's sample catalogue. Empty: none.
+    sample_catalogue: str = "catalogue/ankang-export.csv"
     # Training sentences: their words form the vocabulary that typed pinyin is converted into.
     nlu_data_dir: str = "nlu_data/train"
     # How often a running process asks whether the published guides changed.

@@ -39,6 +39,15 @@ def _already_running(lock_file) -> bool:
         return True
 
 
+def import_catalogue(database_url: str, export: Path) -> str:
+    """The catalogue export as drafts for the editors (guidekit/catalogue), in one line: the full report is
+    `python -m guidekit.cli import FILE --dry-run`."""
+    from guidekit.catalogue.importer import import_export
+
+    report = import_export(export, get_engine(database_url))
+    return f"catalogue {export.name}: " + report.summary().splitlines()[1]
+
+
 def main() -> int:
     VAR.mkdir(exist_ok=True)
     lock_file = LOCK.open("a+")
@@ -87,6 +96,8 @@ def main() -> int:
 
     report = load_guides(get_engine(settings.database_url), ROOT / settings.guides_dir)
     print(report.summary(), flush=True)
+    if settings.sample_catalogue:
+        print(import_catalogue(settings.database_url, ROOT / settings.sample_catalogue), flush=True)
     cfg.model = ensure_model(settings.database_url)
 
     stack = Stack(cfg)

@@ -5,7 +5,8 @@ published, and never written over someone's work.
 - a draft the importer saved and nobody touched since (still by "importer", still status draft): replaced by
   the new import, or left alone when it is the same;
 - any other draft (an editor saved it, it was submitted or sent back): kept, and reported;
-- a published guide: no draft is written; what changed in its official text is reported (changes.py), so the
+- a published guide (the same id, or the same official name: a hand-written guide of the service): no draft is
+  written; what changed in its official text is reported (changes.py), so the
   editors know which plain texts to recheck.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from typing import List, Optional, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from guidekit.catalogue.build import BuiltGuide
@@ -21,6 +23,7 @@ from guidekit.catalogue.changes import Change, official_changes
 from guidekit.editorial.workflow import DraftRow, get_draft, guide_to_yaml, parse_draft, published, save_draft
 from guidekit.guides.loader import GuideFileError
 from guidekit.guides.schema import Guide
+from guidekit.guides.store import GuideRow
 
 IMPORTER = "importer"
 NEW, UPDATED, UNCHANGED, KEPT, PUBLISHED, NOT_MADE = "new", "updated", "unchanged", "kept", "published", "not made"
@@ -33,6 +36,12 @@ class Outcome:
     status: str  # NEW | UPDATED | UNCHANGED | KEPT | PUBLISHED | NOT_MADE
     detail: str = ""
     changes: List[Change] = dataclasses.field(default_factory=list)
+
+
+def published_named(session: Session, name: str) -> Optional[GuideRow]:
+    """The published guide with this official name under another id (a hand-written guide of the same service,
+    户口投靠子女 as household-transfer-to-children): the service is that guide, compared, never drafted twice."""
+    return session.execute(select(GuideRow).where(GuideRow.name == name).limit(1)).scalar_one_or_none()
 
 
 def importer_owns(draft: DraftRow) -> bool:
@@ -57,12 +66,12 @@ def store_drafts(session: Session, built: Sequence[BuiltGuide], dry_run: bool = 
             continue
         guide = b.guide
         text = guide_to_yaml(guide)
-        draft = get_draft(session, guide.id)
-        live = published(session, guide.id)
+        live = published(session, guide.id) or published_named(session, guide.name)
+        draft = get_draft(session, live.id if live is not None else guide.id)
         if live is not None:
             changes = official_changes(Guide.model_validate_json(live.content), guide, b.provided)
             detail = f"a draft by {draft.updated_by} ({draft.status}) is in progress" if draft is not None else ""
-            outcomes.append(Outcome(guide.id, guide.name, PUBLISHED, detail, changes))
+            outcomes.append(Outcome(live.id, guide.name, PUBLISHED, detail, changes))
             continue
         if draft is None:
             if not dry_run:

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from guidekit.catalogue.drafts import IMPORTER, NEW
+from guidekit.catalogue.drafts import IMPORTER, NEW, PUBLISHED
 from guidekit.catalogue.importer import import_export
 from guidekit.db.engine import get_engine
 from guidekit.editorial.workflow import DraftRow
 from guidekit.guides.loader import guide_files, read_guide_file
+from guidekit.guides.store import load_guides
 from tests.catalogue.conftest import IMPORT_DAY, published_count
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,3 +113,15 @@ def test_the_hand_written_guides_are_in_the_export_with_their_departments_and_ha
             and (d.locations[0].address.official, d.locations[0].phone, d.locations[0].hours.official) in halls
         ]
         assert same, guide.name
+
+
+def test_a_service_already_published_under_its_name_is_compared_not_drafted_again(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'guides.db'}")
+    load_guides(engine, ROOT / "guides")
+    report = import_export(SAMPLE, engine, today=IMPORT_DAY)
+    hand_written = {g.id for g in (read_guide_file(p) for p in guide_files(ROOT / "guides"))}
+    assert {o.guide_id for o in report.with_status(PUBLISHED)} == hand_written
+    assert len(report.with_status(NEW)) == 162 - 15
+    with Session(engine) as session:
+        drafted = set(session.execute(select(DraftRow.guide_id)).scalars())
+    assert not drafted & hand_written and published_count(engine) == 15

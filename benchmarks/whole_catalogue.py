@@ -1,0 +1,37 @@
+"""The whole sample catalogue published at once, for measuring understanding and speed at a city's scale
+(issue 17): the 15 hand-written guides and the 147 other services of `catalogue/ankang-export.csv` as the importer
+makes them — official names and 事项名称 as aliases, no purpose, no example sentences, suggested plain texts
+nobody reviewed. That is the floor an untouched import gives; each guide an editor completes can only add words.
+
+`python -m benchmarks.understanding --catalogue …` and `python -m benchmarks.resolver_speed --catalogue` use it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from guidekit.catalogue.drafts import NEW
+from guidekit.catalogue.importer import import_export
+from guidekit.guides.store import LoadReport, bump_revision, upsert_guide
+from ops.stack import ROOT
+
+SAMPLE_EXPORT = ROOT / "catalogue" / "ankang-export.csv"
+
+
+def publish_whole_catalogue(engine: Engine, export: Path = SAMPLE_EXPORT) -> int:
+    """Publish every service of `export` not already published (by id or official name) into the guides
+    database of `engine`, which holds the hand-written guides; returns how many. Benchmarks only: in service,
+    guides are published by editors after review."""
+    report = import_export(export, engine, dry_run=True)
+    fresh = {o.guide_id for o in report.with_status(NEW)}
+    loaded = LoadReport()
+    with Session(engine) as session, session.begin():
+        for built in report.built:
+            if built.guide is not None and built.guide.id in fresh:
+                upsert_guide(session, built.guide, f"{export.name} (imported, unreviewed)", loaded)
+        if loaded.changed:
+            bump_revision(session)
+    return len(fresh)
