@@ -9,16 +9,24 @@ nobody reviewed. That is the floor an untouched import gives; each guide an edit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Dict
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from guidekit.catalogue.drafts import NEW
 from guidekit.catalogue.importer import import_export
+from guidekit.db.engine import get_engine
 from guidekit.guides.store import LoadReport, bump_revision, upsert_guide
 from ops.stack import ROOT
 
 SAMPLE_EXPORT = ROOT / "catalogue" / "ankang-export.csv"
+
+
+def imported_names(export: Path = SAMPLE_EXPORT) -> Dict[str, str]:
+    """Guide id → the name the assistant says, for every service of the export as the importer makes it."""
+    report = import_export(export, get_engine("sqlite://"), dry_run=True)
+    return {b.guide.id: b.guide.called for b in report.built if b.guide is not None}
 
 
 def publish_whole_catalogue(engine: Engine, export: Path = SAMPLE_EXPORT) -> int:
