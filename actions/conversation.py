@@ -249,6 +249,7 @@ class Turn:
             set(topics_mentioned(rest)),
             step_words=mentions_topic("process", self.text),
             heard=TOPIC_OF_INTENT.get(self.intent),
+            follow_up=self.resolution.best is None,
         )
 
     @cached_property

@@ -87,11 +87,16 @@ def last_clause(text: str) -> Optional[str]:
 
 
 def decide_topic(
-    probabilities: Dict[str, float], worded: AbstractSet[str], step_words: bool, heard: Optional[str] = None
+    probabilities: Dict[str, float],
+    worded: AbstractSet[str],
+    step_words: bool,
+    heard: Optional[str] = None,
+    follow_up: bool = False,
 ) -> Optional[str]:
     """One topic from the classifier's probabilities and the topics whose words the sentence has (outside
     the service's own name: "身体条件证明" has 条件 but asks what to bring), and `heard`, the topic of the
-    intent classifier's reading (None when it heard no topic question).
+    intent classifier's reading (None when it heard no topic question). `follow_up`: the message names no
+    service (a question about the one being discussed).
 
     "低保怎么申请" is a plain how-to, answered with what to bring: the steps are for step words. None when
     the meaning is no topic question at all ("还有啥没说的"): the intent classifier's reading stands.
@@ -108,9 +113,14 @@ def decide_topic(
         top, p = ranked[0]
     if top == OTHER:
         return None
-    if heard == top and heard not in ("materials", "process", "handoff") and p >= AGREED:
-        return top  # (what to bring is the default anyway; a how-to is read as steps only with step words)
     marked = [t for t, q in ranked if t in worded and t != "materials" and q >= WORDS_NOT_RULED_OUT]
+    # Two readings agreeing is enough ("外地户口在这边住了十年,给办不" → who qualifies), unless a short
+    # follow-up names another topic in its words and has none of this one's: "我明天去行不行" is heard by both as
+    # "can someone go for me" (…去行不行), but 明天 asks about the opening days. In a message that names its
+    # service, a stray word is no such sign ("…退了一年多了,现在去提会不会太晚了" asks who qualifies, not hours).
+    agreed = heard == top and heard not in ("materials", "process", "handoff") and p >= AGREED
+    if agreed and (top in worded or not marked or not follow_up):
+        return top  # (what to bring is the default anyway; a how-to is read as steps only with step words)
     if top == "materials" or (top == "process" and not step_words):
         # "要带什么,在哪交": a topic with its words, nearly as likely as what to bring, is the question.
         if marked and probabilities[marked[0]] >= NEARLY * p:

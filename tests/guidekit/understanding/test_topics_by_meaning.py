@@ -63,6 +63,22 @@ def test_an_unsure_reading_the_intent_classifier_also_heard_is_taken():
     )
 
 
+def test_two_readings_agreeing_yield_to_another_topic_named_in_the_words():
+    # "我明天去行不行": both classifiers hear a family-member question (…去行不行); 明天 names the opening days.
+    hours_said = probabilities(proxy=0.7, hours=0.26)
+    assert decide_topic(hours_said, worded={"hours"}, step_words=False, heard="proxy", follow_up=True) == "hours"
+    # With the agreed topic's own words in it too, the agreement stands.
+    assert decide_topic(hours_said, worded={"hours", "proxy"}, step_words=False, heard="proxy", follow_up=True) == (
+        "proxy"
+    )
+    # A topic the meaning rules out (under 0.1) is no reason to doubt the agreement.
+    ruled_out = probabilities(proxy=0.8, hours=0.05)
+    assert decide_topic(ruled_out, worded={"hours"}, step_words=False, heard="proxy", follow_up=True) == "proxy"
+    # In a message naming its service, a stray word is no sign ("…退了一年多了,现在去提会不会太晚了").
+    late = probabilities(eligibility=0.6, hours=0.2)
+    assert decide_topic(late, worded={"hours"}, step_words=False, heard="eligibility") == "eligibility"
+
+
 def test_agreeing_on_a_plain_how_to_is_still_what_to_bring():
     assert decide_topic(probabilities(process=0.6), worded=set(), step_words=False, heard="process") == "materials"
 
