@@ -1,7 +1,8 @@
 """The whole sample catalogue published at once, for measuring understanding and speed at a city's scale
 (issue 17): the 15 hand-written guides and the 147 other services of `catalogue/ankang-export.csv` as the importer
-makes them — official names and 事项名称 as aliases, no purpose, no example sentences, suggested plain texts
-nobody reviewed. That is the floor an untouched import gives; each guide an editor completes can only add words.
+makes them — official names and 事项名称 as aliases, suggested plain texts nobody reviewed — with what people say
+about each (`catalogue/ankang-sayings.yml`: purpose and 25 example messages; `sayings=` a missing file to measure
+names alone).
 
 `python -m benchmarks.understanding --catalogue …` and `python -m benchmarks.resolver_speed --catalogue` use it.
 """
@@ -21,6 +22,7 @@ from guidekit.guides.store import LoadReport, bump_revision, upsert_guide
 from ops.stack import ROOT
 
 SAMPLE_EXPORT = ROOT / "catalogue" / "ankang-export.csv"
+SAMPLE_SAYINGS = ROOT / "catalogue" / "ankang-sayings.yml"
 
 
 def imported_names(export: Path = SAMPLE_EXPORT) -> Dict[str, str]:
@@ -29,11 +31,11 @@ def imported_names(export: Path = SAMPLE_EXPORT) -> Dict[str, str]:
     return {b.guide.id: b.guide.called for b in report.built if b.guide is not None}
 
 
-def publish_whole_catalogue(engine: Engine, export: Path = SAMPLE_EXPORT) -> int:
+def publish_whole_catalogue(engine: Engine, export: Path = SAMPLE_EXPORT, sayings: Path = SAMPLE_SAYINGS) -> int:
     """Publish every service of `export` not already published (by id or official name) into the guides
     database of `engine`, which holds the hand-written guides; returns how many. Benchmarks only: in service,
     guides are published by editors after review."""
-    report = import_export(export, engine, dry_run=True)
+    report = import_export(export, engine, dry_run=True, sayings=sayings if sayings.exists() else None)
     fresh = {o.guide_id for o in report.with_status(NEW)}
     loaded = LoadReport()
     with Session(engine) as session, session.begin():

@@ -32,7 +32,7 @@ def _load(directory: Path, url: str) -> int:
     return 1 if report.refused else 0
 
 
-def _import(path: Path, url: str, mapping, papers, dry_run: bool) -> int:
+def _import(path: Path, url: str, mapping, papers, dry_run: bool, sayings=None) -> int:
     """An official export (xlsx, csv, json) as drafts by "importer"; problems as file:row:column: message."""
     from guidekit.catalogue.importer import import_export
     from guidekit.catalogue.papers import PAPER_NAMES
@@ -40,7 +40,9 @@ def _import(path: Path, url: str, mapping, papers, dry_run: bool) -> int:
     from guidekit.db.engine import get_engine
 
     try:
-        report = import_export(path, get_engine(url), mapping=mapping, papers=papers or PAPER_NAMES, dry_run=dry_run)
+        report = import_export(
+            path, get_engine(url), mapping=mapping, papers=papers or PAPER_NAMES, dry_run=dry_run, sayings=sayings
+        )
     except ExportUnreadable as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -180,6 +182,12 @@ def main(argv=None) -> int:
         "--papers", type=Path, default=None, help="paper names (default guidekit/data/paper_names.yml)"
     )
     p_import.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
+    p_import.add_argument(
+        "--sayings",
+        type=Path,
+        default=None,
+        help="YAML: 基本编码 → purpose and example messages (catalogue/*-sayings.yml)",
+    )
     p_dict = sub.add_parser("userdict", help="write the jieba user dictionary from the database")
     p_dict.add_argument("--out", type=Path, default=Path("bot/jieba_userdict"))
     p_user = sub.add_parser("create-user", help="create an editor account (the first one: --role admin)")
@@ -203,7 +211,7 @@ def main(argv=None) -> int:
     if args.command == "load":
         return _load(args.directory or Path(settings.guides_dir), settings.database_url)
     if args.command == "import":
-        return _import(args.file, settings.database_url, args.mapping, args.papers, args.dry_run)
+        return _import(args.file, settings.database_url, args.mapping, args.papers, args.dry_run, args.sayings)
     if args.command == "create-user":
         return _create_user(settings.database_url, args.username, args.role, args.password_stdin)
     if args.command == "set-password":

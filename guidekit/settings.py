@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     # A platform export `make run` imports as drafts for the editors at every start (idempotent: drafts someone
     # touched are kept, published guides only compared): the fictional city's sample catalogue. Empty: none.
     sample_catalogue: str = "catalogue/ankang-export.csv"
+    # … with what people say about each of its services (guidekit/catalogue/sayings.py). Empty: none.
+    sample_catalogue_sayings: str = "catalogue/ankang-sayings.yml"
     # Training sentences: their words form the vocabulary that typed pinyin is converted into.
     nlu_data_dir: str = "nlu_data/train"
     # How often a running process asks whether the published guides changed.

@@ -13,6 +13,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from typing import Optional
 
 from guidekit.settings import get_settings
 from guidekit.db.engine import get_engine
@@ -39,12 +40,12 @@ def _already_running(lock_file) -> bool:
         return True
 
 
-def import_catalogue(database_url: str, export: Path) -> str:
-    """The catalogue export as drafts for the editors (guidekit/catalogue), in one line: the full report is
-    `python -m guidekit.cli import FILE --dry-run`."""
+def import_catalogue(database_url: str, export: Path, sayings: Optional[Path] = None) -> str:
+    """The catalogue export as drafts for the editors (guidekit/catalogue), with what people say about each
+    service, in one line: the full report is `python -m guidekit.cli import FILE --sayings S --dry-run`."""
     from guidekit.catalogue.importer import import_export
 
-    report = import_export(export, get_engine(database_url))
+    report = import_export(export, get_engine(database_url), sayings=sayings)
     return f"catalogue {export.name}: " + report.summary().splitlines()[1]
 
 
@@ -97,7 +98,8 @@ def main() -> int:
     report = load_guides(get_engine(settings.database_url), ROOT / settings.guides_dir)
     print(report.summary(), flush=True)
     if settings.sample_catalogue:
-        print(import_catalogue(settings.database_url, ROOT / settings.sample_catalogue), flush=True)
+        sayings = ROOT / settings.sample_catalogue_sayings if settings.sample_catalogue_sayings else None
+        print(import_catalogue(settings.database_url, ROOT / settings.sample_catalogue, sayings), flush=True)
     cfg.model = ensure_model(settings.database_url)
 
     stack = Stack(cfg)

@@ -23,6 +23,7 @@ from pypinyin import lazy_pinyin
 from guidekit.catalogue.group import Item, MaterialEntry, Value, quote
 from guidekit.catalogue.papers import NAME_MAX
 from guidekit.catalogue.problems import Problem
+from guidekit.catalogue.sayings import Sayings
 from guidekit.editorial.plain_draft import plain_draft
 from guidekit.guides.schema import Guide, OpeningPeriod
 
@@ -203,8 +204,8 @@ class BuiltGuide:
 
 
 class _Builder:
-    def __init__(self, item: Item, today: dt.date, offices: Sequence[Item] = ()):
-        self.item, self.today = item, today
+    def __init__(self, item: Item, today: dt.date, offices: Sequence[Item] = (), said: Optional[Sayings] = None):
+        self.item, self.today, self.said = item, today, said
         self.offices = list(offices) or [item]
         self.problems: List[Problem] = []
         self.provided: Set[str] = set()
@@ -474,6 +475,10 @@ class _Builder:
         }
         if situations:
             data["situations"] = situations
+        if self.said is not None:  # what people say about it (sayings.py): found by meaning, not only by name
+            if self.said.purpose:
+                data["purpose"] = self.said.purpose
+            data["examples"] = list(self.said.examples)
         districts = {loc.get("district") for loc in locations}
         if len(districts) >= 2 and None not in districts:  # done where one lives: 在哪办 asks the district
             data["ask_district"] = True
@@ -526,7 +531,9 @@ def alike_across_districts(items: Sequence[Item]) -> List[List[Item]]:
     return list(groups.values())
 
 
-def build_guides(items: Sequence[Item], today: Optional[dt.date] = None) -> List[BuiltGuide]:
+def build_guides(
+    items: Sequence[Item], today: Optional[dt.date] = None, sayings: Optional[Dict[str, Sayings]] = None
+) -> List[BuiltGuide]:
     """One guide per service: the 区划 that handle it alike become its offices, each with its district (高龄津贴
     in 东湖区, 青松区 and 和平区 is one guide that asks "您住在哪个区?"); a 区划 handling it differently gets a
     guide of its own, its id with the 区划 in front. Two guides whose ids would be the same get the id with a short
@@ -544,7 +551,8 @@ def build_guides(items: Sequence[Item], today: Optional[dt.date] = None) -> List
         if taken[gid] > 1:
             digest = hashlib.sha1("|".join(group[0].key).encode("utf-8")).hexdigest()[:6]
             gid = f"{gid[: ID_MAX - 7]}-{digest}"
-        built.append(_Builder(group[0], today, group).build(gid))
+        said = (sayings or {}).get(group[0].text("基本编码") or "")
+        built.append(_Builder(group[0], today, group, said).build(gid))
     return built
 
 

@@ -18,6 +18,7 @@ from guidekit.catalogue.group import Grouped, group
 from guidekit.catalogue.papers import PAPER_NAMES, load_paper_names
 from guidekit.catalogue.problems import Problem
 from guidekit.catalogue.read import Sheet, read_export
+from guidekit.catalogue.sayings import load_sayings
 
 
 @dataclasses.dataclass
@@ -109,9 +110,10 @@ def import_export(
     papers: Path = PAPER_NAMES,
     dry_run: bool = False,
     today: Optional[dt.date] = None,
+    sayings: Optional[Path] = None,
 ) -> ImportReport:
-    """Import one export. ExportUnreadable when the file, the mapping or the paper names cannot be used at all;
-    every other problem is in the report."""
+    """Import one export. ExportUnreadable when the file, the mapping, the paper names or the sayings (what
+    people say about each service, sayings.py) cannot be used at all; every other problem is in the report."""
     column_map = load_mapping(mapping)
     paper_names = load_paper_names(papers)
 
@@ -121,7 +123,14 @@ def import_export(
     sheet = read_export(path, known)
     elements, problems = header_elements(sheet.headers, column_map, sheet.file)
     grouped = group(sheet, elements, paper_names)
-    built = build_guides(grouped.items, today)
+    said = load_sayings(sayings) if sayings is not None else {}
+    codes = {item.text("基本编码") for item in grouped.items}
+    problems += [
+        Problem(str(sayings), s.line, 1, f"{code}: no service with this 基本编码 in the export: not used")
+        for code, s in said.items()
+        if code not in codes
+    ]
+    built = build_guides(grouped.items, today, said)
     problems = sheet.notes + problems + grouped.problems + [p for b in built for p in b.problems]
     with Session(engine) as session:
         outcomes = store_drafts(session, built, dry_run)

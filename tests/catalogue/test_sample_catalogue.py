@@ -125,3 +125,15 @@ def test_a_service_already_published_under_its_name_is_compared_not_drafted_agai
     with Session(engine) as session:
         drafted = set(session.execute(select(DraftRow.guide_id)).scalars())
     assert not drafted & hand_written and published_count(engine) == 15
+
+
+def test_every_service_beside_the_hand_written_guides_has_what_people_say_about_it(tmp_path):
+    engine = get_engine(f"sqlite:///{tmp_path / 'guides.db'}")
+    load_guides(engine, ROOT / "guides")
+    sayings = ROOT / "catalogue" / "ankang-sayings.yml"
+    report = import_export(SAMPLE, engine, today=IMPORT_DAY, dry_run=True, sayings=sayings)
+    assert [str(p) for p in report.problems] == [f"{SAMPLE}:{p}" for p in EXPECTED_PROBLEMS]  # every code known
+    drafted = {o.guide_id for o in report.with_status(NEW)}
+    guides = [b.guide for b in report.built if b.guide.id in drafted]
+    assert len(guides) == 147
+    assert all(g.purpose and len(g.examples) >= 25 for g in guides)
