@@ -1,7 +1,8 @@
 """Time from a reviewer's publish (the HTTP response of POST /editor/guides/{id}/publish) to the new
 wording in an answer of POST /api/chat, through the whole stack. Median of 20 publishes.
 
-Run: `make bench-publish` (loopback only; bounded; stops the stack it started).
+Run: `make bench-publish` (loopback only; bounded; stops the stack it started); `--catalogue`: with the whole
+sample catalogue published (162 guides, benchmarks/whole_catalogue.py).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def signed_in(api: str, username: str) -> httpx.Client:
 
 
 def main() -> int:
-    stack = start_bench_stack("banshi-bench-publish-")
+    stack = start_bench_stack("banshi-bench-publish-", whole_catalogue="--catalogue" in sys.argv[1:])
     try:
         with Session(get_engine(stack.cfg.database_url)) as session, session.begin():
             ed.create_user(session, "bench-editor", PASSWORD, "editor", by="bench")
