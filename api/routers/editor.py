@@ -193,17 +193,17 @@ def create_guide(
 
 
 def _draft_view(session: Session, guide_id: str, user: UserRow) -> Dict:
-    with committed(session):
-        draft = ed.get_draft(session, guide_id)
-        if draft is None:
-            if session.get(GuideRow, guide_id) is None:
-                raise HTTPException(404, f"没有这个办事指南:{guide_id}")
-            draft = ed.start_draft(session, guide_id, user.username)
-        return {
-            "draft": views.DraftView.of(draft),
-            "guide": ed.parse_draft(guide_id, draft.yaml_text),
-            "published": session.get(GuideRow, guide_id),
-        }
+    """The draft, or with none the published guide at lock 0: looking makes no draft (the first save does)."""
+    draft = ed.get_draft(session, guide_id)
+    live = session.get(GuideRow, guide_id)
+    if draft is not None:
+        view = views.DraftView.of(draft)
+    elif live is not None:
+        yaml_text, lock = ed.editing_text(session, guide_id)
+        view = views.DraftView(guide_id, yaml_text, "published", lock, "", live.updated_at, None)
+    else:
+        raise HTTPException(404, f"没有这个办事指南:{guide_id}")
+    return {"draft": view, "guide": ed.parse_draft(guide_id, view.yaml_text), "published": live}
 
 
 @router.get("/guides/{guide_id}", response_class=HTMLResponse)
@@ -243,9 +243,9 @@ async def save_plain(
     )
     try:
         with committed(session):
-            draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
+            before, _ = ed.editing_text(session, guide_id)
             text = ed.apply_plain_edits(
-                draft.yaml_text, guide_id, edits, aliases, purpose, examples, short_name, situations, districts
+                before, guide_id, edits, aliases, purpose, examples, short_name, situations, districts
             )
             ed.save_draft(session, guide_id, text, lock, user.username)
     except ed.DraftConflict as exc:
@@ -314,8 +314,8 @@ def change_materials(
 ):
     try:
         with committed(session):
-            draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
-            text = ed.edit_materials(draft.yaml_text, guide_id, action, index)
+            before, _ = ed.editing_text(session, guide_id)
+            text = ed.edit_materials(before, guide_id, action, index)
             ed.save_draft(session, guide_id, text, lock, user.username, action=f"materials_{action}")
     except ed.DraftConflict as exc:
         return _conflict(request, user, session, guide_id, exc)
@@ -364,6 +364,25 @@ def submit(
     except ed.WorkflowError as exc:
         return _edit_again(request, user, session, guide_id, views.problems_of(exc))
     return back_to("/editor?submitted=" + guide_id)
+
+
+@router.post("/guides/{guide_id}/discard")
+def discard(
+    guide_id: str,
+    request: Request,
+    lock: int = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
+    """The draft thrown away: the page shows the published guide again."""
+    try:
+        with committed(session):
+            ed.discard_draft(session, guide_id, lock, user.username)
+    except ed.DraftConflict as exc:
+        return _conflict(request, user, session, guide_id, exc)
+    except ed.WorkflowError as exc:
+        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
+    return back_to(f"/editor/guides/{guide_id}?discarded=1")
 
 
 @router.get("/guides/{guide_id}/preview", response_class=HTMLResponse)

@@ -308,6 +308,36 @@ def start_draft(session: Session, guide_id: str, by: str) -> DraftRow:
     return draft
 
 
+def editing_text(session: Session, guide_id: str) -> Tuple[str, int]:
+    """What an edit starts from and the lock to save it with: the draft's, or, with no draft yet, the published
+    guide's at lock 0. Opening a guide to look at it makes no draft; the first save does (save_draft)."""
+    draft = get_draft(session, guide_id)
+    if draft is not None:
+        return draft.yaml_text, draft.lock
+    row = published(session, guide_id)
+    if row is None:
+        raise WorkflowError(f"没有这个办事指南:{guide_id}")
+    return guide_to_yaml(Guide.model_validate_json(row.content)), 0
+
+
+def discard_draft(session: Session, guide_id: str, lock: int, by: str) -> None:
+    """Throw the draft away: the guide is its published version again. Refused for a draft changed since it was
+    opened (DraftConflict), one waiting for review (the reviewer is looking at it), and the draft of a guide never
+    published (it is all there is)."""
+    draft = get_draft(session, guide_id)
+    if draft is None:
+        raise WorkflowError("没有草稿可以放弃。")
+    if draft.lock != lock:
+        raise DraftConflict(draft)
+    if draft.status == "submitted":
+        raise WorkflowError("这份草稿正在等待审核,不能放弃。请审核的人退回后再放弃。")
+    if published(session, guide_id) is None:
+        raise WorkflowError("这份指南还没有发布过,草稿就是它的全部内容,不能放弃。")
+    session.delete(draft)
+    session.flush()
+    audit(session, by, "discard_draft", guide_id, lock=lock)
+
+
 def save_draft(
     session: Session, guide_id: str, yaml_text: str, lock: int, by: str, action: str = "save_draft"
 ) -> DraftRow:

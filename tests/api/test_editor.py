@@ -125,11 +125,13 @@ def test_session_cookie_is_httponly_and_samesite(api):
 
 def test_post_without_csrf_token_is_refused_and_changes_nothing(api, db_url):
     person = signed_in(api, "editor1")
+    _save_fee(person, "这件事不收钱。")
     lock = person.lock_of(GUIDE)
     response = person.post(f"/editor/guides/{GUIDE}/save", {"lock": lock, "plain:fee": "不要钱。"}, csrf=False)
     assert response.status_code == 403
     with Session(get_engine(db_url)) as session:
-        assert ed.get_draft(session, GUIDE).lock == lock
+        draft = ed.get_draft(session, GUIDE)
+        assert draft.lock == lock and "这件事不收钱。" in draft.yaml_text
 
 
 def test_editor_cannot_publish_or_manage_accounts(api):
@@ -409,6 +411,46 @@ def test_asking_the_district_where_locations_have_none_is_refused(api):
         {"lock": writer.lock_of(GUIDE), "district_fields": "1", "ask_district": "on", "district-0": ""},
     )
     assert refused.status_code == 422 and "ask_district" in html.unescape(refused.text)
+
+
+def _drafts(db_url: str) -> list:
+    with Session(get_engine(db_url)) as session:
+        return list(session.execute(select(ed.DraftRow.guide_id)).scalars())
+
+
+def test_opening_a_guide_to_look_at_it_makes_no_draft(api, db_url):
+    writer = signed_in(api, "editor1")
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    assert "还没有草稿" in page and 'name="lock" value="0"' in page and 'id="discard"' not in page
+    writer.get(f"/editor/guides/{GUIDE}/preview")
+    assert _drafts(db_url) == []
+    assert _save_fee(writer, "不收钱。").status_code == 303  # the first save makes the draft
+    assert _drafts(db_url) == [GUIDE] and "草稿第 1 次保存" in writer.get(f"/editor/guides/{GUIDE}").text
+
+
+def test_a_draft_can_be_discarded_and_the_published_guide_is_shown_again(api, db_url):
+    writer = signed_in(api, "editor1")
+    _save_fee(writer, "这件事不收钱,一分钱也不用交。")
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    assert 'id="discard"' in page and "一分钱也不用交" in page
+    discarded = writer.post(f"/editor/guides/{GUIDE}/discard", {"lock": writer.lock_of(GUIDE)})
+    assert discarded.status_code == 303 and _drafts(db_url) == []
+    page = writer.get(f"/editor/guides/{GUIDE}?discarded=1").text
+    assert "已放弃草稿" in page and "一分钱也不用交" not in page
+    with Session(get_engine(db_url)) as session:
+        actions = [a.action for a in ed.audit_entries(session)]
+    assert actions[0] == "discard_draft"
+
+
+def test_a_draft_waiting_for_review_or_changed_since_cannot_be_discarded(api, db_url):
+    writer, other = signed_in(api, "editor1"), signed_in(api, "editor2")
+    _save_fee(writer, "不收钱。")
+    stale = writer.lock_of(GUIDE)
+    _save_fee(other, "不要钱。")
+    assert writer.post(f"/editor/guides/{GUIDE}/discard", {"lock": stale}).status_code == 409
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    refused = writer.post(f"/editor/guides/{GUIDE}/discard", {"lock": writer.lock_of(GUIDE)})
+    assert refused.status_code == 422 and "等待审核" in refused.text and _drafts(db_url) == [GUIDE]
 
 
 def test_a_new_guide_can_be_drafted_and_published(api, db_url):
