@@ -42,13 +42,17 @@ def dashboard(
     guide: str = "",
     channel: str = "",
     until: Optional[str] = None,
+    singles: bool = False,
     user: UserRow = Depends(current_user),
     session: Session = Depends(db_session),
 ):
     since, end = _period(days, until)
     guide_id, channel_name = guide or None, channel or None
     board = quality.dashboard(session, since=since, until=end, guide_id=guide_id, channel=channel_name)
-    groups = quality.unanswered(session, since=since, until=end, guide_id=guide_id, channel=channel_name)
+    # One person's one-off ("测试一下") is noise until someone else asks it too; `singles` shows them.
+    every = quality.unanswered(session, since=since, until=end, guide_id=guide_id, channel=channel_name, limit=1000)
+    groups = [g for g in every if singles or g.conversations >= 2][:20]
+    hidden = sum(1 for g in every if g.conversations < 2) if not singles else 0
     guides = list_guides(session)
     names = {g.id: g.name for g in guides}
     rating_rows = [(label, board.rating_counts.get(level, 0)) for level, label in quality.LEVELS]
@@ -69,6 +73,9 @@ def dashboard(
         channel=channel,
         levels=quality.LEVELS,
         followups=quality.open_followups(session),
+        singles=singles,
+        hidden=hidden,
+        dismissals=quality.DISMISSALS,
         names=names,
         query=f"days={days}&guide={guide}&channel={channel}",
     )
@@ -115,13 +122,15 @@ def close_followup(
 @router.post("/unanswered/alias")
 def add_alias(
     text: str = Form(...),
-    guide_id: str = Form(...),
+    guide_id: str = Form(""),  # none chosen: said in plain words below, not as a missing field
     user: UserRow = Depends(current_user),
     session: Session = Depends(db_session),
 ):
     alias = text.strip()[:40]
     if not alias:
         raise HTTPException(422, "没有要加的说法。")
+    if not guide_id.strip():
+        raise HTTPException(422, "请先选一个指南,再加为别名。")
     with committed(session):
         draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
         aliases = ed.parse_draft(guide_id, draft.yaml_text).aliases
@@ -130,6 +139,23 @@ def add_alias(
         )
         ed.save_draft(session, guide_id, text_out, draft.lock, user.username, action="alias_from_unanswered")
     return RedirectResponse(f"/editor/guides/{guide_id}?saved=1", status_code=303)
+
+
+@router.post("/unanswered/dismiss")
+def dismiss(
+    text: str = Form(...),
+    kind: str = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
+    """忽略 / 不是办事问题: the question leaves the panel, every way of writing it (audited)."""
+    try:
+        with committed(session):
+            key = quality.dismiss_unanswered(session, text, kind, user.username)
+            ed.audit(session, user.username, f"unanswered_{kind}", key=key)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return RedirectResponse("/editor/dashboard?dismissed=1#unanswered", status_code=303)
 
 
 @router.post("/unanswered/training")

@@ -142,6 +142,21 @@ class TrainingSuggestionRow(Base):
     at = Column(DateTime, nullable=False, index=True)
 
 
+class UnansweredDismissalRow(Base):
+    """An unanswered question an editor set aside: "ignored" (seen, nothing to do) or "not_service" (not a
+    question about a government service: 今天天气怎么样). Keyed by question_key, so every way of writing it is hidden."""
+
+    __tablename__ = "unanswered_dismissals"
+
+    key = Column(String(200), primary_key=True)
+    kind = Column(String(20), nullable=False)
+    by = Column(String(100), nullable=False)
+    at = Column(DateTime, nullable=False)
+
+
+DISMISSALS = {"ignored": "忽略", "not_service": "不是办事问题"}
+
+
 class RatingRequestRow(Base):
     """A session that was asked for a rating (or, after a 差评, for the reason), shared by all API processes.
 
@@ -636,6 +651,22 @@ def question_key(text: str) -> str:
     return key
 
 
+def dismiss_unanswered(session: Session, text: str, kind: str, by: str) -> str:
+    """Set a question aside (DISMISSALS); returns its key. ValueError for an unknown kind or an empty text."""
+    if kind not in DISMISSALS:
+        raise ValueError(f"kind must be one of {', '.join(DISMISSALS)}")
+    key = question_key(mask_personal_numbers(text))[:200]
+    if not key:
+        raise ValueError("没有要处理的问题。")
+    row = session.get(UnansweredDismissalRow, key)
+    if row is None:
+        session.add(UnansweredDismissalRow(key=key, kind=kind, by=by, at=utc_now()))
+    else:
+        row.kind, row.by, row.at = kind, by, utc_now()
+    session.flush()
+    return key
+
+
 def unanswered(
     session: Session,
     *,
@@ -644,10 +675,13 @@ def unanswered(
     guide_id: Optional[str] = None,
     channel: Optional[str] = None,
     limit: int = 20,
+    min_conversations: int = 1,
 ) -> List[UnansweredGroup]:
     """The most frequent questions the assistant could not answer, most asked first.
 
-    Texts with nothing left after cleaning (only "嗯", "啊?") are not questions and are left out.
+    Texts with nothing left after cleaning (only "嗯", "啊?") are not questions and are left out, so are the
+    questions an editor set aside (dismiss_unanswered) and, with `min_conversations` 2, one person's one-off
+    ("测试一下", a stray word): the panel shows what several people got stuck on.
     """
     query = (
         select(TurnRow.text, TurnRow.session_id, TurnRow.at)
@@ -670,7 +704,9 @@ def unanswered(
             group.examples.append(text)
     for key, group in groups.items():
         group.conversations = len(sessions[key])
-    return sorted(groups.values(), key=lambda g: (-g.count, -g.last_seen.timestamp(), g.key))[:limit]
+    dismissed = set(session.execute(select(UnansweredDismissalRow.key)).scalars())
+    kept = [g for key, g in groups.items() if key[:200] not in dismissed and g.conversations >= min_conversations]
+    return sorted(kept, key=lambda g: (-g.count, -g.last_seen.timestamp(), g.key))[:limit]
 
 
 # -- CSV export ------------------------------------------------------------------------------------

@@ -76,3 +76,55 @@ def test_unanswered_question_becomes_an_alias_draft_or_a_training_suggestion(api
         draft = ed.get_draft(session, GUIDE)
         assert "丧葬补贴咋领" in ed.parse_draft(GUIDE, draft.yaml_text).aliases
         assert [r.text for r in session.query(quality.TrainingSuggestionRow)] == ["护照怎么办"]
+
+
+def _unanswered(db_url: str, *asked) -> None:
+    """Each (session, text) recorded as a question the assistant could not answer."""
+    with Session(get_engine(db_url)) as session, session.begin():
+        for session_id, text in asked:
+            quality.record_turn(
+                session, session_id=session_id, channel="wechat", text=text, service_id=None, topic="fallback"
+            )
+
+
+def _panel(page: str) -> str:
+    return page[page.index('id="unanswered"') : page.index('id="followups"')]
+
+
+def test_adding_an_alias_needs_a_guide_chosen_there_is_no_default(api, db_url):
+    _seed(db_url)
+    person = signed_in(api, "editor1")
+    panel = _panel(person.get("/editor/dashboard").text)
+    assert '<option value="" selected disabled>请选择指南</option>' in panel and "required" in panel
+    refused = person.post("/editor/unanswered/alias", {"text": "护照怎么办", "guide_id": ""})
+    assert refused.status_code == 422 and "请先选一个指南" in refused.text
+    with Session(get_engine(db_url)) as session:
+        assert ed.get_draft(session, GUIDE) is None
+
+
+def test_ignored_and_not_a_service_question_leave_the_panel_in_every_spelling(api, db_url):
+    _unanswered(db_url, ("a", "今天天气怎么样"), ("b", "今天天气怎么样啊?"), ("c", "护照怎么办"), ("d", "护照怎么办"))
+    person = signed_in(api, "editor1")
+    panel = _panel(person.get("/editor/dashboard").text)
+    assert "今天天气怎么样" in panel and "护照怎么办" in panel and "不是办事问题" in panel and "忽略" in panel
+    assert (
+        person.post("/editor/unanswered/dismiss", {"text": "今天天气怎么样", "kind": "not_service"}).status_code == 303
+    )
+    panel = _panel(person.get("/editor/dashboard").text)
+    assert "今天天气怎么样" not in panel and "护照怎么办" in panel
+    assert person.post("/editor/unanswered/dismiss", {"text": "护照怎么办", "kind": "ignored"}).status_code == 303
+    assert "护照怎么办" not in _panel(person.get("/editor/dashboard").text)
+    assert person.post("/editor/unanswered/dismiss", {"text": "护照怎么办", "kind": "delete"}).status_code == 422
+    with Session(get_engine(db_url)) as session:
+        kinds = {r.key: r.kind for r in session.query(quality.UnansweredDismissalRow)}
+        actions = [a.action for a in ed.audit_entries(session)][:2]
+    assert kinds == {"今天天气怎么样": "not_service", "护照怎么办": "ignored"}
+    assert actions == ["unanswered_ignored", "unanswered_not_service"]
+
+
+def test_one_persons_one_off_is_hidden_until_asked_for(api, db_url):
+    _unanswered(db_url, ("a", "测试一下123"), ("b", "护照怎么办"), ("c", "护照怎么办"))
+    person = signed_in(api, "editor1")
+    page = person.get("/editor/dashboard").text
+    assert "测试一下" not in _panel(page) and "只有一个人问过一次的问题(1 个)没有列出" in page
+    assert "测试一下" in _panel(person.get("/editor/dashboard?singles=1").text)

@@ -43,7 +43,7 @@ def test_a_database_from_before_the_migrations_is_completed_marked_and_keeps_its
     old = create_engine(url, future=True)
     tables = migrate.all_tables()
     # As create_all made it before the migrations, but from a release before the editors' session version.
-    tables.create_all(old)
+    tables.create_all(old, tables=[t for t in tables.sorted_tables if t.name not in migrate.ADDED_AFTER_BASELINE])
     with old.begin() as connection:
         connection.execute(text("ALTER TABLE editor_users DROP COLUMN session_version"))
     with Session(old) as session, session.begin():
