@@ -103,6 +103,9 @@ class ApiSettings(Settings):
     editor_secret_key: Optional[str] = None
     editor_cookie_secure: bool = False  # true behind HTTPS
     editor_session_hours: float = 8.0
+    # Four eyes: whoever wrote a change cannot publish it; an admin may, with a written reason (audited).
+    # False only where one person runs the editor alone.
+    editor_four_eyes: bool = True
     login_attempts: int = 5  # failed logins per user and address …
     login_window_minutes: float = 15.0  # … within this window, then a pause
     # Failed logins of one account from any addresses within the account window; then each further try

@@ -406,11 +406,13 @@ def review_page(
     request: Request,
     user: UserRow = Depends(require("reviewer")),
     session: Session = Depends(db_session),
+    settings: ApiSettings = Depends(settings_dep),
 ):
     draft = ed.get_draft(session, guide_id)
     if draft is None or draft.status != "submitted":
         raise HTTPException(404, "这个指南没有等待审核的草稿。")
-    return page(request, "review.html", user, **views.review_context(session, draft))
+    own = settings.editor_four_eyes and user.username in ed.authors(session, guide_id)
+    return page(request, "review.html", user, own_change=own, **views.review_context(session, draft))
 
 
 @router.post("/guides/{guide_id}/publish")
@@ -418,14 +420,29 @@ def publish(
     guide_id: str,
     request: Request,
     override_reason: str = Form(""),
+    own_change_reason: str = Form(""),
     user: UserRow = Depends(require("reviewer")),
     session: Session = Depends(db_session),
+    settings: ApiSettings = Depends(settings_dep),
 ):
     draft = ed.get_draft(session, guide_id)
     if draft is None or draft.status != "submitted":
         raise HTTPException(409, "只有已提交审核的草稿才能发布。")
     context = views.review_context(session, draft)
-    reason = override_reason.strip()
+    reason, own_reason = override_reason.strip(), own_change_reason.strip()
+    # Four eyes: the writer of a change is not its reviewer. An admin may publish their own, saying why.
+    own = settings.editor_four_eyes and user.username in ed.authors(session, guide_id)
+    if own and not (user.role == "admin" and own_reason):
+        return page(
+            request,
+            "review.html",
+            user,
+            status_code=403,
+            **context,
+            own_change=own,
+            error="这份草稿有您改的地方。请另一位审核的人来发布。"
+            + ("管理员确实要自己发布,请写明理由。" if user.role == "admin" else ""),
+        )
     if context["failing"] and not reason:
         return page(
             request,
@@ -433,9 +450,12 @@ def publish(
             user,
             status_code=422,
             **context,
+            own_change=own,
             error="有的大白话没有通过易读检查。请先退回修改;如果确实要发布,请写明理由。",
         )
     with committed(session):
+        if own:
+            ed.audit(session, user.username, "four_eyes_override", guide_id, reason=own_reason)
         ed.publish(session, guide_id, user.username, override_reason=reason if context["failing"] else None)
     return back_to(f"/editor/guides/{guide_id}/history?published=1")
 

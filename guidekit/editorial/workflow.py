@@ -391,6 +391,26 @@ def send_back(session: Session, guide_id: str, comment: str, by: str) -> DraftRo
     return draft
 
 
+# Audit actions after which a guide's next change starts afresh, and those that are no writing.
+_CHANGE_ENDS = ("publish", "publish_unchanged", "discard_draft")
+_NOT_WRITING = ("submit", "send_back", "four_eyes_override") + _CHANGE_ENDS
+
+
+def authors(session: Session, guide_id: str) -> set:
+    """Everyone who wrote the guide's change now in the draft: saved, edited materials, restored, added an alias
+    or made it, since its last publish or discard (from the audit log)."""
+    since = session.execute(
+        select(AuditRow.id)
+        .where(AuditRow.guide_id == guide_id, AuditRow.action.in_(_CHANGE_ENDS))
+        .order_by(AuditRow.id.desc())
+        .limit(1)
+    ).scalar()
+    query = select(AuditRow.username).where(AuditRow.guide_id == guide_id, AuditRow.action.not_in(_NOT_WRITING))
+    if since is not None:
+        query = query.where(AuditRow.id > since)
+    return set(session.execute(query).scalars())
+
+
 def publish(session: Session, guide_id: str, by: str, override_reason: Optional[str] = None) -> VersionRow:
     """Make the submitted draft the live guide on every channel; the draft is done."""
     draft = get_draft(session, guide_id)

@@ -520,3 +520,38 @@ def test_export_and_import_round_trip_without_difference(tmp_path, db_url):
         assert [r.content for r in a.execute(select(GuideRow).order_by(GuideRow.id)).scalars()] == [
             r.content for r in b.execute(select(GuideRow).order_by(GuideRow.id)).scalars()
         ]
+
+
+def test_the_writer_of_a_change_cannot_publish_it_a_second_reviewer_can(api, db_url):
+    boss, rev = signed_in(api, "boss"), signed_in(api, "rev")
+    _save_fee(boss, "这件事不收钱。")
+    boss.post(f"/editor/guides/{GUIDE}/submit", {"lock": boss.lock_of(GUIDE)})
+    assert 'id="own-change"' in boss.get(f"/editor/guides/{GUIDE}/review").text
+    refused = boss.post(f"/editor/guides/{GUIDE}/publish", {})
+    assert refused.status_code == 403 and "请另一位审核的人来发布" in html.unescape(refused.text)
+    assert 'id="own-change"' not in rev.get(f"/editor/guides/{GUIDE}/review").text
+    assert rev.post(f"/editor/guides/{GUIDE}/publish", {}).status_code == 303
+    with Session(get_engine(db_url)) as session:
+        assert get_guide(session, GUIDE).fee.plain == "这件事不收钱。"
+
+
+def test_a_reviewer_who_edited_the_draft_cannot_publish_even_after_someone_else_submitted(api, db_url):
+    writer, rev = signed_in(api, "editor1"), signed_in(api, "rev")
+    _save_fee(writer, "这件事不收钱。")
+    _save_fee(rev, "这件事不收钱,一分也不用交。")
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    assert rev.post(f"/editor/guides/{GUIDE}/publish", {}).status_code == 403
+
+
+def test_an_admin_may_publish_their_own_change_with_a_reason_that_is_audited(api, db_url):
+    boss = signed_in(api, "boss")
+    _save_fee(boss, "这件事不收钱。")
+    boss.post(f"/editor/guides/{GUIDE}/submit", {"lock": boss.lock_of(GUIDE)})
+    page = boss.get(f"/editor/guides/{GUIDE}/review").text
+    assert 'name="own_change_reason"' in page
+    published = boss.post(f"/editor/guides/{GUIDE}/publish", {"own_change_reason": "周末只有我一人值班,政策今天生效"})
+    assert published.status_code == 303
+    with Session(get_engine(db_url)) as session:
+        entries = ed.audit_entries(session)
+    assert [e.action for e in entries[:2]] == ["publish", "four_eyes_override"]
+    assert "周末只有我一人值班" in entries[1].detail
