@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from api.schemas import ChatResponse, ChatState, Message
 from api.wechat.format import answer_texts
 from guidekit.editorial import workflow as ed
+from guidekit.editorial.field_diff import field_changes
 from guidekit.answers import replies
 from guidekit.guides.loader import GuideFileError
 from guidekit.guides.schema import Guide
@@ -113,9 +114,12 @@ def review_context(session: Session, draft: ed.DraftRow) -> Dict:
     diff = list(difflib.unified_diff(before, draft.yaml_text.splitlines(), "已发布", "草稿", lineterm="", n=2))
     reports = field_reports(session, guide)
     failing = [r for r in reports if not r["report"].passed]
+    by_key = {f"plain:{r['key']}": r["report"] for r in reports}
+    changes = field_changes(Guide.model_validate_json(row.content) if row else None, guide)
     return {
         "draft": DraftView.of(draft),
         "guide": guide,
+        "changes": [(c, by_key.get(c.key)) for c in changes],
         "diff": diff,
         "reports": reports,
         "failing": failing,

@@ -555,3 +555,16 @@ def test_an_admin_may_publish_their_own_change_with_a_reason_that_is_audited(api
         entries = ed.audit_entries(session)
     assert [e.action for e in entries[:2]] == ["publish", "four_eyes_override"]
     assert "周末只有我一人值班" in entries[1].detail
+
+
+def test_the_review_shows_each_changed_field_old_and_new_with_the_change_marked_and_its_check(api, db_url):
+    writer, rev = signed_in(api, "editor1"), signed_in(api, "rev")
+    with Session(get_engine(db_url)) as session:
+        old_fee = get_guide(session, GUIDE).fee.plain
+    _save_fee(writer, old_fee + "钱会打到您的卡上。")
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    page = rev.get(f"/editor/guides/{GUIDE}/review").text
+    table = page[page.index('<table id="changes">') : page.index("</table>", page.index('<table id="changes">'))]
+    assert table.count("<tr>") == 2  # the header and the one changed field
+    assert "收费(大白话)" in table and "<mark>钱会打到您的卡上。</mark>" in table
+    assert "易读检查" in table and ("通过," in table or "没通过," in table)

@@ -80,7 +80,7 @@ def test_edit_check_fix_submit_publish_and_the_assistant_says_it(stack, browser,
     page.click("header button[type=submit]")  # sign out
     _login(page, "web-reviewer")
     page.goto(f"/editor/guides/{GUIDE}/review")
-    assert new_wording in page.locator("#diff").inner_text()
+    assert new_wording in page.locator("#changes").inner_text()  # the field review, old and new side by side
     assert _first_material(f"{stack.cfg.api_url}/api/chat").count(new_wording) == 0
     page.click("#publish")
     published_at = time.monotonic()
