@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import db_session, settings_dep
+from api.editor import guide_list as guide_list_view
 from api.editor import views
 from api.editor.auth import check_csrf, csrf_token, current_user, require, session_user, sign_in, throttle
 from api.editor.throttle import Throttle
@@ -150,12 +151,78 @@ def logout(request: Request, session: Session = Depends(db_session)):
 
 # -- guides ------------------------------------------------------------------------------------------
 @router.get("", response_class=HTMLResponse)
-def guide_list(request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)):
-    drafts = {d.guide_id: d for d in session.execute(select(ed.DraftRow)).scalars()}
-    rows = {r.id: r for r in session.execute(select(GuideRow)).scalars()}
-    guides = list_guides(session)
-    new_drafts = [d for gid, d in drafts.items() if gid not in rows]
-    return page(request, "list.html", user, guides=guides, rows=rows, drafts=drafts, new_drafts=new_drafts)
+def guide_list(
+    request: Request,
+    q: str = "",
+    status: str = "",
+    department: str = "",
+    district: str = "",
+    assignee: str = "",
+    overdue: bool = False,
+    sort: str = "asks",
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+    settings: ApiSettings = Depends(settings_dep),
+):
+    """Search (name, short name, alias, id — an imported guide's id holds its 基本编码), filters, sort."""
+    every = guide_list_view.list_rows(session, settings.editor_verify_days)
+    shown = guide_list_view.choose(every, q, status, department, district, assignee, overdue, sort)
+    editors = list(session.execute(select(UserRow.username).where(UserRow.active).order_by(UserRow.username)).scalars())
+    return page(
+        request,
+        "list.html",
+        user,
+        rows=shown,
+        total=len(every),
+        overdue_count=sum(1 for r in every if r.overdue),
+        verify_days=settings.editor_verify_days,
+        chosen=dict(
+            q=q, status=status, department=department, district=district, assignee=assignee, overdue=overdue, sort=sort
+        ),
+        sorts=guide_list_view.SORTS,
+        statuses=guide_list_view.STATUSES,
+        editors=editors,
+        filter_values=guide_list_view.options(every),
+    )
+
+
+@router.post("/guides/{guide_id}/assign")
+def assign(
+    guide_id: str,
+    username: str = Form(""),
+    user: UserRow = Depends(require("reviewer")),
+    session: Session = Depends(db_session),
+):
+    """Who looks after the guide (reviewers and admins hand guides out); empty: nobody."""
+    try:
+        with committed(session):
+            ed.assign(session, guide_id, username.strip() or None, user.username)
+    except ed.WorkflowError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return back_to("/editor?assigned=" + guide_id)
+
+
+@router.post("/guides/{guide_id}/verified")
+def verified(
+    guide_id: str,
+    request: Request,
+    lock: int = Form(...),
+    user: UserRow = Depends(current_user),
+    session: Session = Depends(db_session),
+):
+    """Checked against the official guide today: the draft's last-verified date becomes today (then it is
+    submitted and published like any change, so a second person sees it)."""
+    try:
+        with committed(session):
+            before, _ = ed.editing_text(session, guide_id)
+            ed.save_draft(
+                session, guide_id, ed.with_last_verified(before, utc_now().date()), lock, user.username, "verified"
+            )
+    except ed.DraftConflict as exc:
+        return _conflict(request, user, session, guide_id, exc)
+    except (GuideFileError, ed.WorkflowError) as exc:
+        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
+    return back_to(f"/editor/guides/{guide_id}?verified=1")
 
 
 @router.get("/guides/new", response_class=HTMLResponse)

@@ -106,7 +106,7 @@ def _made_before_migrations(connection: Connection) -> bool:
 
 # Tables added by migrations after the baseline: a database from before the migrations never had them, and
 # their migrations make them.
-ADDED_AFTER_BASELINE = frozenset({"unanswered_dismissals"})
+ADDED_AFTER_BASELINE = frozenset({"unanswered_dismissals", "guide_assignments"})
 # Columns added to existing tables before there were migrations, as the old start-up added them.
 _ADDED_BEFORE_MIGRATIONS = (("editor_users", "session_version", "INTEGER NOT NULL DEFAULT 0"),)
 

@@ -10,6 +10,7 @@ the guides' own words, and Rasa's intents do not name services. Every change is 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -57,6 +58,38 @@ class DraftRow(Base):
     updated_by = Column(String(80), nullable=False)
     updated_at = Column(DateTime, nullable=False)
     review_comment = Column(Text, nullable=True)
+
+
+class AssignmentRow(Base):
+    """Which editor looks after a guide (checks it against the official guide, keeps its plain text right)."""
+
+    __tablename__ = "guide_assignments"
+    guide_id = Column(String(80), primary_key=True)
+    username = Column(String(80), nullable=False, index=True)
+    assigned_by = Column(String(80), nullable=False)
+    assigned_at = Column(DateTime, nullable=False)
+
+
+def assign(session: Session, guide_id: str, username: Optional[str], by: str) -> None:
+    """Give the guide to an active editor account, or to nobody (None); audited."""
+    row = session.get(AssignmentRow, guide_id)
+    if not username:
+        if row is not None:
+            session.delete(row)
+        audit(session, by, "unassign", guide_id)
+        return
+    account = session.execute(select(UserRow).where(UserRow.username == username)).scalar_one_or_none()
+    if account is None or not account.active:
+        raise WorkflowError(f"没有这个编辑账号:{username}")
+    if row is None:
+        session.add(AssignmentRow(guide_id=guide_id, username=username, assigned_by=by, assigned_at=_now()))
+    else:
+        row.username, row.assigned_by, row.assigned_at = username, by, _now()
+    audit(session, by, "assign", guide_id, to=username)
+
+
+def assignments(session: Session) -> Dict[str, str]:
+    return {r.guide_id: r.username for r in session.execute(select(AssignmentRow)).scalars()}
 
 
 class VersionRow(Base):
@@ -619,6 +652,13 @@ def _with_ask_district(data: dict) -> dict:
         if key == "locations":
             placed["ask_district"] = True
     return placed
+
+
+def with_last_verified(yaml_text: str, day: dt.date) -> str:
+    """The draft with its last-verified date set (checked against the official guide that day)."""
+    data = yaml.safe_load(yaml_text)
+    data["last_verified"] = day.isoformat()
+    return _dump(data)
 
 
 def _with_short_name(data: dict, short_name: str) -> dict:
