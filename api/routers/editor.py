@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import logging
 import zipfile
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -299,6 +299,7 @@ async def save_plain(
     short_name = str(form.get("short_name", "")) if "short_name" in form else None
     situations = _situation_edits(form)
     districts = _district_edits(form)
+    material_notes = _material_notes(form)
     typed = dict(
         edits=edits,
         aliases=aliases,
@@ -307,12 +308,13 @@ async def save_plain(
         short_name=short_name,
         situations=situations,
         districts=districts,
+        material_notes=material_notes,
     )
     try:
         with committed(session):
             before, _ = ed.editing_text(session, guide_id)
             text = ed.apply_plain_edits(
-                before, guide_id, edits, aliases, purpose, examples, short_name, situations, districts
+                before, guide_id, edits, aliases, purpose, examples, short_name, situations, districts, material_notes
             )
             ed.save_draft(session, guide_id, text, lock, user.username)
     except ed.DraftConflict as exc:
@@ -340,6 +342,13 @@ def _situation_edits(form) -> Optional[ed.SituationEdits]:
         question=str(form.get("situation_question", "")),
         options=[(name, ed.split_words(said)) for name, said in zip(names, words)],
     )
+
+
+def _material_notes(form) -> Optional[List[Tuple[str, str]]]:
+    """Each material's condition and reminder as typed, when the page showed them."""
+    if "material_fields" not in form:
+        return None
+    return list(zip(_numbered(form, "condition-"), _numbered(form, "notes-")))
 
 
 def _district_edits(form) -> Optional[ed.DistrictEdits]:

@@ -576,6 +576,7 @@ def apply_plain_edits(
     short_name: Optional[str] = None,
     situations: Optional[SituationEdits] = None,
     districts: Optional[DistrictEdits] = None,
+    material_notes: Optional[List[Tuple[str, str]]] = None,
 ) -> str:
     """The draft with the plain texts (by `plain_fields` key), aliases, short name, purpose, example
     messages, the situation question and answers, and the districts replaced; other fields untouched."""
@@ -586,6 +587,14 @@ def apply_plain_edits(
         for option, (name, words) in zip(data["situations"]["options"], situations.options):
             option["name"] = name.strip()
             option["words"] = words
+    if material_notes is not None:
+        # Per material, in order: when it is needed ("已婚的带") and a reminder ("有效期内的"); empty: none.
+        for material, (condition, notes) in zip(data["materials"], material_notes):
+            for key, value in (("condition", condition), ("notes", notes)):
+                if value.strip():
+                    material[key] = value.strip()
+                else:
+                    material.pop(key, None)
     if districts is not None:
         if districts.ask:
             data = _with_ask_district(data)

@@ -568,3 +568,21 @@ def test_the_review_shows_each_changed_field_old_and_new_with_the_change_marked_
     assert table.count("<tr>") == 2  # the header and the one changed field
     assert "收费(大白话)" in table and "<mark>钱会打到您的卡上。</mark>" in table
     assert "易读检查" in table and ("通过," in table or "没通过," in table)
+
+
+def test_a_materials_condition_and_reminder_are_edited_on_the_page_and_published(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    page = html.unescape(writer.get(f"/editor/guides/{GUIDE}").text)
+    with Session(get_engine(db_url)) as session:
+        materials = get_guide(session, GUIDE).materials
+    assert 'name="condition-0"' in page and f'name="condition-{len(materials)}"' not in page
+    form = {"lock": writer.lock_of(GUIDE), "material_fields": "1"}
+    for i, m in enumerate(materials):
+        form[f"condition-{i}"], form[f"notes-{i}"] = m.condition or "", m.notes or ""
+    form["condition-0"], form["notes-0"] = "去世的人是退休职工的,带这一样", "要在有效期内"
+    assert writer.post(f"/editor/guides/{GUIDE}/save", form).status_code == 303
+    _publish(writer, reviewer, GUIDE)
+    with Session(get_engine(db_url)) as session:
+        after = get_guide(session, GUIDE).materials
+    assert (after[0].condition, after[0].notes) == ("去世的人是退休职工的,带这一样", "要在有效期内")
+    assert [(m.condition, m.notes) for m in after[1:]] == [(m.condition, m.notes) for m in materials[1:]]
