@@ -106,8 +106,6 @@ class ApiSettings(Settings):
     # Four eyes: whoever wrote a change cannot publish it; an admin may, with a written reason (audited).
     # False only where one person runs the editor alone.
     editor_four_eyes: bool = True
-    # A guide not checked against the official guide for longer than this is overdue (list filter, count).
-    editor_verify_days: int = Field(365, ge=1)
     login_attempts: int = 5  # failed logins per user and address …
     login_window_minutes: float = 15.0  # … within this window, then a pause
     # Failed logins of one account from any addresses within the account window; then each further try

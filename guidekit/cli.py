@@ -32,6 +32,22 @@ def _load(directory: Path, url: str) -> int:
     return 1 if report.refused else 0
 
 
+def _digest(url: str, verify_days: int, webhook) -> int:
+    """What waits for each editor, one line each (the log gets it too; the webhook when set)."""
+    import logging
+
+    from sqlalchemy.orm import Session
+
+    from guidekit.db.engine import get_engine
+    from guidekit.editorial.digest import send_digest
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    with Session(get_engine(url)) as session:
+        digest = send_digest(session, verify_days, webhook)
+    print(f"digest: {len(digest)} people with something waiting")
+    return 0
+
+
 def _import(path: Path, url: str, mapping, papers, dry_run: bool, sayings=None) -> int:
     """An official export (xlsx, csv, json) as drafts by "importer"; problems as file:row:column: message."""
     from guidekit.catalogue.importer import import_export
@@ -202,6 +218,8 @@ def main(argv=None) -> int:
     p_purge = sub.add_parser("purge", help="remove conversations older than the retention period")
     p_purge.add_argument("--days", type=float, default=None, help="default: BANSHI_RETENTION_DAYS (180)")
     sub.add_parser("migrate", help="upgrade the database (BANSHI_DATABASE_URL) to the newest schema")
+    p_digest = sub.add_parser("digest", help="the editors' daily digest: log (and webhook) what waits for each")
+    p_digest.add_argument("--days", type=int, default=None, help="overdue after (default BANSHI_EDITOR_VERIFY_DAYS)")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.directory)
@@ -210,6 +228,8 @@ def main(argv=None) -> int:
     settings = get_settings()
     if args.command == "load":
         return _load(args.directory or Path(settings.guides_dir), settings.database_url)
+    if args.command == "digest":
+        return _digest(settings.database_url, args.days or settings.editor_verify_days, settings.editor_digest_webhook)
     if args.command == "import":
         return _import(args.file, settings.database_url, args.mapping, args.papers, args.dry_run, args.sayings)
     if args.command == "create-user":

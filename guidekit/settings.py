@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     sample_catalogue: str = "catalogue/ankang-export.csv"
     # … with what people say about each of its services (guidekit/catalogue/sayings.py). Empty: none.
     sample_catalogue_sayings: str = "catalogue/ankang-sayings.yml"
+    # Editors: a guide unchecked for longer than this is overdue (the list, the digest), and where the daily
+    # digest (`python -m guidekit.cli digest`) is posted besides the log (JSON), e.g. a chat group's robot.
+    editor_verify_days: int = Field(365, ge=1)
+    editor_digest_webhook: Optional[str] = None
     # Training sentences: their words form the vocabulary that typed pinyin is converted into.
     nlu_data_dir: str = "nlu_data/train"
     # How often a running process asks whether the published guides changed.
