@@ -114,30 +114,34 @@ def _row(gid, fields, status, version, owners, asks, draft) -> ListRow:
     )
 
 
-def choose(
-    rows: Sequence[ListRow],
-    q: str = "",
-    status: str = "",
-    department: str = "",
-    district: str = "",
-    assignee: str = "",
-    overdue: bool = False,
-    sort: str = "asks",
-) -> List[ListRow]:
+@dataclasses.dataclass
+class Filters:
+    """What the editor asked the list for (the query string of /editor)."""
+
+    q: str = ""
+    status: str = ""
+    department: str = ""
+    district: str = ""
+    assignee: str = ""  # a username, or "-" for nobody
+    overdue: bool = False
+    sort: str = "asks"
+
+
+def choose(rows: Sequence[ListRow], f: Filters) -> List[ListRow]:
     """The rows an editor asked for, in the order asked ("asks": most asked first, then by name)."""
     kept = [
         r
         for r in rows
-        if r.matches(q)
-        and (not status or r.status == status)
-        and (not department or r.department == department)
-        and (not district or district in r.districts)
-        and (not assignee or (r.assignee or "") == (assignee if assignee != "-" else ""))
-        and (not overdue or r.overdue)
+        if r.matches(f.q)
+        and (not f.status or r.status == f.status)
+        and (not f.department or r.department == f.department)
+        and (not f.district or f.district in r.districts)
+        and (not f.assignee or (r.assignee or "") == (f.assignee if f.assignee != "-" else ""))
+        and (not f.overdue or r.overdue)
     ]
-    if sort == "name":
+    if f.sort == "name":
         return sorted(kept, key=lambda r: r.name)
-    if sort == "verified":
+    if f.sort == "verified":
         return sorted(kept, key=lambda r: (r.last_verified or dt.date.min, r.name))
     return sorted(kept, key=lambda r: (-r.asks, r.name))
 

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import logging
 import zipfile
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -153,20 +153,14 @@ def logout(request: Request, session: Session = Depends(db_session)):
 @router.get("", response_class=HTMLResponse)
 def guide_list(
     request: Request,
-    q: str = "",
-    status: str = "",
-    department: str = "",
-    district: str = "",
-    assignee: str = "",
-    overdue: bool = False,
-    sort: str = "asks",
+    filters: guide_list_view.Filters = Depends(),
     user: UserRow = Depends(current_user),
     session: Session = Depends(db_session),
     settings: ApiSettings = Depends(settings_dep),
 ):
     """Search (name, short name, alias, id — an imported guide's id holds its 基本编码), filters, sort."""
     every = guide_list_view.list_rows(session, settings.editor_verify_days)
-    shown = guide_list_view.choose(every, q, status, department, district, assignee, overdue, sort)
+    shown = guide_list_view.choose(every, filters)
     editors = list(session.execute(select(UserRow.username).where(UserRow.active).order_by(UserRow.username)).scalars())
     return page(
         request,
@@ -176,9 +170,7 @@ def guide_list(
         total=len(every),
         overdue_count=sum(1 for r in every if r.overdue),
         verify_days=settings.editor_verify_days,
-        chosen=dict(
-            q=q, status=status, department=department, district=district, assignee=assignee, overdue=overdue, sort=sort
-        ),
+        chosen=filters,
         sorts=guide_list_view.SORTS,
         statuses=guide_list_view.STATUSES,
         editors=editors,
@@ -212,17 +204,13 @@ def verified(
 ):
     """Checked against the official guide today: the draft's last-verified date becomes today (then it is
     submitted and published like any change, so a second person sees it)."""
-    try:
-        with committed(session):
-            before, _ = ed.editing_text(session, guide_id)
-            ed.save_draft(
-                session, guide_id, ed.with_last_verified(before, utc_now().date()), lock, user.username, "verified"
-            )
-    except ed.DraftConflict as exc:
-        return _conflict(request, user, session, guide_id, exc)
-    except (GuideFileError, ed.WorkflowError) as exc:
-        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
-    return back_to(f"/editor/guides/{guide_id}?verified=1")
+
+    def work():
+        before, _ = ed.editing_text(session, guide_id)
+        checked = ed.with_last_verified(before, utc_now().date())
+        ed.save_draft(session, guide_id, checked, lock, user.username, "verified")
+
+    return _on_draft(request, user, session, guide_id, work, f"/editor/guides/{guide_id}?verified=1")
 
 
 @router.get("/guides/new", response_class=HTMLResponse)
@@ -424,6 +412,19 @@ def _conflict(request, user, session, guide_id, exc: ed.DraftConflict, **kept) -
     return _edit_again(request, user, session, guide_id, [message], status_code=409, **kept)
 
 
+def _on_draft(request, user, session, guide_id: str, work: Callable[[], object], done: str):
+    """One change to a draft in one unit of work, then `done`; a stale lock or a refused change shows the edit
+    page again with why."""
+    try:
+        with committed(session):
+            work()
+    except ed.DraftConflict as exc:
+        return _conflict(request, user, session, guide_id, exc)
+    except (GuideFileError, ed.WorkflowError) as exc:
+        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
+    return back_to(done)
+
+
 @router.post("/guides/{guide_id}/submit")
 def submit(
     guide_id: str,
@@ -432,14 +433,10 @@ def submit(
     user: UserRow = Depends(current_user),
     session: Session = Depends(db_session),
 ):
-    try:
-        with committed(session):
-            ed.submit(session, guide_id, lock, user.username)
-    except ed.DraftConflict as exc:
-        return _conflict(request, user, session, guide_id, exc)
-    except ed.WorkflowError as exc:
-        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
-    return back_to("/editor?submitted=" + guide_id)
+    def work():
+        ed.submit(session, guide_id, lock, user.username)
+
+    return _on_draft(request, user, session, guide_id, work, "/editor?submitted=" + guide_id)
 
 
 @router.post("/guides/{guide_id}/discard")
@@ -451,14 +448,11 @@ def discard(
     session: Session = Depends(db_session),
 ):
     """The draft thrown away: the page shows the published guide again."""
-    try:
-        with committed(session):
-            ed.discard_draft(session, guide_id, lock, user.username)
-    except ed.DraftConflict as exc:
-        return _conflict(request, user, session, guide_id, exc)
-    except ed.WorkflowError as exc:
-        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
-    return back_to(f"/editor/guides/{guide_id}?discarded=1")
+
+    def work():
+        ed.discard_draft(session, guide_id, lock, user.username)
+
+    return _on_draft(request, user, session, guide_id, work, f"/editor/guides/{guide_id}?discarded=1")
 
 
 @router.get("/guides/{guide_id}/preview", response_class=HTMLResponse)

@@ -650,17 +650,21 @@ def split_words(text: str) -> List[str]:
     return [w.strip() for w in re.split(r"[、,,;;\n]+", text) if w.strip()]
 
 
-def _with_ask_district(data: dict) -> dict:
-    """ask_district set, placed right after the locations as in the guide files."""
-    if "ask_district" in data:
-        data["ask_district"] = True
+def _with_key_after(data: dict, key: str, value, after: str) -> dict:
+    """`key` set to `value`, placed right after `after` as in the guide files when it was not there."""
+    if key in data:
+        data[key] = value
         return data
     placed: dict = {}
-    for key, value in data.items():
-        placed[key] = value
-        if key == "locations":
-            placed["ask_district"] = True
+    for name, existing in data.items():
+        placed[name] = existing
+        if name == after:
+            placed[key] = value
     return placed
+
+
+def _with_ask_district(data: dict) -> dict:
+    return _with_key_after(data, "ask_district", True, after="locations")
 
 
 def with_last_verified(yaml_text: str, day: dt.date) -> str:
@@ -671,16 +675,7 @@ def with_last_verified(yaml_text: str, day: dt.date) -> str:
 
 
 def _with_short_name(data: dict, short_name: str) -> dict:
-    """The short name set, placed right after the official name as in the guide files."""
-    if "short_name" in data:
-        data["short_name"] = short_name
-        return data
-    placed: dict = {}
-    for key, value in data.items():
-        placed[key] = value
-        if key == "name":
-            placed["short_name"] = short_name
-    return placed
+    return _with_key_after(data, "short_name", short_name, after="name")
 
 
 NEW_MATERIAL = {
