@@ -24,7 +24,7 @@ from api.shared_state import pending_confirmations, turn_counter
 from api.voice.confirm import Confirming
 from api.turn_limits import TurnLimits
 from api.editor.auth import NotSignedIn
-from api.routers import chat, editor, editor_dashboard, guides, health, kiosk, voice, wechat
+from api.routers import chat, editor, editor_dashboard, editor_imports, guides, health, kiosk, voice, wechat
 from api.kiosk.help_desk import HelpDesk
 from api.voice.asr import recognizer_from_settings
 from api.voice.tts import synthesizer_from_settings
@@ -152,6 +152,7 @@ def create_app(assistant: Optional[Assistant] = None, settings: Optional[ApiSett
     kiosk.mount_static(app)
     app.include_router(editor.router)
     app.include_router(editor_dashboard.router)
+    app.include_router(editor_imports.router)
     return app
 
 
