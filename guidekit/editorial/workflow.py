@@ -426,7 +426,7 @@ def send_back(session: Session, guide_id: str, comment: str, by: str) -> DraftRo
 
 # Audit actions after which a guide's next change starts afresh, and those that are no writing.
 _CHANGE_ENDS = ("publish", "publish_unchanged", "discard_draft")
-_NOT_WRITING = ("submit", "send_back", "four_eyes_override") + _CHANGE_ENDS
+_NOT_WRITING = ("submit", "send_back", "four_eyes_override", "assign", "unassign") + _CHANGE_ENDS
 
 
 def authors(session: Session, guide_id: str) -> set:

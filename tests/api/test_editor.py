@@ -586,3 +586,12 @@ def test_a_materials_condition_and_reminder_are_edited_on_the_page_and_published
         after = get_guide(session, GUIDE).materials
     assert (after[0].condition, after[0].notes) == ("去世的人是退休职工的,带这一样", "要在有效期内")
     assert [(m.condition, m.notes) for m in after[1:]] == [(m.condition, m.notes) for m in materials[1:]]
+
+
+def test_assigning_a_guide_is_not_writing_its_change(api, db_url):
+    writer, rev = signed_in(api, "editor1"), signed_in(api, "rev")
+    rev.get("/editor")
+    rev.post(f"/editor/guides/{GUIDE}/assign", {"username": "editor1"})
+    _save_fee(writer, "这件事不收钱。")
+    writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
+    assert rev.post(f"/editor/guides/{GUIDE}/publish", {}).status_code == 303

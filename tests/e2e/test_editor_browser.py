@@ -125,3 +125,97 @@ def test_a_published_new_guide_is_answered_at_once_without_retraining(stack, acc
         with Session(get_engine(accounts)) as session, session.begin():
             session.delete(session.get(GuideRow, new.id))
             bump_revision(session)
+
+
+EDITOR_ARTIFACTS = ARTIFACTS.parent / "editor"
+CONDITION = "去世的人是退休职工的,带这一样"
+
+
+def _rows(page) -> list:
+    return page.locator("#guides tr[data-id]").evaluate_all("rows => rows.map(r => r.dataset.id)")
+
+
+def _sign_out(page) -> None:
+    page.click("header button[type=submit]")
+    page.wait_for_url("**/editor/login**")
+
+
+def test_an_editors_round_search_assign_edit_a_condition_second_person_publishes(stack, browser, accounts, restore_guide):
+    """The issue's walk: a reviewer finds the guide and gives it to an editor; the editor finds it under 我负责的,
+    opens it (no draft), writes a material's condition in the form and submits; the reviewer reads the field
+    review and publishes; a change the reviewer wrote themselves they cannot publish; the overdue filter agrees
+    with its count; an unanswered question is ignored and another becomes an alias of the guide chosen."""
+    from guidekit.quality import records as quality
+
+    EDITOR_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with Session(get_engine(accounts)) as session, session.begin():
+        for i, text in enumerate(["今天天气怎么样", "今天天气怎么样", "老伴的丧葬费找谁", "老伴的丧葬费找谁"]):
+            quality.record_turn(
+                session, session_id=f"walk-{i}", channel="wechat", text=text, service_id=None, topic="fallback"
+            )
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=stack.cfg.api_url, locale="zh-CN")
+    page = context.new_page()
+
+    _login(page, "web-reviewer")
+    page.goto("/editor?q=丧葬")
+    assert _rows(page) == [GUIDE]
+    page.select_option(f'tr[data-id="{GUIDE}"] select[name=username]', "web-editor")
+    page.click(f'tr[data-id="{GUIDE}"] button')
+    page.wait_for_url("**assigned=*")
+    page.goto("/editor?overdue=true")
+    assert len(_rows(page)) == int(page.locator("#overdue-count").inner_text())
+    page.goto("/editor")
+    page.screenshot(path=str(EDITOR_ARTIFACTS / "list.png"), full_page=True)
+    _sign_out(page)
+
+    _login(page, "web-editor")
+    page.goto("/editor?assignee=web-editor")
+    assert _rows(page) == [GUIDE]
+    page.goto(f"/editor/guides/{GUIDE}")
+    expect(page.locator("#status")).to_have_text("已发布")
+    with Session(get_engine(accounts)) as session:
+        assert ed.get_draft(session, GUIDE) is None  # looking made no draft
+    page.fill("#condition-0", CONDITION)
+    page.click("#save")
+    page.wait_for_url("**saved=1")
+    page.click("#submit")
+    page.wait_for_url("**/editor?submitted=*")
+    _sign_out(page)
+
+    _login(page, "web-reviewer")
+    page.goto(f"/editor/guides/{GUIDE}/review")
+    changes = page.locator("#changes")
+    expect(changes).to_contain_text("材料1")
+    assert CONDITION in changes.inner_text() and changes.locator("mark").count() >= 1
+    page.screenshot(path=str(EDITOR_ARTIFACTS / "review.png"), full_page=True)
+    page.click("#publish")
+    page.wait_for_url("**/history?published=1")
+    with Session(get_engine(accounts)) as session:
+        assert get_guide(session, GUIDE).materials[0].condition == CONDITION
+
+    # The reviewer's own change: they cannot publish it.
+    page.goto(f"/editor/guides/{GUIDE}")
+    page.fill("#notes-0", "要带原件")
+    page.click("#save")
+    page.wait_for_url("**saved=1")
+    page.click("#submit")
+    page.wait_for_url("**/editor?submitted=*")
+    page.goto(f"/editor/guides/{GUIDE}/review")
+    expect(page.locator("#own-change")).to_be_visible()
+    page.click("#publish")
+    expect(page.locator("p.error[role=alert]")).to_contain_text("请另一位审核的人来发布")
+
+    page.goto("/editor/dashboard")
+    row = page.locator("#unanswered ~ table tr", has_text="今天天气怎么样")
+    row.locator("button", has_text="忽略").click()
+    page.wait_for_url("**dismissed=1**")
+    expect(page.locator("#unanswered ~ table").first).not_to_contain_text("今天天气怎么样")
+    row = page.locator("#unanswered ~ table tr", has_text="老伴的丧葬费找谁")
+    row.locator("select[name=guide_id]").select_option(GUIDE)
+    row.locator("button", has_text="加为别名").click()
+    page.wait_for_url(f"**/editor/guides/{GUIDE}?saved=1")
+    page.goto("/editor/dashboard")
+    page.screenshot(path=str(EDITOR_ARTIFACTS / "dashboard.png"), full_page=True)
+    with Session(get_engine(accounts)) as session:
+        assert "老伴的丧葬费找谁" in ed.parse_draft(GUIDE, ed.get_draft(session, GUIDE).yaml_text).aliases
+    context.close()

@@ -46,3 +46,11 @@ def test_marking_keeps_every_character_and_marks_only_what_differs():
     old, new = marked("带身份证原件", "带身份证原件和复印件")
     assert "".join(t for t, _ in old) == "带身份证原件" and "".join(t for t, _ in new) == "带身份证原件和复印件"
     assert [t for t, changed in new if changed] == ["和复印件"]
+
+
+def test_a_materials_form_is_said_in_words_not_as_a_program_name():
+    before = _guide()
+    first = before.materials[0].model_copy(update={"notes": "要带原件"})
+    after = before.model_copy(update={"materials": [first, *before.materials[1:]]})
+    (change,) = field_changes(before, after)
+    assert before.materials[0].form.value in change.new and "MaterialForm" not in change.new
