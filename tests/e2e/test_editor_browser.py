@@ -140,7 +140,9 @@ def _sign_out(page) -> None:
     page.wait_for_url("**/editor/login**")
 
 
-def test_an_editors_round_search_assign_edit_a_condition_second_person_publishes(stack, browser, accounts, restore_guide):
+def test_an_editors_round_search_assign_edit_a_condition_second_person_publishes(
+    stack, browser, accounts, restore_guide
+):
     """The issue's walk: a reviewer finds the guide and gives it to an editor; the editor finds it under 我负责的,
     opens it (no draft), writes a material's condition in the form and submits; the reviewer reads the field
     review and publishes; a change the reviewer wrote themselves they cannot publish; the overdue filter agrees
