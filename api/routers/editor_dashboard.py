@@ -11,13 +11,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api.deps import db_session
+from api.deps import db_session, settings_dep
+from api.editor.guide_list import list_rows
 from api.editor.auth import check_csrf, current_user
 from api.routers.editor import committed, page
 from guidekit.editorial import workflow as ed
 from guidekit.quality import records as quality
 from guidekit.editorial.workflow import UserRow
 from guidekit.guides.store import list_guides
+from api.settings import ApiSettings
 
 router = APIRouter(prefix="/editor", tags=["editor"], dependencies=[Depends(check_csrf)])
 
@@ -45,6 +47,7 @@ def dashboard(
     singles: bool = False,
     user: UserRow = Depends(current_user),
     session: Session = Depends(db_session),
+    settings: ApiSettings = Depends(settings_dep),
 ):
     since, end = _period(days, until)
     guide_id, channel_name = guide or None, channel or None
@@ -74,6 +77,8 @@ def dashboard(
         levels=quality.LEVELS,
         followups=quality.open_followups(session),
         singles=singles,
+        verify_days=settings.editor_verify_days,
+        overdue_count=sum(1 for r in list_rows(session, settings.editor_verify_days) if r.overdue),
         hidden=hidden,
         dismissals=quality.DISMISSALS,
         names=names,

@@ -29,7 +29,8 @@ class FieldChange:
 
 
 def _material(m: Material) -> str:
-    parts = [f"{m.name}(官方:{m.official_name})", m.plain, f"{m.form.value},原件{m.originals}份,复印件{m.copies}份"]
+    """All of a material but its plain text, which has a row of its own (with its readability check)."""
+    parts = [f"{m.name}(官方:{m.official_name})", f"{m.form.value},原件{m.originals}份,复印件{m.copies}份"]
     parts += [f"什么情况要带:{m.condition}"] if m.condition else []
     parts += [f"注意:{m.notes}"] if m.notes else []
     return "\n".join(parts)

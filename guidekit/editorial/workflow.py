@@ -540,6 +540,16 @@ def plain_fields(guide: Guide) -> List[Tuple[str, str, Tuple, str, str]]:
                     m.plain,
                 )
             )
+    for i, m in enumerate(guide.proxy.materials):
+        out.append(
+            (
+                f"proxy-material-{i}",
+                f"家人代办还要带{i + 1}:{m.name}",
+                ("proxy", "materials", i, "plain"),
+                m.official_name,
+                m.plain,
+            )
+        )
     for i, step in enumerate(guide.process):
         out.append((f"process-{i}", f"步骤{i + 1}", ("process", i, "plain"), step.official, step.plain))
     for i, loc in enumerate(guide.locations):

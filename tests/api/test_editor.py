@@ -595,3 +595,17 @@ def test_assigning_a_guide_is_not_writing_its_change(api, db_url):
     _save_fee(writer, "这件事不收钱。")
     writer.post(f"/editor/guides/{GUIDE}/submit", {"lock": writer.lock_of(GUIDE)})
     assert rev.post(f"/editor/guides/{GUIDE}/publish", {}).status_code == 303
+
+
+def test_what_a_family_member_brings_is_edited_on_the_page_and_published(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    assert 'name="plain:proxy-material-0"' in page
+    saved = writer.post(
+        f"/editor/guides/{GUIDE}/save",
+        {"lock": writer.lock_of(GUIDE), "plain:proxy-material-0": "来办的家人自己的身份证。"},
+    )
+    assert saved.status_code == 303
+    _publish(writer, reviewer, GUIDE)
+    with Session(get_engine(db_url)) as session:
+        assert get_guide(session, GUIDE).proxy.materials[0].plain == "来办的家人自己的身份证。"

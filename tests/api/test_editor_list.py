@@ -82,3 +82,9 @@ def test_overdue_guides_are_counted_and_filtered_and_one_click_records_a_check(a
         assert get_guide(session, GUIDE).last_verified == dt.date.today()
         assert "verified" in [a.action for a in ed.audit_entries(session)]
     assert GUIDE not in _listed(writer.get("/editor?overdue=true").text)
+
+
+def test_the_dashboard_counts_the_guides_overdue_for_a_check(api):
+    person = signed_in(api, "editor1")
+    listed = int(re.search(r'id="overdue-count">(\d+)<', person.get("/editor").text).group(1))
+    assert int(re.search(r'id="overdue-count">(\d+)<', person.get("/editor/dashboard").text).group(1)) == listed

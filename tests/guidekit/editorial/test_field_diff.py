@@ -54,3 +54,20 @@ def test_a_materials_form_is_said_in_words_not_as_a_program_name():
     after = before.model_copy(update={"materials": [first, *before.materials[1:]]})
     (change,) = field_changes(before, after)
     assert before.materials[0].form.value in change.new and "MaterialForm" not in change.new
+
+
+def test_a_materials_plain_text_changed_is_one_row_with_its_check_not_two():
+    before = _guide()
+    first = before.materials[0].model_copy(update={"plain": before.materials[0].plain + "要带原件。"})
+    after = before.model_copy(update={"materials": [first, *before.materials[1:]]})
+    assert [c.key for c in field_changes(before, after)] == ["plain:material-0"]
+
+
+def test_a_family_members_paper_is_a_plain_field_of_its_own():
+    guide = next(g for g in (read_guide_file(p) for p in sorted(GUIDES.glob("*.yml"))) if g.proxy.materials)
+    proxy = guide.proxy.materials[0].model_copy(update={"plain": "代办的家人自己的身份证。"})
+    after = guide.model_copy(
+        update={"proxy": guide.proxy.model_copy(update={"materials": [proxy, *guide.proxy.materials[1:]]})}
+    )
+    (change,) = field_changes(guide, after)
+    assert change.key == "plain:proxy-material-0" and change.label.startswith("家人代办还要带1")
