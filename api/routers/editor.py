@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import logging
 import zipfile
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -287,7 +287,7 @@ async def save_plain(
     short_name = str(form.get("short_name", "")) if "short_name" in form else None
     situations = _situation_edits(form)
     districts = _district_edits(form)
-    material_notes = _material_notes(form)
+    material_edits = _material_edits(form)
     typed = dict(
         edits=edits,
         aliases=aliases,
@@ -296,13 +296,13 @@ async def save_plain(
         short_name=short_name,
         situations=situations,
         districts=districts,
-        material_notes=material_notes,
+        material_edits=material_edits,
     )
     try:
         with committed(session):
             before, _ = ed.editing_text(session, guide_id)
             text = ed.apply_plain_edits(
-                before, guide_id, edits, aliases, purpose, examples, short_name, situations, districts, material_notes
+                before, guide_id, edits, aliases, purpose, examples, short_name, situations, districts, material_edits
             )
             ed.save_draft(session, guide_id, text, lock, user.username)
     except ed.DraftConflict as exc:
@@ -332,11 +332,16 @@ def _situation_edits(form) -> Optional[ed.SituationEdits]:
     )
 
 
-def _material_notes(form) -> Optional[List[Tuple[str, str]]]:
-    """Each material's condition and reminder as typed, when the page showed them."""
+def _material_edits(form) -> Optional[List[Dict[str, str]]]:
+    """Each material's name, form, counts, condition and reminder as typed, when the page showed them."""
     if "material_fields" not in form:
         return None
-    return list(zip(_numbered(form, "condition-"), _numbered(form, "notes-")))
+    fields = ed.MATERIAL_TEXTS + ed.MATERIAL_COUNTS + ed.MATERIAL_OPTIONAL
+    edits: List[Dict[str, str]] = []
+    while any(f"{key}-{len(edits)}" in form for key in fields):
+        i = len(edits)
+        edits.append({key: str(form[f"{key}-{i}"]) for key in fields if f"{key}-{i}" in form})
+    return edits
 
 
 def _district_edits(form) -> Optional[ed.DistrictEdits]:

@@ -586,7 +586,7 @@ def apply_plain_edits(
     short_name: Optional[str] = None,
     situations: Optional[SituationEdits] = None,
     districts: Optional[DistrictEdits] = None,
-    material_notes: Optional[List[Tuple[str, str]]] = None,
+    material_edits: Optional[List[Dict[str, str]]] = None,
 ) -> str:
     """The draft with the plain texts (by `plain_fields` key), aliases, short name, purpose, example
     messages, the situation question and answers, and the districts replaced; other fields untouched."""
@@ -597,14 +597,8 @@ def apply_plain_edits(
         for option, (name, words) in zip(data["situations"]["options"], situations.options):
             option["name"] = name.strip()
             option["words"] = words
-    if material_notes is not None:
-        # Per material, in order: when it is needed ("已婚的带") and a reminder ("有效期内的"); empty: none.
-        for material, (condition, notes) in zip(data["materials"], material_notes):
-            for key, value in (("condition", condition), ("notes", notes)):
-                if value.strip():
-                    material[key] = value.strip()
-                else:
-                    material.pop(key, None)
+    for material, typed in zip(data["materials"], material_edits or []):
+        _edit_material(material, typed)
     if districts is not None:
         if districts.ask:
             data = _with_ask_district(data)
@@ -653,6 +647,31 @@ class DistrictEdits:
 
     ask: bool
     per_location: List[str]
+
+
+MATERIAL_TEXTS = ("name", "form")  # set as typed
+MATERIAL_COUNTS = ("originals", "copies")  # whole numbers
+MATERIAL_OPTIONAL = ("condition", "notes")  # empty: none ("已婚的带", "要在有效期内")
+
+
+def _edit_material(material: dict, typed: Dict[str, str]) -> None:
+    """One material's fields as typed in the form (only those the form sent); the schema then checks them
+    (a form of 原件 with copies is refused, naming the field)."""
+    for key in MATERIAL_TEXTS:
+        if key in typed:
+            material[key] = typed[key].strip()
+    for key in MATERIAL_COUNTS:
+        if key in typed:
+            try:
+                material[key] = int(typed[key].strip())
+            except ValueError:
+                raise WorkflowError(f"材料「{material.get('name')}」的份数要写数字:{typed[key]!r}") from None
+    for key in MATERIAL_OPTIONAL:
+        if key in typed:
+            if typed[key].strip():
+                material[key] = typed[key].strip()
+            else:
+                material.pop(key, None)
 
 
 def split_words(text: str) -> List[str]:

@@ -609,3 +609,23 @@ def test_what_a_family_member_brings_is_edited_on_the_page_and_published(api, db
     _publish(writer, reviewer, GUIDE)
     with Session(get_engine(db_url)) as session:
         assert get_guide(session, GUIDE).proxy.materials[0].plain == "来办的家人自己的身份证。"
+
+
+def test_a_materials_name_and_what_to_bring_are_edited_on_the_page_and_a_mismatch_is_refused(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    assert 'name="form-0"' in page and 'name="copies-0"' in page
+    lock = writer.lock_of(GUIDE)
+    base = {"lock": lock, "material_fields": "1", "name-0": "家属身份证", "form-0": "原件和复印件"}
+    refused = writer.post(f"/editor/guides/{GUIDE}/save", {**base, "originals-0": "1", "copies-0": "0"})
+    text = html.unescape(refused.text)
+    assert refused.status_code == 422 and "原件和复印件" in text and 'value="家属身份证"' in text
+    assert (
+        writer.post(f"/editor/guides/{GUIDE}/save", {**base, "originals-0": "1", "copies-0": "一"}).status_code == 422
+    )
+    saved = writer.post(f"/editor/guides/{GUIDE}/save", {**base, "originals-0": "1", "copies-0": "2"})
+    assert saved.status_code == 303
+    _publish(writer, reviewer, GUIDE)
+    with Session(get_engine(db_url)) as session:
+        first = get_guide(session, GUIDE).materials[0]
+    assert (first.name, first.form.value, first.originals, first.copies) == ("家属身份证", "原件和复印件", 1, 2)
