@@ -378,19 +378,18 @@ def change_materials(
     action: str = Form(...),
     index: int = Form(...),
     lock: int = Form(...),
+    where: str = Form("materials"),
     user: UserRow = Depends(current_user),
     session: Session = Depends(db_session),
 ):
-    try:
-        with committed(session):
-            before, _ = ed.editing_text(session, guide_id)
-            text = ed.edit_materials(before, guide_id, action, index)
-            ed.save_draft(session, guide_id, text, lock, user.username, action=f"materials_{action}")
-    except ed.DraftConflict as exc:
-        return _conflict(request, user, session, guide_id, exc)
-    except (ed.WorkflowError, GuideFileError) as exc:
-        return _edit_again(request, user, session, guide_id, views.problems_of(exc))
-    return back_to(f"/editor/guides/{guide_id}#materials")
+    """Add, remove or move a paper of everybody's list, a family member's, or a situation's (`where`)."""
+
+    def work():
+        before, _ = ed.editing_text(session, guide_id)
+        text = ed.edit_materials(before, guide_id, action, index, where)
+        ed.save_draft(session, guide_id, text, lock, user.username, action=f"materials_{action}")
+
+    return _on_draft(request, user, session, guide_id, work, f"/editor/guides/{guide_id}#materials-{where}")
 
 
 def _edit_again(request, user, session, guide_id, problems, status_code=422, **kept) -> HTMLResponse:

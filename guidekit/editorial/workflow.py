@@ -719,16 +719,31 @@ NEW_MATERIAL = {
 }
 
 
-def edit_materials(yaml_text: str, guide_id: str, action: str, index: int) -> str:
-    """Add a material after `index`, remove it, or move it up or down; returns the new draft YAML."""
+def _material_list(data: dict, where: str) -> list:
+    """The list `where` names: "materials" (everybody's), "proxy" (what a family member brings) or "situation-N"
+    (the papers of the N-th answer to the situation question, from 0)."""
+    if where == "materials":
+        return data["materials"]
+    if where == "proxy":
+        return data["proxy"].setdefault("materials", [])
+    found = re.fullmatch(r"situation-(\d+)", where)
+    options = (data.get("situations") or {}).get("options") or []
+    if found and int(found.group(1)) < len(options):
+        return options[int(found.group(1))]["materials"]
+    raise WorkflowError(f"没有这一组材料:{where}")
+
+
+def edit_materials(yaml_text: str, guide_id: str, action: str, index: int, where: str = "materials") -> str:
+    """Add a material after `index` (-1: first), remove it, or move it up or down, in the list `where` names;
+    returns the new draft YAML (checked: a family member's papers need proxy allowed, a situation one paper)."""
     data = yaml.safe_load(yaml_text)
-    items = data["materials"]
+    items = _material_list(data, where)
     if action == "add":
-        items.insert(index + 1, dict(NEW_MATERIAL))
+        items.insert(max(index, -1) + 1, dict(NEW_MATERIAL))
     elif not 0 <= index < len(items):
         raise WorkflowError(f"no material {index + 1}")
     elif action == "remove":
-        if len(items) == 1:
+        if len(items) == 1 and where != "proxy":
             raise WorkflowError("a guide needs at least one material")
         items.pop(index)
     elif action in ("up", "down"):

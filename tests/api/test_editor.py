@@ -629,3 +629,34 @@ def test_a_materials_name_and_what_to_bring_are_edited_on_the_page_and_a_mismatc
     with Session(get_engine(db_url)) as session:
         first = get_guide(session, GUIDE).materials[0]
     assert (first.name, first.form.value, first.originals, first.copies) == ("家属身份证", "原件和复印件", 1, 2)
+
+
+def test_a_family_members_papers_and_a_situations_papers_are_added_and_removed_on_the_page(api, db_url):
+    writer = signed_in(api, "editor1")
+    with Session(get_engine(db_url)) as session:
+        proxy_before = len(get_guide(session, GUIDE).proxy.materials)
+    page = writer.get(f"/editor/guides/{GUIDE}").text
+    assert 'id="materials-proxy"' in page
+    add = {"action": "add", "index": -1, "where": "proxy"}
+    assert writer.post(f"/editor/guides/{GUIDE}/materials", {**add, "lock": writer.lock_of(GUIDE)}).status_code == 303
+    with Session(get_engine(db_url)) as session:
+        draft = ed.parse_draft(GUIDE, ed.get_draft(session, GUIDE).yaml_text)
+    assert len(draft.proxy.materials) == proxy_before + 1 and draft.proxy.materials[0].name == "新材料"
+    moving = "household-transfer-to-children"
+    cut = {"action": "remove", "index": 1, "where": "situation-1"}
+    assert writer.post(f"/editor/guides/{moving}/materials", {**cut, "lock": writer.lock_of(moving)}).status_code == 303
+    with Session(get_engine(db_url)) as session:
+        rented = ed.parse_draft(moving, ed.get_draft(session, moving).yaml_text).situations.options[1]
+    assert [m.name for m in rented.materials] == ["租房合同"]
+    last = {"action": "remove", "index": 0, "where": "situation-1", "lock": writer.lock_of(moving)}
+    assert writer.post(f"/editor/guides/{moving}/materials", last).status_code == 422  # a situation keeps one paper
+    nowhere = {"action": "add", "index": 0, "where": "situation-9", "lock": writer.lock_of(moving)}
+    assert writer.post(f"/editor/guides/{moving}/materials", nowhere).status_code == 422
+
+
+def test_no_family_member_papers_where_a_family_member_cannot_do_it(api):
+    writer = signed_in(api, "editor1")
+    assert 'id="materials-proxy"' not in writer.get("/editor/guides/id-card-reissue").text
+    add = {"action": "add", "index": -1, "where": "proxy", "lock": writer.lock_of("id-card-reissue")}
+    refused = writer.post("/editor/guides/id-card-reissue/materials", add)
+    assert refused.status_code == 422 and "proxy" in html.unescape(refused.text)
