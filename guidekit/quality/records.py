@@ -144,7 +144,7 @@ class TrainingSuggestionRow(Base):
 
 class UnansweredDismissalRow(Base):
     """An unanswered question an editor set aside: "ignored" (seen, nothing to do) or "not_service" (not a
-    question about a government service: 今天天气怎么样). Keyed by question_key, so every way of writing it is hidden."""
+    question about a government service: 明天会不会下大雨). Keyed by question_key, so every way of writing it is hidden."""
 
     __tablename__ = "unanswered_dismissals"
 

@@ -136,4 +136,4 @@ def test_every_service_beside_the_hand_written_guides_has_what_people_say_about_
     drafted = {o.guide_id for o in report.with_status(NEW)}
     guides = [b.guide for b in report.built if b.guide.id in drafted]
     assert len(guides) == 147
-    assert all(g.purpose and len(g.examples) >= 25 for g in guides)
+    assert all(g.purpose and len(g.examples) >= 24 for g in guides)  # 25 written, at most one taken out (blind)

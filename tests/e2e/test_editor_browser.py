@@ -151,7 +151,7 @@ def test_an_editors_round_search_assign_edit_a_condition_second_person_publishes
 
     EDITOR_ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with Session(get_engine(accounts)) as session, session.begin():
-        for i, text in enumerate(["今天天气怎么样", "今天天气怎么样", "老伴的丧葬费找谁", "老伴的丧葬费找谁"]):
+        for i, text in enumerate(["明天会不会下大雨", "明天会不会下大雨", "老伴的丧葬费找谁", "老伴的丧葬费找谁"]):
             quality.record_turn(
                 session, session_id=f"walk-{i}", channel="wechat", text=text, service_id=None, topic="fallback"
             )
@@ -208,10 +208,10 @@ def test_an_editors_round_search_assign_edit_a_condition_second_person_publishes
     expect(page.locator("p.error[role=alert]")).to_contain_text("请另一位审核的人来发布")
 
     page.goto("/editor/dashboard")
-    row = page.locator("#unanswered ~ table tr", has_text="今天天气怎么样")
+    row = page.locator("#unanswered ~ table tr", has_text="明天会不会下大雨")
     row.locator("button", has_text="忽略").click()
     page.wait_for_url("**dismissed=1**")
-    expect(page.locator("#unanswered ~ table").first).not_to_contain_text("今天天气怎么样")
+    expect(page.locator("#unanswered ~ table").first).not_to_contain_text("明天会不会下大雨")
     row = page.locator("#unanswered ~ table tr", has_text="老伴的丧葬费找谁")
     row.locator("select[name=guide_id]").select_option(GUIDE)
     row.locator("button", has_text="加为别名").click()

@@ -23,9 +23,13 @@ def _norm(text: str) -> str:
 
 
 def _blind_sentences():
-    texts = [m["text"] for m in yaml.safe_load((BLIND / "messages.yml").read_text(encoding="utf-8"))]
-    for dialogue in yaml.safe_load((BLIND / "dialogues.yml").read_text(encoding="utf-8")):
-        texts += [t["text"] for t in dialogue["turns"]]
+    """Every blind set's: blind/ and the catalogue's blind/catalogue/."""
+    texts = []
+    for messages in BLIND.rglob("messages.yml"):
+        texts += [m["text"] for m in yaml.safe_load(messages.read_text(encoding="utf-8"))]
+    for dialogues in BLIND.rglob("dialogues.yml"):
+        for dialogue in yaml.safe_load(dialogues.read_text(encoding="utf-8")) or []:
+            texts += [t["text"] for t in dialogue["turns"]]
     return {_norm(t) for t in texts if len(_norm(t)) > 4}
 
 
@@ -36,6 +40,8 @@ def _learned_from():
         *(ROOT / "guides").glob("*.yml"),
         *(ROOT / "guidekit" / "data").glob("*.yml"),
         *(ROOT / "bot").rglob("*.yml"),
+        *(ROOT / "catalogue").glob("*.yml"),  # what people say about the catalogue's services (imported)
+        *(ROOT / "catalogue").glob("*.csv"),
     ]
     for package in ("guidekit", "actions", "api", "ops"):
         files += (ROOT / package).rglob("*.py")
