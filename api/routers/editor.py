@@ -288,6 +288,7 @@ async def save_plain(
     situations = _situation_edits(form)
     districts = _district_edits(form)
     material_edits = _material_edits(form)
+    last_verified = str(form.get("last_verified", "")) if "last_verified" in form else None
     typed = dict(
         edits=edits,
         aliases=aliases,
@@ -297,12 +298,23 @@ async def save_plain(
         situations=situations,
         districts=districts,
         material_edits=material_edits,
+        last_verified=last_verified,
     )
     try:
         with committed(session):
             before, _ = ed.editing_text(session, guide_id)
             text = ed.apply_plain_edits(
-                before, guide_id, edits, aliases, purpose, examples, short_name, situations, districts, material_edits
+                before,
+                guide_id,
+                edits,
+                aliases,
+                purpose,
+                examples,
+                short_name,
+                situations,
+                districts,
+                material_edits,
+                last_verified,
             )
             ed.save_draft(session, guide_id, text, lock, user.username)
     except ed.DraftConflict as exc:

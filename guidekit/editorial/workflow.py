@@ -587,6 +587,7 @@ def apply_plain_edits(
     situations: Optional[SituationEdits] = None,
     districts: Optional[DistrictEdits] = None,
     material_edits: Optional[List[Dict[str, str]]] = None,
+    last_verified: Optional[str] = None,
 ) -> str:
     """The draft with the plain texts (by `plain_fields` key), aliases, short name, purpose, example
     messages, the situation question and answers, and the districts replaced; other fields untouched."""
@@ -599,6 +600,8 @@ def apply_plain_edits(
             option["words"] = words
     for material, typed in zip(data["materials"], material_edits or []):
         _edit_material(material, typed)
+    if last_verified is not None and last_verified.strip():
+        data["last_verified"] = last_verified.strip()  # the schema checks it is a date
     if districts is not None:
         if districts.ask:
             data = _with_ask_district(data)

@@ -660,3 +660,15 @@ def test_no_family_member_papers_where_a_family_member_cannot_do_it(api):
     add = {"action": "add", "index": -1, "where": "proxy", "lock": writer.lock_of("id-card-reissue")}
     refused = writer.post("/editor/guides/id-card-reissue/materials", add)
     assert refused.status_code == 422 and "proxy" in html.unescape(refused.text)
+
+
+def test_the_last_verified_date_is_edited_on_the_page_and_a_non_date_refused(api, db_url):
+    writer, reviewer = signed_in(api, "editor1"), signed_in(api, "rev")
+    assert 'type="date" name="last_verified"' in writer.get(f"/editor/guides/{GUIDE}").text
+    bad = writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE), "last_verified": "上个月"})
+    assert bad.status_code == 422 and "last_verified" in html.unescape(bad.text)
+    ok = writer.post(f"/editor/guides/{GUIDE}/save", {"lock": writer.lock_of(GUIDE), "last_verified": "2026-11-28"})
+    assert ok.status_code == 303
+    _publish(writer, reviewer, GUIDE)
+    with Session(get_engine(db_url)) as session:
+        assert get_guide(session, GUIDE).last_verified.isoformat() == "2026-11-28"
