@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from typing import Dict, List, Optional, Sequence
 
 import yaml
@@ -17,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from guidekit.db.base import utc_now
 from guidekit.editorial import workflow as ed
-from guidekit.guides.schema import Guide
 from guidekit.guides.store import GuideRow
 from guidekit.quality.records import TurnRow
 
@@ -88,7 +88,7 @@ def list_rows(session: Session, verify_days: int, today: Optional[dt.date] = Non
     published = set()
     for row in session.execute(select(GuideRow)).scalars():
         published.add(row.id)
-        fields = _from_content(Guide.model_validate_json(row.content).model_dump())
+        fields = _from_content(json.loads(row.content))
         draft = drafts.get(row.id)
         out.append(_row(row.id, fields, draft.status if draft else "published", row.version, owners, asks, draft))
     for gid, draft in drafts.items():
@@ -96,7 +96,7 @@ def list_rows(session: Session, verify_days: int, today: Optional[dt.date] = Non
             fields = _from_content(yaml.safe_load(draft.yaml_text) or {})
             out.append(_row(gid, fields, "new", None, owners, asks, draft))
     for r in out:
-        r.overdue = r.last_verified is None or (today - r.last_verified).days > verify_days
+        r.overdue = ed.overdue(r.last_verified, today, verify_days)
     return out
 
 

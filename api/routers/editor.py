@@ -207,7 +207,7 @@ def verified(
 
     def work():
         before, _ = ed.editing_text(session, guide_id)
-        checked = ed.with_last_verified(before, utc_now().date())
+        checked = ed.apply_plain_edits(before, guide_id, {}, last_verified=utc_now().date().isoformat())
         ed.save_draft(session, guide_id, checked, lock, user.username, "verified")
 
     return _on_draft(request, user, session, guide_id, work, f"/editor/guides/{guide_id}?verified=1")
@@ -247,7 +247,7 @@ def create_guide(
     return back_to(f"/editor/guides/{guide_id}")
 
 
-def _draft_view(session: Session, guide_id: str, user: UserRow) -> Dict:
+def _draft_view(session: Session, guide_id: str) -> Dict:
     """The draft, or with none the published guide at lock 0: looking makes no draft (the first save does)."""
     draft = ed.get_draft(session, guide_id)
     live = session.get(GuideRow, guide_id)
@@ -265,7 +265,7 @@ def _draft_view(session: Session, guide_id: str, user: UserRow) -> Dict:
 def edit_page(
     guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)
 ):
-    view = _draft_view(session, guide_id, user)
+    view = _draft_view(session, guide_id)
     return page(request, "edit.html", user, fields=ed.plain_fields(view["guide"]), **view)
 
 
@@ -407,7 +407,7 @@ def change_materials(
 def _edit_again(request, user, session, guide_id, problems, status_code=422, **kept) -> HTMLResponse:
     """The edit page with what the user typed kept, and what was wrong."""
     session.rollback()
-    view = _draft_view(session, guide_id, user)
+    view = _draft_view(session, guide_id)
     return page(
         request,
         "edit.html",
@@ -475,7 +475,7 @@ def discard(
 def preview(
     guide_id: str, request: Request, user: UserRow = Depends(current_user), session: Session = Depends(db_session)
 ):
-    view = _draft_view(session, guide_id, user)
+    view = _draft_view(session, guide_id)
     return page(request, "preview.html", user, guide=view["guide"], channels=views.channel_previews(view["guide"]))
 
 
@@ -497,8 +497,13 @@ def review_page(
     draft = ed.get_draft(session, guide_id)
     if draft is None or draft.status != "submitted":
         raise HTTPException(404, "这个指南没有等待审核的草稿。")
-    own = settings.editor_four_eyes and user.username in ed.authors(session, guide_id)
+    own = _own_change(settings, user, session, guide_id)
     return page(request, "review.html", user, own_change=own, **views.review_context(session, draft))
+
+
+def _own_change(settings: ApiSettings, user: UserRow, session: Session, guide_id: str) -> bool:
+    """Four eyes: whether this reviewer wrote part of the change (then another person publishes it)."""
+    return settings.editor_four_eyes and user.username in ed.authors(session, guide_id)
 
 
 @router.post("/guides/{guide_id}/publish")
@@ -517,7 +522,7 @@ def publish(
     context = views.review_context(session, draft)
     reason, own_reason = override_reason.strip(), own_change_reason.strip()
     # Four eyes: the writer of a change is not its reviewer. An admin may publish their own, saying why.
-    own = settings.editor_four_eyes and user.username in ed.authors(session, guide_id)
+    own = _own_change(settings, user, session, guide_id)
     if own and not (user.role == "admin" and own_reason):
         return page(
             request,

@@ -137,12 +137,10 @@ def add_alias(
     if not guide_id.strip():
         raise HTTPException(422, "请先选一个指南,再加为别名。")
     with committed(session):
-        draft = ed.get_draft(session, guide_id) or ed.start_draft(session, guide_id, user.username)
-        aliases = ed.parse_draft(guide_id, draft.yaml_text).aliases
-        text_out = ed.apply_plain_edits(
-            draft.yaml_text, guide_id, {}, aliases + [a for a in [alias] if a not in aliases]
-        )
-        ed.save_draft(session, guide_id, text_out, draft.lock, user.username, action="alias_from_unanswered")
+        before, lock = ed.editing_text(session, guide_id)
+        aliases = ed.parse_draft(guide_id, before).aliases
+        text_out = ed.apply_plain_edits(before, guide_id, {}, aliases + [a for a in [alias] if a not in aliases])
+        ed.save_draft(session, guide_id, text_out, lock, user.username, action="alias_from_unanswered")
     return RedirectResponse(f"/editor/guides/{guide_id}?saved=1", status_code=303)
 
 

@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 from typing import Dict, List, Optional
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,11 +42,6 @@ class Waiting:
         )
 
 
-def _last_verified(text: str) -> Optional[dt.date]:
-    value = (yaml.safe_load(text) or {}).get("last_verified")
-    return value if isinstance(value, dt.date) else None
-
-
 def waiting(session: Session, verify_days: int, today: Optional[dt.date] = None) -> List[Waiting]:
     """Each active account with what waits for it (accounts with nothing waiting included, `empty`)."""
     today = today or utc_now().date()
@@ -68,8 +62,7 @@ def waiting(session: Session, verify_days: int, today: Optional[dt.date] = None)
         r.id: Guide.model_validate_json(r.content).last_verified for r in session.execute(select(GuideRow)).scalars()
     }
     for guide_id, username in ed.assignments(session).items():
-        day = verified.get(guide_id)
-        if username in people and (day is None or (today - day).days > verify_days):
+        if username in people and ed.overdue(verified.get(guide_id), today, verify_days):
             people[username].overdue.append(guide_id)
     return list(people.values())
 

@@ -88,6 +88,11 @@ def assign(session: Session, guide_id: str, username: Optional[str], by: str) ->
     audit(session, by, "assign", guide_id, to=username)
 
 
+def overdue(last_verified: Optional[dt.date], today: dt.date, verify_days: int) -> bool:
+    """Not checked against the official guide for longer than `verify_days` (or never)."""
+    return last_verified is None or (today - last_verified).days > verify_days
+
+
 def assignments(session: Session) -> Dict[str, str]:
     return {r.guide_id: r.username for r in session.execute(select(AssignmentRow)).scalars()}
 
@@ -697,13 +702,6 @@ def _with_key_after(data: dict, key: str, value, after: str) -> dict:
 
 def _with_ask_district(data: dict) -> dict:
     return _with_key_after(data, "ask_district", True, after="locations")
-
-
-def with_last_verified(yaml_text: str, day: dt.date) -> str:
-    """The draft with its last-verified date set (checked against the official guide that day)."""
-    data = yaml.safe_load(yaml_text)
-    data["last_verified"] = day.isoformat()
-    return _dump(data)
 
 
 def _with_short_name(data: dict, short_name: str) -> dict:
