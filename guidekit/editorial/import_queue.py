@@ -56,9 +56,8 @@ def accept_passing(
     accepted, left = [], []
     for draft in imported_drafts(session):
         if queued(draft, glossary).passes:
-            ed.audit(session, by, "accept_import", draft.guide_id)
-            draft.updated_by, draft.updated_at = by, ed._now()
-            ed.submit(session, draft.guide_id, draft.lock, by)
+            saved = ed.save_draft(session, draft.guide_id, draft.yaml_text, draft.lock, by, action="accept_import")
+            ed.submit(session, draft.guide_id, saved.lock, by)
             accepted.append(draft.guide_id)
         else:
             left.append(draft.guide_id)
