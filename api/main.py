@@ -153,6 +153,7 @@ def create_app(assistant: Optional[Assistant] = None, settings: Optional[ApiSett
     app.include_router(editor.router)
     app.include_router(editor_dashboard.router)
     app.include_router(editor_imports.router)
+    app.include_router(editor_imports.upload_router)
     return app
 
 

@@ -106,6 +106,8 @@ class ApiSettings(Settings):
     # Four eyes: whoever wrote a change cannot publish it; an admin may, with a written reason (audited).
     # False only where one person runs the editor alone.
     editor_four_eyes: bool = True
+    # An official export uploaded on /editor/imports (xlsx, csv or json): refused above this size.
+    editor_import_max_mb: float = 20.0
     login_attempts: int = 5  # failed logins per user and address …
     login_window_minutes: float = 15.0  # … within this window, then a pause
     # Failed logins of one account from any addresses within the account window; then each further try
