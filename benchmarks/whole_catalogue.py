@@ -1,7 +1,7 @@
 """The whole sample catalogue published at once, for measuring understanding and speed at a city's scale
 (issue 17): the 15 hand-written guides and the 147 other services of `catalogue/ankang-export.csv` as the importer
 makes them — official names and 事项名称 as aliases, suggested plain texts nobody reviewed — with what people say
-about each (`catalogue/ankang-sayings.yml`: purpose and 25 example messages; `sayings=` a missing file to measure
+about each (`catalogue/ankang-sayings.yml`: purpose and 40 example messages; `sayings=` a missing file to measure
 names alone).
 
 `python -m benchmarks.understanding --catalogue …` and `python -m benchmarks.resolver_speed --catalogue` use it.
