@@ -33,11 +33,12 @@ _RECEIVE = re.compile(
 
 def answer_topic(turn: Turn, topic: str) -> List[EventType]:
     guide = turn.guide
-    if district_needed(turn, topic):
+    district = turn.slots[DISTRICT]
+    # At a kiosk in a hall that does it for everybody: here, whichever district the person lives in.
+    here = _in_this_hall(turn, district) if topic == "location" else None
+    if here is None and district_needed(turn, topic):
         # "高龄津贴在哪办": the office is the one of the person's own district.
         return ask_district(turn, topic)
-    district = turn.slots[DISTRICT]
-    here = _in_this_hall(turn, district) if topic == "location" else None
     if here is not None:
         text = replies.here_in_this_hall(*here)
     elif topic == "fee" and _RECEIVE.search(turn.text):
@@ -54,11 +55,12 @@ def answer_topic(turn: Turn, topic: str) -> List[EventType]:
 
 def _in_this_hall(turn: Turn, district: Optional[str]) -> Optional[Tuple[Location, str]]:
     """The guide's office in the hall of the kiosk asked at, and where it is in the hall ("二楼3号窗口"); None
-    elsewhere. Where the person's own district decides the office, only when it is that district's."""
+    elsewhere. Where the person's own district decides the office, only when it is that district's or the
+    city's own (which serves everybody)."""
     hall = get_settings().kiosk_halls.get(turn.kiosk or "", {})
     guide = turn.guide
     for location in guide.locations_for(district) if guide and hall else []:
-        if location.name in hall and (not guide.ask_district or location.district == district):
+        if location.name in hall and (not guide.ask_district or location.district in (district, None)):
             return location, hall[location.name]
     return None
 

@@ -248,7 +248,12 @@ def periods_on(location: Location, weekday: int) -> List[OpeningPeriod]:
 
 def district_question(guide: Guide, offered: Sequence[str], again: bool = False) -> str:
     """ "在哪办" for a service done in one's own district: the district first, numbered."""
-    first = "请您说个数字,或者说区的名字。" if again else f"{doing(guide)},要到您家那个区办。"
+    if again:
+        first = "请您说个数字,或者说区的名字。"
+    elif guide.city_wide:
+        first = f"{doing(guide)},好几个区都有办的地方。我告诉您离家近的。"
+    else:
+        first = f"{doing(guide)},要到您家那个区办。"
     return f"{first}\n您住在哪个区?\n{_numbered(offered)}"
 
 
@@ -257,6 +262,11 @@ def _near_first(guide: Guide, district: Optional[str]) -> Tuple[List[Location], 
     ordered = guide.locations_for(district)
     missing = district and district != ELSEWHERE and district not in guide.districts
     return ordered, f"{district}没有办这件事的地方。" if missing else ""
+
+
+def _for_everybody(guide: Guide, district: Optional[str]) -> List[Location]:
+    """The city's own offices, when the person lives where no district office does this (or said 别的区)."""
+    return guide.city_wide if district and district not in guide.districts and guide.ask_district else []
 
 
 def opening_on(guide: Guide, day: dt.date, day_word: str, district: Optional[str] = None) -> str:
@@ -283,9 +293,17 @@ def location_answer(guide: Guide, district: Optional[str] = None) -> str:
         near = ordered[0]
         text = f"您家在{district}:请到{near.name}办理。\n地址:{near.address.plain}\n电话:{near.phone}"
         others = [loc for loc in ordered[1:] if loc.district != district]
-        if others and not guide.ask_district:
+        if guide.ask_district:  # the other districts' offices are for their people; the city's for everybody
+            others = [loc for loc in others if not loc.district]
+        if others:
             text += "\n别的地方也能办:" + "、".join(loc.name for loc in others) + "。"
         return text
+    everybody = _for_everybody(guide, district)
+    if len(everybody) == 1:
+        loc = everybody[0]
+        return f"{said}请到{loc.name}办理,全市的人都能去。\n地址:{loc.address.plain}\n电话:{loc.phone}"
+    if everybody:
+        ordered = everybody
     lines = [f"{loc.name}:{loc.address.plain} 电话:{loc.phone}" for loc in ordered]
     return f"{said}这些地方能办:\n{_numbered(lines)}"
 
@@ -301,6 +319,11 @@ def hours_answer(guide: Guide, district: Optional[str] = None) -> str:
     ordered, said = _near_first(guide, district)
     if district in guide.districts and guide.ask_district:
         return f"{ordered[0].name}开门的时间:\n{ordered[0].hours.plain}"
+    everybody = _for_everybody(guide, district)
+    if len(everybody) == 1:
+        return f"{everybody[0].name}开门的时间:\n{everybody[0].hours.plain}"
+    if everybody:
+        ordered = everybody
     return f"{said}开门的时间:\n" + _numbered(f"{loc.name}:{loc.hours.plain}" for loc in ordered)
 
 

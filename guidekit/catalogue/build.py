@@ -479,8 +479,9 @@ class _Builder:
             if self.said.purpose:
                 data["purpose"] = self.said.purpose
             data["examples"] = list(self.said.examples)
-        districts = {loc.get("district") for loc in locations}
-        if len(districts) >= 2 and None not in districts:  # done where one lives: 在哪办 asks the district
+        # Done near home in several districts (and perhaps at the city's hall too): 在哪办 asks the district,
+        # and answers with its office first (and the city's hall, which serves everybody).
+        if len({loc.get("district") for loc in locations} - {None}) >= 2:
             data["ask_district"] = True
         try:
             guide: Optional[Guide] = Guide.model_validate(data)

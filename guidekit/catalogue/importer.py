@@ -74,7 +74,7 @@ class ImportReport:
         if several:
             lines.append(
                 f"services handled alike in several 区划: {len(several)}, one guide each with an office per 区划; "
-                f"{sum(1 for g in several if g.ask_district)} ask the person's district first (no 本级 office)"
+                f"{sum(1 for g in several if g.ask_district)} ask the person's district first (its office first, the city's own hall beside it)"
             )
         with_situations = [b for b in self.built if b.item.named_situations]
         if with_situations:

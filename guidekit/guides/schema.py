@@ -316,9 +316,17 @@ class Guide(_Strict):
 
     @model_validator(mode="after")
     def _districts_to_ask_about(self) -> "Guide":
-        if self.ask_district and (any(not loc.district for loc in self.locations) or len(self.districts) < 2):
-            raise ValueError("ask_district needs a district on every location, and two districts at least")
+        if self.ask_district and len(self.districts) < 2:
+            raise ValueError(
+                "ask_district needs two districts at least among the locations (one without a district serves "
+                "the whole city)"
+            )
         return self
+
+    @property
+    def city_wide(self) -> List[Location]:
+        """Its offices for the whole city (no district: the city's own hall), which anyone may use."""
+        return [loc for loc in self.locations if not loc.district]
 
     @property
     def districts(self) -> List[str]:
@@ -326,8 +334,11 @@ class Guide(_Strict):
         return list(dict.fromkeys(loc.district for loc in self.locations if loc.district))
 
     def locations_for(self, district: Optional[str]) -> List[Location]:
-        """Its locations, those in `district` first (the person's own, once known)."""
-        return sorted(self.locations, key=lambda loc: loc.district != district) if district else list(self.locations)
+        """Its locations, those in `district` first (the person's own, once known), then the city's own (for
+        everybody), then the other districts'."""
+        if not district:
+            return list(self.locations)
+        return sorted(self.locations, key=lambda loc: (loc.district != district, bool(loc.district)))
 
     @property
     def materials_in_any_situation(self) -> List[Material]:

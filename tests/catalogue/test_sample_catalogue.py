@@ -70,11 +70,13 @@ def test_one_guide_per_service_with_an_office_per_district_that_asks_where_one_l
     assert all(loc.district and loc.district in loc.name for loc in elder.locations)
     asking = [b.guide for b in report.built if b.guide.ask_district]
     assert len(asking) >= 10 and all(len(g.districts) >= 2 for g in asking)
-    # A service the city's own hall also handles serves everybody: no district asked, every office listed.
+    # A service the city's own hall handles beside several districts asks the district too (its office first,
+    # the city's hall, which serves everybody, beside it); beside one district only, nothing to ask.
     with_city = [
         b.guide for b in report.built if len(b.guide.locations) > 1 and any(not x.district for x in b.guide.locations)
     ]
-    assert with_city and not any(g.ask_district for g in with_city)
+    assert with_city and all(g.ask_district == (len(g.districts) >= 2) for g in with_city)
+    assert any(g.ask_district for g in with_city) and any(not g.ask_district for g in with_city)
     assert "one guide each with an office per 区划" in report.summary()
 
 
