@@ -62,3 +62,21 @@ def test_a_district_without_an_office_is_sent_to_the_city_hall(guide, district):
 
 def test_the_hours_are_those_of_ones_own_districts_office(guide):
     assert replies.hours_answer(guide, "青松区").startswith("青松区松柏街道便民服务中心开门的时间:")
+
+
+def test_at_a_kiosk_in_the_city_hall_it_is_this_hall_whichever_district_one_lives_in(guide, monkeypatch):
+    from types import SimpleNamespace
+
+    from actions.flows.topics import _in_this_hall
+    from tests.settings_reset import reset_settings
+
+    monkeypatch.setenv("BANSHI_KIOSK_HALLS", f'{{"city-1": {{"{CITY_HALL}": "一楼8号窗口"}}}}')
+    reset_settings()
+    try:
+        for district in (None, "和平区", "东湖区"):
+            here = _in_this_hall(SimpleNamespace(kiosk="city-1", guide=guide), district)
+            assert here is not None and here[0].name == CITY_HALL and here[1] == "一楼8号窗口"
+        assert _in_this_hall(SimpleNamespace(kiosk="west-2", guide=guide), None) is None
+    finally:
+        monkeypatch.delenv("BANSHI_KIOSK_HALLS")
+        reset_settings()
