@@ -938,8 +938,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument(
         "--sets",
         type=_parse_sets,
-        default=list(SETS),
-        help="comma-separated sets to score, of cases,dev,dev2,dev3,blind (default: all)",
+        default=None,
+        help=f"comma-separated sets to score, of {','.join(SETS)} (default: all; {','.join(CATALOGUE_SETS)} "
+        "only with --catalogue)",
     )
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write the figures (no sentences) here")
     parser.add_argument(
@@ -958,7 +959,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        loaded = load_all(args.sets, args.catalogue)
+        sets = args.sets or [s for s in SETS if args.catalogue or s not in CATALOGUE_SETS]
+        loaded = load_all(sets, args.catalogue)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2

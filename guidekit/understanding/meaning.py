@@ -24,7 +24,7 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
 
 import numpy as np
 import yaml
@@ -186,19 +186,53 @@ class VectorCache:
 
 
 @lru_cache(maxsize=1)
-def elsewhere_sayings() -> Tuple[Tuple[str, str], ...]:
-    """(saying, what it is about) for every need near ours that we have no guide for."""
-    entries = yaml.safe_load(ELSEWHERE.read_text(encoding="utf-8")) or []
-    return tuple((e, entry["topic"].split("(")[0].strip()) for entry in entries for e in entry.get("examples", []))
+def _elsewhere_entries() -> Tuple[dict, ...]:
+    return tuple(yaml.safe_load(ELSEWHERE.read_text(encoding="utf-8")) or [])
 
 
 @lru_cache(maxsize=1)
-def voices() -> Tuple[Tuple[str, str], ...]:
-    """(sentence, guide id or NOWHERE) from `service_voices.yml`, for the service classifier."""
+def covered_by() -> Dict[str, Tuple[str, ...]]:
+    """Need we have no guide for (its topic) → the guides that would cover it once published (`covered_by`).
+
+    Why: "no guide" is said about the guides published now. 结婚登记, 公积金贷款, 新生儿上户口 were needs we
+    had no guide for with 15 guides; with a city's whole catalogue published they are guides, and their
+    "elsewhere" sayings would pull people away from them ("我们老两口想去领证", answered with 12345). An entry
+    names the guides that cover it; it is left out while any of them is published, and is back if they are
+    withdrawn."""
+    return {str(e["topic"]): tuple(e.get("covered_by") or ()) for e in _elsewhere_entries()}
+
+
+def _open(topic: str, published: Optional[Set[str]]) -> bool:
+    """Whether this need is still one we have no guide for, with these guides published (None: any)."""
+    return published is None or not set(covered_by().get(topic, ())) & published
+
+
+def elsewhere_sayings(published: Optional[Set[str]] = None) -> Tuple[Tuple[str, str], ...]:
+    """(saying, what it is about) for every need near ours that we have no guide for among `published`."""
+    return tuple(
+        (e, str(entry["topic"]).split("(")[0].strip())
+        for entry in _elsewhere_entries()
+        if _open(str(entry["topic"]), published)
+        for e in entry.get("examples", [])
+    )
+
+
+@lru_cache(maxsize=1)
+def _voices() -> Tuple[Tuple[str, str, str], ...]:
     data = yaml.safe_load(VOICES.read_text(encoding="utf-8")) or {} if VOICES.exists() else {}
-    said = [(t, gid) for gid, texts in (data.get("guides") or {}).items() for t in texts or []]
-    said += [(t, NOWHERE) for entry in data.get("elsewhere") or [] for t in entry.get("examples") or []]
+    said = [(t, gid, "") for gid, texts in (data.get("guides") or {}).items() for t in texts or []]
+    said += [
+        (t, NOWHERE, str(entry.get("topic") or ""))
+        for entry in data.get("elsewhere") or []
+        for t in entry.get("examples") or []
+    ]
     return tuple(said)
+
+
+def voices(published: Optional[Set[str]] = None) -> Tuple[Tuple[str, str], ...]:
+    """(sentence, guide id or NOWHERE) from `service_voices.yml`, for the service classifier; the voices of a
+    need that published guides cover (`covered_by`) are left out."""
+    return tuple((t, gid) for t, gid, topic in _voices() if gid != NOWHERE or _open(topic, published))
 
 
 def guide_sayings(guide: Guide) -> List[str]:
@@ -251,7 +285,8 @@ class MeaningIndex:
             sayings = list(dict.fromkeys(guide_sayings(guide)))
             texts += sayings
             labels += [guide.id] * len(sayings)
-        others = dict(elsewhere_sayings())
+        published = set(labels)
+        others = dict(elsewhere_sayings(published))
         self._elsewhere_texts = tuple(others)
         self._shared_counts: Dict[str, int] = {}
         texts += list(others)
@@ -259,7 +294,7 @@ class MeaningIndex:
         self._labels = np.array(labels)
         # What the service classifier learns from: these sayings and the voices of these guides.
         ours = set(labels)
-        self.training = tuple(zip(texts, labels)) + tuple((t, g) for t, g in voices() if g in ours)
+        self.training = tuple(zip(texts, labels)) + tuple((t, g) for t, g in voices(published) if g in ours)
         self._about = np.array([""] * (len(texts) - len(others)) + list(others.values()))
         self._vectors = cache.vectors(texts)
         self._ids = sorted(set(labels) - {NOWHERE})
