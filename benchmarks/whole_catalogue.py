@@ -23,6 +23,7 @@ from ops.stack import ROOT
 
 SAMPLE_EXPORT = ROOT / "catalogue" / "ankang-export.csv"
 SAMPLE_SAYINGS = ROOT / "catalogue" / "ankang-sayings.yml"
+SAMPLE_PLAIN = ROOT / "catalogue" / "ankang-plain.yml"
 
 
 def imported_names(export: Path = SAMPLE_EXPORT) -> Dict[str, str]:
@@ -35,7 +36,8 @@ def publish_whole_catalogue(engine: Engine, export: Path = SAMPLE_EXPORT, saying
     """Publish every service of `export` not already published (by id or official name) into the guides
     database of `engine`, which holds the hand-written guides; returns how many. Benchmarks only: in service,
     guides are published by editors after review."""
-    report = import_export(export, engine, dry_run=True, sayings=sayings if sayings.exists() else None)
+    plain = SAMPLE_PLAIN if export == SAMPLE_EXPORT and SAMPLE_PLAIN.exists() else None
+    report = import_export(export, engine, dry_run=True, sayings=sayings if sayings.exists() else None, plain=plain)
     fresh = {o.guide_id for o in report.with_status(NEW)}
     loaded = LoadReport()
     with Session(engine) as session, session.begin():

@@ -48,7 +48,7 @@ def _digest(url: str, verify_days: int, webhook) -> int:
     return 0
 
 
-def _import(path: Path, url: str, mapping, papers, dry_run: bool, sayings=None) -> int:
+def _import(path: Path, url: str, mapping, papers, dry_run: bool, sayings=None, plain=None) -> int:
     """An official export (xlsx, csv, json) as drafts by "importer"; problems as file:row:column: message."""
     from guidekit.catalogue.importer import import_export
     from guidekit.catalogue.papers import PAPER_NAMES
@@ -57,7 +57,13 @@ def _import(path: Path, url: str, mapping, papers, dry_run: bool, sayings=None) 
 
     try:
         report = import_export(
-            path, get_engine(url), mapping=mapping, papers=papers or PAPER_NAMES, dry_run=dry_run, sayings=sayings
+            path,
+            get_engine(url),
+            mapping=mapping,
+            papers=papers or PAPER_NAMES,
+            dry_run=dry_run,
+            sayings=sayings,
+            plain=plain,
         )
     except ExportUnreadable as exc:
         for problem in exc.problems:
@@ -204,6 +210,12 @@ def main(argv=None) -> int:
         default=None,
         help="YAML: 基本编码 → purpose and example messages (catalogue/*-sayings.yml)",
     )
+    p_import.add_argument(
+        "--plain",
+        type=Path,
+        default=None,
+        help="YAML: 基本编码 → the editors' plain texts by field (eligibility, material-0 …; catalogue/*-plain.yml)",
+    )
     p_dict = sub.add_parser("userdict", help="write the jieba user dictionary from the database")
     p_dict.add_argument("--out", type=Path, default=Path("bot/jieba_userdict"))
     p_user = sub.add_parser("create-user", help="create an editor account (the first one: --role admin)")
@@ -231,7 +243,9 @@ def main(argv=None) -> int:
     if args.command == "digest":
         return _digest(settings.database_url, args.days or settings.editor_verify_days, settings.editor_digest_webhook)
     if args.command == "import":
-        return _import(args.file, settings.database_url, args.mapping, args.papers, args.dry_run, args.sayings)
+        return _import(
+            args.file, settings.database_url, args.mapping, args.papers, args.dry_run, args.sayings, args.plain
+        )
     if args.command == "create-user":
         return _create_user(settings.database_url, args.username, args.role, args.password_stdin)
     if args.command == "set-password":

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     sample_catalogue: str = "catalogue/ankang-export.csv"
     # … with what people say about each of its services (guidekit/catalogue/sayings.py). Empty: none.
     sample_catalogue_sayings: str = "catalogue/ankang-sayings.yml"
+    # … and the plain texts its editors wrote (guidekit/catalogue/plain_texts.py). Empty: the suggested ones.
+    sample_catalogue_plain: str = "catalogue/ankang-plain.yml"
     # Editors: a guide unchecked for longer than this is overdue (the list, the digest), and where the daily
     # digest (`python -m guidekit.cli digest`) is posted besides the log (JSON), e.g. a chat group's robot.
     editor_verify_days: int = Field(365, ge=1)

@@ -40,12 +40,15 @@ def _already_running(lock_file) -> bool:
         return True
 
 
-def import_catalogue(database_url: str, export: Path, sayings: Optional[Path] = None) -> str:
+def import_catalogue(
+    database_url: str, export: Path, sayings: Optional[Path] = None, plain: Optional[Path] = None
+) -> str:
     """The catalogue export as drafts for the editors (guidekit/catalogue), with what people say about each
-    service, in one line: the full report is `python -m guidekit.cli import FILE --sayings S --dry-run`."""
+    service and the plain texts its editors wrote, in one line: the full report is `python -m guidekit.cli
+    import FILE --sayings S --plain P --dry-run`."""
     from guidekit.catalogue.importer import import_export
 
-    report = import_export(export, get_engine(database_url), sayings=sayings)
+    report = import_export(export, get_engine(database_url), sayings=sayings, plain=plain)
     return f"catalogue {export.name}: " + report.summary().splitlines()[1]
 
 
@@ -99,7 +102,8 @@ def main() -> int:
     print(report.summary(), flush=True)
     if settings.sample_catalogue:
         sayings = ROOT / settings.sample_catalogue_sayings if settings.sample_catalogue_sayings else None
-        print(import_catalogue(settings.database_url, ROOT / settings.sample_catalogue, sayings), flush=True)
+        plain = ROOT / settings.sample_catalogue_plain if settings.sample_catalogue_plain else None
+        print(import_catalogue(settings.database_url, ROOT / settings.sample_catalogue, sayings, plain), flush=True)
     cfg.model = ensure_model(settings.database_url)
 
     stack = Stack(cfg)

@@ -16,6 +16,7 @@ from guidekit.catalogue.columns import header_elements, load_mapping
 from guidekit.catalogue.drafts import KEPT, NEW, NOT_MADE, PUBLISHED, UNCHANGED, UPDATED, Outcome, store_drafts
 from guidekit.catalogue.group import Grouped, group
 from guidekit.catalogue.papers import PAPER_NAMES, load_paper_names
+from guidekit.catalogue.plain_texts import load_plain_texts, with_plain_texts
 from guidekit.catalogue.problems import Problem
 from guidekit.catalogue.read import Sheet, read_export
 from guidekit.catalogue.sayings import load_sayings
@@ -111,9 +112,11 @@ def import_export(
     dry_run: bool = False,
     today: Optional[dt.date] = None,
     sayings: Optional[Path] = None,
+    plain: Optional[Path] = None,
 ) -> ImportReport:
-    """Import one export. ExportUnreadable when the file, the mapping, the paper names or the sayings (what
-    people say about each service, sayings.py) cannot be used at all; every other problem is in the report."""
+    """Import one export. ExportUnreadable when the file, the mapping, the paper names, the sayings (what
+    people say about each service, sayings.py) or the editors' plain texts (plain_texts.py) cannot be used at
+    all; every other problem is in the report."""
     column_map = load_mapping(mapping)
     paper_names = load_paper_names(papers)
 
@@ -130,7 +133,18 @@ def import_export(
         for code, s in said.items()
         if code not in codes
     ]
+    written = load_plain_texts(plain) if plain is not None else {}
+    problems += [
+        Problem(str(plain), min(w.lines.values(), default=1), 1, f"{code}: no service with this 基本编码 in the export")
+        for code, w in written.items()
+        if code not in codes
+    ]
     built = build_guides(grouped.items, today, said)
+    for b in built:
+        code = b.item.text("基本编码") or ""
+        if b.guide is not None and code in written:
+            b.guide, kept_out = with_plain_texts(b.guide, written[code], str(plain), code)
+            b.problems += kept_out
     problems = sheet.notes + problems + grouped.problems + [p for b in built for p in b.problems]
     with Session(engine) as session:
         outcomes = store_drafts(session, built, dry_run)
