@@ -20,7 +20,7 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-from guidekit.catalogue.problems import ExportUnreadable, Problem, compose_yaml
+from guidekit.catalogue.problems import NodeProblems, Problem, compose_mapping
 from guidekit.editorial.workflow import apply_plain_edits, guide_to_yaml, parse_draft, plain_fields
 from guidekit.guides.loader import GuideFileError
 from guidekit.guides.schema import Guide
@@ -36,17 +36,12 @@ class PlainTexts:
 
 def load_plain_texts(path: Path) -> Dict[str, PlainTexts]:
     """基本编码 → the editors' plain texts; ExportUnreadable naming file, line and column for what cannot be used."""
-    file = str(path)
-    root = compose_yaml(path, "the plain texts")
+    root = compose_mapping(path, "the plain texts", "each 基本编码 to {field: text}")
     if root is None:
         return {}
-    if not isinstance(root, yaml.MappingNode):
-        raise ExportUnreadable(Problem(file, 1, 1, "the plain texts must map each 基本编码 to {field: text}"))
-    problems: List[Problem] = []
+    problems = NodeProblems(str(path))
+    bad = problems.bad
     out: Dict[str, PlainTexts] = {}
-
-    def bad(node: yaml.Node, message: str) -> None:
-        problems.append(Problem(file, node.start_mark.line + 1, node.start_mark.column + 1, message))
 
     for key, entry in root.value:
         code = str(key.value).strip()
@@ -68,8 +63,7 @@ def load_plain_texts(path: Path) -> Dict[str, PlainTexts]:
                 texts[field.value] = text
                 lines[field.value] = field.start_mark.line + 1
         out[code] = PlainTexts(texts, lines)
-    if problems:
-        raise ExportUnreadable(*problems)
+    problems.raise_any()
     return out
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 import dataclasses
-from typing import Optional
+from typing import List, Optional
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,3 +68,28 @@ def compose_yaml(path: Path, what: str) -> yaml.Node:
         raise ExportUnreadable(
             Problem(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, f"not a YAML file: {exc}")
         ) from None
+
+
+class NodeProblems:
+    """Problems found while reading a YAML file entry by entry, each at its node's line and column."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.found: List[Problem] = []
+
+    def bad(self, node: yaml.Node, message: str) -> None:
+        self.found.append(Problem(self.file, node.start_mark.line + 1, node.start_mark.column + 1, message))
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise ExportUnreadable(*self.found)
+
+
+def compose_mapping(path: Path, what: str, shape: str) -> Optional[yaml.MappingNode]:
+    """A YAML file that maps keys to entries (None when empty); ExportUnreadable when it is something else."""
+    root = compose_yaml(path, what)
+    if root is None:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        raise ExportUnreadable(Problem(str(path), 1, 1, f"{what} must map {shape}"))
+    return root

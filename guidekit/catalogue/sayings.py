@@ -16,7 +16,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from guidekit.catalogue.problems import ExportUnreadable, Problem, compose_yaml
+from guidekit.catalogue.problems import NodeProblems, compose_mapping
 
 PURPOSE_MAX = 400
 EXAMPLE_MAX = 120
@@ -32,17 +32,12 @@ class Sayings:
 def load_sayings(path: Path) -> Dict[str, Sayings]:
     """基本编码 → what people say; ExportUnreadable naming file, line and column for every entry that cannot be
     used."""
-    file = str(path)
-    root = compose_yaml(path, "the sayings")
+    root = compose_mapping(path, "the sayings", "each 基本编码 to {purpose, examples}")
     if root is None:
         return {}
-    if not isinstance(root, yaml.MappingNode):
-        raise ExportUnreadable(Problem(file, 1, 1, "the sayings must map each 基本编码 to {purpose, examples}"))
-    problems: List[Problem] = []
+    problems = NodeProblems(str(path))
+    bad = problems.bad
     out: Dict[str, Sayings] = {}
-
-    def bad(node: yaml.Node, message: str) -> None:
-        problems.append(Problem(file, node.start_mark.line + 1, node.start_mark.column + 1, message))
 
     for key, entry in root.value:
         code = str(key.value).strip()
@@ -69,6 +64,5 @@ def load_sayings(path: Path) -> Dict[str, Sayings]:
         if code in out:
             bad(key, f"{code} is there twice")
         out[code] = Sayings(purpose, examples, key.start_mark.line + 1)
-    if problems:
-        raise ExportUnreadable(*problems)
+    problems.raise_any()
     return out
