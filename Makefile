@@ -102,12 +102,13 @@ bench-resolver: $(STAMP)
 bench-wechat: train
 	$(BIN)/python -m benchmarks.wechat_latency
 
-# 50 users × 20 turns through /api/chat, embedded and PostgreSQL + Redis profiles (see docs/benchmarks.md).
+# 50 users × 20 turns through /api/chat, embedded and PostgreSQL + Redis profiles (see docs/benchmarks.md);
+# make load ARGS=--catalogue with the whole sample catalogue published (162 guides).
 load: train
-	$(BIN)/python -m benchmarks.load --profile embedded
+	$(BIN)/python -m benchmarks.load --profile embedded $(ARGS)
 	BANSHI_TEST_POSTGRES_URL=$${BANSHI_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres} \
 	BANSHI_TEST_REDIS_URL=$${BANSHI_TEST_REDIS_URL:-redis://127.0.0.1:6379/5} \
-	$(BIN)/python -m benchmarks.load --profile production
+	$(BIN)/python -m benchmarks.load --profile production $(ARGS)
 
 # Known vulnerabilities in the installed packages (needs PyPI's advisory API / OSV; see docs/security-audit.md).
 audit: $(STAMP)

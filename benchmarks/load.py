@@ -2,6 +2,7 @@
 
     python -m benchmarks.load --profile embedded     # SQLite, one Rasa, in-memory lock store
     python -m benchmarks.load --profile production   # PostgreSQL + Redis, two Rasa instances
+    python -m benchmarks.load --catalogue            # … with the whole sample catalogue published (162 guides)
 
 The production profile needs BANSHI_TEST_POSTGRES_URL and BANSHI_TEST_REDIS_URL (as the tests do) and
 creates throwaway databases. Prints throughput, p50/p95/p99 latency, the error count (must be 0) and
@@ -98,6 +99,9 @@ def main() -> int:
     parser.add_argument("--profile", choices=("embedded", "production"), default="embedded")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--turns", type=int, default=20)
+    parser.add_argument(
+        "--catalogue", action="store_true", help="with the whole sample catalogue published (162 guides)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix=f"banshi-load-{args.profile}-"))
     extra: Dict = {}
@@ -120,6 +124,10 @@ def main() -> int:
         db_url = f"sqlite:///{work / 'guides.db'}"
     try:
         load_guides(get_engine(db_url), ROOT / "guides")
+        if args.catalogue:
+            from benchmarks.whole_catalogue import publish_whole_catalogue
+
+            publish_whole_catalogue(get_engine(db_url))
         cfg = StackConfig(
             database_url=db_url,
             model=ensure_model(db_url, quiet=True),
@@ -136,7 +144,8 @@ def main() -> int:
             run(cfg.api_url, 5, 8)  # warm-up
             r = run(cfg.api_url, args.users, args.turns)
             rasa = len(cfg.rasa_ports)
-            print(f"profile {args.profile}: {args.users} users × {args.turns} turns, {rasa} Rasa instance(s)")
+            guides = "162 guides (whole catalogue)" if args.catalogue else "15 guides"
+            print(f"profile {args.profile}, {guides}: {args.users} users × {args.turns} turns, {rasa} Rasa instance(s)")
             print(
                 f"turns {r['turns']}, errors {r['errors']}, {r['seconds']:.1f} s, {r['throughput']:.1f} turns/s, "
                 f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
