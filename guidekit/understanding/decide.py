@@ -55,6 +55,10 @@ NAMED_BUT_ELSEWHERE = -0.01
 # 要先登记那个": the card is the means, the filing the need): it gives way to a clearly nearer guide like a
 # sound-alike. Editors widen or narrow it by the sayings they add, not by a word list.
 SHARED_WITH_ELSEWHERE_SAYINGS = 3
+# … and so does a name that other guides' sayings use this often: with a city's catalogue, 敬老卡 is said about
+# getting the bus card and about its yearly check, 社保卡 about getting, losing and its password. The name
+# one guide was given then names the thing, and the meaning of the rest of the message says which need.
+SHARED_WITH_OTHERS_SAYINGS = 3
 # … and a sound-alike is replaced by a guide nearer in meaning by this much.
 SOUND_OUTWEIGHED = 0.01
 # Vague words lead to "no guide" when an unguided need is this much nearer than any guide.
@@ -119,11 +123,18 @@ class Understanding:
         if self.meaning is None or named.age is not None:
             return named  # "我八十了能办点啥" lists what that age may ask for
         decided = self.decide(named, self.meaning.meaning(text), current, len(text), doubted)
+        if named.status == "certain" and named.best is not None and decided.status == "ambiguous":
+            # A name other guides share, and the meaning nearly as close to another of them ("社保卡挂失": the
+            # card's replacement or reporting it lost): the classifier settles it when sure, else the person —
+            # unless the other is named too ("身份证和社保卡都丢了": two needs, taken one after the other).
+            if decided.options[0].guide_id in self.also_named(text, named.best.guide_id):
+                return named
+            return self._classified(text, named, among=[o.guide_id for o in decided.options]) or decided
         if decided.status == "certain" or named.status == "certain" or current is not None or doubted:
             return decided
         return self._classified(text, named) or decided
 
-    def _classified(self, text: str, named: Resolution) -> Optional[Resolution]:
+    def _classified(self, text: str, named: Resolution, among: Optional[List[str]] = None) -> Optional[Resolution]:
         """The guide the service classifier is sure of, for a message the nearest sayings left undecided
         ("人在海南过冬,看病想用东北的医保,手机上能弄吗" was offered three guides); None when it is not sure."""
         classifier = self.services() if self.services is not None else None
@@ -136,6 +147,8 @@ class Understanding:
         read = clip(text)
         guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
         guides = {gid: p for gid, p in guides.items() if gid in self.index.names}  # (a guide since withdrawn)
+        if among is not None:
+            guides = {gid: p for gid, p in guides.items() if gid in among}
         if not guides or nowhere > NO_GUIDE_UNLIKELY:
             return None
         top = max(guides, key=guides.__getitem__)
@@ -220,11 +233,21 @@ class Understanding:
                 or length > LONG_MESSAGE
                 or (
                     self.meaning is not None
-                    and self.meaning.shared_with_elsewhere(named.best.matched, SHARED_WITH_ELSEWHERE_SAYINGS)
+                    and (
+                        self.meaning.shared_with_elsewhere(named.best.matched, SHARED_WITH_ELSEWHERE_SAYINGS)
+                        or self.meaning.shared_with_other_guides(named.best.matched, chosen, SHARED_WITH_OTHERS_SAYINGS)
+                    )
                 )
             )
             if weak and score - meant.score_of(chosen) > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
+            if (
+                self.meaning is not None
+                and lead > LEAD_OVER_ELSEWHERE
+                and self.meaning.shared_with_other_guides(named.best.matched, chosen, SHARED_WITH_OTHERS_SAYINGS)
+                and score - meant.score_of(chosen) > 0
+            ):
+                return self._options([top, chosen], meant)
             return named
         if named.status == "ambiguous":
             ids = [c.guide_id for c in named.options]
@@ -305,8 +328,13 @@ class Understanding:
     def _with_nearest(self, named: Resolution, ids: List[str], meant: Meaning, lead: float) -> Resolution:
         """The options the words point to, with the guide nearest in meaning among them when it is not
         ("老年人优待补贴咋申请": 补贴 points to 低保 and 高龄津贴, the meaning to the senior card)."""
-        if lead < 0 or meant.top in ids or meant.score < OPTIONS_FLOOR or len(ids) >= MAX_OPTIONS:
-            return named  # (three options from the words are as many as a person can weigh)
+        if lead < 0 or meant.top in ids or meant.score < OPTIONS_FLOOR:
+            return named
+        # Three options from the words are as many as a person can weigh: the nearest in meaning takes the place
+        # of the farthest when it is clearly nearer than all of them ("交医保": 医保 is a word of three guides, the
+        # meaning that of paying the premium; "社保的事咋办" is as near the words' own three).
+        if len(ids) >= MAX_OPTIONS and meant.score - max(meant.score_of(g) for g in ids) < VAGUE_MARGIN:
+            return named
         ranked = [meant.top] + sorted(ids, key=meant.score_of, reverse=True)
         return self._options(ranked[:MAX_OPTIONS], meant)
 

@@ -289,6 +289,8 @@ class MeaningIndex:
         others = dict(elsewhere_sayings(published))
         self._elsewhere_texts = tuple(others)
         self._shared_counts: Dict[str, int] = {}
+        self._guide_texts = tuple(zip(texts, labels))
+        self._others_counts: Dict[Tuple[str, str], int] = {}
         texts += list(others)
         labels += [NOWHERE] * len(others)
         self._labels = np.array(labels)
@@ -305,6 +307,15 @@ class MeaningIndex:
         if name not in self._shared_counts:
             self._shared_counts[name] = sum(name in saying for saying in self._elsewhere_texts)
         return self._shared_counts[name] >= at_least
+
+    def shared_with_other_guides(self, name: str, guide_id: str, at_least: int) -> bool:
+        """Whether `name` ("敬老卡", "社保卡") is in at least this many sayings of guides other than `guide_id`:
+        then it names a thing several guides are about (getting the card, reporting it lost, its password),
+        not one guide's need."""
+        key = (name, guide_id)
+        if key not in self._others_counts:
+            self._others_counts[key] = sum(name in t for t, gid in self._guide_texts if gid != guide_id)
+        return self._others_counts[key] >= at_least
 
     @property
     def size(self) -> int:
