@@ -227,27 +227,24 @@ class Understanding:
             # A sound-alike, or a bare two-character word (退休, 低保), gives way to a clearly nearer guide.
             # … and so does any name in a long story, where it is as often life context as the need
             # ("我退休在家…听说老人坐车不要钱": 退休 is the setting, the senior card the need).
+            said = named.best.matched
+            shared_by_others = self.meaning is not None and self.meaning.shared_with_other_guides(
+                said, chosen, SHARED_WITH_OTHERS_SAYINGS
+            )
             weak = (
                 named.best.score < 1.0
                 or named.best.length <= 2
                 or length > LONG_MESSAGE
+                or shared_by_others
                 or (
-                    self.meaning is not None
-                    and (
-                        self.meaning.shared_with_elsewhere(named.best.matched, SHARED_WITH_ELSEWHERE_SAYINGS)
-                        or self.meaning.shared_with_other_guides(named.best.matched, chosen, SHARED_WITH_OTHERS_SAYINGS)
-                    )
+                    self.meaning is not None and self.meaning.shared_with_elsewhere(said, SHARED_WITH_ELSEWHERE_SAYINGS)
                 )
             )
-            if weak and score - meant.score_of(chosen) > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
+            ahead = score - meant.score_of(chosen)
+            if weak and ahead > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
-            if (
-                self.meaning is not None
-                and lead > LEAD_OVER_ELSEWHERE
-                and self.meaning.shared_with_other_guides(named.best.matched, chosen, SHARED_WITH_OTHERS_SAYINGS)
-                and score - meant.score_of(chosen) > 0
-            ):
-                return self._options([top, chosen], meant)
+            if shared_by_others and ahead > 0 and lead > LEAD_OVER_ELSEWHERE:
+                return self._options([top, chosen], meant)  # as near: the person chooses
             return named
         if named.status == "ambiguous":
             ids = [c.guide_id for c in named.options]
