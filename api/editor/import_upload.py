@@ -83,7 +83,6 @@ class ImportResult:
     items: int
     counts: dict  # "new", "updated", "unchanged", "kept", "not made" → how many
     drafts: List[tuple]  # (status, guide id, name) of new and updated drafts
-    kept: List[tuple]  # (guide id, why) of drafts an editor has touched, left as they are
     changed_published: List[tuple]  # (guide id, name, [what changed]) of published guides to recheck
     problems: List[str]
     problems_more: int
@@ -104,7 +103,6 @@ def result_of(report: ImportReport, folder: Path) -> ImportResult:
         items=len(report.grouped.items),
         counts={s: len(report.with_status(s)) for s in (NEW, UPDATED, UNCHANGED, KEPT, NOT_MADE)},
         drafts=[(o.status, o.guide_id, o.name) for o in report.outcomes if o.status in (NEW, UPDATED)],
-        kept=[(o.guide_id, o.detail) for o in report.with_status(KEPT)],
         changed_published=[
             (o.guide_id, o.name, [shown(c.describe()) for c in o.changes]) for o in report.changed_published
         ],
