@@ -97,14 +97,66 @@ def _cut(piece: str) -> Tuple[str, ...]:
     return tuple(w for w in _pieces_tokenizer().lcut(piece) if w.strip())
 
 
-class Snapshot:
-    """Everything derived from one revision of the guides."""
+def _names_of(guides: Iterable[Guide]) -> Tuple:
+    """What the name and sound matching and the pinyin vocabulary are built from: names, aliases, papers' names,
+    ages, related words — not the plain texts, places or hours."""
+    return tuple(
+        (
+            g.id,
+            g.name,
+            g.short_name,
+            tuple(g.aliases),
+            tuple(m.name for m in g.every_material),
+            g.ages_from,
+            tuple(g.related_words),
+        )
+        for g in guides
+    )
 
-    def __init__(self, guides: List[Guide], revision: int, nlu_dir: str, settings: Optional[Settings] = None):
+
+def _sayings_of(guides: Iterable[Guide]) -> Tuple:
+    """What the meaning matching is built from besides the names: what people say about each guide."""
+    return tuple((g.id, g.purpose, tuple(g.examples)) for g in guides)
+
+
+# The derived parts of a snapshot, and what each is built from ("names", "sayings"): a new revision that leaves
+# those unchanged takes the part over from the snapshot before instead of building it again.
+_BUILT_FROM = {
+    "index": ("names",),
+    "sounds": ("names",),
+    "pinyin": ("names", "sayings"),
+    "understanding": ("names", "sayings"),
+    "topics": (),
+}
+
+
+class Snapshot:
+    """Everything derived from one revision of the guides.
+
+    Why `previous`: most publishes change plain wording — a paper's description, an office's hours — and none of
+    what the matching is built from. With a city's catalogue (162 guides) building the name index, the pinyin
+    vocabulary and the meaning index again took about half a second in each process, so the new wording reached
+    people later than the 1 s an editor expects; parts whose inputs did not change are now taken over."""
+
+    def __init__(
+        self,
+        guides: List[Guide],
+        revision: int,
+        nlu_dir: str,
+        settings: Optional[Settings] = None,
+        previous: Optional["Snapshot"] = None,
+    ):
         self.revision = revision
         self.guides: Dict[str, Guide] = {g.id: g for g in guides}
         self._nlu_dir = nlu_dir
         self._settings = settings
+        self._inputs = {"names": _names_of(guides), "sayings": _sayings_of(guides)}
+        self.reused: List[str] = []  # the parts taken over from the snapshot before
+        if previous is not None and previous._nlu_dir == nlu_dir and previous._settings is settings:
+            for part, built_from in _BUILT_FROM.items():
+                if part in previous.__dict__ and all(previous._inputs[k] == self._inputs[k] for k in built_from):
+                    self.__dict__[part] = previous.__dict__[part]  # (a cached_property, already built)
+                    self.reused.append(part)
 
     # Built on first use: the API only prepares text, the actions also match; each costs memory.
     @cached_property
@@ -197,7 +249,11 @@ class GuideCatalog:
             if snapshot is None or snapshot.revision != revision:
                 with self._lock:
                     snapshot = Snapshot(
-                        list_guides(session), revision, str(ROOT / settings.nlu_data_dir), self._settings
+                        list_guides(session),
+                        revision,
+                        str(ROOT / settings.nlu_data_dir),
+                        self._settings,
+                        previous=snapshot,
                     )
                     self._snapshot = snapshot
         self._checked_at = time.monotonic()
