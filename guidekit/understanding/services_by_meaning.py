@@ -15,16 +15,24 @@ taken instead of a question back. On the development sets (offline, the real cla
 16 more messages of 683 right, 3 short vague ones were still asked about, and no wrong service was added;
 cases.yml kept its figures.
 
-Fitting takes about 10 s on two cores, so the fitted model is kept under var/, named by what it was fitted
-from; after a publish the previous model answers until the new one is fitted in the background (a new
-example sentence works at once through the nearest sayings).
+Fitting takes about 10 s for the 15 hand-written guides and several minutes for a city's catalogue (162 guides:
+about 5 minutes of one core and up to 3 GB), so the fitted model is kept under var/, named by what it was fitted
+from; after a publish the previous model answers until the new one is fitted (a new example sentence works at
+once through the nearest sayings). That refit runs in a child process at a lower priority, one at a time: in a
+thread of the action server it held the interpreter and its memory while people were being answered, and an
+editor publishing three examples in a row started three fits side by side. Only the newest waiting one is fitted.
 """
 
 from __future__ import annotations
 
+import argparse
+import atexit
 import hashlib
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -43,6 +51,8 @@ CHARACTER_WEIGHT = 1.0
 C = 16.0
 # Raise when the classifier's make-up changes (a kept model is then refitted).
 MODEL_VERSION = 1
+# How much lower than the answering processes a refit in the background runs (os.nice).
+REFIT_NICENESS = 10
 
 
 class ServiceClassifier:
@@ -92,6 +102,8 @@ class ServiceModels:
         self._fitted: Dict[str, ServiceClassifier] = {}
         self._latest: Optional[ServiceClassifier] = None
         self._fitting: Dict[str, threading.Event] = {}
+        self._waiting: Optional[Tuple[str, List[Tuple[str, str]]]] = None  # the newest refit asked for
+        self._worker_running = False
         self._lock = threading.Lock()
 
     @staticmethod
@@ -126,17 +138,48 @@ class ServiceModels:
                 underway.wait()
             return digest
         if wait:
-            self._load_or_fit(digest, list(sayings))
-        else:
+            self._load_or_fit(digest, list(sayings), in_child=False)
+            return digest
+        if self._path(digest) is None:  # nothing kept on disk (tests): fitted in a thread of this process
             threading.Thread(
-                target=self._load_or_fit, args=(digest, list(sayings)), daemon=True, name="service-model-fit"
+                target=self._load_or_fit, args=(digest, list(sayings), False), daemon=True, name="service-model-fit"
             ).start()
+            return digest
+        with self._lock:
+            superseded, self._waiting = self._waiting, (digest, list(sayings))
+            start = not self._worker_running
+            self._worker_running = True
+        if superseded is not None:
+            self._done(superseded[0])  # never fitted: the newer sayings will be
+        if start:
+            threading.Thread(target=self._refit_newest, daemon=True, name="service-model-fit").start()
         return digest
 
-    def _load_or_fit(self, digest: str, sayings: List[Tuple[str, str]]) -> None:
+    def _refit_newest(self) -> None:
+        """Fit what is waiting, newest first, until nothing is (one fit at a time)."""
+        while True:
+            with self._lock:
+                job, self._waiting = self._waiting, None
+                if job is None:
+                    self._worker_running = False
+                    return
+            self._load_or_fit(*job, in_child=True)
+
+    def _done(self, digest: str) -> None:
+        with self._lock:
+            event = self._fitting.pop(digest, None)
+        if event is not None:
+            event.set()
+
+    def _load_or_fit(self, digest: str, sayings: List[Tuple[str, str]], in_child: bool) -> None:
         try:
             model = self._load(digest)
-            if model is None:
+            if model is None and in_child:
+                self._fit_in_child(digest, sayings)
+                model = self._load(digest)
+                if model is None:
+                    raise RuntimeError("the child process kept no model")
+            elif model is None:
                 model = ServiceClassifier.fit(self.cache, sayings)
                 self._save(digest, model)
             with self._lock:
@@ -145,8 +188,25 @@ class ServiceModels:
         except Exception:  # a failed fit leaves the nearest sayings to decide alone; logged, retried next time
             log.exception("service model not fitted")
         finally:
-            with self._lock:
-                self._fitting.pop(digest).set()
+            self._done(digest)
+
+    def _fit_in_child(self, digest: str, sayings: List[Tuple[str, str]]) -> None:
+        """`python -m guidekit.understanding.services_by_meaning`, which lowers its own priority and keeps the model
+        where `_load` reads it."""
+        path, cache_path = self._path(digest), self.cache.path
+        assert path is not None and cache_path is not None
+        given = path.with_name(path.name + f".{os.getpid()}.sayings.json")
+        given.write_text(json.dumps(sayings, ensure_ascii=False), encoding="utf-8")
+        try:
+            child = subprocess.Popen([sys.executable, "-m", __name__, str(given), str(path), str(cache_path)])
+            _CHILDREN.add(child)
+            try:
+                if child.wait() != 0:
+                    raise RuntimeError(f"service model fit exited with {child.returncode}")
+            finally:
+                _CHILDREN.discard(child)
+        finally:
+            given.unlink(missing_ok=True)
 
     def _load(self, digest: str) -> Optional[ServiceClassifier]:
         path = self._path(digest)
@@ -169,3 +229,33 @@ def shared_models(cache: VectorCache) -> ServiceModels:
         if id(cache) not in _SHARED:
             _SHARED[id(cache)] = ServiceModels(cache)
         return _SHARED[id(cache)]
+
+
+# Refits under way in child processes: stopped when this process ends (a stopped stack leaves no fit running).
+_CHILDREN: set = set()
+
+
+@atexit.register
+def _stop_children() -> None:
+    for child in list(_CHILDREN):
+        child.terminate()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Fit one service model in this process and keep it: what `_fit_in_child` runs."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("sayings", help="JSON list of [sentence, guide id or ''] pairs")
+    parser.add_argument("out", help="where to keep the fitted model")
+    parser.add_argument("cache", help="the meaning cache (vectors by text)")
+    args = parser.parse_args(argv)
+    os.nice(REFIT_NICENESS)  # (here, not by the parent before exec: that is unsafe in a process with threads)
+    from guidekit.understanding.meaning import E5Embedder
+
+    sayings = [(str(t), str(g)) for t, g in json.loads(Path(args.sayings).read_text(encoding="utf-8"))]
+    model = ServiceClassifier.fit(VectorCache(E5Embedder(threads=1), Path(args.cache)), sayings)
+    keep(Path(args.out), (model._characters, model._model), "service model")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

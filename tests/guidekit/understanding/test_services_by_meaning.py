@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -49,9 +52,43 @@ def test_the_service_being_discussed_is_not_left_for_a_guess(understanding):
 
 
 def test_a_refit_after_a_publish_does_not_hold_up_answers(understanding):
+    """Three publishes with new examples in a row: the model before answers meanwhile, the refits run one at a
+    time in a child process (not in the answering one), and the one overtaken while waiting is never fitted."""
     models = shared_models(understanding.meaning.cache)
     before = understanding.services()
-    changed = list(understanding.meaning.training) + [("我想换个新身份证,旧的字都磨没了", "id-card-renewal")]
-    digest = models.ensure(changed)  # in the background: the model before answers meanwhile
-    assert models.get(digest) is not None
-    assert before is not None
+    base = list(understanding.meaning.training)
+    first, second, third = (
+        base + [(f"我想换个新身份证,旧的字都磨没了,第{n}回问", "id-card-renewal")] for n in (1, 2, 3)
+    )
+    digests = [models.ensure(first), models.ensure(second), models.ensure(third)]
+    paths = [models._path(d) for d in digests]
+    try:
+        assert models.get(digests[2]) is before  # at once: the model before answers
+        assert _fitting_child_seen(within=10.0)  # the refit runs in a process of its own
+        assert models.ensure(third, wait=True) == digests[2]  # (waits for the refits under way)
+        assert digests[1] not in models._fitted  # overtaken by the third while waiting
+        assert paths[2] is not None and paths[2].exists()  # kept by the child process
+        assert models.get(digests[2]) is not before
+        assert [t.name for t in threading.enumerate()].count("service-model-fit") <= 1
+    finally:
+        for path in paths:
+            if path is not None:
+                path.unlink(missing_ok=True)
+
+
+def _fitting_child_seen(within: float) -> bool:
+    """Whether a child of this process runs `python -m guidekit.understanding.services_by_meaning` (from /proc)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for entry in Path("/proc").iterdir():
+            try:
+                if not entry.name.isdigit():
+                    continue
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent == os.getpid() and b"guidekit.understanding.services_by_meaning" in command:
+                return True
+        time.sleep(0.05)
+    return False
