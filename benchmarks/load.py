@@ -12,6 +12,7 @@ the peak memory of every process; exits 1 on any error. `make load` runs both.
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import sys
 import tempfile
@@ -57,6 +58,7 @@ TURNS = [
 def run(api_url: str, users: int, turns: int) -> Dict:
     latencies: List[float] = []
     errors = [0]
+    reasons: collections.Counter = collections.Counter()  # what went wrong, so that an error can be looked into
     lock = threading.Lock()
     start_gate = threading.Barrier(users)
 
@@ -66,15 +68,22 @@ def run(api_url: str, users: int, turns: int) -> Dict:
             start_gate.wait()
             for i in range(turns):
                 started = time.perf_counter()
+                why = ""
                 try:
                     r = client.post(f"{api_url}/api/chat", json={"session_id": session, "text": TURNS[i % len(TURNS)]})
-                    ok = r.status_code == 200 and r.json()["messages"]
-                    session = r.json()["session_id"] if ok else session
-                except (httpx.HTTPError, ValueError):
-                    ok = False
+                    if r.status_code != 200:
+                        why = f"HTTP {r.status_code}: {r.text[:120]}"
+                    elif not r.json()["messages"]:
+                        why = f"no reply to {TURNS[i % len(TURNS)]!r}"
+                    else:
+                        session = r.json()["session_id"]
+                except (httpx.HTTPError, ValueError) as exc:
+                    why = f"{type(exc).__name__}: {exc}"[:160]
                 with lock:
                     latencies.append((time.perf_counter() - started) * 1000)
-                    errors[0] += not ok
+                    if why:
+                        errors[0] += 1
+                        reasons[why] += 1
 
     threads = [threading.Thread(target=user) for _ in range(users)]
     started = time.perf_counter()
@@ -86,6 +95,7 @@ def run(api_url: str, users: int, turns: int) -> Dict:
     return {
         "turns": len(latencies),
         "errors": errors[0],
+        "reasons": dict(reasons.most_common()),
         "seconds": wall,
         "throughput": len(latencies) / wall,
         "p50": percentile(latencies, 0.5),
@@ -150,6 +160,8 @@ def main() -> int:
                 f"turns {r['turns']}, errors {r['errors']}, {r['seconds']:.1f} s, {r['throughput']:.1f} turns/s, "
                 f"p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms"
             )
+            for why, count in r["reasons"].items():
+                print(f"  {count} × {why}")
             for name, pid in stack.pids().items():
                 mem = rss_mb(pid)
                 print(f"peak memory {name:12s} {mem.get('VmHWM', 0):6.0f} MB")
