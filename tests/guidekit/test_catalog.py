@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from guidekit.catalog import GuideCatalog
 from tests.settings_reset import reset_settings
 from guidekit.db.engine import get_engine
@@ -13,7 +15,9 @@ from guidekit.guides.store import load_guides
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_alias_added_to_the_database_is_matched_without_restart(tmp_path, monkeypatch):
+@pytest.fixture
+def editable(tmp_path, monkeypatch):
+    """(guides folder, database URL): a copy of the guides loaded into a database the catalog reads at every use."""
     guides = tmp_path / "guides"
     shutil.copytree(ROOT / "guides", guides)
     url = f"sqlite:///{tmp_path / 'g.db'}"
@@ -22,55 +26,51 @@ def test_alias_added_to_the_database_is_matched_without_restart(tmp_path, monkey
     monkeypatch.setenv("BANSHI_CATALOG_REFRESH_SECONDS", "0")
     reset_settings()
     try:
-        catalog = GuideCatalog()
-        before = catalog.current()
-        assert before.index.resolve("夕阳红小本本").status == "none"
-        assert before.prepare("xiyanghong xiaobenben") != "夕阳红小本本"
-
-        path = guides / "senior-preferential-card.yml"
-        path.write_text(
-            path.read_text(encoding="utf-8").replace("aliases:\n", "aliases:\n  - 夕阳红小本本\n", 1), encoding="utf-8"
-        )
-        assert load_guides(get_engine(url), guides).updated == ["senior-preferential-card"]
-
-        after = catalog.current()
-        assert after is not before
-        assert after.index.resolve("夕阳红小本本").guide_id == "senior-preferential-card"
-        assert after.prepare("xiyanghong xiaobenben") == "夕阳红小本本"
+        yield guides, url
     finally:
         reset_settings()
 
 
-def test_wording_change_shows_at_once_and_keeps_the_matching_built_before(tmp_path, monkeypatch):
+def test_alias_added_to_the_database_is_matched_without_restart(editable):
+    guides, url = editable
+    catalog = GuideCatalog()
+    before = catalog.current()
+    assert before.index.resolve("夕阳红小本本").status == "none"
+    assert before.prepare("xiyanghong xiaobenben") != "夕阳红小本本"
+
+    path = guides / "senior-preferential-card.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("aliases:\n", "aliases:\n  - 夕阳红小本本\n", 1), encoding="utf-8"
+    )
+    assert load_guides(get_engine(url), guides).updated == ["senior-preferential-card"]
+
+    after = catalog.current()
+    assert after is not before
+    assert after.index.resolve("夕阳红小本本").guide_id == "senior-preferential-card"
+    assert after.prepare("xiyanghong xiaobenben") == "夕阳红小本本"
+
+
+def test_wording_change_shows_at_once_and_keeps_the_matching_built_before(editable):
     """A publish that changes only plain wording (most do) reaches people with the new words, and the name index
     and pinyin vocabulary of the revision before are taken over, not built again (with a city's catalogue that
     took about half a second per process); a new alias still rebuilds them (the test above)."""
-    guides = tmp_path / "guides"
-    shutil.copytree(ROOT / "guides", guides)
-    url = f"sqlite:///{tmp_path / 'g.db'}"
-    load_guides(get_engine(url), guides)
-    monkeypatch.setenv("BANSHI_DATABASE_URL", url)
-    monkeypatch.setenv("BANSHI_CATALOG_REFRESH_SECONDS", "0")
-    reset_settings()
-    try:
-        catalog = GuideCatalog()
-        before = catalog.current()
-        index, pinyin = before.index, before.pinyin
-        path = guides / "senior-preferential-card.yml"
-        text = path.read_text(encoding="utf-8")
-        said = "plain: 星期一到星期五。上午9点到12点"
-        assert said in text
-        path.write_text(text.replace(said, "plain: 周一到周五。上午9点到12点", 1), encoding="utf-8")
-        assert load_guides(get_engine(url), guides).updated == ["senior-preferential-card"]
+    guides, url = editable
+    catalog = GuideCatalog()
+    before = catalog.current()
+    index, pinyin = before.index, before.pinyin
+    path = guides / "senior-preferential-card.yml"
+    text = path.read_text(encoding="utf-8")
+    said = "plain: 星期一到星期五。上午9点到12点"
+    assert said in text
+    path.write_text(text.replace(said, "plain: 周一到周五。上午9点到12点", 1), encoding="utf-8")
+    assert load_guides(get_engine(url), guides).updated == ["senior-preferential-card"]
 
-        after = catalog.current()
-        assert after is not before
-        assert after.guides["senior-preferential-card"] != before.guides["senior-preferential-card"]
-        assert sorted(after.reused) == ["index", "pinyin"]
-        assert after.index is index and after.pinyin is pinyin
-        assert after.index.resolve("老年优待证").guide_id == "senior-preferential-card"
-    finally:
-        reset_settings()
+    after = catalog.current()
+    assert after is not before
+    assert after.guides["senior-preferential-card"] != before.guides["senior-preferential-card"]
+    assert sorted(after.reused) == ["index", "pinyin"]
+    assert after.index is index and after.pinyin is pinyin
+    assert after.index.resolve("老年优待证").guide_id == "senior-preferential-card"
 
 
 def test_tiles_and_menus_offer_the_guides_most_asked_about_first(tmp_path, monkeypatch):
