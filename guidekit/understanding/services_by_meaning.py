@@ -53,6 +53,7 @@ C = 16.0
 MODEL_VERSION = 1
 # How much lower than the answering processes a refit in the background runs (os.nice).
 REFIT_NICENESS = 10
+_ROOT = Path(__file__).resolve().parents[2]
 
 
 class ServiceClassifier:
@@ -198,7 +199,11 @@ class ServiceModels:
         given = path.with_name(path.name + f".{os.getpid()}.sayings.json")
         given.write_text(json.dumps(sayings, ensure_ascii=False), encoding="utf-8")
         try:
-            child = subprocess.Popen([sys.executable, "-m", __name__, str(given), str(path), str(cache_path)])
+            # From the project's folder, whatever the parent's (the action server may be started from anywhere).
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])))
+            child = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(given), str(path), str(cache_path)], cwd=str(_ROOT), env=env
+            )
             _CHILDREN.add(child)
             try:
                 if child.wait() != 0:
@@ -241,6 +246,19 @@ def _stop_children() -> None:
         child.terminate()
 
 
+def _stop_with_parent() -> None:
+    """End this fit when the process that asked for it is gone (killed, so its atexit did not run): nobody would
+    read the model, and minutes of CPU and gigabytes would go on."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Fit one service model in this process and keep it: what `_fit_in_child` runs."""
     parser = argparse.ArgumentParser(description=main.__doc__)
@@ -249,6 +267,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("cache", help="the meaning cache (vectors by text)")
     args = parser.parse_args(argv)
     os.nice(REFIT_NICENESS)  # (here, not by the parent before exec: that is unsafe in a process with threads)
+    _stop_with_parent()
     from guidekit.understanding.meaning import E5Embedder
 
     sayings = [(str(t), str(g)) for t, g in json.loads(Path(args.sayings).read_text(encoding="utf-8"))]

@@ -92,3 +92,38 @@ def _fitting_child_seen(within: float) -> bool:
                 return True
         time.sleep(0.05)
     return False
+
+
+def test_a_refit_stops_when_the_process_that_asked_for_it_is_killed(tmp_path):
+    """A killed action server (no atexit) leaves no fit behind spending minutes of CPU and gigabytes for nobody."""
+    import json
+    import signal
+    import subprocess
+    import sys
+
+    sayings = [(f"第{n}句:我想问问这个事情怎么办理", "id-card-renewal" if n % 2 else "") for n in range(400)]
+    given, out = tmp_path / "sayings.json", tmp_path / "model.pkl"
+    given.write_text(json.dumps(sayings, ensure_ascii=False), encoding="utf-8")
+    fit = f"{sys.executable} -m guidekit.understanding.services_by_meaning {given} {out} {tmp_path / 'cache.npz'}"
+    parent = subprocess.Popen(["sh", "-c", f"{fit} & echo $! > {tmp_path / 'pid'}; wait"], cwd=ROOT)
+    deadline = time.monotonic() + 10
+    while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    child = int((tmp_path / "pid").read_text())
+    time.sleep(3)  # the model is loaded and the sentences are being embedded (400 × about 20 ms)
+    assert Path(f"/proc/{child}").exists()
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child}").exists() and "Z" not in _state(child):
+        assert time.monotonic() < deadline, "the fit went on without its parent"
+        time.sleep(0.1)
+    assert not out.exists()
+
+
+def _state(pid: int) -> str:
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
