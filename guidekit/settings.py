@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     # (make bench-resolver p95 20.5 against 32.9 ms), but cost 15 % of the turns per second with 10 sessions at
     # once (make bench: 38-39 against 45-47). Two where the action server has cores of its own.
     meaning_threads: int = Field(1, ge=1, le=16)
+    # Build the published guides' matching (sentence model, meaning index, classifiers) when the action server starts,
+    # before it reports ready, instead of at the first person's turn (which took over the API's 10 s wait for Rasa on
+    # a fresh stack in CI). ops/stack.py sets it; off elsewhere, so that importing the actions builds nothing.
+    warm_on_start: bool = False
     # Rasa's tracker store, so that a user who leaves (WeChat unsubscribe) can be forgotten.
     tracker_store_url: str = "sqlite:///var/tracker.db"
     # Redis lock store (redis://host:port/db), needed when several Rasa instances serve one conversation.

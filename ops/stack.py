@@ -169,7 +169,7 @@ class Stack:
         self._start(
             "actions",
             [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.cfg.actions_port)],
-            env={"SANIC_HOST": self.cfg.actions_host},
+            env={"SANIC_HOST": self.cfg.actions_host, "BANSHI_WARM_ON_START": "true"},
         )
 
     def start_rasa(self, port: Optional[int] = None) -> None:
