@@ -34,6 +34,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -76,6 +77,10 @@ class ServiceClassifier:
         # Balanced: the needs we have no guide for have the most sayings, and must not win by number alone.
         model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(features, [g for _, g in sayings])
         return cls(characters, model)
+
+    def keep(self, path: Path) -> None:
+        """Write this model where `ServiceModels._load` reads it (by the process that fitted it)."""
+        keep(path, (self._characters, self._model), "service model")
 
     @property
     def guide_ids(self) -> List[str]:
@@ -182,7 +187,9 @@ class ServiceModels:
                     raise RuntimeError("the child process kept no model")
             elif model is None:
                 model = ServiceClassifier.fit(self.cache, sayings)
-                self._save(digest, model)
+                path = self._path(digest)
+                if path is not None:
+                    model.keep(path)
             with self._lock:
                 self._fitted[digest] = model
                 self._latest = model
@@ -218,11 +225,6 @@ class ServiceModels:
         kept = read_kept(path, "service model") if path is not None else None
         return ServiceClassifier(*kept) if kept is not None else None
 
-    def _save(self, digest: str, model: ServiceClassifier) -> None:
-        path = self._path(digest)
-        if path is not None:
-            keep(path, (model._characters, model._model), "service model")
-
 
 _SHARED: Dict[int, ServiceModels] = {}
 _SHARED_LOCK = threading.Lock()
@@ -253,7 +255,7 @@ def _stop_with_parent() -> None:
 
     def watch() -> None:
         while os.getppid() == parent:
-            threading.Event().wait(1.0)
+            time.sleep(1.0)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
@@ -272,7 +274,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     sayings = [(str(t), str(g)) for t, g in json.loads(Path(args.sayings).read_text(encoding="utf-8"))]
     model = ServiceClassifier.fit(VectorCache(E5Embedder(threads=1), Path(args.cache)), sayings)
-    keep(Path(args.out), (model._characters, model._model), "service model")
+    model.keep(Path(args.out))
     return 0
 
 

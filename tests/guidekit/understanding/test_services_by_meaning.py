@@ -82,14 +82,13 @@ def _fitting_child_seen(within: float) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         for entry in Path("/proc").iterdir():
-            try:
-                if not entry.name.isdigit():
-                    continue
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-            except (OSError, IndexError, ValueError):
+            if not entry.name.isdigit() or _stat(int(entry.name))[1:2] != [str(os.getpid())]:
                 continue
-            if parent == os.getpid() and b"guidekit.understanding.services_by_meaning" in command:
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"guidekit.understanding.services_by_meaning" in command:
                 return True
         time.sleep(0.05)
     return False
@@ -117,14 +116,15 @@ def test_a_refit_stops_when_the_process_that_asked_for_it_is_killed(tmp_path):
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.monotonic() + 5
-    while Path(f"/proc/{child}").exists() and "Z" not in _state(child):
+    while _stat(child)[:1] not in ([], ["Z"]):  # (gone, or a zombie nobody reaped)
         assert time.monotonic() < deadline, "the fit went on without its parent"
         time.sleep(0.1)
     assert not out.exists()
 
 
-def _state(pid: int) -> str:
+def _stat(pid: int) -> list:
+    """The fields of /proc/PID/stat after the command name (state, parent, …); [] when the process is gone."""
     try:
-        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
