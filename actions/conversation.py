@@ -236,6 +236,12 @@ class Turn:
             return None
         return self.topic_by_meaning()
 
+    def navigation_by_meaning(self) -> Optional[str]:
+        """The navigation intent this message surely means by its meaning ("还有啥没说的" → what is left), or None
+        (also without meaning matching)."""
+        navigation = self._snapshot.navigation
+        return navigation.meant(self.text) if navigation is not None else None
+
     def topic_by_meaning(self) -> Optional[str]:
         """The topic the meaning and the words of this message point to, whatever intent it was heard as
         (None: no topic question, or no topic classifier)."""

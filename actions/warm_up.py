@@ -25,6 +25,8 @@ def warm() -> None:
         snapshot.understanding.resolve(snapshot.prepare("补社保卡要带什么"))
         if snapshot.topics is not None:
             snapshot.topics.probabilities("要带什么")
+        if snapshot.navigation is not None:
+            snapshot.navigation.meant("下一个")
     except Exception:  # never keeps the action server from starting
         log.exception("matching not built at start: the first turn builds it")
         return

@@ -29,6 +29,7 @@ from guidekit.settings import Settings, get_settings
 from guidekit.understanding.decide import Understanding
 from guidekit.understanding.dialect import to_mandarin
 from guidekit.understanding.meaning import MeaningIndex, shared_cache
+from guidekit.understanding.navigation_by_meaning import NavigationClassifier, shared_navigation
 from guidekit.understanding.pinyin_input import PinyinConverter
 from guidekit.understanding.resolver import ServiceIndex
 from guidekit.understanding.services_by_meaning import shared_models
@@ -127,6 +128,7 @@ _BUILT_FROM = {
     "pinyin": ("names", "sayings"),
     "understanding": ("names", "sayings"),
     "topics": (),
+    "navigation": (),
 }
 
 
@@ -186,6 +188,15 @@ class Snapshot:
         if not settings.meaning_matching:
             return None
         return shared_classifier(shared_cache(str(ROOT / settings.meaning_cache)), self._nlu_dir)
+
+    @cached_property
+    def navigation(self) -> Optional[NavigationClassifier]:
+        """Moving in the list said in other words, by meaning (guidekit/understanding/navigation_by_meaning.py);
+        None without meaning matching."""
+        settings = self._settings or get_settings()
+        if not settings.meaning_matching:
+            return None
+        return shared_navigation(shared_cache(str(ROOT / settings.meaning_cache)), self._nlu_dir)
 
     @cached_property
     def pinyin(self) -> PinyinConverter:
@@ -272,5 +283,6 @@ def warm(guides: Iterable[Guide], cache_path: str, nlu_dir: Optional[str] = None
     if nlu_dir is not None:
         # Fitted once (embedding its training sentences) and kept under var/ for the action server.
         shared_classifier(cache, nlu_dir).warm()
+        shared_navigation(cache, nlu_dir).warm()
         count += len(training_sentences(nlu_dir)[0])
     return count

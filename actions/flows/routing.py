@@ -26,6 +26,8 @@ from guidekit.understanding.topics import TOPIC_OF_INTENT
 # Navigation is said in a few words ("下一个", "还有哪些没说的", "你一步一步跟我说"): a message longer than this,
 # heard as navigation, is read for its question.
 LONGER_THAN_NAVIGATION = 12
+# What the intent classifier gives a message it could not place.
+NOT_PLACED = ("nlu_fallback", "out_of_scope")
 
 
 def answer_meant_topic(turn: Turn, topic: str) -> List[EventType]:
@@ -35,6 +37,18 @@ def answer_meant_topic(turn: Turn, topic: str) -> List[EventType]:
     if turn.resolve_service(topic) is None:
         return turn.finish(turn.unresolved_topic())
     return answer(turn, topic)
+
+
+def navigation_meant(turn: Turn) -> Optional[str]:
+    """The navigation a short message inside a walk means, when the intent classifier could not place it
+    ("还有啥没说的") and it names no service ("社保卡呢" asks about another list)."""
+    if (
+        turn.intent not in NOT_PLACED
+        or turn.characters_said > LONGER_THAN_NAVIGATION
+        or turn.resolution.status != "none"
+    ):
+        return None
+    return turn.navigation_by_meaning()
 
 
 def before_the_action(turn: Turn) -> Optional[List[EventType]]:
@@ -56,9 +70,10 @@ def before_the_action(turn: Turn) -> Optional[List[EventType]]:
         # in two characters.
         return choose_option(turn)
     if turn.intent not in NAVIGATION and turn.slots[SERVICE] and turn.slots[ITEM] is not None:
-        heard = heard_navigation(turn.text)
+        heard = heard_navigation(turn.text) or navigation_meant(turn)
         if heard is not None:
-            # "下一各", "虾一个", "在说一遍" inside a walk: the word was misheard or mistyped, not the wish.
+            # "下一各", "虾一个", "在说一遍" inside a walk: the word was misheard or mistyped, not the wish;
+            # "还有啥没说的": said in other words.
             return navigate(turn, heard)
     asked = material_question(turn.text) if turn.slots[SERVICE] and turn.slots[ITEM] is not None else None
     if asked and not turn.slots[OPTIONS] and turn.resolution.guide_id in (None, turn.slots[SERVICE]):

@@ -23,7 +23,7 @@ import json
 import re
 import threading
 from pathlib import Path
-from typing import AbstractSet, Any, Dict, List, Optional, Tuple
+from typing import AbstractSet, Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import yaml
@@ -135,12 +135,15 @@ def decide_topic(
     return marked[0] if marked else "materials"
 
 
-def training_sentences(nlu_dir: str) -> Tuple[List[str], List[str]]:
+def training_sentences(
+    nlu_dir: str, label_of: Callable[[str], Optional[str]] = TOPIC_OF_INTENT.get
+) -> Tuple[List[str], List[str]]:
+    """The training sentences of the intents `label_of` gives a label, with that label."""
     texts: List[str] = []
     topics: List[str] = []
     for path in sorted(Path(nlu_dir).rglob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            topic = TOPIC_OF_INTENT.get(block.get("intent"))
+            topic = label_of(str(block.get("intent")))
             if topic is None:
                 continue
             for line in str(block.get("examples", "")).splitlines():
@@ -158,8 +161,18 @@ class TopicClassifier:
     end ("…去那里换", "…要得不"). On the development sets the two together were right for 88–89 % of the
     topic labels, against 83–84 % for meaning alone (benchmarks/understanding dev and dev2, offline)."""
 
-    def __init__(self, cache: VectorCache, nlu_dir: str):
+    def __init__(
+        self,
+        cache: VectorCache,
+        nlu_dir: str,
+        label_of: Callable[[str], Optional[str]] = TOPIC_OF_INTENT.get,
+        kind: str = "topic",
+    ):
+        """`label_of`: what each intent's sentences teach (None: left out); `kind`: what the classifier tells,
+        in its kept file's name and its log lines (guidekit/understanding/navigation_by_meaning.py learns the
+        navigation intents the same way)."""
         self.cache, self.nlu_dir = cache, nlu_dir
+        self.label_of, self.kind = label_of, kind
         self._model: Any = None  # (scikit-learn's, fitted on first use)
         self._characters: Any = None
         self._lock = threading.Lock()
@@ -172,15 +185,15 @@ class TopicClassifier:
     def _fitted(self):
         with self._lock:
             if self._model is None:
-                texts, topics = training_sentences(self.nlu_dir)
+                texts, topics = training_sentences(self.nlu_dir, self.label_of)
                 saved = self._saved_path(texts, topics)
-                kept = read_kept(saved, "topic model") if saved is not None else None
+                kept = read_kept(saved, f"{self.kind} model") if saved is not None else None
                 if kept is not None:
                     self._characters, self._model = kept
                     return self._model
                 self._fit(texts, topics)
                 if saved is not None:
-                    keep(saved, (self._characters, self._model), "topic model")
+                    keep(saved, (self._characters, self._model), f"{self.kind} model")
             return self._model
 
     def _fit(self, texts: List[str], topics: List[str]) -> None:
@@ -206,7 +219,7 @@ class TopicClassifier:
                 [self.cache.embedder.name, CHARACTER_WEIGHT, MODEL_VERSION, texts, topics], ensure_ascii=False
             ).encode("utf-8")
         ).hexdigest()[:16]
-        return self.cache.path.parent / f"topic-model-{digest}.pkl"
+        return self.cache.path.parent / f"{self.kind}-model-{digest}.pkl"
 
     def warm(self) -> None:
         self._fitted()

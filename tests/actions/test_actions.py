@@ -98,6 +98,23 @@ def test_a_long_navigation_phrase_still_walks_the_list():
     assert state["topic"] == "materials" and state["item_index"] == 2
 
 
+def test_a_move_in_words_the_classifier_could_not_place_still_walks_the_list():
+    # "后头还有没" is neither a training sentence nor a misheard navigation word: its meaning is the next item.
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    text, state, slots = run(ActionFallback(), "后头还有没", "nlu_fallback", slots)
+    assert state["topic"] == "materials" and state["item_index"] == 2 and "没听明白" not in text
+    text, state, slots = run(ActionFallback(), "倒回去一个", "nlu_fallback", slots)
+    assert state["item_index"] == 1 and "没听明白" not in text
+    text, state, _ = run(ActionFallback(), "还有啥没讲的", "nlu_fallback", slots)
+    assert state["topic"] == "materials" and "还差" in text
+
+
+def test_a_short_question_the_classifier_could_not_place_does_not_move_the_list():
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    _, state, _ = run(ActionFallback(), "要钱吗", "nlu_fallback", slots)
+    assert state["item_index"] != 2
+
+
 def test_a_service_named_with_a_word_or_two_besides_starts_its_list_and_is_no_complaint():
     # Besides 社保卡 only 我的 … 丢了 is left: too little to read a topic from (it was read as a complaint).
     for text in ("我的社保卡丢了", "门诊慢特病人定"):
