@@ -96,6 +96,11 @@ NO_GUIDE_UNLIKELY = 0.1
 CLASSIFIER_VAGUE_SHORT = 14
 
 
+# A message that is one of a guide's sayings word for word is that guide (MeaningIndex.said_of), when it is this
+# long: a bare "怎么领" or "补办" an editor added says too little to override a conversation's service.
+SAID_AT_LEAST = 6
+
+
 def _candidate(index: ServiceIndex, guide_id: str, score: float) -> Candidate:
     return Candidate(guide_id, index.names[guide_id], score, "", 0)
 
@@ -117,6 +122,10 @@ class Understanding:
         """`current`: the service being discussed. A follow-up that names nothing ("那去哪里交呢")
         stays with it unless its meaning is clearly another guide's. `doubted`: the intent classifier heard
         something that is no government service ("血压高吃什么药好"): meaning alone must lead further."""
+        if self.meaning is not None and len(text) >= SAID_AT_LEAST:
+            said_of = self.meaning.said_of(text)
+            if said_of is not None and said_of in self.index.names:
+                return self._certain(said_of, CERTAIN)  # one of its example sentences, word for word
         named = self.index.resolve(text)
         if current is not None and named.unknown_subject and self.index.points_at(named.unknown_subject, current):
             named = Resolution("none")  # "什么时候能拿到新证" in the ID card's walk: its new card

@@ -30,6 +30,7 @@ import numpy as np
 import yaml
 
 from guidekit.guides.schema import Guide
+from guidekit.understanding.textnorm import normalize
 
 log = logging.getLogger(__name__)
 
@@ -301,6 +302,20 @@ class MeaningIndex:
         self._vectors = cache.vectors(texts)
         self._ids = sorted(set(labels) - {NOWHERE})
         self._rows = {gid: np.flatnonzero(self._labels == gid) for gid in self._ids + [NOWHERE]}
+        self._said: Dict[str, Set[str]] = {}
+        for text, label in zip(texts, labels):
+            self._said.setdefault(normalize(text), set()).add(label)
+
+    def said_of(self, text: str) -> Optional[str]:
+        """The one guide whose saying this message is, word for word (punctuation, spaces and letter case aside),
+        or None: said of no guide, of several, or of a need we have no guide for too.
+
+        Why: an editor who adds a message people were stuck on to a guide's examples (the dashboard's "加到哪个
+        指南") expects that message to be answered with the guide at once. The meaning matching weighs a guide by
+        its few nearest sayings together, and one new saying unlike the others ("老伴的那个白事钱") did not lift the
+        guide past the bar of a short message."""
+        found = self._said.get(normalize(text), set())
+        return next(iter(found)) if len(found) == 1 and NOWHERE not in found else None
 
     def shared_with_elsewhere(self, name: str, at_least: int) -> bool:
         """Whether `name` ("医保卡") is in at least this many sayings of the needs we have no guide for."""

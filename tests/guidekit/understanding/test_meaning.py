@@ -104,6 +104,21 @@ def test_a_published_example_sentence_works_within_a_second_without_retraining(t
         reset_settings()
 
 
+def test_a_message_added_as_an_example_is_answered_with_its_guide_word_for_word(understanding):
+    # What an editor does from the dashboard with a message people were stuck on. Unlike the guide's other
+    # sayings, the meaning alone does not lift it past the bar of a short message.
+    said = "月亮湾甲子号风筝"
+    assert understanding.resolve(said).guide_id is None
+    guides = [read_guide_file(p) for p in guide_files(ROOT / "guides")]
+    guides = [
+        g.model_copy(update={"examples": [*g.examples, said]}) if g.id == "funeral-allowance" else g for g in guides
+    ]
+    added = Snapshot(guides, 1, str(ROOT / "nlu_data" / "train")).understanding
+    for heard in (said, "月亮湾甲子号风筝!", "月亮湾 甲子号 风筝"):
+        assert added.resolve(heard).guide_id == "funeral-allowance", heard
+        assert added.resolve(heard, current="id-card-reissue", doubted=True).guide_id == "funeral-allowance"
+
+
 def test_two_needs_named_in_one_message_are_both_kept(understanding):
     text = "身份证和社保卡都丢了,怎么补"
     chosen = understanding.resolve(text).guide_id
@@ -153,3 +168,21 @@ def test_a_card_named_only_as_the_means_gives_way_to_the_need_its_meaning_is_cle
     # A name no such saying uses stays as it was said.
     assert not understanding.meaning.shared_with_elsewhere("高龄津贴", 3)
     assert understanding.resolve("医保卡丢了怎么补").guide_id == "social-security-card-replacement"
+
+
+def test_a_short_example_or_one_two_guides_share_does_not_decide_alone():
+    guides = [read_guide_file(p) for p in guide_files(ROOT / "guides")]
+    shared = "两个指南都有的一句话"
+    guides = [
+        g.model_copy(update={"examples": [*g.examples, shared, *(["怎么领"] if g.id == "funeral-allowance" else [])]})
+        if g.id in ("funeral-allowance", "old-age-allowance")
+        else g
+        for g in guides
+    ]
+    understanding = Snapshot(guides, 1, str(ROOT / "nlu_data" / "train")).understanding
+    assert understanding.meaning is not None
+    assert understanding.meaning.said_of(shared) is None
+    # "怎么领" is the funeral allowance's saying word for word, but while the old-age allowance is discussed it
+    # asks how to receive that.
+    assert understanding.meaning.said_of("怎么领") == "funeral-allowance"
+    assert understanding.resolve("怎么领", current="old-age-allowance").guide_id != "funeral-allowance"
