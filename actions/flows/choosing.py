@@ -56,6 +56,11 @@ def choose_option(turn: Turn) -> List[EventType]:
         if beyond:
             turn.say(replies.no_such_item(beyond, len(items)), [("全部说一遍", "/list_all")])
             return turn.finish("materials", turn.item_index(), keep_place=True)
+    resolution = turn.resolution
+    if resolution.status != "none" or resolution.unknown_subject:
+        # Heard as picking an option, but none was offered and it names or means a service (a sentence an editor
+        # added to a guide's examples, "石桥头的蓝风筝", was heard so): that service, as an unsure reading is.
+        return inform_service(turn)
     turn.slots[OPTIONS] = []
     turn.missed = True
     turn.say(replies.not_understood())

@@ -128,6 +128,15 @@ def test_topic_without_any_service_asks_which_one():
     assert slots["pending_topic"] == "location"
 
 
+def test_a_service_heard_as_picking_an_option_when_none_was_offered_is_answered():
+    # The intent classifier hears "…那个" as picking; nothing was offered, and it names a service.
+    text, state, _ = run(ActionChooseOption(), "补社保卡那个", "choose_option")
+    assert state["service_id"] == "social-security-card-replacement" and "没听明白" not in text
+    # A number alone, with nothing offered and no list being read, is still not understood.
+    text, state, _ = run(ActionChooseOption(), "第二个", "choose_option")
+    assert state["service_id"] is None and "没听明白" in text
+
+
 def test_clarify_then_choose_by_chinese_number_answers_the_pending_topic():
     text, state, slots = run(ActionAnswerTopic(), "身份证在哪办", "ask_location")
     assert state["topic"] == "clarify" and len(state["options"]) == 2
