@@ -285,4 +285,5 @@ def warm(guides: Iterable[Guide], cache_path: str, nlu_dir: Optional[str] = None
         shared_classifier(cache, nlu_dir).warm()
         shared_navigation(cache, nlu_dir).warm()
         count += len(training_sentences(nlu_dir)[0])
+    cache.flush()
     return count

@@ -186,3 +186,26 @@ def test_a_short_example_or_one_two_guides_share_does_not_decide_alone():
     # asks how to receive that.
     assert understanding.meaning.said_of("怎么领") == "funeral-allowance"
     assert understanding.resolve("怎么领", current="old-age-allowance").guide_id != "funeral-allowance"
+
+
+def test_new_vectors_reach_the_cache_file_in_the_background_and_are_read_back(tmp_path):
+    import numpy as np
+
+    from guidekit.understanding.meaning import VectorCache
+
+    class Counting:
+        name = "counting"
+        calls = 0
+
+        def embed(self, texts):
+            Counting.calls += len(texts)
+            return np.ones((len(texts), 4), np.float32)
+
+    path = tmp_path / "var" / "cache.npz"
+    first = VectorCache(Counting(), path)
+    first.vectors(["丧葬费怎么领", "老年证在哪办"])
+    first.flush()
+    assert path.exists() and Counting.calls == 2
+    second = VectorCache(Counting(), path)
+    second.vectors(["丧葬费怎么领", "老年证在哪办"])
+    assert Counting.calls == 2  # read from the file, not embedded again
