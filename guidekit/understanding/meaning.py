@@ -161,7 +161,8 @@ class VectorCache:
         self._vectors: Dict[str, np.ndarray] = {}
         self._recent: Dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
-        self._dirty = False
+        self._dirty = False  # vectors made since the file was last written
+        self._saving = False  # a saver thread is running (set and cleared under the lock)
         self._saver: Optional[threading.Thread] = None
         _CACHES.add(self)
         if path is not None and path.exists():
@@ -201,8 +202,9 @@ class VectorCache:
             return
         with self._lock:
             self._dirty = True
-            if self._saver is not None and self._saver.is_alive():
-                return
+            if self._saving:
+                return  # (the saver checks for more under this lock before it stops)
+            self._saving = True
             self._saver = threading.Thread(target=self._save_while_dirty, daemon=True, name="meaning-cache-save")
             self._saver.start()
 
@@ -210,6 +212,7 @@ class VectorCache:
         while True:
             with self._lock:
                 if not self._dirty:
+                    self._saving = False
                     return
                 self._dirty = False
                 vectors = dict(self._vectors)
@@ -218,8 +221,9 @@ class VectorCache:
     def flush(self) -> None:
         """Wait until the cache file holds every vector made so far."""
         saver = self._saver
-        if saver is not None:
+        while saver is not None:
             saver.join()
+            saver = self._saver if self._saver is not saver else None
 
     def _save(self, vectors: Dict[str, np.ndarray]) -> None:
         if self.path is None:
