@@ -14,14 +14,16 @@ from __future__ import annotations
 from typing import Optional
 
 from guidekit.understanding.meaning import VectorCache
+from guidekit.understanding.navigation import PHRASES
 from guidekit.understanding.topics_by_meaning import TopicClassifier
 
-# The intents that move in the list (as actions/conversation.py's NAVIGATION), each its own class.
+# The navigation intents (the actions' NAVIGATION), each its own class.
 NAVIGATION_INTENTS = ("next_item", "previous_item", "repeat_item", "slower", "list_all", "whats_left", "have_item")
 NOT_NAVIGATION = "other"
-# The ones that move in the list, which `meant` gives ("这个我有" ticks an item, "慢点说" slows the voice: their
-# own actions answer them, and their classes only keep them from being read as a move).
-MOVES = ("next_item", "previous_item", "repeat_item", "list_all", "whats_left")
+# The ones that move in the list, which `meant` gives — the same the sound matching hears ("这个我有" ticks an
+# item, "慢点说" slows the voice: their own actions answer them, and their classes only keep them from being read
+# as a move).
+MOVES = tuple(PHRASES)
 # A message is taken as navigation when its meaning is this surely some navigation (the short questions asked
 # inside a walk — "要钱吗", "复印几份", "第一个" — are at 0.1 or less) …
 NAVIGATION_SURE = 0.8
