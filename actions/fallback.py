@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 
 from actions.base import GuideAction
 from actions.conversation import Turn
-from actions.flows.choosing import answers_pending_question, choose_option, inform_service
+from actions.flows.choosing import answers_pending_question, choose_option, inform_service, names_a_service
 from guidekit.answers import replies
 from guidekit.settings import get_settings
 
@@ -24,8 +24,7 @@ class ActionFallback(GuideAction):
         # NLU may be unsure while the text plainly answers a pending question or names a service.
         if answers_pending_question(turn):
             return choose_option(turn)
-        resolution = turn.resolution
-        if resolution.status != "none" or resolution.unknown_subject:
+        if names_a_service(turn):
             return inform_service(turn)
         turn.missed = True
         turn.say(replies.not_understood())

@@ -28,6 +28,13 @@ def answers_pending_question(turn: Turn) -> bool:
     )
 
 
+def names_a_service(turn: Turn) -> bool:
+    """Whether the message names or means a service, ours or one we have no guide for: what a message the intent
+    classifier could not place is answered with before "没听明白"."""
+    resolution = turn.resolution
+    return resolution.status != "none" or bool(resolution.unknown_subject)
+
+
 def choose_option(turn: Turn) -> List[EventType]:
     """The answer to our numbered question; during the walk, a number is that item."""
     options = turn.slots[OPTIONS]
@@ -56,8 +63,7 @@ def choose_option(turn: Turn) -> List[EventType]:
         if beyond:
             turn.say(replies.no_such_item(beyond, len(items)), [("全部说一遍", "/list_all")])
             return turn.finish("materials", turn.item_index(), keep_place=True)
-    resolution = turn.resolution
-    if resolution.status != "none" or resolution.unknown_subject:
+    if names_a_service(turn):
         # Heard as picking an option, but none was offered and it names or means a service (a sentence an editor
         # added to a guide's examples, "石桥头的蓝风筝", was heard so): that service, as an unsure reading is.
         return inform_service(turn)
