@@ -57,6 +57,26 @@ def test_options_from_vague_words_also_offer_the_guide_nearest_in_meaning(unders
     assert resolution.options[0].guide_id == "senior-preferential-card"
 
 
+@pytest.mark.parametrize(
+    "text, both",
+    [
+        ("我那张卡要换了", {"social-security-card-replacement", "id-card-renewal"}),
+        ("想给我妈办个证", {"disability-certificate", "senior-preferential-card"}),
+    ],
+)
+def test_a_short_message_naming_nothing_that_fits_two_services_offers_both(understanding, text, both):
+    resolution = understanding.resolve(text)
+    assert resolution.status == "ambiguous"
+    assert both <= {c.guide_id for c in resolution.options}
+
+
+@pytest.mark.parametrize(
+    "text, guide", [("卡不好使了", "social-security-card-replacement"), ("八十岁那个补贴怎么领", "old-age-allowance")]
+)
+def test_a_short_description_of_one_service_is_still_answered_with_it(understanding, text, guide):
+    assert understanding.resolve(text).guide_id == guide
+
+
 def test_a_lost_household_register_is_not_answered_with_the_lost_id_card(understanding):
     # Nothing of ours is named: meaning alone must lead the needs we have no guide for clearly.
     resolution = understanding.resolve("户口本丢了怎么补办")
