@@ -19,7 +19,7 @@ wrong service costs four right ones in the choice. `make understanding` measures
 from __future__ import annotations
 
 import re
-from typing import Callable, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 from guidekit.understanding.meaning import Meaning, MeaningIndex, clip, as_said
 from guidekit.understanding.resolver import CERTAIN, POSSIBLE, Candidate, Resolution, ServiceIndex
@@ -172,28 +172,36 @@ class Understanding:
             return decided
         return self._also_fitting(text, chosen) or chosen
 
+    def _read_by_classifier(self, text: str) -> Optional[Tuple[Dict[str, float], float]]:
+        """(probability of each published guide, probability of a need we have no guide for) by the service
+        classifier, from the vector the meaning matching made; None while none is fitted (or without meaning)."""
+        classifier = self.services() if self.services is not None else None
+        if classifier is None or self.meaning is None:
+            return None
+        read = clip(text)
+        guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
+        return {gid: p for gid, p in guides.items() if gid in self.index.names}, nowhere  # (a guide since withdrawn)
+
     def _classified_elsewhere(self, text: str) -> bool:
         """The service classifier reads the message as a need we have no guide for, more likely than any guide
         and at NOWHERE_IN_LONG or more (False without a classifier)."""
-        classifier = self.services() if self.services is not None else None
-        if classifier is None or self.meaning is None:
+        read = self._read_by_classifier(text)
+        if read is None:
             return False
-        read = clip(text)
-        guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
+        guides, nowhere = read
         return nowhere >= NOWHERE_IN_LONG and nowhere >= max(guides.values(), default=0.0)
 
     def _also_fitting(self, text: str, chosen: Resolution) -> Optional[Resolution]:
         """The guide chosen and the others the service classifier also sees in a short message naming none of
         ours, as options ("我要换卡": the ID card's renewal or the social security card); None when it sees
         only the one chosen, or the message is longer (it had room to say which)."""
-        classifier = self.services() if self.services is not None else None
-        if classifier is None or self.meaning is None or chosen.best is None or len(as_said(text)) > TWO_FIT_AT_MOST:
+        read = self._read_by_classifier(text) if len(as_said(text)) <= TWO_FIT_AT_MOST else None
+        if read is None or chosen.best is None:
             return None
-        read = clip(text)
-        guides, _ = classifier.probabilities(read, self.meaning.cache.query(read))
+        guides, _ = read
         first = chosen.best.guide_id
         also = sorted(
-            (g for g, p in guides.items() if g != first and g in self.index.names and p >= TWO_FIT_SECOND),
+            (g for g, p in guides.items() if g != first and p >= TWO_FIT_SECOND),
             key=guides.__getitem__,
             reverse=True,
         )
@@ -202,16 +210,14 @@ class Understanding:
     def _classified(self, text: str, named: Resolution, among: Optional[List[str]] = None) -> Optional[Resolution]:
         """The guide the service classifier is sure of, for a message the nearest sayings left undecided
         ("人在海南过冬,看病想用东北的医保,手机上能弄吗" was offered three guides); None when it is not sure."""
-        classifier = self.services() if self.services is not None else None
-        if (
-            classifier is None
-            or self.meaning is None
-            or (named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT)
-        ):
+        read = (
+            None
+            if named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT
+            else self._read_by_classifier(text)
+        )
+        if read is None:
             return None
-        read = clip(text)
-        guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
-        guides = {gid: p for gid, p in guides.items() if gid in self.index.names}  # (a guide since withdrawn)
+        guides, nowhere = read
         if among is not None:
             guides = {gid: p for gid, p in guides.items() if gid in among}
         if not guides or nowhere > NO_GUIDE_UNLIKELY:
@@ -309,7 +315,7 @@ class Understanding:
             if weak and ahead > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
             if shared_by_others and ahead > 0 and lead > LEAD_OVER_ELSEWHERE:
-                return self._options([top, chosen], meant)  # as near: the person chooses
+                return self._options([top, chosen])  # as near: the person chooses
             return named
         if named.status == "ambiguous":
             ids = [c.guide_id for c in named.options]
@@ -349,7 +355,7 @@ class Understanding:
                 return self._certain(top, score)
             band = self._band(meant)
             if len(band) > 1 and lead > 0 and score >= OPTIONS_FLOOR:
-                return self._options(band, meant)
+                return self._options(band)
             # Vague words of ours in a short message, and no unguided need clearly nearer ("卡丢了怎么办" is near
             # a lost phone card too, but says too little to be about it): ask which of ours it is. A longer one
             # had room to say what it is about ("驾驶证到期了去换新的,我今年四十八"): the nearer need stands.
@@ -382,7 +388,7 @@ class Understanding:
             return self._certain(top, score)
         band = self._band(meant)
         if lead > 0 and len(band) > 1 and score >= OPTIONS_FLOOR:
-            return self._options(band, meant)
+            return self._options(band)
         if lead > MEANING_ALONE_LEAD:
             return self._certain(top, score)
         return elsewhere if lead < 0 else Resolution("none")
@@ -398,7 +404,7 @@ class Understanding:
         if len(ids) >= MAX_OPTIONS and meant.score - max(meant.score_of(g) for g in ids) < VAGUE_MARGIN:
             return named
         ranked = [meant.top] + sorted(ids, key=meant.score_of, reverse=True)
-        return self._options(ranked[:MAX_OPTIONS], meant)
+        return self._options(ranked[:MAX_OPTIONS])
 
     def _band(self, meant: Meaning):
         return [gid for gid, s in meant.ranked[:MAX_OPTIONS] if meant.score - s <= OPTION_BAND]
@@ -407,6 +413,6 @@ class Understanding:
         best = _candidate(self.index, guide_id, max(score, CERTAIN))
         return Resolution("certain", best=best, options=(best,))
 
-    def _options(self, ids, meant: Optional[Meaning] = None) -> Resolution:
+    def _options(self, ids) -> Resolution:
         options = tuple(_candidate(self.index, gid, POSSIBLE) for gid in ids)
         return Resolution("ambiguous", best=options[0], options=options)
