@@ -19,9 +19,9 @@ wrong service costs four right ones in the choice. `make understanding` measures
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, List, Optional
 
-from guidekit.understanding.meaning import Meaning, MeaningIndex, clip, as_said
+from guidekit.understanding.meaning import Meaning, MeaningIndex, clip
 from guidekit.understanding.resolver import CERTAIN, POSSIBLE, Candidate, Resolution, ServiceIndex
 from guidekit.understanding.services_by_meaning import ServiceClassifier
 
@@ -96,22 +96,6 @@ NO_GUIDE_UNLIKELY = 0.1
 CLASSIFIER_VAGUE_SHORT = 14
 
 
-# A short message that names nothing of ours ("我要换卡", "想办张卡,老年人用的", "每年都要去弄一次的那个认证") says
-# too little to choose for the person when the service classifier sees a second guide in it too: both are offered,
-# the one chosen first. On dev, dev2, dev3 and cases.yml (1,328 messages), 18 characters and 0.08 caught 7 of the
-# messages labelled with options and none labelled with one guide (at 20 characters or 0.05: single-guide
-# messages asked back).
-TWO_FIT_AT_MOST = 18  # characters, punctuation and spaces aside
-TWO_FIT_SECOND = 0.08
-
-# A long message (a letter, a story) where the service classifier finds a need we have no guide for the likeliest
-# reading, at this much or more, is answered "no guide" whatever it names: in a letter to the city, 身份证, 公积金 or
-# 养老金 are as often the setting of another matter ("…身份证上的出生日期错了,怎么更正", "…租房能提公积金吗",
-# "养老金什么时候上调") as the need. On dev4 (150 letters to a public message board): 20 of the 70 letters about
-# other matters no longer answered with a service or options, none of the 55 questions about ours lost; no message
-# of dev, dev2, dev3 or cases.yml changed (0.4 lost a letter about ours).
-NOWHERE_IN_LONG = 0.5
-
 # A message that is one of a guide's sayings word for word is that guide (MeaningIndex.said_of), when it is this
 # long: a bare "怎么领" or "补办" an editor added says too little to override a conversation's service.
 SAID_AT_LEAST = 6
@@ -142,16 +126,6 @@ class Understanding:
             said_of = self.meaning.said_of(text)
             if said_of is not None and said_of in self.index.names:
                 return self._certain(said_of, CERTAIN)  # one of its example sentences, word for word
-        if (
-            self.meaning is not None
-            and current is None
-            and len(text) > LONG_MESSAGE
-            and self._classified_elsewhere(text)
-        ):
-            meant = self.meaning.meaning(text)
-            return Resolution(
-                "none", unknown_subject=meant.elsewhere_about if meant.elsewhere >= ELSEWHERE_NEAR else None
-            )
         named = self.index.resolve(text)
         if current is not None and named.unknown_subject and self.index.points_at(named.unknown_subject, current):
             named = Resolution("none")  # "什么时候能拿到新证" in the ID card's walk: its new card
@@ -165,59 +139,23 @@ class Understanding:
             if decided.options[0].guide_id in self.also_named(text, named.best.guide_id):
                 return named
             return self._classified(text, named, among=[o.guide_id for o in decided.options]) or decided
-        if named.status == "certain" or current is not None or doubted:
+        if decided.status == "certain" or named.status == "certain" or current is not None or doubted:
             return decided
-        chosen = decided if decided.status == "certain" else self._classified(text, named)
-        if chosen is None:
-            return decided
-        return self._also_fitting(text, chosen) or chosen
-
-    def _read_by_classifier(self, text: str) -> Optional[Tuple[Dict[str, float], float]]:
-        """(probability of each published guide, probability of a need we have no guide for) by the service
-        classifier, from the vector the meaning matching made; None while none is fitted (or without meaning)."""
-        classifier = self.services() if self.services is not None else None
-        if classifier is None or self.meaning is None:
-            return None
-        read = clip(text)
-        guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
-        return {gid: p for gid, p in guides.items() if gid in self.index.names}, nowhere  # (a guide since withdrawn)
-
-    def _classified_elsewhere(self, text: str) -> bool:
-        """The service classifier reads the message as a need we have no guide for, more likely than any guide
-        and at NOWHERE_IN_LONG or more (False without a classifier)."""
-        read = self._read_by_classifier(text)
-        if read is None:
-            return False
-        guides, nowhere = read
-        return nowhere >= NOWHERE_IN_LONG and nowhere >= max(guides.values(), default=0.0)
-
-    def _also_fitting(self, text: str, chosen: Resolution) -> Optional[Resolution]:
-        """The guide chosen and the others the service classifier also sees in a short message naming none of
-        ours, as options ("我要换卡": the ID card's renewal or the social security card); None when it sees
-        only the one chosen, or the message is longer (it had room to say which)."""
-        read = self._read_by_classifier(text) if len(as_said(text)) <= TWO_FIT_AT_MOST else None
-        if read is None or chosen.best is None:
-            return None
-        guides, _ = read
-        first = chosen.best.guide_id
-        also = sorted(
-            (g for g, p in guides.items() if g != first and p >= TWO_FIT_SECOND),
-            key=guides.__getitem__,
-            reverse=True,
-        )
-        return self._options([first, *also][:MAX_OPTIONS]) if also else None
+        return self._classified(text, named) or decided
 
     def _classified(self, text: str, named: Resolution, among: Optional[List[str]] = None) -> Optional[Resolution]:
         """The guide the service classifier is sure of, for a message the nearest sayings left undecided
         ("人在海南过冬,看病想用东北的医保,手机上能弄吗" was offered three guides); None when it is not sure."""
-        read = (
-            None
-            if named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT
-            else self._read_by_classifier(text)
-        )
-        if read is None:
+        classifier = self.services() if self.services is not None else None
+        if (
+            classifier is None
+            or self.meaning is None
+            or (named.status == "ambiguous" and len(text) <= CLASSIFIER_VAGUE_SHORT)
+        ):
             return None
-        guides, nowhere = read
+        read = clip(text)
+        guides, nowhere = classifier.probabilities(read, self.meaning.cache.query(read))
+        guides = {gid: p for gid, p in guides.items() if gid in self.index.names}  # (a guide since withdrawn)
         if among is not None:
             guides = {gid: p for gid, p in guides.items() if gid in among}
         if not guides or nowhere > NO_GUIDE_UNLIKELY:
@@ -315,7 +253,7 @@ class Understanding:
             if weak and ahead > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
             if shared_by_others and ahead > 0 and lead > LEAD_OVER_ELSEWHERE:
-                return self._options([top, chosen])  # as near: the person chooses
+                return self._options([top, chosen], meant)  # as near: the person chooses
             return named
         if named.status == "ambiguous":
             ids = [c.guide_id for c in named.options]
@@ -355,7 +293,7 @@ class Understanding:
                 return self._certain(top, score)
             band = self._band(meant)
             if len(band) > 1 and lead > 0 and score >= OPTIONS_FLOOR:
-                return self._options(band)
+                return self._options(band, meant)
             # Vague words of ours in a short message, and no unguided need clearly nearer ("卡丢了怎么办" is near
             # a lost phone card too, but says too little to be about it): ask which of ours it is. A longer one
             # had room to say what it is about ("驾驶证到期了去换新的,我今年四十八"): the nearer need stands.
@@ -388,7 +326,7 @@ class Understanding:
             return self._certain(top, score)
         band = self._band(meant)
         if lead > 0 and len(band) > 1 and score >= OPTIONS_FLOOR:
-            return self._options(band)
+            return self._options(band, meant)
         if lead > MEANING_ALONE_LEAD:
             return self._certain(top, score)
         return elsewhere if lead < 0 else Resolution("none")
@@ -404,7 +342,7 @@ class Understanding:
         if len(ids) >= MAX_OPTIONS and meant.score - max(meant.score_of(g) for g in ids) < VAGUE_MARGIN:
             return named
         ranked = [meant.top] + sorted(ids, key=meant.score_of, reverse=True)
-        return self._options(ranked[:MAX_OPTIONS])
+        return self._options(ranked[:MAX_OPTIONS], meant)
 
     def _band(self, meant: Meaning):
         return [gid for gid, s in meant.ranked[:MAX_OPTIONS] if meant.score - s <= OPTION_BAND]
@@ -413,6 +351,6 @@ class Understanding:
         best = _candidate(self.index, guide_id, max(score, CERTAIN))
         return Resolution("certain", best=best, options=(best,))
 
-    def _options(self, ids) -> Resolution:
+    def _options(self, ids, meant: Meaning) -> Resolution:
         options = tuple(_candidate(self.index, gid, POSSIBLE) for gid in ids)
         return Resolution("ambiguous", best=options[0], options=options)

@@ -128,7 +128,7 @@ class E5Embedder:
 _NOT_SAID = re.compile(r"[\W_]+")
 
 
-def as_said(text: str) -> str:
+def _as_said(text: str) -> str:
     """A saying or a message as compared word for word: no punctuation or spaces, Latin letters in lower case.
     (Not textnorm.normalize: its traditional-to-simplified conversion took 0.6 s over a city's 9,000 sayings, at
     every publish; a message is simplified before it is matched, and sayings are written simplified.)"""
@@ -361,7 +361,7 @@ class MeaningIndex:
         self._rows = {gid: np.flatnonzero(self._labels == gid) for gid in self._ids + [NOWHERE]}
         self._said: Dict[str, Set[str]] = {}
         for text, label in zip(texts, labels):
-            self._said.setdefault(as_said(text), set()).add(label)
+            self._said.setdefault(_as_said(text), set()).add(label)
 
     def said_of(self, text: str) -> Optional[str]:
         """The one guide whose saying this message is, word for word (punctuation, spaces and letter case aside),
@@ -371,7 +371,7 @@ class MeaningIndex:
         指南") expects that message to be answered with the guide at once. The meaning matching weighs a guide by
         its few nearest sayings together, and one new saying unlike the others ("老伴的那个白事钱") did not lift the
         guide past the bar of a short message."""
-        found = self._said.get(as_said(text), set())
+        found = self._said.get(_as_said(text), set())
         return next(iter(found)) if len(found) == 1 and NOWHERE not in found else None
 
     def shared_with_elsewhere(self, name: str, at_least: int) -> bool:
