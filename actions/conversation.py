@@ -21,7 +21,6 @@ from guidekit.guides.schema import Guide, Material
 from guidekit.settings import get_settings
 from guidekit.understanding.resolver import Resolution
 from guidekit.understanding.textnorm import normalize
-from guidekit.understanding.navigation_by_meaning import NAVIGATION_INTENTS
 from guidekit.understanding.topics import TOPIC_OF_INTENT, mentions_topic, topics_mentioned
 from guidekit.understanding.topics_by_meaning import HANDOFF_SUPPORT, decide_topic
 
@@ -56,7 +55,6 @@ SHORT_ANSWER = 4
 # Fewer characters than this besides the service's name ask no topic question of their own.
 QUESTION_AT_LEAST = 3
 _NOT_WORDS = re.compile(r"[\W_]+")
-NAVIGATION = NAVIGATION_INTENTS
 # Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
 _BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
 

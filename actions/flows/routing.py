@@ -8,7 +8,7 @@ from typing import List, Optional
 
 from rasa_sdk.events import EventType
 
-from actions.conversation import DISTRICT_ASKED, ITEM, NAVIGATION, OPTIONS, SERVICE, Turn
+from actions.conversation import DISTRICT_ASKED, ITEM, OPTIONS, SERVICE, Turn
 from actions.flows.choosing import choose_option
 from actions.flows.districts import ASK_AGAIN as DISTRICT_AGAIN
 from actions.flows.districts import ask_district, district_answer
@@ -18,6 +18,7 @@ from actions.flows.topics import answer
 from actions.flows.walk import answer_material_question, navigate, start_materials
 from guidekit.answers import replies
 from guidekit.understanding.material_questions import material_question
+from guidekit.understanding.navigation_by_meaning import NAVIGATION_INTENTS
 from guidekit.understanding.navigation import heard_navigation
 from guidekit.understanding.textnorm import is_no, is_yes
 from guidekit.understanding.topics import TOPIC_OF_INTENT
@@ -69,7 +70,7 @@ def before_the_action(turn: Turn) -> Optional[List[EventType]]:
         # "是的" / "不是" answers the question just asked, whatever intent the classifier heard
         # in two characters.
         return choose_option(turn)
-    if turn.intent not in NAVIGATION and turn.slots[SERVICE] and turn.slots[ITEM] is not None:
+    if turn.intent not in NAVIGATION_INTENTS and turn.slots[SERVICE] and turn.slots[ITEM] is not None:
         heard = heard_navigation(turn.text) or navigation_meant(turn)
         if heard is not None:
             # "下一各", "虾一个", "在说一遍" inside a walk: the word was misheard or mistyped, not the wish;
@@ -81,7 +82,7 @@ def before_the_action(turn: Turn) -> Optional[List[EventType]]:
         answered = answer_material_question(turn, asked)
         if answered is not None:
             return answered
-    if turn.intent in NAVIGATION and turn.characters_said > LONGER_THAN_NAVIGATION:
+    if turn.intent in NAVIGATION_INTENTS and turn.characters_said > LONGER_THAN_NAVIGATION:
         # "七十多岁交驾照的体检证明,除了车管所,还有什么地方能交" heard as "还有呢": a whole question is no
         # navigation word; its meaning says which (the topic classifier knows navigation as no topic at all).
         asked = turn.topic_by_meaning()

@@ -17,7 +17,7 @@ from guidekit.understanding.meaning import VectorCache
 from guidekit.understanding.navigation import PHRASES
 from guidekit.understanding.topics_by_meaning import TopicClassifier
 
-# The navigation intents (the actions' NAVIGATION), each its own class.
+# The navigation intents (actions/flows/routing.py routes by them too), each its own class.
 NAVIGATION_INTENTS = ("next_item", "previous_item", "repeat_item", "slower", "list_all", "whats_left", "have_item")
 NOT_NAVIGATION = "other"
 # The ones that move in the list, which `meant` gives — the same the sound matching hears ("这个我有" ticks an
