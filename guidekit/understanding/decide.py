@@ -85,8 +85,14 @@ MAX_CLAUSES = 6
 # A follow-up naming nothing ("能让闺女替我去办吗" while the ID card is discussed) leaves the service being
 # discussed only when its meaning leads the unguided needs by this much …
 SWITCH_LEAD = 0.02
-# While a service is discussed, a message naming nothing moves to another only with this lead over it.
+# While a service is discussed, a message naming nothing moves to another only with this lead over it …
 SWITCH_MARGIN = 0.03
+# … and to "no guide" (a need we have no guide for, or a thing the words name that no guide of ours has) only
+# with this lead of that need over the service discussed: "办这个卡收钱不", "钱多久能打到卡上", "外地户口在这边
+# 住的能办吗" are follow-ups about it, though their words (卡, 户口) are also said of needs we have no guide for
+# (on dev/dev5 dialogues such follow-ups had that need at most 0.015 ahead); "顺便问下 我自己五十六 驾照到期了换
+# 本子咋弄" (the ordinary licence, 0.025 ahead) and "护照过期了能在你这办吗" (0.038) are other matters.
+LEAVE_FOR_ELSEWHERE = 0.02
 # The service classifier (guidekit/understanding/services_by_meaning.py) settles a message left undecided when it gives one
 # guide this probability, and the needs we have no guide for at most NO_GUIDE_UNLIKELY …
 CLASSIFIER_SURE = 0.6
@@ -260,7 +266,9 @@ class Understanding:
             shared_name = not named.vague and named.best is not None and named.best.score >= CERTAIN
             # A name of ours said clearly ("身份证要带啥") gives way to a need we have no guide for only as a
             # clearly named one does; vague words ("补办") sooner.
-            if score < FLOOR or lead < (SHARED_NAME_BUT_ELSEWHERE if shared_name else VAGUE_BUT_ELSEWHERE):
+            if (
+                score < FLOOR or lead < (SHARED_NAME_BUT_ELSEWHERE if shared_name else VAGUE_BUT_ELSEWHERE)
+            ) and not self._follow_up(meant, current):
                 return elsewhere
             if shared_name:
                 # "身份证": ask, unless the rest of the message clearly means one of them; "退休了…单位说有
@@ -300,8 +308,9 @@ class Understanding:
             if lead < 0 and length > VAGUE_SHORT:
                 return elsewhere
             return self._with_nearest(named, ids, meant, lead)
-        # Nothing named. Something we have no guide for was named ("护照"): that stands.
-        if named.unknown_subject:
+        # Nothing named. Something we have no guide for was named ("护照"): that stands, unless a service is
+        # discussed and the message means it as much ("多久能拿到证" in the disability card's conversation).
+        if named.unknown_subject and not self._follow_up(meant, current):
             if lead > LEAD_OVER_ELSEWHERE and meant.margin >= VAGUE_MARGIN and score >= FLOOR:
                 return self._certain(top, score)
             return named
@@ -330,6 +339,12 @@ class Understanding:
         if lead > MEANING_ALONE_LEAD:
             return self._certain(top, score)
         return elsewhere if lead < 0 else Resolution("none")
+
+    @staticmethod
+    def _follow_up(meant: Meaning, current: Optional[str]) -> bool:
+        """Whether a message that names nothing of ours stays with the service being discussed rather than going
+        to "no guide": no need we have no guide for leads that service in meaning by LEAVE_FOR_ELSEWHERE."""
+        return current is not None and meant.elsewhere - meant.score_of(current) <= LEAVE_FOR_ELSEWHERE
 
     def _with_nearest(self, named: Resolution, ids: List[str], meant: Meaning, lead: float) -> Resolution:
         """The options the words point to, with the guide nearest in meaning among them when it is not

@@ -134,6 +134,20 @@ def test_a_short_name_that_is_only_the_setting_is_not_a_second_need(understandin
     assert understanding.also_named(text, chosen) == []
 
 
+@pytest.mark.parametrize(
+    "text, current",
+    [("办这张卡要交钱吗", "senior-preferential-card"), ("钱几天能打到卡上", "housing-fund-retirement-withdrawal")],
+)
+def test_a_follow_up_whose_words_another_matter_shares_stays_with_the_service_discussed(understanding, text, current):
+    # 卡 is also said of bank cards we have no guide for; in this conversation it is the card discussed.
+    resolution = understanding.resolve(text, current=current)
+    assert (resolution.status, resolution.unknown_subject) == ("none", None)
+
+
+def test_another_matter_named_in_a_conversation_still_gets_no_guide(understanding):
+    assert understanding.resolve("护照丢了怎么办", current="id-card-reissue").unknown_subject == "护照"
+
+
 def test_a_short_vague_message_of_ours_is_asked_not_sent_elsewhere(understanding):
     # Near a lost phone card in meaning, but it names no phone card: which card of ours?
     resolution = understanding.resolve("卡丢了怎么办")
