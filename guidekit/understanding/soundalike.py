@@ -7,7 +7,10 @@ learnt them as written, so "流成" asks nothing about steps until it is written
 rewritten only when
 - it has exactly the syllables of one of our words (tones aside; two words sounding alike: neither), and
 - it is not itself a word of the general dictionary (jieba's): "往上交" stays (往上 is a word; 网上 would make it an
-  online question), "时间" stays, while 流成, 周莫, 带办 and 认怔 are no words at all.
+  online question), "时间" stays, while 流成, 周莫, 带办 and 认怔 are no words at all, and
+- it does not begin inside a word of that dictionary, nor end inside one of ours: "耳朵就听不见" stays (朵就 sounds
+  like 多久, but 耳朵 is a word, and the story about a deaf grandson would become a question of how long), as do
+  "能网上办吗" (上办 is not 上班), "去世后" (世后 is not 时候) and "什么认定" (什么认 is not 什么人).
 Our words are the topic words of two or more characters, the words people ask with, and the guides' short names
 and aliases (so that "老年正" is 老年证 for the classifiers too, not only for the name matching).
 """
@@ -15,7 +18,7 @@ and aliases (so that "老年正" is 老年证 for the classifiers too, not only 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 import jieba
 from pypinyin import lazy_pinyin
@@ -103,17 +106,34 @@ def rewrite_by_sound(text: str, longest: int, pick: Pick) -> str:
     return "".join(out)
 
 
+def _inside_words(text: str, only: Optional[Set[str]] = None) -> Set[int]:
+    """The positions inside a word of the general dictionary (not at its start), or only inside those of `only`:
+    where a stretch would cut that word."""
+    return {
+        at
+        for word, start, end in jieba.tokenize(text, HMM=False)
+        if len(word) > 1 and (only is None or word in only)
+        for at in range(start + 1, end)
+    }
+
+
 def respell(text: str, words: Tuple[str, ...]) -> str:
     """`text` with every slip of one of `words` (see the module) written as that word, longest first."""
     index = sound_index(words)
     if not index or not any("\u4e00" <= c <= "\u9fff" for c in text):
         return text
     known = set(index.values())
+    # A stretch may not begin inside a word ("耳朵就": 朵就 would be 多久), nor end inside one of ours ("什么认定":
+    # 什么认 would be 什么人); it may end inside another word, which a slip often makes by chance ("认正在哪做":
+    # 认正 is 认证, 正在 a chance word).
+    inside, inside_ours = _inside_words(text), _inside_words(text, known)
 
-    def pick(_start: int, key: Tuple[str, ...], stretch: str) -> Optional[str]:
+    def pick(start: int, key: Tuple[str, ...], stretch: str) -> Optional[str]:
         word = index.get(key)
-        if word is not None and (stretch == word or (stretch not in known and not _a_word(stretch))):
+        if word is None or stretch == word:
             return word
-        return None
+        if stretch in known or _a_word(stretch) or start in inside or start + len(stretch) in inside_ours:
+            return None
+        return word
 
     return rewrite_by_sound(text, LONGEST, pick)
