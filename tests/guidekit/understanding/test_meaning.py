@@ -57,6 +57,20 @@ def test_options_from_vague_words_also_offer_the_guide_nearest_in_meaning(unders
     assert resolution.options[0].guide_id == "senior-preferential-card"
 
 
+def test_a_letter_about_another_matter_that_names_our_words_gets_no_guide(understanding):
+    # 医保 and 住院 are words of three guides of ours; the letter asks about a newborn's insurance.
+    letter = "孩子上个月刚出生，在医院住了一周保温箱，花了不少钱。请问刚出生的小孩怎么办医保，出生后住院的钱还能报吗？"
+    resolution = understanding.resolve(letter)
+    assert resolution.status == "none" and not resolution.options
+
+
+def test_a_letter_about_one_of_our_services_is_still_answered_with_it(understanding):
+    letter = (
+        "您好，我母亲今年八十二岁，身份证去年在公交车上丢了，一直没补，现在去银行取钱不方便。请问补办身份证要带些什么？"
+    )
+    assert understanding.resolve(letter).guide_id == "id-card-reissue"
+
+
 def test_a_lost_household_register_is_not_answered_with_the_lost_id_card(understanding):
     # Nothing of ours is named: meaning alone must lead the needs we have no guide for clearly.
     resolution = understanding.resolve("户口本丢了怎么补办")
