@@ -106,15 +106,17 @@ def rewrite_by_sound(text: str, longest: int, pick: Pick) -> str:
     return "".join(out)
 
 
-def _inside_words(text: str, only: Optional[Set[str]] = None) -> Set[int]:
-    """The positions inside a word of the general dictionary (not at its start), or only inside those of `only`:
+def _inside_words(text: str, ours: Set[str]) -> Tuple[Set[int], Set[int]]:
+    """The positions inside a word of the general dictionary (not at its start), and those inside one of `ours`:
     where a stretch would cut that word."""
-    return {
-        at
-        for word, start, end in jieba.tokenize(text, HMM=False)
-        if len(word) > 1 and (only is None or word in only)
-        for at in range(start + 1, end)
-    }
+    inside: Set[int] = set()
+    inside_ours: Set[int] = set()
+    for word, start, end in jieba.tokenize(text, HMM=False):
+        if len(word) > 1:
+            inside.update(range(start + 1, end))
+            if word in ours:
+                inside_ours.update(range(start + 1, end))
+    return inside, inside_ours
 
 
 def respell(text: str, words: Tuple[str, ...]) -> str:
@@ -126,7 +128,7 @@ def respell(text: str, words: Tuple[str, ...]) -> str:
     # A stretch may not begin inside a word ("耳朵就": 朵就 would be 多久), nor end inside one of ours ("什么认定":
     # 什么认 would be 什么人); it may end inside another word, which a slip often makes by chance ("认正在哪做":
     # 认正 is 认证, 正在 a chance word).
-    inside, inside_ours = _inside_words(text), _inside_words(text, known)
+    inside, inside_ours = _inside_words(text, known)
 
     def pick(start: int, key: Tuple[str, ...], stretch: str) -> Optional[str]:
         word = index.get(key)

@@ -24,9 +24,7 @@ def test_a_slip_that_sounds_like_one_of_our_words_is_written_as_it(typed, meant)
     assert respell(typed, WORDS) == meant
 
 
-@pytest.mark.parametrize(
-    "text", ["往上交材料", "时间来不及", "我要去上班", "这个人可疑", "地址在哪", "我爷爷耳朵就是听不清"]
-)
+@pytest.mark.parametrize("text", ["往上交材料", "时间来不及", "我要去上班", "这个人可疑", "地址在哪"])
 def test_real_words_are_left_as_they_are_even_when_they_sound_like_ours(text):
     # 往上 sounds like 网上 (online), 可疑 like 可以: both are words of their own.
     assert respell(text, WORDS) == text
