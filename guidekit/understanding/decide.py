@@ -294,7 +294,7 @@ class Understanding:
             if weak and ahead > SOUND_OUTWEIGHED and lead > LEAD_OVER_ELSEWHERE:
                 return self._certain(top, score)
             if shared_by_others and ahead > 0 and lead > LEAD_OVER_ELSEWHERE:
-                return self._options([top, chosen], meant)  # as near: the person chooses
+                return self._options([top, chosen])  # as near: the person chooses
             return named
         if named.status == "ambiguous":
             ids = [c.guide_id for c in named.options]
@@ -336,7 +336,7 @@ class Understanding:
                 return self._certain(top, score)
             band = self._band(meant)
             if len(band) > 1 and lead > 0 and score >= OPTIONS_FLOOR:
-                return self._options(band, meant)
+                return self._options(band)
             # Vague words of ours in a short message, and no unguided need clearly nearer ("卡丢了怎么办" is near
             # a lost phone card too, but says too little to be about it): ask which of ours it is. A longer one
             # had room to say what it is about ("驾驶证到期了去换新的,我今年四十八"): the nearer need stands.
@@ -370,7 +370,7 @@ class Understanding:
             return self._certain(top, score)
         band = self._band(meant)
         if lead > 0 and len(band) > 1 and score >= OPTIONS_FLOOR:
-            return self._options(band, meant)
+            return self._options(band)
         if lead > MEANING_ALONE_LEAD:
             return self._certain(top, score)
         return elsewhere if lead < 0 else Resolution("none")
@@ -392,7 +392,7 @@ class Understanding:
         if len(ids) >= MAX_OPTIONS and meant.score - max(meant.score_of(g) for g in ids) < VAGUE_MARGIN:
             return named
         ranked = [meant.top] + sorted(ids, key=meant.score_of, reverse=True)
-        return self._options(ranked[:MAX_OPTIONS], meant)
+        return self._options(ranked[:MAX_OPTIONS])
 
     def _band(self, meant: Meaning):
         return [gid for gid, s in meant.ranked[:MAX_OPTIONS] if meant.score - s <= OPTION_BAND]
@@ -401,6 +401,6 @@ class Understanding:
         best = _candidate(self.index, guide_id, max(score, CERTAIN))
         return Resolution("certain", best=best, options=(best,))
 
-    def _options(self, ids, meant: Meaning) -> Resolution:
+    def _options(self, ids) -> Resolution:
         options = tuple(_candidate(self.index, gid, POSSIBLE) for gid in ids)
         return Resolution("ambiguous", best=options[0], options=options)
