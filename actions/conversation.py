@@ -295,9 +295,7 @@ class Turn:
         resolution = self.resolution
         current = self.slots[SERVICE]
         if resolution.status == "certain":
-            self.switch_to(resolution.guide_id)
-            self.also_named = self._snapshot.understanding.also_named(self.text, resolution.guide_id)
-            self.slots[LATER] = [g for g in self.slots[LATER] if g not in self.also_named] + self.also_named
+            self.follow(resolution.guide_id)
             return self.guide
         if resolution.status == "ambiguous":
             ids = self.index.option_ids(resolution)
@@ -355,7 +353,15 @@ class Turn:
         alias or sound said, not a meaning ("你说啥 听不见" is near 残疾人证 in meaning, and names nothing)."""
         resolution = self.resolution
         if resolution.status == "certain" and (by_meaning or (resolution.best is not None and resolution.best.matched)):
-            self.switch_to(resolution.guide_id)
+            self.follow(resolution.guide_id)
+
+    def follow(self, guide_id: str) -> None:
+        """Go to the service this message clearly means, and keep any other it names for later, to be said
+        so at the end of this answer: "办残疾证和申请低保能一起办吗" heard as "全部说一遍" lists the disability
+        card's papers and says the allowance was heard too, as an answer to "要带什么" does."""
+        self.switch_to(guide_id)
+        self.also_named = self._snapshot.understanding.also_named(self.text, guide_id)
+        self.slots[LATER] = [g for g in self.slots[LATER] if g not in self.also_named] + self.also_named
 
     def ask_to_choose(self, ids: List[str], asked_topic: str, age: Optional[int] = None) -> None:
         self.slots[OPTIONS] = ids

@@ -12,7 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.which_service import ActionChooseOption, ActionInformService
 from actions.fallback import ActionFallback
 from actions.checklist import ActionMarkHave
-from actions.materials import ActionMaterials, ActionNextMaterial, ActionPreviousMaterial, ActionRepeatMaterial
+from actions.materials import (
+    ActionListMaterials,
+    ActionMaterials,
+    ActionNextMaterial,
+    ActionPreviousMaterial,
+    ActionRepeatMaterial,
+)
 from actions.proxy import ActionProxy
 from actions.service_info import ActionAnswerTopic
 
@@ -120,6 +126,14 @@ def test_a_service_named_with_a_word_or_two_besides_starts_its_list_and_is_no_co
     for text in ("我的社保卡丢了", "门诊慢特病人定"):
         _, state, _ = run(ActionInformService(), text, "inform_service")
         assert state["topic"] == "materials" and state["item_index"] == 1, text
+
+
+def test_a_second_service_named_in_a_question_heard_as_the_whole_list_is_kept_for_later():
+    # "一起办" was heard as "全部说一遍": the whole list of the first, and the second is not forgotten.
+    text, state, slots = run(ActionListMaterials(), "办残疾证和申请低保能一起办吗", "list_all")
+    assert state["service_id"] == "disability-certificate" and state["topic"] == "materials"
+    assert "您还说到了「申请低保」" in text
+    assert slots["later"] == ["minimum-living-allowance"]
 
 
 def test_topic_without_any_service_asks_which_one():
