@@ -305,6 +305,11 @@ class Understanding:
                 score < FLOOR or lead < (SHARED_NAME_BUT_ELSEWHERE if shared_name else VAGUE_BUT_ELSEWHERE)
             ) and not self._follow_up(meant, current):
                 return elsewhere
+            if shared_name and current is not None and top == current:
+                # "要不要先去社区盖个章再去社保" while the funeral allowance is discussed: 社保 is a name three other
+                # guides share, but the message is nearest the service being discussed: the place it is done at,
+                # not another need. It stays with it rather than asking which of the three.
+                return Resolution("none")
             if shared_name:
                 # "身份证": ask, unless the rest of the message clearly means one of them; "退休了…单位说有
                 # 一笔钱要家属去领": the shared word is only the setting of another guide's need.

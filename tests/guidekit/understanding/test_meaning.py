@@ -158,6 +158,13 @@ def test_a_follow_up_whose_words_another_matter_shares_stays_with_the_service_di
     assert (resolution.status, resolution.unknown_subject) == ("none", None)
 
 
+def test_a_shared_name_nearest_the_service_discussed_is_its_place_not_a_question_of_which(understanding):
+    # 社保 is a name of three other guides; while the funeral allowance is discussed it is where that is done.
+    text = "去社保之前要先去社区开个证明吗"
+    assert understanding.resolve(text, current="funeral-allowance").status == "none"  # stays with it
+    assert understanding.resolve(text).status == "ambiguous"  # without a conversation: which of them
+
+
 def test_another_matter_named_in_a_conversation_still_gets_no_guide(understanding):
     assert understanding.resolve("护照丢了怎么办", current="id-card-reissue").unknown_subject == "护照"
 
