@@ -15,7 +15,7 @@ from actions.flows.districts import ask_district, district_answer
 from actions.flows.handoff import handoff
 from actions.flows.situations import ASK_AGAIN, ask_situation, situation_answer
 from actions.flows.topics import answer
-from actions.flows.walk import answer_material_question, navigate, start_materials
+from actions.flows.walk import answer_material_question, navigate, present_item, start_materials
 from guidekit.answers import replies
 from guidekit.understanding.material_questions import material_question
 from guidekit.understanding.navigation_by_meaning import NAVIGATION_INTENTS
@@ -64,7 +64,11 @@ def before_the_action(turn: Turn) -> Optional[List[EventType]]:
     if situation == ASK_AGAIN:
         return ask_situation(turn, again=True)
     if situation is not None:
-        # "2", "租的" after "子女家住的房子,是买的,还是租的?": that list, from item 1.
+        # "2", "租的" after "子女家住的房子,是买的,还是租的?": that list, from item 1 — or, when the items every
+        # situation needs were read already, from the first of this situation's own.
+        place = turn.item_index()
+        if place is not None and place < len(turn.items()):
+            return present_item(turn, place + 1, replies.situation_said(situation.name))
         return start_materials(turn, replies.situation_said(situation.name))
     if turn.slots[OPTIONS] and (is_yes(turn.text) or is_no(turn.text)):
         # "是的" / "不是" answers the question just asked, whatever intent the classifier heard

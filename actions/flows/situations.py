@@ -16,7 +16,8 @@ from guidekit.understanding.textnorm import answers_none_offered
 ASK_AGAIN = "again"
 
 
-def ask_situation(turn: Turn, again: bool = False) -> List[EventType]:
+def ask_situation(turn: Turn, again: bool = False, place: Optional[int] = None) -> List[EventType]:
+    """`place`: the item the walk is at (after the items every situation needs), kept to go on from there."""
     guide = turn.guide
     assert guide is not None and guide.situations is not None
     turn.slots[SITUATION_ASKED] = True
@@ -24,7 +25,7 @@ def ask_situation(turn: Turn, again: bool = False) -> List[EventType]:
         replies.situation_question(guide, again),
         [(f"{n}. {o.name}", str(n)) for n, o in enumerate(guide.situations.options, 1)],
     )
-    return turn.finish("materials", None)
+    return turn.finish("materials", place)
 
 
 def situation_answer(turn: Turn) -> Union[Situation, str, None]:
@@ -36,7 +37,9 @@ def situation_answer(turn: Turn) -> Union[Situation, str, None]:
         return None
     picked: Optional[Situation] = pick_situation(turn.text, guide.situations)
     if picked is not None:
-        turn.slots.update({SITUATION: picked.name, SITUATION_ASKED: False, ITEM: None})
+        # The walk goes on after the items every situation needs when they were read ("下一个" instead of an answer).
+        place = turn.item_index()
+        turn.slots.update({SITUATION: picked.name, SITUATION_ASKED: False, ITEM: place})
         return picked
     if answers_none_offered(turn.text):
         return ASK_AGAIN

@@ -15,6 +15,7 @@ from actions.conversation import (
     PENDING,
     PROXY,
     SERVICE,
+    SITUATION_ASKED,
     TOPIC,
     Turn,
 )
@@ -28,7 +29,14 @@ def present_item(turn: Turn, index: int, intro: Optional[str] = None, full: bool
     """One item; how to go on is said once per conversation (and again after a misunderstanding). `full`: asked
     to say it again, the whole explanation with its notes."""
     items = turn.items()
-    text = replies.material_step(items, index, turn.slots[CHECKED], hint=not turn.slots[HINTED], full=full)
+    text = replies.material_step(
+        items,
+        index,
+        turn.slots[CHECKED],
+        hint=not turn.slots[HINTED],
+        full=full,
+        more_by_situation=turn.situation_unknown(),
+    )
     turn.slots[HINTED] = True
     turn.say(f"{intro}\n{text}" if intro else text, BUTTONS_MATERIAL)
     return turn.finish("materials", index)
@@ -38,9 +46,15 @@ def start_materials(turn: Turn, intro: Optional[str] = None) -> List[EventType]:
     """Item 1 by name at once ("第1样,户口本。…"), then which service and how many items; first the 情形
     question when the list depends on the person's situation. `intro`: said before item 1."""
     guide = turn.guide
-    if turn.situation_unknown():
-        return ask_situation(turn)
     items = turn.items()
+    if turn.situation_unknown():
+        if turn.slots[SITUATION_ASKED] and items and not intro:
+            # Asked once, and the person went on without answering ("下一个", "往下念"): asking the same question
+            # again goes nowhere. What every situation needs comes first; the question again after it.
+            turn.say(replies.common_materials_first(guide, items, turn.slots[CHECKED], hint=not turn.slots[HINTED]))
+            turn.slots[HINTED] = True
+            return turn.finish("materials", 1)
+        return ask_situation(turn)
     if not items:
         turn.say(replies.with_service(guide, replies.nothing_to_bring(guide)))
         return turn.finish("materials", None)
@@ -101,6 +115,8 @@ def next_item(turn: Turn) -> List[EventType]:
     items = turn.items()
     if index is None:
         return start_materials(turn)
+    if index >= len(items) and turn.situation_unknown():
+        return ask_situation(turn, place=index)  # what every situation needs was said: the rest depends on it
     if index >= len(items):
         turn.say(replies.after_last(turn.guide, items))
         return turn.finish("materials", None)

@@ -118,11 +118,13 @@ def material_step(
     hint: bool = True,
     about: Optional[str] = None,
     full: bool = False,
+    more_by_situation: bool = False,
 ) -> str:
     """One item, its name first ("第2样,户口本。"), then what it is in a sentence or two, when it applies, and —
     with `hint`, once per conversation — how to go on. `about`: which service and how many items, said after
     the first item's name rather than before it (the name is what the person listens for). `full`: asked
-    again, the whole explanation with the notes."""
+    again, the whole explanation with the notes. `more_by_situation`: these are the items every 情形 needs,
+    and the person has not said which is theirs yet: the last of them is not the last."""
     material = items[index - 1]
     detail = material_detail(material, full)
     lines = [f"第{index}样,{material.name}。{detail[0]}", *detail[1:]]
@@ -130,7 +132,9 @@ def material_step(
         lines.append("这一样您说过已经有了。")
     if about:
         lines.append(about)
-    if index == len(items):
+    if index == len(items) and more_by_situation:
+        lines.append("都要带的就这些。别的要看您的情况。" + (NEXT_HINT if hint else ""))
+    elif index == len(items):
         lines.append("这是最后一样了。" + (LAST_HINT if hint else ""))
     elif hint:
         lines.append(NEXT_HINT)
@@ -160,6 +164,15 @@ def first_materials(
 ) -> str:
     """The first answer to "要带什么": item 1 by name at once, then which service and how many there are."""
     return material_step(items, 1, checked, hint, about=materials_intro(guide, items, proxy_mode))
+
+
+def common_materials_first(
+    guide: Guide, items: Sequence[Material], checked: Sequence[str] = (), hint: bool = True
+) -> str:
+    """The 情形 question was asked and not answered ("下一个", "往下念"): item 1 of what every situation needs,
+    and that the rest waits for the answer."""
+    about = f"{doing(guide)},不管哪种情况,都要带这{len(items)}样。"
+    return material_step(items, 1, checked, hint, about=about, more_by_situation=True)
 
 
 def continuing(index: int) -> str:

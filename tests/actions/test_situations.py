@@ -64,12 +64,30 @@ def test_a_number_beyond_the_options_asks_again_without_reading_anything():
     assert state["situation"] is None and slots["situation_asked"] is True
 
 
-def test_another_question_is_answered_and_the_list_still_asks_first():
+def test_another_question_is_answered_and_the_question_stays_open():
     _, _, slots = asked()
     text, state, slots = run(ActionAnswerTopic(), "在哪里办", "ask_location", slots)
     assert state["topic"] == "location" and "派出所" in text
-    text, state, _ = run(ActionNextMaterial(), "下一个", "next_item", slots)
-    assert "是买的,还是租的?" in text and state["item_index"] is None
+    assert slots["situation_asked"] is True and state["situation"] is None
+    _, state, _ = run(ActionChooseOption(), "2", "choose_option", slots)
+    assert state["situation"] == "租的房子" and state["item_index"] == 1
+
+
+def test_next_instead_of_an_answer_reads_what_every_situation_needs_then_asks_again():
+    # "下一个" after the question: asking it again would go nowhere; the 4 items everyone brings come first.
+    _, _, slots = asked()
+    text, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    assert "第1样,老人身份证" in text and "不管哪种情况,都要带这4样" in text
+    assert state["item_index"] == 1 and state["situation"] is None
+    for _ in range(3):
+        text, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    assert "第4样" in text and "都要带的就这些" in text and "最后一样" not in text
+    text, state, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    assert "是买的,还是租的?" in text and "第5样" not in text and state["item_index"] == 4
+    # The answer goes on with that situation's own items, not the 4 again.
+    text, state, slots = run(ActionChooseOption(), "2", "choose_option", slots)
+    assert "好的,按租的房子说。" in text and "第5样,租房合同" in text
+    assert state["situation"] == "租的房子" and state["item_index"] == 5 and state["item_count"] == 6
 
 
 def test_whole_list_and_whats_left_wait_for_the_situation_too():
