@@ -156,6 +156,12 @@ class Understanding:
         if self.meaning is None or named.age is not None:
             return named  # "我八十了能办点啥" lists what that age may ask for
         decided = self.decide(named, self.meaning.meaning(text), current, len(text), doubted)
+        if current is not None and decided is named and self._unsupported_guess(text, named):
+            # "我在闺女家住 离得远 孩子帮我弄行吗" while the pension check is discussed sounds like moving one's
+            # household to a child's; a guess the classifier does not back does not interrupt the conversation
+            # with "您是想问…吗". One it backs is still asked ("第二个,家里困难那个" after the old-age allowance
+            # was answered: 低保, by the classifier 0.81).
+            return Resolution("none")
         if named.status == "certain" and named.best is not None and decided.status == "ambiguous":
             # A name other guides share, and the meaning nearly as close to another of them ("社保卡挂失": the
             # card's replacement or reporting it lost): the classifier settles it when sure, else the person —
@@ -166,6 +172,15 @@ class Understanding:
         if decided.status == "certain" or named.status == "certain" or current is not None or doubted:
             return decided
         return self._classified(text, named) or decided
+
+    def _unsupported_guess(self, text: str, named: Resolution) -> bool:
+        """The words only suggest a guide (no name said, no vague word of ours: a sound or a few telling words),
+        and the service classifier gives it less than CLASSIFIER_SURE (False without a classifier)."""
+        best = named.best
+        if named.status != "ambiguous" or named.vague or best is None or best.score >= CERTAIN:
+            return False
+        read = self._read_by_classifier(text)
+        return read is not None and read[0].get(best.guide_id, 0.0) < CLASSIFIER_SURE
 
     def _read_by_classifier(self, text: str) -> Optional[Tuple[Dict[str, float], float]]:
         """(probability of each published guide, probability of a need we have no guide for) by the service

@@ -165,6 +165,16 @@ def test_a_shared_name_nearest_the_service_discussed_is_its_place_not_a_question
     assert understanding.resolve(text).status == "ambiguous"  # without a conversation: which of them
 
 
+def test_a_guess_the_classifier_does_not_back_does_not_interrupt_the_service_discussed(understanding):
+    # 住在儿子家 suggests moving one's household to a son's; in the pension check's conversation it is the setting.
+    text = "我住在儿子家 离老家远 让他帮我弄可以吗"
+    assert understanding.resolve(text, current="pension-qualification").status == "none"
+    # Described clearly enough for the classifier, another service is still asked about.
+    resolution = understanding.resolve("第二个,家里困难那个", current="old-age-allowance")
+    assert resolution.status == "ambiguous" and resolution.guide_id is None
+    assert [c.guide_id for c in resolution.options] == ["minimum-living-allowance"]
+
+
 def test_another_matter_named_in_a_conversation_still_gets_no_guide(understanding):
     assert understanding.resolve("护照丢了怎么办", current="id-card-reissue").unknown_subject == "护照"
 
