@@ -7,6 +7,9 @@ so the text is normalised once, before NLU and before matching services.
 from __future__ import annotations
 
 import re
+from typing import List, Tuple
+
+import jieba
 
 # Longer entries first where one contains another (咋整 before 咋).
 REGIONAL_WORDS = {
@@ -38,6 +41,7 @@ REGIONAL_WORDS = {
     "么子": "什么",
     "冇得": "没有",
     # Cantonese: the question words first (where, when, how long, who, how much, must I), then the rest.
+    "要点样": "要怎么样",  # (要点 is a Mandarin word: "要点样" would be read as 要点 + 样)
     "点样": "怎么样",
     "点办": "怎么办",
     "点搞": "怎么弄",
@@ -83,5 +87,26 @@ REGIONAL_WORDS = {
 _PATTERN = re.compile("|".join(sorted(map(re.escape, REGIONAL_WORDS), key=len, reverse=True)))
 
 
+def _cuts(start: int, end: int, words: List[Tuple[int, int]]) -> bool:
+    """Whether the stretch start–end cuts a word (a, b) in two: it begins inside one that ends before it does
+    ("网点|办", "快点|办"), or ends inside one that begins after it does ("要得|到")."""
+    return any(a < start < b < end or start < a < end < b for a, b in words)
+
+
 def to_mandarin(text: str) -> str:
-    return _PATTERN.sub(lambda m: REGIONAL_WORDS[m.group(0)], text)
+    """Each regional word in Mandarin. In a message with no other regional word, one that would cut a word of
+    the general dictionary (jieba's) in two is a Mandarin reading, not a regional word: "去哪个网点办" keeps 网点
+    (点办 is Cantonese for 怎么办), "几点到几点办业务" keeps 几点. Among others ("阿拉儿子去办好伐") it is read."""
+    found = list(_PATTERN.finditer(text))
+    if not found:
+        return text
+    words = [(a, b) for _word, a, b in jieba.tokenize(text, HMM=False)]
+    cutting = {m.start() for m in found if _cuts(m.start(), m.end(), words)}
+    keep = cutting if len(cutting) == len(found) else set()
+    pieces, at = [], 0
+    for match in found:
+        if match.start() in keep:
+            continue
+        pieces += [text[at : match.start()], REGIONAL_WORDS[match.group(0)]]
+        at = match.end()
+    return "".join(pieces) + text[at:]

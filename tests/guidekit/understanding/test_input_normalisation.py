@@ -82,6 +82,19 @@ def test_regional_words_become_mandarin():
     assert to_mandarin("低保啷个申请") == "低保怎么申请"
 
 
+@pytest.mark.parametrize(
+    "text", ["去哪个网点办", "几点到几点办业务", "能不能快一点办", "早点申请行不行", "要得到单位的证明吗"]
+)
+def test_a_mandarin_word_is_not_cut_into_a_regional_one(text):
+    # 点办 is Cantonese for 怎么办, 要得 south-western for 可以: not in 网点办, 快一点办, 要得到.
+    assert to_mandarin(text) == text
+
+
+def test_a_regional_word_among_others_is_read_even_where_it_could_be_mandarin():
+    assert to_mandarin("阿拉儿子去办好伐") == "我儿子去办好吗"  # 办好 + 伐 in Mandarin, but 阿拉 says Shanghai
+    assert to_mandarin("驾照要点样验身") == "驾照要怎么样验身"  # not 要点 + 样
+
+
 def test_traditional_and_spoken_ages_are_normalised():
     assert normalize("七十歲以上駕駛人") == "70岁以上驾驶人"
 
