@@ -47,18 +47,19 @@ def start_materials(turn: Turn, intro: Optional[str] = None) -> List[EventType]:
     question when the list depends on the person's situation. `intro`: said before item 1."""
     guide = turn.guide
     items = turn.items()
-    if turn.situation_unknown():
-        if turn.slots[SITUATION_ASKED] and items and not intro:
-            # Asked once, and the person went on without answering ("下一个", "往下念"): asking the same question
-            # again goes nowhere. What every situation needs comes first; the question again after it.
-            turn.say(replies.common_materials_first(guide, items, turn.slots[CHECKED], hint=not turn.slots[HINTED]))
-            turn.slots[HINTED] = True
-            return turn.finish("materials", 1)
+    unknown = turn.situation_unknown()
+    if unknown and not (turn.slots[SITUATION_ASKED] and items):
         return ask_situation(turn)
     if not items:
         turn.say(replies.with_service(guide, replies.nothing_to_bring(guide)))
         return turn.finish("materials", None)
-    first = replies.first_materials(guide, items, turn.slots[PROXY], turn.slots[CHECKED], hint=not turn.slots[HINTED])
+    hint = not turn.slots[HINTED]
+    if unknown:
+        # Asked once, and the person went on without answering ("下一个", "往下念"): asking the same question
+        # again goes nowhere. What every situation needs comes first; the question again after it.
+        first = replies.common_materials_first(guide, items, turn.slots[CHECKED], hint=hint)
+    else:
+        first = replies.first_materials(guide, items, turn.slots[PROXY], turn.slots[CHECKED], hint=hint)
     turn.say(f"{intro}\n{first}" if intro else first, BUTTONS_MATERIAL)
     turn.slots[HINTED] = True
     return turn.finish("materials", 1)
@@ -115,9 +116,9 @@ def next_item(turn: Turn) -> List[EventType]:
     items = turn.items()
     if index is None:
         return start_materials(turn)
-    if index >= len(items) and turn.situation_unknown():
-        return ask_situation(turn, place=index)  # what every situation needs was said: the rest depends on it
     if index >= len(items):
+        if turn.situation_unknown():
+            return ask_situation(turn, place=index)  # what every situation needs was said: the rest depends on it
         turn.say(replies.after_last(turn.guide, items))
         return turn.finish("materials", None)
     return present_item(turn, index + 1)
