@@ -55,6 +55,8 @@ SHORT_ANSWER = 4
 # Fewer characters than this besides the service's name ask no topic question of their own.
 QUESTION_AT_LEAST = 3
 _NOT_WORDS = re.compile(r"[\W_]+")
+# The verbs a service's name may start with (办退休, 领高龄津贴, 补身份证): what is asked, not which service.
+_LEADING_VERB = re.compile(r"申请|办理|补办|补换|领取|提取|迁移|[领办补换取迁]")
 # Bringing something, right before the thing: "带户口本", "准备一张照片" (not "办个银行卡要带啥").
 _BRING = r"(?:带|准备|拿|交)(?:上|好|着)?(?:个|一个|一张|一份)?"
 
@@ -260,9 +262,14 @@ class Turn:
     @cached_property
     def without_service_name(self) -> str:
         """The message with the matched service name taken out: the name says which service, not which topic
-        ("身体条件证明要交什么" has 条件, but asks what to bring)."""
+        ("身体条件证明要交什么" has 条件, but asks what to bring). A verb the name starts with stays: in "我妈妈
+        八十五岁,可以领高龄津贴吗" the name matched is 领高龄津贴, and "可以吗" alone was read as asking whether
+        someone else may go; "可以领吗" asks who qualifies."""
         best = self.resolution.best
-        return normalize(self.text).replace(best.matched, "") if best else self.text
+        if best is None:
+            return self.text
+        verb = _LEADING_VERB.match(best.matched)
+        return normalize(self.text).replace(best.matched, verb.group(0) if verb else "")
 
     def topic_asked(self, classified: str) -> str:
         """The classifier's topic, unless the sentence has none of its words. Then a follow-up that

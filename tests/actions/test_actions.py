@@ -313,3 +313,10 @@ def test_hint_is_given_again_after_a_misunderstanding():
     assert not slots["hinted"]
     text, _, _ = run(ActionNextMaterial(), "下一个", "next_item", slots)
     assert "说「下一个」" in text
+
+
+def test_may_i_claim_with_the_verb_in_the_service_name_asks_who_qualifies():
+    # The name matched is 领高龄津贴: with its verb taken out too, "我妈妈八十五岁,可以吗" was read as asking
+    # whether someone else may go for her (and the intent classifier heard that as well).
+    text, state, _ = run(ActionProxy(), "我妈妈八十五岁,可以领高龄津贴吗", "ask_proxy")
+    assert state["service_id"] == "old-age-allowance" and state["topic"] == "eligibility", text
