@@ -148,7 +148,7 @@ def repeat_item(turn: Turn) -> List[EventType]:
     if last in INFO_TOPICS:
         turn.say(replies.with_service(turn.guide, replies.topic_answer(turn.guide, last)))
         return turn.finish(last)
-    if turn.previous_action() == "action_whats_left":
+    if turn.previous_action() == "action_whats_left" and not _walking(turn):
         turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
         return turn.finish("materials", None, keep_place=True)
     if index is None or turn.previous_action() == "action_list_materials":
@@ -172,11 +172,23 @@ def list_all(turn: Turn) -> List[EventType]:
     return turn.finish("materials", None, keep_place=True)
 
 
+def _walking(turn: Turn) -> bool:
+    """In the list and nothing ticked: the person listens item by item and keeps no checklist."""
+    return not turn.slots[CHECKED] and turn.item_index() is not None
+
+
 def whats_left(turn: Turn) -> List[EventType]:
-    """ "还差哪些": what is not ticked yet."""
+    """ "还差哪些": what is not ticked yet. In the middle of the list with nothing ticked ("还要啥", "还有没",
+    "还有啥没说的" after 第1样) the person asks what else there is, not what they lack: they hear how many come
+    after this one and the next, one at a time like the rest, instead of every item again from the first."""
     asked = need_service(turn)
     if asked is not None:
         return asked
+    if _walking(turn):
+        index, count = turn.item_index() or 0, len(turn.items())
+        if index < count:
+            return present_item(turn, index + 1, replies.still_to_come(count - index))
+        return next_item(turn)
     turn.say(replies.whats_left(turn.guide, turn.items(), turn.slots[CHECKED]))
     return turn.finish("materials", None, keep_place=True)
 

@@ -233,6 +233,11 @@ def marked(material: Material, remaining: int, going_on: bool = False) -> str:
     return f"好的,{material.name}记下了。还差{remaining}样。说「还差哪些」,听还没准备的。"
 
 
+def still_to_come(count: int) -> str:
+    """ "还要啥" in the middle of the list: how many come after the one just said."""
+    return f"后面还有{count}样。"
+
+
 def whats_left(guide: Guide, items: Sequence[Material], checked: Sequence[str]) -> str:
     left = [m for m in items if m.name not in checked]
     if not left:

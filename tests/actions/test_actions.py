@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.which_service import ActionChooseOption, ActionInformService
 from actions.fallback import ActionFallback
-from actions.checklist import ActionMarkHave
+from actions.checklist import ActionMarkHave, ActionWhatsLeft
 from actions.materials import (
     ActionListMaterials,
     ActionMaterials,
@@ -112,7 +112,21 @@ def test_a_move_in_words_the_classifier_could_not_place_still_walks_the_list():
     text, state, slots = run(ActionFallback(), "倒回去一个", "nlu_fallback", slots)
     assert state["item_index"] == 1 and "没听明白" not in text
     text, state, _ = run(ActionFallback(), "还有啥没讲的", "nlu_fallback", slots)
-    assert state["topic"] == "materials" and "还差" in text
+    assert state["topic"] == "materials" and state["item_index"] == 2 and "后面还有2样" in text
+
+
+def test_what_else_in_the_middle_of_the_list_is_the_next_item_not_every_item_again():
+    # "还要啥" after 第1样: the person listens one at a time and has ticked nothing; "还差3样: 1. 身份证 …"
+    # read out the item just heard again, and the place was lost.
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    text, state, slots = run(ActionWhatsLeft(), "还要啥", "whats_left", slots)
+    assert state["item_index"] == 2 and "后面还有2样" in text and "第2样" in text and "第1样" not in text
+    text, state, slots = run(ActionRepeatMaterial(), "再说一遍", "repeat_item", slots)
+    assert state["item_index"] == 2 and "第2样" in text
+    # Ticked items make it a checklist: then what is not ticked yet, as before.
+    _, _, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
+    text, state, _ = run(ActionWhatsLeft(), "还差哪些", "whats_left", slots)
+    assert "还差2样" in text and "身份证" in text and state["item_index"] is None
 
 
 def test_a_short_question_the_classifier_could_not_place_does_not_move_the_list():
