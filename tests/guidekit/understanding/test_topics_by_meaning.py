@@ -54,12 +54,21 @@ def test_an_unsure_reading_the_intent_classifier_also_heard_is_taken():
         )
         == "eligibility"
     )
-    # Less sure than that, or the two disagree: what to bring, as before.
+    # Less sure than that: what to bring, as before.
     assert decide_topic(probabilities(eligibility=0.45), worded=set(), step_words=False, heard="eligibility") == (
         "materials"
     )
+
+
+def test_a_fairly_sure_reading_stands_against_a_stray_word_only_when_both_classifiers_hear_it():
+    # "我们家是低保户…今年我孙子上班了…我们还能继续领吗": 上班 is an hours word of the life context.
+    story = probabilities(eligibility=0.6, hours=0.12)
+    assert decide_topic(story, worded={"hours"}, step_words=False, heard="eligibility") == "eligibility"
+    # Heard as something else, the word in the sentence is taken, as before.
+    assert decide_topic(story, worded={"hours"}, step_words=False, heard="hours") == "hours"
+    # Without any word of another topic, a reading this sure needs no second opinion.
     assert decide_topic(probabilities(eligibility=0.58), worded=set(), step_words=False, heard="location") == (
-        "materials"
+        "eligibility"
     )
 
 
