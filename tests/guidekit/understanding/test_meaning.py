@@ -254,3 +254,14 @@ def test_new_vectors_reach_the_cache_file_in_the_background_and_are_read_back(tm
     second = VectorCache(Counting(), path)
     second.vectors(["丧葬费怎么领", "老年证在哪办"])
     assert Counting.calls == 2  # read from the file, not embedded again
+
+
+def test_a_message_announcing_another_matter_moves_on_with_a_smaller_lead(understanding):
+    # "另外 …" while the outpatient recognition is discussed: the off-site filing is only a little nearer in meaning,
+    # but the person said this is another matter. The same words without the opening stay with the one discussed.
+    text = "{}我下半年要去上海儿子家住 在那边拿药要先办什么"
+    moved = understanding.resolve(text.format("另外 "), current="chronic-disease-outpatient")
+    assert moved.status == "certain" and moved.guide_id == "medical-offsite-filing"
+    assert understanding.resolve(text.format(""), current="chronic-disease-outpatient").status == "none"
+    # A short follow-up opening the same way is still about the service discussed.
+    assert understanding.resolve("对了 去哪办", current="chronic-disease-outpatient").status == "none"
