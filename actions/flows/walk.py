@@ -3,6 +3,7 @@ and a question about one item ("这个复印几份"). Below the actions: every a
 
 from __future__ import annotations
 
+import re
 from typing import List, Optional
 
 from rasa_sdk.events import EventType
@@ -172,15 +173,20 @@ def list_all(turn: Turn) -> List[EventType]:
     return turn.finish("materials", None, keep_place=True)
 
 
+# "还差哪些", "还缺什么" (and the button, a payload) ask what the person still lacks: the checklist, ticked or not.
+_LACKING = re.compile(r"^/|差|缺")
+
+
 def _walking(turn: Turn) -> bool:
-    """In the list and nothing ticked: the person listens item by item and keeps no checklist."""
-    return not turn.slots[CHECKED] and turn.item_index() is not None
+    """In the list, nothing ticked, and asked what else there is ("还要啥", "还有没"), not what is lacking: the
+    person listens item by item and keeps no checklist."""
+    return not turn.slots[CHECKED] and turn.item_index() is not None and not _LACKING.search(turn.text)
 
 
 def whats_left(turn: Turn) -> List[EventType]:
-    """ "还差哪些": what is not ticked yet. In the middle of the list with nothing ticked ("还要啥", "还有没",
-    "还有啥没说的" after 第1样) the person asks what else there is, not what they lack: they hear how many come
-    after this one and the next, one at a time like the rest, instead of every item again from the first."""
+    """ "还差哪些": what is not ticked yet. "还要啥", "还有没", "还有啥没说的" after 第1样 with nothing ticked ask
+    what else there is: the person hears how many come after this one and the next, one at a time like the rest,
+    instead of every item again from the first."""
     asked = need_service(turn)
     if asked is not None:
         return asked

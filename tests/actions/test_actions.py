@@ -123,9 +123,13 @@ def test_what_else_in_the_middle_of_the_list_is_the_next_item_not_every_item_aga
     assert state["item_index"] == 2 and "后面还有2样" in text and "第2样" in text and "第1样" not in text
     text, state, slots = run(ActionRepeatMaterial(), "再说一遍", "repeat_item", slots)
     assert state["item_index"] == 2 and "第2样" in text
-    # Ticked items make it a checklist: then what is not ticked yet, as before.
+    # "还差哪些" (said, or its button) asks what is still lacking: the checklist, every item not ticked.
+    for said in ("还差哪些", "/whats_left"):
+        text, state, _ = run(ActionWhatsLeft(), said, "whats_left", slots)
+        assert "还差3样" in text and "身份证" in text and state["item_index"] is None
+    # … and so does anything once items are ticked.
     _, _, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
-    text, state, _ = run(ActionWhatsLeft(), "还差哪些", "whats_left", slots)
+    text, state, _ = run(ActionWhatsLeft(), "还要啥", "whats_left", slots)
     assert "还差2样" in text and "身份证" in text and state["item_index"] is None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.checklist import ActionMarkHave, ActionWhatsLeft
+from actions.checklist import ActionWhatsLeft
 from actions.materials import ActionListMaterials, ActionMaterials, ActionNextMaterial
 from actions.service_info import ActionAnswerTopic
 from actions.which_service import ActionChooseOption, ActionInformService
@@ -95,9 +95,8 @@ def test_whole_list_and_whats_left_wait_for_the_situation_too():
     text, _, _ = run(ActionListMaterials(), "全部说一遍", "list_all", slots)
     assert "是买的,还是租的?" in text and "一共要带" not in text
     _, _, slots = run(ActionChooseOption(), "2", "choose_option", slots)
-    _, _, slots = run(ActionMarkHave(), "这个我有了", "have_item", slots)
     text, _, _ = run(ActionWhatsLeft(), "还差哪些", "whats_left", slots)
-    assert "还差5样" in text and "房东同意书" in text
+    assert "还差6样" in text and "房东同意书" in text
 
 
 def test_switching_to_another_service_forgets_the_situation():
