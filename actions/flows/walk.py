@@ -24,6 +24,7 @@ from actions.flows.situations import ask_situation
 from guidekit.answers import replies
 from guidekit.answers.state import INFO_TOPICS
 from guidekit.understanding.material_questions import material_named
+from guidekit.understanding.navigation import names_previous
 
 
 def present_item(turn: Turn, index: int, intro: Optional[str] = None, full: bool = False) -> List[EventType]:
@@ -145,6 +146,9 @@ def repeat_item(turn: Turn) -> List[EventType]:
         return asked
     index = turn.item_index()
     last = turn.slots[TOPIC]
+    if last == "materials" and index is not None and names_previous(turn.text):
+        # "上一个没听清" (heard as "say it again" by 没听清): the one before is to be said again.
+        return previous_item(turn)
     # Repeat what was last said: a topic answer, a whole list, or the current item.
     if last in INFO_TOPICS:
         turn.say(replies.with_service(turn.guide, replies.topic_answer(turn.guide, last)))

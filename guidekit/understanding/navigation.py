@@ -46,6 +46,11 @@ def _misses(heard: Tuple[str, ...], phrase: Tuple[str, ...]) -> int:
     return fewest
 
 
+def names_previous(text: str) -> bool:
+    """ "上一个没听清", "前一个再说一遍": the item before is what is to be said again."""
+    return any(phrase in text for phrase in PHRASES["previous_item"])
+
+
 def heard_navigation(text: str) -> Optional[str]:
     """The navigation intent a short message sounds most like ("下一各" is one off 下一个 and 上一个,
     but "下" is heard right: 下一个 is nearer), or None when none is near or two are equally near."""

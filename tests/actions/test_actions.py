@@ -338,3 +338,13 @@ def test_may_i_claim_with_the_verb_in_the_service_name_asks_who_qualifies():
     # whether someone else may go for her (and the intent classifier heard that as well).
     text, state, _ = run(ActionProxy(), "我妈妈八十五岁,可以领高龄津贴吗", "ask_proxy")
     assert state["service_id"] == "old-age-allowance" and state["topic"] == "eligibility", text
+
+
+def test_the_one_before_not_heard_is_said_again_not_the_current_one():
+    # "上一个没听清" was heard as "say it again" (没听清) and repeated item 2.
+    _, _, slots = run(ActionMaterials(), "补社保卡要带什么", "ask_materials")
+    _, _, slots = run(ActionNextMaterial(), "下一个", "next_item", slots)
+    text, state, _ = run(ActionRepeatMaterial(), "上一个没听清", "repeat_item", slots)
+    assert state["item_index"] == 1 and "第1样" in text
+    text, state, _ = run(ActionRepeatMaterial(), "没听清", "repeat_item", slots)
+    assert state["item_index"] == 2 and "第2样" in text
