@@ -15,6 +15,17 @@ from actions.flows.choosing import answers_pending_question, choose_option, info
 from guidekit.answers import replies
 from guidekit.settings import get_settings
 
+# Two ways of closing a conversation: "好的谢谢,再见" is both, and the intent classifier, torn between them, was
+# left unsure (goodbye 0.51, thank 0.49: too close to choose) and answered "没听明白" to someone saying goodbye.
+CLOSINGS = frozenset({"goodbye", "thank"})
+
+
+def torn_between_closings(turn: Turn) -> bool:
+    """The two likeliest readings of the message are thanks and goodbye."""
+    ranking = turn.tracker.latest_message.get("intent_ranking") or []
+    likeliest = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"][:2]
+    return set(likeliest) == CLOSINGS
+
 
 class ActionFallback(GuideAction):
     def name(self) -> str:
@@ -26,6 +37,9 @@ class ActionFallback(GuideAction):
             return choose_option(turn)
         if names_a_service(turn):
             return inform_service(turn)
+        if torn_between_closings(turn):
+            turn.say(replies.goodbye())
+            return turn.finish("goodbye")
         turn.missed = True
         turn.say(replies.not_understood())
         return turn.finish("fallback")

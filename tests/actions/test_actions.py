@@ -348,3 +348,28 @@ def test_the_one_before_not_heard_is_said_again_not_the_current_one():
     assert state["item_index"] == 1 and "第1样" in text
     text, state, _ = run(ActionRepeatMaterial(), "没听清", "repeat_item", slots)
     assert state["item_index"] == 2 and "第2样" in text
+
+
+def test_thanks_and_goodbye_together_is_a_goodbye_even_when_the_classifier_is_torn():
+    # "好的谢谢,再见": goodbye 0.51, thank 0.49 — too close for the classifier, which then says nlu_fallback.
+    message = {
+        "text": "好的谢谢,再见",
+        "intent": {"name": "nlu_fallback", "confidence": 0.45},
+        "intent_ranking": [
+            {"name": "goodbye", "confidence": 0.51},
+            {"name": "thank", "confidence": 0.49},
+            {"name": "nlu_fallback", "confidence": 0.45},
+        ],
+        "metadata": {},
+    }
+    tracker = Tracker("u1", {}, message, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallback().run(dispatcher, tracker, {}))
+    state = next(m["custom"]["state"] for m in dispatcher.messages if m.get("custom"))
+    assert state["topic"] == "goodbye"
+    assert "没听明白" not in "\n".join(m.get("text") or "" for m in dispatcher.messages)
+    # Torn between other readings, it is still "not understood".
+    message["intent_ranking"] = [{"name": "ask_fee", "confidence": 0.5}, {"name": "thank", "confidence": 0.49}]
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionFallback().run(dispatcher, Tracker("u1", {}, message, [], False, None, {}, "action_listen"), {}))
+    assert "没听明白" in "\n".join(m.get("text") or "" for m in dispatcher.messages)
